@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+/*
+ * Contract between hv-host (the emulated uio_hv_generic surface) and
+ * hv-preload (the LD_PRELOAD library that points an unmodified DPDK process
+ * at it).  Both sides include this header; it is the only thing they share.
+ *
+ * Layout under the root directory R (given to the guest in $HVH_ROOT):
+ *
+ *   R/sys/bus/vmbus/devices/<uuid>/...   real directories and plain files
+ *                                        formatted as the kernel prints them
+ *   R/sys/class/uio/uioN/...             idem (name, version, event, maps/)
+ *   R/sys/bus/vmbus/devices/<uuid>/channels/<relid>/ring
+ *                                        regular file on tmpfs, exactly the
+ *                                        ring pair size, mmap MAP_SHARED
+ *   R/dev/uioN                           AF_UNIX SOCK_SEQPACKET listening
+ *                                        socket owned by hv-host
+ *   R/dev/uioN.mapK  (K = 0..4)          regular files backing the uio maps
+ *                                        (txrx_rings, int_page, monitor_page,
+ *                                        recv:<gpadl>, send:<gpadl>), each
+ *                                        exactly maps/mapK/size bytes
+ *
+ * Path redirection (preload side): a path that starts with one of
+ * HVH_SURFACE_PREFIXES and is followed by '/' or the end of the string
+ * (or, for "/dev/uio", by anything) is rewritten to R + path.  Nothing else
+ * is touched.
+ *
+ * /dev/uioN semantics:
+ *   open(/dev/uioN)   -> socket(AF_UNIX, HVH_UIO_SOCK_TYPE) + connect() to
+ *                        R/dev/uioN.  hv-host learns the guest pid with
+ *                        SO_PEERCRED (it reads guest pages with
+ *                        process_vm_readv).
+ *   read(fd, 4)       -> recv() of one HVH_UIO_MSG_SIZE message: the u32
+ *                        total interrupt count, sent by hv-host to every
+ *                        connected client each time it raises an interrupt.
+ *   write(fd, s32, 4) -> send() of one HVH_UIO_MSG_SIZE message: 0 = mask,
+ *                        1 = unmask (irqcontrol of uio_hv_generic).
+ *   mmap(fd, len, off = K * HVH_UIO_MAP_PAGE) -> mmap of R/dev/uioN.mapK at
+ *                        file offset 0 with the caller's prot/flags/len.
+ *   poll/epoll        -> work natively on the socket (readable when an
+ *                        interrupt message is queued).
+ * When every connection is closed hv-host resets the device to its initial
+ * state and waits for a new guest.
+ */
+
+#ifndef HVH_SURFACE_ABI_H
+#define HVH_SURFACE_ABI_H
+
+/* Environment variable naming the root directory R (absolute path). */
+#define HVH_ENV_ROOT "HVH_ROOT"
+
+/* Path prefixes the preload redirects below R. */
+#define HVH_PREFIX_VMBUS "/sys/bus/vmbus"
+#define HVH_PREFIX_UIO_CLASS "/sys/class/uio"
+#define HVH_PREFIX_DEV_UIO "/dev/uio"
+#define HVH_SURFACE_PREFIXES \
+	{ HVH_PREFIX_VMBUS, HVH_PREFIX_UIO_CLASS, HVH_PREFIX_DEV_UIO }
+
+/* Socket type of R/dev/uioN (AF_UNIX). */
+#define HVH_UIO_SOCK_TYPE SOCK_SEQPACKET
+
+/* Every message on a uio connection is exactly this many bytes. */
+#define HVH_UIO_MSG_SIZE 4
+
+/* Guest -> host irqcontrol values (the s32 written to /dev/uioN). */
+#define HVH_UIO_IRQ_MASK 0
+#define HVH_UIO_IRQ_UNMASK 1
+
+/* mmap offset unit selecting map K, as uio_hv_generic (pgoff = K). */
+#define HVH_UIO_MAP_PAGE 4096
+
+/* Number of maps of a netvsc uio device and the map file name format:
+ * printf(HVH_UIO_MAP_FMT, root, uio_index, map_index).
+ */
+#define HVH_UIO_NMAPS 5
+#define HVH_UIO_MAP_FMT "%s/dev/uio%u.map%u"
+
+/* Socket path format: printf(HVH_UIO_SOCK_FMT, root, uio_index). */
+#define HVH_UIO_SOCK_FMT "%s/dev/uio%u"
+
+#endif /* HVH_SURFACE_ABI_H */
