@@ -1,0 +1,460 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+/*
+ * Channel API: attach to the primary channel and to subchannels, send
+ * and receive packets, and signal the host when the ring protocol says
+ * it is waiting (vmbus-ring.md section 3).
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+#include <sys/uio.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_common.h>
+#include <rte_malloc.h>
+
+#include "vmbus_private.h"
+
+/* Largest packet a descriptor can describe: len8 is 16 bits. */
+#define VMBUS_CHANPKT_MAX_LEN ((uint32_t)UINT16_MAX << VMBUS_CHANPKT_SIZE_SHIFT)
+
+static inline uint32_t *
+vmbus_mon_pending(struct vmbus_mon_page *mon, uint8_t monitor_id)
+{
+	/* Word "pending" leads each trigger group (vmbus-ring.md 3.4). */
+	return RTE_PTR_ADD(mon, offsetof(struct vmbus_mon_page, trigs) +
+			   (monitor_id / VMBUS_MONTRIG_LEN) *
+			   sizeof(struct vmbus_mon_trig));
+}
+
+/*
+ * Signal the host as Linux vmbus_setevent() does for a channel with a
+ * monitor allocated: the relid bit in the guest to host half of the
+ * interrupt page, then the channel's pending bit in the monitor page,
+ * which the host polls.  No hypercall is possible from user space, and
+ * the uio write would only signal channels without a monitor.
+ */
+void
+vmbus_signal_host(uint32_t *int_page, struct vmbus_mon_page *mon,
+		  uint32_t relid, uint8_t monitor_id)
+{
+	if (int_page != NULL && relid < VMBUS_INT_PAGE_RELIDS)
+		__atomic_fetch_or(&int_page[relid / 32], 1u << (relid % 32),
+				  __ATOMIC_SEQ_CST);
+	if (mon != NULL && monitor_id <= VMBUS_MONITOR_ID_MAX)
+		__atomic_fetch_or(vmbus_mon_pending(mon, monitor_id),
+				  1u << (monitor_id % VMBUS_MONTRIG_LEN),
+				  __ATOMIC_SEQ_CST);
+}
+
+static void
+vmbus_chan_signal(const struct vmbus_channel *chan)
+{
+	const struct rte_vmbus_device *dev = chan->device;
+
+	vmbus_signal_host(dev->int_page, dev->monitor_page, chan->relid,
+			  chan->monitor_id);
+}
+
+void
+rte_vmbus_set_latency(const struct rte_vmbus_device *dev,
+		      const struct vmbus_channel *chan, uint32_t latency)
+{
+	uint32_t units = latency / 100;	/* host counts 100 ns units */
+
+	if (units >= UINT16_MAX) {
+		VMBUS_LOG(ERR, "latency %u ns does not fit the monitor page",
+			  latency);
+		return;
+	}
+	if (dev->monitor_page == NULL ||
+	    chan->monitor_id > VMBUS_MONITOR_ID_MAX) {
+		VMBUS_LOG(ERR, "channel %u has no usable monitor slot",
+			  chan->relid);
+		return;
+	}
+	dev->monitor_page->lat[chan->monitor_id / VMBUS_MONTRIG_LEN]
+			      [chan->monitor_id % VMBUS_MONTRIG_LEN] = units;
+}
+
+void
+rte_vmbus_chan_signal_tx(const struct vmbus_channel *chan)
+{
+	/* Packets are published before imask is sampled (vmbus-ring 2.6). */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&chan->txbr.vbr->imask, __ATOMIC_RELAXED) != 0)
+		return;
+	vmbus_chan_signal(chan);
+}
+
+static inline int
+vmbus_chan_sent(const struct vmbus_channel *chan, int ret, bool sig,
+		bool *need_sig)
+{
+	if (ret != 0)
+		return ret;
+	if (need_sig != NULL)
+		*need_sig |= sig;
+	else if (sig)
+		vmbus_chan_signal(chan);
+	return 0;
+}
+
+int
+rte_vmbus_chan_send(struct vmbus_channel *chan, uint16_t type,
+		    void *data, uint32_t dlen, uint64_t xact, uint32_t flags,
+		    bool *need_sig)
+{
+	struct vmbus_chanpkt pkt;
+	uint64_t pad = 0;
+	uint64_t len = sizeof(pkt) + (uint64_t)dlen;
+	uint64_t padded = RTE_ALIGN_CEIL(len, VMBUS_CHANPKT_SIZE_ALIGN);
+	struct iovec iov[3];
+	bool sig = false;
+
+	/*
+	 * This form carries no type-specific header, so only inband data
+	 * and completions fit it; hosts treat unknown flags as corruption.
+	 */
+	if (unlikely((type != VMBUS_CHANPKT_TYPE_INBAND &&
+		      type != VMBUS_CHANPKT_TYPE_COMP) ||
+		     (flags & ~VMBUS_CHANPKT_FLAG_RC) != 0 ||
+		     padded > VMBUS_CHANPKT_MAX_LEN ||
+		     (data == NULL && dlen != 0)))
+		return -EINVAL;
+
+	pkt.hdr.type = type;
+	pkt.hdr.hlen = sizeof(pkt) >> VMBUS_CHANPKT_SIZE_SHIFT;
+	pkt.hdr.tlen = padded >> VMBUS_CHANPKT_SIZE_SHIFT;
+	pkt.hdr.flags = flags;
+	pkt.hdr.xactid = xact;
+
+	iov[0].iov_base = &pkt;
+	iov[0].iov_len = sizeof(pkt);
+	iov[1].iov_base = data;
+	iov[1].iov_len = dlen;
+	iov[2].iov_base = &pad;
+	iov[2].iov_len = padded - len;
+
+	return vmbus_chan_sent(chan, vmbus_txbr_write(&chan->txbr, iov, 3,
+						      &sig), sig, need_sig);
+}
+
+int
+rte_vmbus_chan_send_sglist(struct vmbus_channel *chan,
+			   struct vmbus_gpa gpa[], uint32_t gpacnt,
+			   void *data, uint32_t dlen, uint64_t xact,
+			   bool *need_sig)
+{
+	struct vmbus_chanpkt_sglist pkt;
+	uint64_t pad = 0;
+	uint64_t hlen = sizeof(pkt) + (uint64_t)gpacnt * sizeof(gpa[0]);
+	uint64_t len = hlen + dlen;
+	uint64_t padded = RTE_ALIGN_CEIL(len, VMBUS_CHANPKT_SIZE_ALIGN);
+	struct iovec iov[4];
+	bool sig = false;
+	uint32_t i;
+
+	if (unlikely(gpacnt == 0 || padded > VMBUS_CHANPKT_MAX_LEN ||
+		     (data == NULL && dlen != 0)))
+		return -EINVAL;
+	/* Each entry stays inside its own page (vmbus-ring.md 2.4). */
+	for (i = 0; i < gpacnt; i++)
+		if (unlikely(gpa[i].len == 0 || gpa[i].ofs >= HYPERV_PAGE_SIZE ||
+			     gpa[i].len > HYPERV_PAGE_SIZE - gpa[i].ofs))
+			return -EINVAL;
+
+	pkt.hdr.type = VMBUS_CHANPKT_TYPE_GPA;
+	pkt.hdr.hlen = hlen >> VMBUS_CHANPKT_SIZE_SHIFT;
+	pkt.hdr.tlen = padded >> VMBUS_CHANPKT_SIZE_SHIFT;
+	pkt.hdr.flags = VMBUS_CHANPKT_FLAG_RC;
+	pkt.hdr.xactid = xact;
+	pkt.rsvd = 0;
+	pkt.gpa_cnt = gpacnt;
+
+	iov[0].iov_base = &pkt;
+	iov[0].iov_len = sizeof(pkt);
+	iov[1].iov_base = gpa;
+	iov[1].iov_len = gpacnt * sizeof(gpa[0]);
+	iov[2].iov_base = data;
+	iov[2].iov_len = dlen;
+	iov[3].iov_base = &pad;
+	iov[3].iov_len = padded - len;
+
+	return vmbus_chan_sent(chan, vmbus_txbr_write(&chan->txbr, iov, 4,
+						      &sig), sig, need_sig);
+}
+
+bool
+rte_vmbus_chan_rx_empty(const struct vmbus_channel *chan)
+{
+	const struct vmbus_br *rbr = &chan->rxbr;
+
+	/*
+	 * A bogus host index reads as "not empty" so that the caller's
+	 * receive reports and counts it.
+	 */
+	return __atomic_load_n(&rbr->vbr->windex, __ATOMIC_ACQUIRE) ==
+		rbr->rindex;
+}
+
+void
+rte_vmbus_chan_signal_read(struct vmbus_channel *chan, uint32_t bytes_read)
+{
+	struct vmbus_br *rbr = &chan->rxbr;
+	uint32_t pending, widx;
+
+	/* Only a host that announced pending_send_sz waits for room. */
+	if (!(__atomic_load_n(&rbr->vbr->feature_bits.value,
+			      __ATOMIC_RELAXED) & 1))
+		return;
+
+	/* Our read index store must be visible before pending is read. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	pending = __atomic_load_n(&rbr->vbr->pending_send, __ATOMIC_RELAXED);
+	if (pending == 0)
+		return;
+	if (vmbus_rxbr_host_windex(rbr, &widx) != 0)
+		return;
+	if (vmbus_rxbr_need_signal(pending,
+				   vmbus_br_avail_write(widx, rbr->rindex,
+							rbr->dsize),
+				   bytes_read))
+		vmbus_chan_signal(chan);
+}
+
+int
+rte_vmbus_chan_recv(struct vmbus_channel *chan, void *data, uint32_t *len,
+		    uint64_t *request_id)
+{
+	struct vmbus_chanpkt_hdr hdr;
+	uint32_t room = *len, hlen, dlen;
+	int ret;
+
+	*len = 0;
+	ret = vmbus_rxbr_peek(&chan->rxbr, &hdr);
+	if (ret != 0)
+		return ret;
+
+	hlen = vmbus_chanpkt_getlen(hdr.hlen);
+	dlen = vmbus_chanpkt_datalen(&hdr);
+	*len = dlen;
+	if (dlen > room)
+		return -ENOBUFS;
+	if (request_id != NULL)
+		*request_id = hdr.xactid;
+
+	vmbus_rxbr_read(&chan->rxbr, &hdr, data, hlen, dlen);
+	rte_vmbus_chan_signal_read(chan, vmbus_chanpkt_getlen(hdr.tlen) +
+				   sizeof(uint64_t));
+	return 0;
+}
+
+int
+rte_vmbus_chan_recv_raw(struct vmbus_channel *chan, void *data,
+			uint32_t *len)
+{
+	struct vmbus_chanpkt_hdr hdr;
+	uint32_t room = *len, pktlen;
+	int ret;
+
+	ret = vmbus_rxbr_peek(&chan->rxbr, &hdr);
+	if (ret != 0)
+		return ret;
+
+	pktlen = vmbus_chanpkt_getlen(hdr.tlen);
+	*len = pktlen;
+	if (pktlen > room)
+		return -ENOBUFS;
+
+	vmbus_rxbr_read(&chan->rxbr, &hdr, data, 0, pktlen);
+	/*
+	 * The host may have rewritten the descriptor after it was checked:
+	 * hand out the checked copy, which is what sized this read.
+	 */
+	memcpy(data, &hdr, sizeof(hdr));
+	return pktlen + sizeof(uint64_t);
+}
+
+int
+vmbus_chan_create(const struct rte_vmbus_device *dev, uint16_t relid,
+		  uint16_t subchannel_id, uint8_t monitor_id,
+		  void *ring, uint64_t ring_size, struct vmbus_channel **newp)
+{
+	struct vmbus_channel *chan;
+	uint64_t half = ring_size / 2;
+	int ret;
+
+	/* TX ring first, RX ring second, equal halves (vmbus-ring 1.1). */
+	if (ring == NULL || half > UINT32_MAX ||
+	    ring_size % (2 * VMBUS_RING_HDR_SIZE) != 0) {
+		VMBUS_LOG(ERR, "channel %u: ring pair of %" PRIu64 " bytes unusable",
+			  relid, ring_size);
+		return -EINVAL;
+	}
+
+	chan = rte_zmalloc_socket("vmbus_channel", sizeof(*chan),
+				  RTE_CACHE_LINE_SIZE, dev->device.numa_node);
+	if (chan == NULL)
+		return -ENOMEM;
+
+	STAILQ_INIT(&chan->subchannel_list);
+	chan->device = dev;
+	chan->relid = relid;
+	chan->subchannel_id = subchannel_id;
+	chan->monitor_id = monitor_id;
+
+	ret = vmbus_br_setup(&chan->txbr, ring, (uint32_t)half, true);
+	if (ret == 0)
+		ret = vmbus_br_setup(&chan->rxbr, RTE_PTR_ADD(ring, half),
+				     (uint32_t)half, false);
+	if (ret != 0) {
+		rte_free(chan);
+		return ret;
+	}
+	*newp = chan;
+	return 0;
+}
+
+static void
+vmbus_chan_free_all(struct vmbus_channel *primary)
+{
+	struct vmbus_channel *sub;
+
+	while ((sub = STAILQ_FIRST(&primary->subchannel_list)) != NULL) {
+		STAILQ_REMOVE_HEAD(&primary->subchannel_list, next);
+		rte_free(sub);
+	}
+	rte_free(primary);
+}
+
+int
+rte_vmbus_chan_open(struct rte_vmbus_device *dev, struct vmbus_channel **newp)
+{
+	const struct rte_mem_resource *res = &dev->resource[HV_TXRX_RING_MAP];
+	struct vmbus_channel *chan;
+	int ret;
+
+	if (res->addr == NULL) {
+		VMBUS_LOG(ERR, "%s: rings not mapped", dev->device.name);
+		return -EINVAL;
+	}
+	ret = vmbus_chan_create(dev, dev->relid, 0, dev->monitor_id,
+				res->addr, res->len, &chan);
+	if (ret != 0)
+		return ret;
+
+	/* A re-open replaces the previous primary and its subchannels. */
+	if (dev->primary != NULL)
+		vmbus_chan_free_all(dev->primary);
+	dev->primary = chan;
+	*newp = chan;
+	return 0;
+}
+
+/* Called when the device is unmapped: nothing can use its rings now. */
+void
+vmbus_chan_release_device(struct rte_vmbus_device *dev)
+{
+	if (dev->primary != NULL)
+		vmbus_chan_free_all(dev->primary);
+	dev->primary = NULL;
+}
+
+void
+rte_vmbus_chan_close(struct vmbus_channel *chan)
+{
+	struct vmbus_channel *primary = chan->device->primary;
+
+	/*
+	 * The primary channel stays allocated until the device is
+	 * unmapped: secondary processes may still point at it.
+	 */
+	if (chan == primary)
+		return;
+	if (primary != NULL)
+		STAILQ_REMOVE(&primary->subchannel_list, chan, vmbus_channel,
+			      next);
+	rte_free(chan);
+}
+
+int
+rte_vmbus_max_channels(const struct rte_vmbus_device *dev)
+{
+	if (vmbus_sysfs_ring_present(vmbus_priv(dev)->sysfs_dir, dev->relid))
+		return VMBUS_MAX_CHANNELS;
+	return 1;
+}
+
+static bool
+vmbus_chan_known(uint16_t relid, void *arg)
+{
+	const struct vmbus_channel *primary = arg;
+	const struct vmbus_channel *sub;
+
+	if (relid == primary->relid)
+		return true;
+	STAILQ_FOREACH(sub, &primary->subchannel_list, next)
+		if (sub->relid == relid)
+			return true;
+	return false;
+}
+
+int
+rte_vmbus_subchan_open(struct vmbus_channel *primary,
+		       struct vmbus_channel **newp)
+{
+	const struct rte_vmbus_device *dev = primary->device;
+	struct vmbus_subchan_info info;
+	struct vmbus_channel *chan;
+	uint64_t size;
+	void *ring;
+	int ret;
+
+	ret = vmbus_sysfs_next_subchan(vmbus_priv(dev)->sysfs_dir,
+				       vmbus_chan_known, primary, &info);
+	if (ret != 0)
+		return ret;
+
+	ret = vmbus_uio_map_subchan(dev, info.relid, &ring, &size);
+	if (ret != 0)
+		return ret;
+
+	ret = vmbus_chan_create(dev, info.relid, info.subchannel_id,
+				info.monitor_id, ring, size, &chan);
+	if (ret != 0)
+		return ret;
+
+	STAILQ_INSERT_TAIL(&primary->subchannel_list, chan, next);
+	*newp = chan;
+	return 0;
+}
+
+uint16_t
+rte_vmbus_sub_channel_index(const struct vmbus_channel *chan)
+{
+	return chan->subchannel_id;
+}
+
+static void
+vmbus_dump_ring(FILE *f, const char *dir, const struct vmbus_br *br)
+{
+	const struct vmbus_bufring *vbr = br->vbr;
+
+	fprintf(f, "  %s: windex=%u rindex=%u imask=%u pending=%u features=%#x\n",
+		dir, vbr->windex, vbr->rindex, vbr->imask, vbr->pending_send,
+		vbr->feature_bits.value);
+	fprintf(f, "      dsize=%u own windex=%u rindex=%u errors=%" PRIu64 "\n",
+		br->dsize, br->committed, br->rindex, br->errors);
+}
+
+void
+rte_vmbus_chan_dump(FILE *f, const struct vmbus_channel *chan)
+{
+	fprintf(f, "channel relid=%u subchannel=%u monitor=%u\n",
+		chan->relid, chan->subchannel_id, chan->monitor_id);
+	vmbus_dump_ring(f, "tx", &chan->txbr);
+	vmbus_dump_ring(f, "rx", &chan->rxbr);
+}

@@ -1,0 +1,297 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+/*
+ * The VMBus bus object: device list, driver registration, allow and
+ * block lists, probe, hot-plug and removal.  The OS specific parts
+ * (sysfs, uio) are in linux/.
+ */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_common.h>
+#include <rte_devargs.h>
+#include <rte_eal.h>
+#include <rte_log.h>
+#include <rte_uuid.h>
+
+#include "vmbus_private.h"
+
+RTE_LOG_REGISTER_DEFAULT(vmbus_logtype_bus, NOTICE);
+
+static int vmbus_plug(struct rte_device *dev);
+static int vmbus_unplug(struct rte_device *dev);
+static int vmbus_parse(const char *name, void *addr);
+static struct rte_device *vmbus_find_device(const struct rte_device *start,
+					    rte_dev_cmp_t cmp,
+					    const void *data);
+static int vmbus_cleanup(void);
+
+struct vmbus_bus vmbus_bus = {
+	.bus = {
+		.scan = rte_vmbus_scan,
+		.probe = rte_vmbus_probe,
+		.find_device = vmbus_find_device,
+		.plug = vmbus_plug,
+		.unplug = vmbus_unplug,
+		.parse = vmbus_parse,
+		.cleanup = vmbus_cleanup,
+	},
+	.device_list = TAILQ_HEAD_INITIALIZER(vmbus_bus.device_list),
+	.driver_list = TAILQ_HEAD_INITIALIZER(vmbus_bus.driver_list),
+};
+
+RTE_REGISTER_BUS(vmbus, vmbus_bus.bus);
+
+static inline struct rte_vmbus_device *
+vmbus_dev(const struct rte_device *dev)
+{
+	return (struct rte_vmbus_device *)((uintptr_t)dev -
+		offsetof(struct rte_vmbus_device, device));
+}
+
+/* A device name on this bus is its instance UUID. */
+static int
+vmbus_parse(const char *name, void *addr)
+{
+	rte_uuid_t id;
+
+	if (rte_uuid_parse(name, id) != 0)
+		return 1;
+	if (addr != NULL)
+		rte_uuid_copy(addr, id);
+	return 0;
+}
+
+struct rte_devargs *
+vmbus_devargs_lookup(const struct rte_vmbus_device *dev)
+{
+	struct rte_devargs *da;
+	rte_uuid_t id;
+
+	RTE_EAL_DEVARGS_FOREACH("vmbus", da) {
+		if (vmbus_parse(da->name, id) == 0 &&
+		    rte_uuid_compare(id, dev->device_id) == 0)
+			return da;
+	}
+	return NULL;
+}
+
+/*
+ * Add a scanned device, keeping the list sorted by instance id.  A
+ * device already listed (re-scan) stays as it is, with its mappings
+ * and driver; false tells the caller to drop the new copy.
+ */
+bool
+vmbus_insert_device(struct rte_vmbus_device *dev)
+{
+	struct rte_vmbus_device *cur;
+	int cmp;
+
+	dev->device.bus = &vmbus_bus.bus;
+	dev->device.devargs = vmbus_devargs_lookup(dev);
+
+	TAILQ_FOREACH(cur, &vmbus_bus.device_list, next) {
+		cmp = rte_uuid_compare(dev->device_id, cur->device_id);
+		if (cmp == 0)
+			return false;
+		if (cmp < 0) {
+			TAILQ_INSERT_BEFORE(cur, dev, next);
+			return true;
+		}
+	}
+	TAILQ_INSERT_TAIL(&vmbus_bus.device_list, dev, next);
+	return true;
+}
+
+static void
+vmbus_free_device(struct rte_vmbus_device *dev)
+{
+	TAILQ_REMOVE(&vmbus_bus.device_list, dev, next);
+	free(vmbus_priv(dev));
+}
+
+static bool
+vmbus_device_allowed(const struct rte_vmbus_device *dev)
+{
+	const struct rte_devargs *da = dev->device.devargs;
+
+	if (vmbus_bus.bus.conf.scan_mode == RTE_BUS_SCAN_ALLOWLIST)
+		return da != NULL && da->policy == RTE_DEV_ALLOWED;
+	return da == NULL || da->policy != RTE_DEV_BLOCKED;
+}
+
+static bool
+vmbus_driver_matches(const struct rte_vmbus_driver *drv,
+		     const struct rte_vmbus_device *dev)
+{
+	const rte_uuid_t *id;
+
+	for (id = drv->id_table; id != NULL && !rte_uuid_is_null(*id); id++)
+		if (rte_uuid_compare(*id, dev->class_id) == 0)
+			return true;
+	return false;
+}
+
+static int
+vmbus_probe_driver(struct rte_vmbus_driver *drv, struct rte_vmbus_device *dev)
+{
+	int ret;
+
+	VMBUS_LOG(INFO, "probing %s (relid %u, numa %d) with %s",
+		  dev->device.name, dev->relid, dev->device.numa_node,
+		  drv->driver.name);
+
+	ret = rte_vmbus_map_device(dev);
+	if (ret != 0)
+		return ret;
+
+	dev->driver = drv;
+	dev->device.driver = &drv->driver;
+	ret = drv->probe(drv, dev);
+	if (ret != 0) {
+		VMBUS_LOG(ERR, "%s: %s probe failed: %d", dev->device.name,
+			  drv->driver.name, ret);
+		dev->driver = NULL;
+		dev->device.driver = NULL;
+		rte_vmbus_unmap_device(dev);
+	}
+	return ret;
+}
+
+/* Returns 0 when probed, 1 when no driver wants it, negative on error. */
+static int
+vmbus_probe_device(struct rte_vmbus_device *dev)
+{
+	struct rte_vmbus_driver *drv;
+
+	if (dev->driver != NULL)
+		return -EEXIST;
+	if (!vmbus_device_allowed(dev)) {
+		VMBUS_LOG(DEBUG, "%s: not allowed by devargs", dev->device.name);
+		return 1;
+	}
+	TAILQ_FOREACH(drv, &vmbus_bus.driver_list, next) {
+		if (vmbus_driver_matches(drv, dev))
+			return vmbus_probe_driver(drv, dev);
+	}
+	VMBUS_LOG(DEBUG, "%s: no driver for its class", dev->device.name);
+	return 1;
+}
+
+int
+rte_vmbus_probe(void)
+{
+	struct rte_vmbus_device *dev;
+	int failed = 0;
+
+	TAILQ_FOREACH(dev, &vmbus_bus.device_list, next) {
+		if (dev->driver != NULL)
+			continue;
+		if (vmbus_probe_device(dev) < 0)
+			failed++;
+	}
+	return failed == 0 ? 0 : -1;
+}
+
+static int
+vmbus_plug(struct rte_device *dev)
+{
+	return vmbus_probe_device(vmbus_dev(dev));
+}
+
+/* Undo a probe: driver remove, then the mappings. */
+static int
+vmbus_detach(struct rte_vmbus_device *dev)
+{
+	const struct rte_vmbus_driver *drv = dev->driver;
+	int ret;
+
+	if (drv != NULL && drv->remove != NULL) {
+		ret = drv->remove(dev);
+		if (ret != 0) {
+			VMBUS_LOG(ERR, "%s: %s remove failed: %d",
+				  dev->device.name, drv->driver.name, ret);
+			return ret;
+		}
+	}
+	dev->driver = NULL;
+	dev->device.driver = NULL;
+	rte_vmbus_unmap_device(dev);
+	return 0;
+}
+
+static int
+vmbus_unplug(struct rte_device *rdev)
+{
+	struct rte_vmbus_device *dev = vmbus_dev(rdev);
+	int ret;
+
+	ret = vmbus_detach(dev);
+	if (ret != 0)
+		return ret;
+	/* The device comes back, with fresh devargs, on the next scan. */
+	rte_devargs_remove(rdev->devargs);
+	vmbus_free_device(dev);
+	return 0;
+}
+
+static int
+vmbus_cleanup(void)
+{
+	struct rte_vmbus_device *dev;
+	int ret = 0;
+
+	while ((dev = TAILQ_FIRST(&vmbus_bus.device_list)) != NULL) {
+		if (vmbus_detach(dev) != 0)
+			ret = -1;
+		vmbus_free_device(dev);
+	}
+	return ret;
+}
+
+static struct rte_device *
+vmbus_find_device(const struct rte_device *start, rte_dev_cmp_t cmp,
+		  const void *data)
+{
+	struct rte_vmbus_device *dev;
+
+	dev = start != NULL ? TAILQ_NEXT(vmbus_dev(start), next) :
+		TAILQ_FIRST(&vmbus_bus.device_list);
+	for (; dev != NULL; dev = TAILQ_NEXT(dev, next))
+		if (cmp(&dev->device, data) == 0)
+			return &dev->device;
+	return NULL;
+}
+
+void
+rte_vmbus_register(struct rte_vmbus_driver *driver)
+{
+	VMBUS_LOG(DEBUG, "registering driver %s", driver->driver.name);
+	TAILQ_INSERT_TAIL(&vmbus_bus.driver_list, driver, next);
+}
+
+void
+rte_vmbus_unregister(struct rte_vmbus_driver *driver)
+{
+	TAILQ_REMOVE(&vmbus_bus.driver_list, driver, next);
+}
+
+void
+rte_vmbus_irq_mask(struct rte_vmbus_device *dev)
+{
+	vmbus_uio_irq_control(dev, 0);
+}
+
+void
+rte_vmbus_irq_unmask(struct rte_vmbus_device *dev)
+{
+	vmbus_uio_irq_control(dev, 1);
+}
+
+int
+rte_vmbus_irq_read(struct rte_vmbus_device *dev)
+{
+	return vmbus_uio_irq_read(dev);
+}

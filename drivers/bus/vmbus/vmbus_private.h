@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+#ifndef VMBUS_PRIVATE_H
+#define VMBUS_PRIVATE_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/queue.h>
+#include <sys/uio.h>
+
+#include <bus_driver.h>
+#include <rte_log.h>
+#include <rte_tailq.h>
+
+#include "bus_vmbus_driver.h"
+
+extern int vmbus_logtype_bus;
+
+#define VMBUS_LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_ ## level, vmbus_logtype_bus, "%s(): " fmt "\n", \
+		__func__, ##__VA_ARGS__)
+
+/* Where the kernel lists VMBus devices. */
+#define VMBUS_SYSFS_DEVICES "/sys/bus/vmbus/devices"
+
+/* The only kernel driver whose devices this bus takes. */
+#define VMBUS_UIO_DRIVER "uio_hv_generic"
+
+/* Class id of the synthetic network adapter (HV_NIC_GUID). */
+#define VMBUS_NIC_CLASS_ID "f8615163-df3e-46c5-913f-f2d2f965ed0e"
+
+/* The ring header takes one Hyper-V page whatever the guest page size. */
+#define VMBUS_RING_HDR_SIZE HYPERV_PAGE_SIZE
+
+/* Monitor ids index vmbus_mon_page.trigs: 4 groups of 32. */
+#define VMBUS_MONITOR_ID_MAX (VMBUS_MONTRIGS_MAX * VMBUS_MONTRIG_LEN - 1)
+
+/* The send half of the interrupt page holds one bit per relid. */
+#define VMBUS_INT_PAGE_HALF (HYPERV_PAGE_SIZE / 2)
+#define VMBUS_INT_PAGE_RELIDS (VMBUS_INT_PAGE_HALF * CHAR_BIT)
+
+/* Channels a netvsc device may use (primary included). */
+#define VMBUS_MAX_CHANNELS 64
+
+/* Subchannel ring mappings one device can record. */
+#define VMBUS_MAX_SUBCHANNELS 128
+
+/* Relids are directory names; the kernel keeps them below 2^16 here. */
+#define VMBUS_RELID_MAX UINT16_MAX
+
+struct vmbus_bus {
+	struct rte_bus bus;
+	RTE_TAILQ_HEAD(, rte_vmbus_device) device_list;
+	RTE_TAILQ_HEAD(, rte_vmbus_driver) driver_list;
+};
+
+extern struct vmbus_bus vmbus_bus;
+
+/*
+ * What the bus keeps per device beyond the public structure.  Devices
+ * are allocated by the bus only, so the public part is embedded first
+ * and drivers never see the rest.
+ */
+struct vmbus_device_priv {
+	struct rte_vmbus_device dev;
+	char sysfs_dir[PATH_MAX];	/* .../devices/<name> */
+	char name[64];			/* rte_device name */
+	/* Which recorded subchannel rings this process has mapped. */
+	bool sub_mapped[VMBUS_MAX_SUBCHANNELS];
+};
+
+/*
+ * The private part is the bus's own bookkeeping, updated even through
+ * the const device pointers of the channel API.
+ */
+static inline struct vmbus_device_priv *
+vmbus_priv(const struct rte_vmbus_device *dev)
+{
+	return (struct vmbus_device_priv *)((uintptr_t)dev -
+		offsetof(struct vmbus_device_priv, dev));
+}
+
+/*
+ * One direction of a channel.  The header lives in shared memory and is
+ * written by the host; the indices this side owns are kept here as well
+ * and are never read back from the header, so the host cannot steer us
+ * by rewriting them.
+ */
+struct vmbus_br {
+	struct vmbus_bufring *vbr;	/* shared header page */
+	uint8_t *data;			/* data area, dsize bytes */
+	uint32_t dsize;
+	uint32_t windex;	/* TX: next free byte reserved by a sender */
+	uint32_t committed;	/* TX: index published to the host */
+	uint32_t rindex;	/* RX: next byte to consume */
+	uint64_t errors;	/* malformed indices or packets seen */
+};
+
+struct vmbus_channel {
+	STAILQ_HEAD(, vmbus_channel) subchannel_list;
+	STAILQ_ENTRY(vmbus_channel) next;
+	const struct rte_vmbus_device *device;
+
+	struct vmbus_br rxbr;	/* host to guest */
+	struct vmbus_br txbr;	/* guest to host */
+
+	uint16_t relid;
+	uint16_t subchannel_id;
+	uint8_t monitor_id;
+};
+
+/*
+ * Mappings of a device, kept in shared memory so that secondary
+ * processes map every region at the primary's address.
+ */
+struct vmbus_mapping {
+	void *addr;
+	uint64_t size;
+	uint64_t gpadl;
+};
+
+struct vmbus_subchan_mapping {
+	uint16_t relid;
+	void *addr;
+	uint64_t size;
+};
+
+struct vmbus_mapped_resource {
+	TAILQ_ENTRY(vmbus_mapped_resource) next;
+	rte_uuid_t id;
+	int nb_maps;
+	struct vmbus_mapping maps[VMBUS_MAX_RESOURCE];
+	int nb_subchannels;
+	struct vmbus_subchan_mapping subchan[VMBUS_MAX_SUBCHANNELS];
+};
+
+TAILQ_HEAD(vmbus_mapped_resource_list, vmbus_mapped_resource);
+
+/* One subchannel found in sysfs. */
+struct vmbus_subchan_info {
+	uint16_t relid;
+	uint16_t subchannel_id;
+	uint8_t monitor_id;
+};
+
+/* vmbus_common.c */
+struct rte_devargs *vmbus_devargs_lookup(const struct rte_vmbus_device *dev);
+bool vmbus_insert_device(struct rte_vmbus_device *dev);
+
+/* linux/vmbus_sysfs.c */
+enum vmbus_sysfs_verdict {
+	VMBUS_SYSFS_OK = 0,	/* a complete network device bound to uio */
+	VMBUS_SYSFS_SKIP,	/* not ours, or incomplete: logged, ignored */
+};
+
+int vmbus_sysfs_read_device(const char *dir, struct rte_vmbus_device *dev);
+int vmbus_sysfs_scan_dir(const char *devices_dir);
+int vmbus_sysfs_find_uio(const char *dir, int *uio_num);
+int vmbus_sysfs_read_map(const char *dir, int uio_num, unsigned int idx,
+			 uint64_t *size, uint64_t *gpadl);
+int vmbus_sysfs_next_subchan(const char *dir,
+			     bool (*known)(uint16_t relid, void *arg),
+			     void *arg, struct vmbus_subchan_info *info);
+bool vmbus_sysfs_ring_present(const char *dir, uint16_t relid);
+int vmbus_sysfs_ring_path(const char *dir, uint16_t relid,
+			  char *buf, size_t len);
+
+/* linux/vmbus_uio.c */
+int vmbus_uio_map_resource(struct rte_vmbus_device *dev);
+void vmbus_uio_unmap_resource(struct rte_vmbus_device *dev);
+struct vmbus_mapped_resource *
+vmbus_uio_find_resource(const struct rte_vmbus_device *dev);
+int vmbus_uio_map_subchan(const struct rte_vmbus_device *dev, uint16_t relid,
+			  void **addr, uint64_t *size);
+void vmbus_uio_irq_control(struct rte_vmbus_device *dev, int32_t onoff);
+int vmbus_uio_irq_read(struct rte_vmbus_device *dev);
+
+/* vmbus_channel.c */
+int vmbus_chan_create(const struct rte_vmbus_device *dev, uint16_t relid,
+		      uint16_t subchannel_id, uint8_t monitor_id,
+		      void *ring, uint64_t ring_size,
+		      struct vmbus_channel **chan);
+void vmbus_chan_release_device(struct rte_vmbus_device *dev);
+void vmbus_signal_host(uint32_t *int_page, struct vmbus_mon_page *mon,
+		       uint32_t relid, uint8_t monitor_id);
+
+/* vmbus_bufring.c */
+int vmbus_br_setup(struct vmbus_br *br, void *buf, uint32_t blen, bool tx);
+uint32_t vmbus_br_avail_write(uint32_t windex, uint32_t rindex,
+			      uint32_t dsize);
+int vmbus_rxbr_host_windex(struct vmbus_br *rbr, uint32_t *idx);
+int vmbus_txbr_write(struct vmbus_br *tbr, const struct iovec iov[],
+		     int iovcnt, bool *need_sig);
+bool vmbus_txbr_need_signal(uint32_t imask, uint32_t host_rindex,
+			    uint32_t old_windex);
+int vmbus_rxbr_peek(struct vmbus_br *rbr, struct vmbus_chanpkt_hdr *hdr);
+void vmbus_rxbr_read(struct vmbus_br *rbr, const struct vmbus_chanpkt_hdr *hdr,
+		     void *data, uint32_t skip, uint32_t len);
+bool vmbus_rxbr_need_signal(uint32_t pending_sz, uint32_t avail_write,
+			    uint32_t bytes_read);
+
+#endif /* VMBUS_PRIVATE_H */
