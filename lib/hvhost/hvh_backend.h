@@ -36,11 +36,15 @@
 /** TX: the IPv4 header checksum is to be computed. */
 #define HVH_FRAME_F_IP_CSUM	0x04
 /** RX: IP header and L4 checksums have been verified or computed by the
- *  host and are good (RNDIS checksum info "succeeded" bits). */
+ *  host and are good (RNDIS checksum info "succeeded" bits). csum_offset
+ *  then says which L4 checksum that covers: 16 TCP, 6 UDP, 0 IP only. */
 #define HVH_FRAME_F_CSUM_OK	0x08
 /** TX: gso_type and gso_size are valid; the frame is a TCP super-frame
  *  to be cut into gso_size-byte segments (implies F_CSUM and, for IPv4,
- *  F_IP_CSUM). RX frames never carry it: hosts deliver segments. */
+ *  F_IP_CSUM). csum_start is the TCP header offset, csum_offset is
+ *  implied. IP length fields, IPv4 ID and checksums may hold anything
+ *  (guests zero some of them). RX frames never carry it: hosts deliver
+ *  segments. */
 #define HVH_FRAME_F_LSO		0x10
 
 /* hvh_frame.gso_type */
