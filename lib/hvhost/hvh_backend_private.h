@@ -62,6 +62,10 @@ void hvh_ipv4_csum_set(uint8_t *frame, const struct hvh_frame_layout *lay);
 int hvh_frame_emit(const struct hvh_frame *src, uint32_t *seg,
 		   struct hvh_frame *dst);
 
+/* tx_burst of backends whose wire swallows everything (sink, source). */
+uint16_t hvh_backend_tx_discard(struct hvh_backend *be,
+				const struct hvh_frame *f, uint16_t n);
+
 /* Backend kinds: each parses its own parameters (NULL when absent). */
 int hvh_backend_loopback_open(const char *args,
 			      const struct hvh_backend_conf *conf,

@@ -74,19 +74,6 @@ src_rx_burst(struct hvh_backend *be, struct hvh_frame *f, uint16_t n)
 	return i;
 }
 
-static uint16_t
-src_tx_burst(struct hvh_backend *be, const struct hvh_frame *f, uint16_t n)
-{
-	uint64_t bytes = 0;
-	uint16_t i;
-
-	for (i = 0; i < n; i++)
-		bytes += f[i].len;
-	be->stats.tx_frames += n;
-	be->stats.tx_bytes += bytes;
-	return n;
-}
-
 static void
 src_close(struct hvh_backend *be)
 {
@@ -99,7 +86,7 @@ src_close(struct hvh_backend *be)
 
 static const struct hvh_backend_ops src_ops = {
 	.kind = "source",
-	.tx_burst = src_tx_burst,
+	.tx_burst = hvh_backend_tx_discard,
 	.rx_burst = src_rx_burst,
 	.close = src_close,
 };

@@ -29,6 +29,10 @@
 #define HVH_RSS_HASH_UDP_IPV6		0x00008000
 #define HVH_RSS_HASH_UDP_IPV6_EX	0x00010000
 
+/** Microsoft's default RSS key (Windows, Linux netvsc_hash_key); also the
+ *  key of NDIS's RSS verification suite. */
+extern const uint8_t hvh_rss_key_ms[HVH_RSS_KEY_LEN];
+
 /**
  * A key expanded for byte-at-a-time hashing: for each input byte position
  * and byte value, the XOR of the key windows its set bits select.
