@@ -25,6 +25,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/if_packet.h>
+#include <linux/if_ether.h>
 #include <linux/if_tun.h>
 
 #include "hvh_backend.h"
@@ -1074,6 +1076,110 @@ test_tap_roundtrip_in_netns(void)
 	return 0;
 }
 
+/*
+ * VLAN as metadata both ways, seen through a packet socket on the tap: a
+ * guest frame with a tag in its metadata reaches the kernel tagged, and
+ * a tagged frame from the kernel reaches the guest stripped, its tag in
+ * metadata, as Hyper-V delivers it.
+ */
+static int
+test_tap_vlan_metadata_in_netns(void)
+{
+	static uint8_t tx[2000], rx[2000];
+	struct hvh_frame f = { .data = tx }, r;
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET };
+	union {
+		struct cmsghdr h;
+		uint8_t b[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
+	} ctl;
+	struct iovec iov = { .iov_base = rx, .iov_len = sizeof(rx) };
+	struct msghdr msg = {
+		.msg_name = &sll, .msg_namelen = sizeof(sll),
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = &ctl, .msg_controllen = sizeof(ctl),
+	};
+	struct hvh_backend *be;
+	struct timespec t0;
+	int ps, one = 1, found = 0;
+	size_t len;
+	ssize_t n;
+
+	if (getuid() != 0 || access("/dev/net/tun", R_OK | W_OK) != 0 ||
+	    unshare(CLONE_NEWNET) != 0) {
+		fprintf(stderr, "skip: needs root, /dev/net/tun and netns\n");
+		return SKIP;
+	}
+	be = open_ok("tap:hvtV", 1500);
+	ps = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK, htons(ETH_P_ALL));
+	CHECK(ps >= 0, "packet socket: %s", strerror(errno));
+	if (be == NULL || ps < 0)
+		return 1;
+	sll.sll_protocol = htons(ETH_P_ALL);
+	sll.sll_ifindex = (int)if_nametoindex("hvtV");
+	CHECK(bind(ps, (struct sockaddr *)&sll, sizeof(sll)) == 0 &&
+	      setsockopt(ps, SOL_PACKET, PACKET_AUXDATA, &one, sizeof(one)) == 0,
+	      "bind: %s", strerror(errno));
+
+	/* Guest -> kernel: the tag appears on the wire. */
+	f.len = (uint32_t)build_ipv4(tx, guest_mac, guest_mac, 1, 2, 17, 1, 2,
+				     40, 0);
+	f.flags = HVH_FRAME_F_VLAN;
+	f.vlan_tci = 0x6005;
+	CHECK(hvh_backend_tx_burst(be, &f, 1) == 1, "refused");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (!found && ms_since(&t0) < 2000) {
+		struct cmsghdr *c;
+		int tagged_inline, tagged_aux = 0;
+
+		msg.msg_controllen = sizeof(ctl);
+		n = recvmsg(ps, &msg, 0);
+		if (n < 0) {
+			usleep(10000);
+			continue;
+		}
+		if (sll.sll_pkttype == PACKET_OUTGOING)
+			continue;
+		for (c = CMSG_FIRSTHDR(&msg); c != NULL; c = CMSG_NXTHDR(&msg, c)) {
+			struct tpacket_auxdata aux;
+
+			if (c->cmsg_level != SOL_PACKET ||
+			    c->cmsg_type != PACKET_AUXDATA)
+				continue;
+			memcpy(&aux, CMSG_DATA(c), sizeof(aux));
+			tagged_aux = (aux.tp_status & TP_STATUS_VLAN_VALID) &&
+				aux.tp_vlan_tci == 0x6005;
+		}
+		tagged_inline = n >= 18 && rd16(rx + 12) == 0x8100 &&
+			rd16(rx + 14) == 0x6005;
+		if (n >= 14 + 28 + 40 && (tagged_inline || tagged_aux))
+			found = 1;
+	}
+	CHECK(found, "tagged frame never reached the kernel");
+
+	/* Kernel -> guest: an inline tag becomes metadata. */
+	len = build_ipv4(tx + 4, guest_mac, guest_mac, 3, 4, 17, 5, 6, 40, 0);
+	memmove(tx, tx + 4, 12);
+	wr16(tx + 12, 0x8100);
+	wr16(tx + 14, 0x2007);
+	CHECK(send(ps, tx, len + 4, 0) == (ssize_t)(len + 4), "send: %s",
+	      strerror(errno));
+	found = 0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (!found && ms_since(&t0) < 2000) {
+		if (rx_one(be, rx, sizeof(rx), &r) == 1)
+			found = r.len == len && rd16(rx + 12) == 0x0800 &&
+				memcmp(rx + 14, tx + 18, len - 14) == 0;
+		else
+			usleep(10000);
+	}
+	CHECK(found, "tagged frame not delivered untagged");
+	CHECK((r.flags & HVH_FRAME_F_VLAN) && r.vlan_tci == 0x2007,
+	      "tag not in metadata: flags %#x tci %#x", r.flags, r.vlan_tci);
+	close(ps);
+	hvh_backend_close(be);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(void);
@@ -1089,6 +1195,7 @@ static const struct {
 	{ "loopback_full_refuses_then_drains",
 	  test_loopback_full_refuses_then_drains },
 	{ "tap_roundtrip_in_netns", test_tap_roundtrip_in_netns },
+	{ "tap_vlan_metadata_in_netns", test_tap_vlan_metadata_in_netns },
 };
 
 int
