@@ -196,12 +196,11 @@ void
 hvh_ipv4_csum_set(uint8_t *frame, const struct hvh_frame_layout *lay)
 {
 	uint8_t *ip = frame + lay->l3;
-	size_t ihl = (size_t)(ip[0] & 0xf) * 4;
 	uint16_t c;
 
 	ip[10] = 0;
 	ip[11] = 0;
-	c = (uint16_t)~hvh_csum_fold(hvh_csum_add(0, ip, ihl));
+	c = (uint16_t)~hvh_csum_fold(hvh_csum_add(0, ip, lay->ip_hlen));
 	memcpy(ip + 10, &c, 2);
 }
 
@@ -232,6 +231,7 @@ hvh_frame_layout(const struct hvh_frame *f, struct hvh_frame_layout *lay)
 	const uint8_t *d = f->data;
 	uint32_t min_l4;
 	uint16_t et;
+	uint8_t vihl;
 
 	memset(lay, 0, sizeof(*lay));
 	if (f->len < HVH_ETH_HLEN)
@@ -245,19 +245,22 @@ hvh_frame_layout(const struct hvh_frame *f, struct hvh_frame_layout *lay)
 		et = rd16(d + 16);
 	}
 	if (et == HVH_ETHERTYPE_IPV4) {
-		if (f->len < lay->l3 + 20u || (d[lay->l3] >> 4) != 4 ||
-		    (d[lay->l3] & 0xf) < 5)
+		if (f->len < lay->l3 + 20u)
+			return -EINVAL;
+		vihl = d[lay->l3];
+		if ((vihl >> 4) != 4 || (vihl & 0xf) < 5)
 			return -EINVAL;
 		lay->ipv = 4;
-		min_l4 = lay->l3 + (uint32_t)(d[lay->l3] & 0xf) * 4;
+		lay->ip_hlen = (uint8_t)((vihl & 0xf) * 4);
 	} else if (et == HVH_ETHERTYPE_IPV6) {
 		if (f->len < lay->l3 + 40u || (d[lay->l3] >> 4) != 6)
 			return -EINVAL;
 		lay->ipv = 6;
-		min_l4 = lay->l3 + 40u;
+		lay->ip_hlen = 40;
 	} else {
 		return -EINVAL;
 	}
+	min_l4 = (uint32_t)lay->l3 + lay->ip_hlen;
 	if (min_l4 > f->len)
 		return -EINVAL;
 	if (!(f->flags & (HVH_FRAME_F_CSUM | HVH_FRAME_F_LSO)))
@@ -332,10 +335,10 @@ l4_probe(const struct hvh_frame *f, uint16_t *start, uint16_t *off)
 		if (rd16(d + lay.l3 + 6) & 0x3fff)
 			return;
 		proto = d[lay.l3 + 9];
-		*start = (uint16_t)(lay.l3 + (d[lay.l3] & 0xf) * 4);
+		*start = (uint16_t)(lay.l3 + lay.ip_hlen);
 	} else {
 		proto = d[lay.l3 + 6];
-		*start = (uint16_t)(lay.l3 + 40);
+		*start = (uint16_t)(lay.l3 + lay.ip_hlen);
 	}
 	if (proto == HVH_IPPROTO_TCP)
 		*off = HVH_CSUM_OFF_TCP;

@@ -28,6 +28,7 @@ struct hvh_frame_layout {
 	uint16_t l3;		/* IP header offset */
 	uint16_t l4;		/* TCP/UDP header offset (csum_start) */
 	uint16_t hdr_len;	/* end of the TCP header (LSO only) */
+	uint8_t ip_hlen;	/* IPv4 header length (IHL * 4), 40 for IPv6 */
 	uint8_t ipv;		/* 4 or 6 */
 	uint8_t proto;		/* HVH_IPPROTO_TCP/UDP, 0 for IP-only */
 };
@@ -35,7 +36,9 @@ struct hvh_frame_layout {
 /*
  * Check an offloaded frame's metadata against its bytes. Returns 0 and
  * fills lay, or -EINVAL when a field points outside the frame or
- * contradicts the headers.
+ * contradicts the headers. Each header byte is read once: the frame may
+ * sit in memory the guest can still write, so callers must use lay, not
+ * re-read lengths from the frame.
  */
 int hvh_frame_layout(const struct hvh_frame *f, struct hvh_frame_layout *lay);
 
@@ -47,7 +50,8 @@ uint16_t hvh_csum_fold(uint64_t sum);
 uint64_t hvh_csum_pseudo(const uint8_t *frame, const struct hvh_frame_layout *lay,
 			 uint32_t l4_len);
 
-/* Store the IPv4 header checksum of the packet at frame + lay->l3. */
+/* Store the IPv4 header checksum (over lay->ip_hlen bytes) of the packet
+ * at frame + lay->l3. */
 void hvh_ipv4_csum_set(uint8_t *frame, const struct hvh_frame_layout *lay);
 
 /*

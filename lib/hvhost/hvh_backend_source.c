@@ -101,7 +101,7 @@ src_build_hdr(struct src_backend *s, const uint8_t *dst_mac, uint32_t flow,
 	uint32_t udp_len = ip_len - 20;
 	uint16_t sport = (uint16_t)(1024 + flow % 60000);
 	struct hvh_frame_layout lay = {
-		.l3 = HVH_ETH_HLEN, .l4 = HVH_ETH_HLEN + 20, .ipv = 4,
+		.l3 = HVH_ETH_HLEN, .l4 = HVH_ETH_HLEN + 20, .ip_hlen = 20, .ipv = 4,
 		.proto = HVH_IPPROTO_UDP,
 	};
 	uint64_t sum;

@@ -80,7 +80,7 @@ tap_tx_prepare(const struct hvh_frame *f, struct virtio_net_hdr *vh,
 	if (lay.proto != 0)
 		copy = lay.hdr_len;
 	else if (lay.ipv == 4)
-		copy = lay.l3 + (uint32_t)(((const uint8_t *)f->data)[lay.l3] & 0xf) * 4;
+		copy = (uint32_t)lay.l3 + lay.ip_hlen;
 	else
 		return 0;
 	if (copy > TAP_HDRS_MAX)
