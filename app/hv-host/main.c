@@ -1,0 +1,499 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+/*
+ * hv-host: a user-space Hyper-V host presenting a synthetic NIC through the
+ * uio_hv_generic surface.  This file is the program around the NIC model:
+ * options, the adaptive polling loop, the control socket and the stats.
+ */
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hvh_log.h"
+#include "hvh_nic.h"
+
+/* Adaptive polling: spin this long after the last work, then sleep with a
+ * doubling timeout between these bounds (doorbells are memory bits, so a
+ * sleeping host notices them at the next wake-up).
+ */
+#define HVH_SPIN_NS		200000ull
+#define HVH_SLEEP_MIN_NS	20000ull
+#define HVH_SLEEP_MAX_NS	1000000ull
+
+static volatile sig_atomic_t hvh_stop;
+
+static void
+hvh_on_signal(int sig)
+{
+	(void)sig;
+	hvh_stop = 1;
+}
+
+static void
+usage(const char *prog)
+{
+	printf("Usage: %s [options]\n"
+	       "       %s --ctl PATH COMMAND...   (talk to a running hv-host)\n"
+	       "\n"
+	       "A user-space Hyper-V host: presents a synthetic NIC (NVSP 1..6.1,\n"
+	       "RNDIS) through the sysfs and /dev/uioN surface of uio_hv_generic\n"
+	       "under --root, for DPDK processes run with hv-preload.\n"
+	       "\n"
+	       "  --backend SPEC      frame backend (default loopback): %s\n"
+	       "  --mac MAC           MAC of the synthetic NIC (default 00:15:5d:00:00:01)\n"
+	       "  --mtu N             MTU (default 1500)\n"
+	       "  --channels N        channels granted at most, primary included (default 4)\n"
+	       "  --nvs-version X.Y   highest NVSP version offered: 1, 2, 4, 5, 6, 6.1 (default 6.1)\n"
+	       "  --vf-mac MAC        offer a VF association for that MAC once RNDIS is up\n"
+	       "  --vf-serial N       VF serial number in the association (default 1)\n"
+	       "  --vf-delay-ms N     delay between RNDIS set-up and the offer (default 200)\n"
+	       "  --control PATH      control socket (commands: link up|down, vf offer|withdraw,\n"
+	       "                      stats, quit)\n"
+	       "  --root DIR          root of the emulated /sys and /dev (default\n"
+	       "                      /dev/shm/hv-host-<pid>)\n"
+	       "  --kernel VER        surface variant: current (default) or 4.16 (no\n"
+	       "                      per-channel ring files: single queue)\n"
+	       "  --device-id UUID    instance GUID of the NIC (default derived from the pid)\n"
+	       "  --relid N           relid of the primary channel (default 14)\n"
+	       "  --bench MODE        guest-less microbenchmark: sink or source (see doc)\n"
+	       "  --bench-frames N    frames per benchmark run (default 5000000)\n"
+	       "  --bench-size N      frame size for --bench (default 64)\n"
+	       "  --log-level N       0 err .. 4 debug (default 2)\n"
+	       "  -v                  more logging\n"
+	       "  --help              this text\n",
+	       prog, prog, hvh_backend_usage());
+}
+
+static int
+parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned int b[6];
+	int i;
+
+	if (sscanf(s, "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3], &b[4],
+		   &b[5]) != 6)
+		return -1;
+	for (i = 0; i < 6; i++) {
+		if (b[i] > 255)
+			return -1;
+		mac[i] = b[i];
+	}
+	return 0;
+}
+
+static int
+parse_nvs(const char *s, uint32_t *v)
+{
+	static const struct { const char *name; uint32_t v; } t[] = {
+		{ "1", HVH_NVSP_V1 }, { "1.0", HVH_NVSP_V1 },
+		{ "2", HVH_NVSP_V2 }, { "2.0", HVH_NVSP_V2 },
+		{ "4", HVH_NVSP_V4 }, { "4.0", HVH_NVSP_V4 },
+		{ "5", HVH_NVSP_V5 }, { "5.0", HVH_NVSP_V5 },
+		{ "6", HVH_NVSP_V6 }, { "6.0", HVH_NVSP_V6 },
+		{ "6.1", HVH_NVSP_V61 },
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		if (strcmp(s, t[i].name) == 0) {
+			*v = t[i].v;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static long
+parse_num(const char *s, long min, long max, const char *what)
+{
+	char *end;
+	long v = strtol(s, &end, 0);
+
+	if (*s == '\0' || *end != '\0' || v < min || v > max) {
+		fprintf(stderr, "hv-host: invalid %s '%s' (%ld..%ld)\n", what,
+			s, min, max);
+		exit(2);
+	}
+	return v;
+}
+
+/* ---- control socket ---- */
+
+static int
+ctl_listen(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		fprintf(stderr, "hv-host: control path too long\n");
+		return -1;
+	}
+	strcpy(sa.sun_path, path);
+	unlink(path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    listen(fd, 8) < 0) {
+		fprintf(stderr, "hv-host: control socket %s: %s\n", path,
+			strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void
+ctl_exec(struct hvh_nic *nic, char *cmd, FILE *out)
+{
+	char *nl = strpbrk(cmd, "\r\n");
+
+	if (nl)
+		*nl = '\0';
+	if (strcmp(cmd, "link down") == 0) {
+		hvh_nic_set_link(nic, 0);
+	} else if (strcmp(cmd, "link up") == 0) {
+		hvh_nic_set_link(nic, 1);
+	} else if (strcmp(cmd, "vf offer") == 0) {
+		hvh_nic_vf(nic, 1);
+	} else if (strcmp(cmd, "vf withdraw") == 0) {
+		hvh_nic_vf(nic, 0);
+	} else if (strcmp(cmd, "stats") == 0) {
+		hvh_nic_print_stats(nic, out);
+	} else if (strcmp(cmd, "quit") == 0) {
+		hvh_stop = 1;
+	} else {
+		fprintf(out, "error: unknown command '%s'\n", cmd);
+		return;
+	}
+	fprintf(out, "ok\n");
+}
+
+static void
+ctl_service(struct hvh_nic *nic, int lfd)
+{
+	char buf[256];
+	int fd;
+
+	while ((fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC)) >= 0) {
+		struct timeval tv = { .tv_sec = 1 };
+		FILE *out;
+		ssize_t n;
+
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		n = read(fd, buf, sizeof(buf) - 1);
+		if (n <= 0) {
+			close(fd);
+			continue;
+		}
+		buf[n] = '\0';
+		out = fdopen(fd, "w");
+		if (!out) {
+			close(fd);
+			continue;
+		}
+		ctl_exec(nic, buf, out);
+		fclose(out);
+	}
+}
+
+static int
+ctl_client(const char *path, int argc, char **argv)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char cmd[256] = "", buf[4096], last[4096] = "";
+	ssize_t n;
+	int fd, i;
+
+	for (i = 0; i < argc; i++) {
+		strncat(cmd, argv[i], sizeof(cmd) - strlen(cmd) - 2);
+		if (i + 1 < argc)
+			strcat(cmd, " ");
+	}
+	strcat(cmd, "\n");
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		fprintf(stderr, "hv-host: cannot reach %s: %s\n", path,
+			strerror(errno));
+		return 1;
+	}
+	if (write(fd, cmd, strlen(cmd)) < 0)
+		return 1;
+	while ((n = read(fd, buf, sizeof(buf) - 1)) > 0) {
+		buf[n] = '\0';
+		fputs(buf, stdout);
+		snprintf(last, sizeof(last), "%s", buf);
+	}
+	close(fd);
+	/* Success iff the reply ended with "ok". */
+	n = strlen(last);
+	return n >= 3 && strcmp(last + n - 3, "ok\n") == 0 ? 0 : 1;
+}
+
+/* ---- main loop ---- */
+
+static void
+sleep_on(struct hvh_nic *nic, int ctl_fd, uint64_t ns)
+{
+	struct pollfd pfd[HVH_UIO_CLIENTS_MAX + 4];
+	int fds[HVH_UIO_CLIENTS_MAX + 4];
+	struct timespec ts = { .tv_sec = 0, .tv_nsec = (long)ns };
+	unsigned int n, i;
+
+	n = hvh_nic_fds(nic, fds, HVH_UIO_CLIENTS_MAX + 2);
+	for (i = 0; i < n; i++) {
+		pfd[i].fd = fds[i];
+		pfd[i].events = POLLIN;
+	}
+	if (ctl_fd >= 0) {
+		pfd[n].fd = ctl_fd;
+		pfd[n].events = POLLIN;
+		n++;
+	}
+	ppoll(pfd, n, &ts, NULL);
+}
+
+static void
+run(struct hvh_nic *nic, int ctl_fd)
+{
+	uint64_t last_work = hvh_now_ns(), backoff = 0;
+	unsigned int iter = 0;
+
+	while (!hvh_stop) {
+		unsigned int w = hvh_nic_poll(nic);
+		uint64_t now;
+
+		if (ctl_fd >= 0 && (++iter & 1023) == 0)
+			ctl_service(nic, ctl_fd);
+		now = hvh_now_ns();
+		if (w) {
+			last_work = now;
+			backoff = 0;
+			continue;
+		}
+		if (now - last_work < HVH_SPIN_NS) {
+			__builtin_ia32_pause();
+			continue;
+		}
+		backoff = backoff ? backoff * 2 : HVH_SLEEP_MIN_NS;
+		if (backoff > HVH_SLEEP_MAX_NS)
+			backoff = HVH_SLEEP_MAX_NS;
+		sleep_on(nic, ctl_fd, backoff);
+		if (ctl_fd >= 0)
+			ctl_service(nic, ctl_fd);
+	}
+}
+
+enum {
+	OPT_BACKEND = 256, OPT_MAC, OPT_MTU, OPT_CHANNELS, OPT_NVS, OPT_VF_MAC,
+	OPT_VF_SERIAL, OPT_VF_DELAY, OPT_CONTROL, OPT_ROOT, OPT_KERNEL,
+	OPT_DEVICE_ID, OPT_RELID, OPT_LOG, OPT_HELP, OPT_CTL, OPT_BENCH,
+	OPT_BENCH_FRAMES, OPT_BENCH_SIZE,
+};
+
+static const struct option hvh_opts[] = {
+	{ "backend", required_argument, NULL, OPT_BACKEND },
+	{ "mac", required_argument, NULL, OPT_MAC },
+	{ "mtu", required_argument, NULL, OPT_MTU },
+	{ "channels", required_argument, NULL, OPT_CHANNELS },
+	{ "nvs-version", required_argument, NULL, OPT_NVS },
+	{ "vf-mac", required_argument, NULL, OPT_VF_MAC },
+	{ "vf-serial", required_argument, NULL, OPT_VF_SERIAL },
+	{ "vf-delay-ms", required_argument, NULL, OPT_VF_DELAY },
+	{ "control", required_argument, NULL, OPT_CONTROL },
+	{ "root", required_argument, NULL, OPT_ROOT },
+	{ "kernel", required_argument, NULL, OPT_KERNEL },
+	{ "device-id", required_argument, NULL, OPT_DEVICE_ID },
+	{ "relid", required_argument, NULL, OPT_RELID },
+	{ "log-level", required_argument, NULL, OPT_LOG },
+	{ "ctl", required_argument, NULL, OPT_CTL },
+	{ "bench", required_argument, NULL, OPT_BENCH },
+	{ "bench-frames", required_argument, NULL, OPT_BENCH_FRAMES },
+	{ "bench-size", required_argument, NULL, OPT_BENCH_SIZE },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ NULL, 0, NULL, 0 },
+};
+
+int
+main(int argc, char **argv)
+{
+	struct hvh_nic_conf conf;
+	struct hvh_surface_conf *sc = &conf.surface;
+	const char *control = NULL, *ctl = NULL, *bench = NULL;
+	uint64_t bench_frames = 5000000;
+	unsigned int bench_size = 64;
+	struct hvh_nic *nic;
+	int opt, ctl_fd = -1, ret;
+
+	memset(&conf, 0, sizeof(conf));
+	snprintf(conf.backend, sizeof(conf.backend), "loopback");
+	parse_mac("00:15:5d:00:00:01", conf.mac);
+	conf.mtu = 1500;
+	conf.max_channels = 4;
+	conf.nvs_version_max = HVH_NVSP_V61;
+	conf.vf_serial = 1;
+	conf.vf_delay_ms = 200;
+	snprintf(sc->root, sizeof(sc->root), "/dev/shm/hv-host-%d",
+		 (int)getpid());
+	snprintf(sc->uuid, sizeof(sc->uuid),
+		 "4e5d0001-7668-4f73-8000-%012x", (unsigned int)getpid());
+	sc->primary_relid = 14;
+	sc->uio_index = 0;
+	sc->rxbuf_gpadl = 0x0e1e10;
+	sc->txbuf_gpadl = 0x0e1e11;
+
+	while ((opt = getopt_long(argc, argv, "vh", hvh_opts, NULL)) != -1) {
+		switch (opt) {
+		case OPT_BACKEND:
+			snprintf(conf.backend, sizeof(conf.backend), "%s",
+				 optarg);
+			break;
+		case OPT_MAC:
+			if (parse_mac(optarg, conf.mac)) {
+				fprintf(stderr, "hv-host: bad --mac %s\n", optarg);
+				return 2;
+			}
+			break;
+		case OPT_MTU:
+			conf.mtu = parse_num(optarg, 68, 9000, "--mtu");
+			break;
+		case OPT_CHANNELS:
+			conf.max_channels = parse_num(optarg, 1, HVH_CHAN_MAX,
+						      "--channels");
+			break;
+		case OPT_NVS:
+			if (parse_nvs(optarg, &conf.nvs_version_max)) {
+				fprintf(stderr, "hv-host: bad --nvs-version %s "
+					"(1, 2, 4, 5, 6 or 6.1)\n", optarg);
+				return 2;
+			}
+			break;
+		case OPT_VF_MAC:
+			if (parse_mac(optarg, conf.vf_mac)) {
+				fprintf(stderr, "hv-host: bad --vf-mac %s\n",
+					optarg);
+				return 2;
+			}
+			conf.vf_offer = 1;
+			break;
+		case OPT_VF_SERIAL:
+			conf.vf_serial = parse_num(optarg, 0, UINT32_MAX,
+						   "--vf-serial");
+			break;
+		case OPT_VF_DELAY:
+			conf.vf_delay_ms = parse_num(optarg, 0, 60000,
+						     "--vf-delay-ms");
+			break;
+		case OPT_CONTROL:
+			control = optarg;
+			break;
+		case OPT_ROOT:
+			snprintf(sc->root, sizeof(sc->root), "%s", optarg);
+			break;
+		case OPT_KERNEL:
+			if (strcmp(optarg, "4.16") == 0) {
+				sc->kernel_416 = 1;
+			} else if (strcmp(optarg, "current") != 0) {
+				fprintf(stderr, "hv-host: --kernel 4.16 or current\n");
+				return 2;
+			}
+			break;
+		case OPT_DEVICE_ID:
+			snprintf(sc->uuid, sizeof(sc->uuid), "%s", optarg);
+			break;
+		case OPT_RELID:
+			sc->primary_relid = parse_num(optarg, 1, 60000, "--relid");
+			break;
+		case OPT_LOG:
+			hvh_log_level = parse_num(optarg, 0, 4, "--log-level");
+			break;
+		case 'v':
+			if (hvh_log_level < HVH_LOG_DEBUG)
+				hvh_log_level++;
+			break;
+		case OPT_CTL:
+			ctl = optarg;
+			break;
+		case OPT_BENCH:
+			bench = optarg;
+			break;
+		case OPT_BENCH_FRAMES:
+			bench_frames = parse_num(optarg, 1, 1000000000,
+						 "--bench-frames");
+			break;
+		case OPT_BENCH_SIZE:
+			bench_size = parse_num(optarg, 60, 1514, "--bench-size");
+			break;
+		case OPT_HELP:
+		case 'h':
+			usage(argv[0]);
+			return 0;
+		default:
+			usage(argv[0]);
+			return 2;
+		}
+	}
+	if (ctl)
+		return ctl_client(ctl, argc - optind, argv + optind);
+	if (optind != argc) {
+		fprintf(stderr, "hv-host: unexpected argument '%s'\n",
+			argv[optind]);
+		return 2;
+	}
+	if (conf.vf_offer && memcmp(conf.vf_mac, conf.mac, 6) != 0)
+		HVH_LOG(WARNING, "--vf-mac differs from --mac: DPDK and Linux "
+			"pair the VF by the synthetic NIC's MAC");
+	if (bench) {
+		(void)bench_frames;
+		(void)bench_size;
+		fprintf(stderr, "hv-host: --bench is not built yet\n");
+		return 2;
+	}
+	/* Monitor ids must stay below 128 for all channels. */
+	sc->primary_monitor_id = 1;
+
+	signal(SIGINT, hvh_on_signal);
+	signal(SIGTERM, hvh_on_signal);
+	signal(SIGHUP, hvh_on_signal);
+	signal(SIGPIPE, SIG_IGN);
+
+	ret = hvh_nic_create(&nic, &conf);
+	if (ret) {
+		fprintf(stderr, "hv-host: cannot start: %s\n", strerror(-ret));
+		return 1;
+	}
+	if (control) {
+		ctl_fd = ctl_listen(control);
+		if (ctl_fd < 0) {
+			hvh_nic_destroy(nic);
+			return 1;
+		}
+	}
+	printf("hv-host ready root=%s device=%s uio=/dev/uio%u backend=%s\n",
+	       sc->root, sc->uuid, sc->uio_index, nic->be->name);
+	fflush(stdout);
+
+	run(nic, ctl_fd);
+
+	printf("hv-host counters:\n");
+	hvh_nic_print_stats(nic, stdout);
+	fflush(stdout);
+	if (ctl_fd >= 0) {
+		close(ctl_fd);
+		unlink(control);
+	}
+	hvh_nic_destroy(nic);
+	return 0;
+}

@@ -1,0 +1,483 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+/*
+ * NVSP, host side (nvsp.md): version negotiation, NDIS version and config,
+ * receive/send buffers, subchannels, data path switch and VF association.
+ * One handler per message type; each checks the length first.
+ */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+
+#include "hvh_log.h"
+#include "hvh_nic.h"
+
+/* Receive sections: Hyper-V's 1728 bytes unless the MTU needs more. */
+#define HVH_RX_SECT_MIN 1728u
+
+static const uint32_t hvh_nvsp_versions[] = {
+	HVH_NVSP_V1, HVH_NVSP_V2, HVH_NVSP_V4, HVH_NVSP_V5, HVH_NVSP_V6,
+	HVH_NVSP_V61,
+};
+
+void
+hvh_nvsp_reset_state(struct hvh_nic *nic)
+{
+	nic->phase = HVH_NVS_NONE;
+	nic->nvs_version = 0;
+	nic->ndis_major = 0;
+	nic->ndis_minor = 0;
+	nic->ndis_version_seen = 0;
+	nic->ndis_config_seen = 0;
+	nic->guest_mtu = 0;
+	nic->guest_caps = 0;
+	nic->rxbuf_on = 0;
+	nic->txbuf_on = 0;
+	nic->datapath = 0;
+	nic->vf_sent = 0;
+}
+
+/* Every reply is padded to the 40-byte NVSP message (see hvh_wire.h). */
+int
+hvh_nvsp_send_comp(struct hvh_chan *ch, uint64_t tid, uint32_t type,
+		   uint32_t status)
+{
+	uint32_t msg[HVH_NVSP_MSG_SIZE / 4] = { type, status };
+
+	return hvh_send_inband(ch, HVH_PKT_COMP, tid, 0, msg, sizeof(msg));
+}
+
+static int
+hvh_nvsp_reply(struct hvh_chan *ch, uint64_t tid, const void *msg,
+	       uint32_t len)
+{
+	uint8_t buf[HVH_NVSP_MSG_SIZE] = { 0 };
+
+	memcpy(buf, msg, len < sizeof(buf) ? len : sizeof(buf));
+	return hvh_send_inband(ch, HVH_PKT_COMP, tid, 0, buf, sizeof(buf));
+}
+
+static void
+hvh_nvsp_init(struct hvh_chan *ch, uint64_t tid, const uint8_t *m)
+{
+	struct hvh_nic *nic = ch->nic;
+	struct hvh_nvsp_init in;
+	uint32_t resp[4] = { HVH_NVSP_INIT_COMPLETE, 0, 34,
+			     HVH_NVSP_STAT_FAILURE };
+	unsigned int i;
+
+	memcpy(&in, m, sizeof(in));
+	for (i = 0; i < sizeof(hvh_nvsp_versions) / 4; i++) {
+		uint32_t v = hvh_nvsp_versions[i];
+
+		/* Guests offer min == max; take the range anyway. */
+		if (v >= in.min_ver && v <= in.max_ver &&
+		    v <= nic->conf.nvs_version_max && v > resp[1])
+			resp[1] = v;
+	}
+	if (resp[1]) {
+		if (nic->phase != HVH_NVS_NONE)
+			HVH_LOG(NOTICE, "guest negotiates again");
+		hvh_nvsp_reset_state(nic);
+		hvh_rndis_reset_state(nic);
+		nic->nvs_version = resp[1];
+		nic->phase = HVH_NVS_INIT;
+		resp[3] = HVH_NVSP_STAT_SUCCESS;
+		HVH_LOG(INFO, "NVSP version 0x%x", resp[1]);
+	} else {
+		HVH_LOG(INFO, "NVSP version 0x%x..0x%x refused", in.min_ver,
+			in.max_ver);
+	}
+	hvh_nvsp_reply(ch, tid, resp, sizeof(resp));
+}
+
+static int
+hvh_sections_alloc(struct hvh_nic *nic)
+{
+	uint32_t need = HVH_RX_FRAME_OFF + nic->conf.mtu + 14 + 4;
+	uint32_t size = need > HVH_RX_SECT_MIN ? (need + 63) & ~63u :
+		HVH_RX_SECT_MIN;
+	uint32_t count = HVH_RXBUF_SIZE / size;
+
+	free(nic->rx_free);
+	free(nic->rx_next);
+	free(nic->rx_head);
+	nic->rx_free = calloc(count, sizeof(uint32_t));
+	nic->rx_next = calloc(count, sizeof(uint32_t));
+	nic->rx_head = calloc(count, 1);
+	if (!nic->rx_free || !nic->rx_next || !nic->rx_head)
+		return -ENOMEM;
+	nic->rx_sect_size = size;
+	nic->rx_sect_count = count;
+	nic->rx_nfree = count;
+	/* Low indices first: they double as transaction ids. */
+	for (uint32_t i = 0; i < count; i++)
+		nic->rx_free[i] = count - 1 - i;
+	nic->rx_outstanding = 0;
+	return 0;
+}
+
+static void
+hvh_nvsp_rxbuf(struct hvh_chan *ch, uint64_t tid, const uint8_t *m)
+{
+	struct hvh_nic *nic = ch->nic;
+	struct hvh_nvsp_rxbuf_comp r = {
+		.type = HVH_NVSP_SEND_RXBUF_COMP,
+		.status = HVH_NVSP_STAT_FAILURE,
+	};
+	struct hvh_nvsp_buf b;
+
+	memcpy(&b, m, sizeof(b));
+	if (nic->phase == HVH_NVS_NONE || nic->rxbuf_on) {
+		hvh_proto_error(nic, ch, "receive buffer sent out of order");
+	} else if (b.gpadl != nic->conf.surface.rxbuf_gpadl) {
+		hvh_proto_error(nic, ch, "receive buffer GPADL unknown");
+	} else if (hvh_sections_alloc(nic) == 0) {
+		nic->rxbuf_on = 1;
+		nic->rxbuf_id = b.id;
+		r.status = HVH_NVSP_STAT_SUCCESS;
+		/* Hosts only ever send one section (OpenVMM). */
+		r.num_sections = 1;
+		r.offset = 0;
+		r.sub_alloc_size = nic->rx_sect_size;
+		r.num_sub_allocs = nic->rx_sect_count;
+		r.end_offset = nic->rx_sect_size * nic->rx_sect_count;
+		HVH_LOG(INFO, "receive buffer: %u sections of %u bytes",
+			nic->rx_sect_count, nic->rx_sect_size);
+	}
+	hvh_nvsp_reply(ch, tid, &r, sizeof(r));
+}
+
+static void
+hvh_nvsp_txbuf(struct hvh_chan *ch, uint64_t tid, const uint8_t *m)
+{
+	struct hvh_nic *nic = ch->nic;
+	uint32_t r[3] = { HVH_NVSP_SEND_TXBUF_COMP, HVH_NVSP_STAT_FAILURE, 0 };
+	struct hvh_nvsp_buf b;
+
+	memcpy(&b, m, sizeof(b));
+	if (nic->phase == HVH_NVS_NONE || nic->txbuf_on) {
+		hvh_proto_error(nic, ch, "send buffer sent out of order");
+	} else if (b.gpadl != nic->conf.surface.txbuf_gpadl) {
+		hvh_proto_error(nic, ch, "send buffer GPADL unknown");
+	} else {
+		nic->txbuf_on = 1;
+		nic->tx_sect_count = HVH_TXBUF_SIZE / HVH_TX_SECTION_SIZE;
+		r[1] = HVH_NVSP_STAT_SUCCESS;
+		r[2] = HVH_TX_SECTION_SIZE;
+	}
+	hvh_nvsp_reply(ch, tid, r, sizeof(r));
+}
+
+static void
+hvh_nvsp_send_indirection(struct hvh_nic *nic)
+{
+	uint32_t msg[3 + HVH_NVSP_INDIR_ENTRIES];
+	unsigned int i;
+
+	msg[0] = HVH_NVSP_SEND_INDIR_TABLE;
+	msg[1] = HVH_NVSP_INDIR_ENTRIES;
+	/* Offset from the start of the NVSP message, as OpenVMM. */
+	msg[2] = 12;
+	for (i = 0; i < HVH_NVSP_INDIR_ENTRIES; i++)
+		msg[3 + i] = i % nic->nchan;
+	hvh_send_inband(nic->chan[0], HVH_PKT_INBAND, 0, 0, msg, sizeof(msg));
+}
+
+static void
+hvh_nvsp_subchannel(struct hvh_chan *ch, uint64_t tid, const uint8_t *m)
+{
+	struct hvh_nic *nic = ch->nic;
+	uint32_t r[3] = { HVH_NVSP_SUBCHANNEL, HVH_NVSP_STAT_FAILURE, 0 };
+	struct hvh_nvsp_subch req;
+	unsigned int want;
+
+	memcpy(&req, m, sizeof(req));
+	if (ch->index != 0 || nic->nvs_version < HVH_NVSP_V5 ||
+	    req.op_or_status != HVH_NVSP_SUBCH_ALLOCATE || !nic->rxbuf_on) {
+		hvh_proto_error(nic, ch, "subchannel request invalid here");
+	} else if (nic->conf.surface.kernel_416) {
+		/* The 4.16 uio_hv_generic could not open subchannels. */
+		HVH_LOG(NOTICE, "subchannels refused: --kernel 4.16");
+	} else {
+		want = req.count;
+		if (want > nic->conf.max_channels - 1)
+			want = nic->conf.max_channels - 1;
+		r[2] = hvh_nvsp_offer_subchannels(nic, want);
+		r[1] = HVH_NVSP_STAT_SUCCESS;
+		HVH_LOG(INFO, "subchannels: %u requested, %u granted",
+			req.count, r[2]);
+	}
+	hvh_nvsp_reply(ch, tid, r, sizeof(r));
+	if (r[1] == HVH_NVSP_STAT_SUCCESS && r[2] > 0)
+		hvh_nvsp_send_indirection(nic);
+}
+
+int
+hvh_gpa_read(struct hvh_nic *nic, const struct hvh_gpa_page *pages,
+	     uint32_t n, uint8_t *dst, uint32_t cap)
+{
+	struct iovec remote[HVH_PKT_MAX / sizeof(struct hvh_gpa_page)];
+	struct iovec local;
+	uint64_t total = 0;
+	ssize_t got;
+	uint32_t i;
+
+	if (n > sizeof(remote) / sizeof(remote[0]))
+		return -E2BIG;
+	for (i = 0; i < n; i++) {
+		/* In VA mode the "pfn" is the guest's virtual page. */
+		remote[i].iov_base = (void *)(uintptr_t)
+			((pages[i].pfn << HVH_PAGE_SHIFT) + pages[i].offset);
+		remote[i].iov_len = pages[i].len;
+		total += pages[i].len;
+	}
+	if (total > cap)
+		return -E2BIG;
+	local.iov_base = dst;
+	local.iov_len = total;
+	got = process_vm_readv(nic->guest_pid, &local, 1, remote, n, 0);
+	if (got == (ssize_t)total)
+		return (int)total;
+	nic->st.gpa_read_errors++;
+	if (hvh_log_ratelimit(nic->st.gpa_read_errors)) {
+		if (got < 0 && errno == EFAULT)
+			HVH_LOG(ERR, "guest page 0x%llx not readable in pid %d: "
+				"the guest must run with --iova-mode=va",
+				(unsigned long long)pages[0].pfn,
+				(int)nic->guest_pid);
+		else
+			HVH_LOG(ERR, "reading guest pid %d memory failed: %s",
+				(int)nic->guest_pid,
+				got < 0 ? strerror(errno) : "short read");
+	}
+	return -EFAULT;
+}
+
+/* RNDIS control message carried by NVSP SEND_RNDIS_PACKET channel 1. */
+static void
+hvh_nvsp_rndis_ctrl(struct hvh_chan *ch, const struct hvh_pkt_desc *d,
+		    const uint8_t *pkt, uint32_t pkt_len,
+		    const struct hvh_nvsp_rndis *nv)
+{
+	struct hvh_nic *nic = ch->nic;
+	uint32_t status = HVH_NVSP_STAT_SUCCESS;
+	const struct hvh_gpa_page *pages;
+	const char *why = NULL;
+	uint32_t npages;
+	int len;
+
+	if (!nic->rxbuf_on) {
+		hvh_proto_error(nic, ch, "RNDIS before the receive buffer");
+		status = HVH_NVSP_STAT_FAILURE;
+	} else if (nv->section_index != HVH_NVSP_SECTION_NONE) {
+		if (!nic->txbuf_on || nv->section_index >= nic->tx_sect_count ||
+		    nv->section_size == 0 ||
+		    nv->section_size > HVH_TX_SECTION_SIZE) {
+			hvh_proto_error(nic, ch, "RNDIS send section invalid");
+			status = HVH_NVSP_STAT_FAILURE;
+		} else {
+			hvh_rndis_control(nic, nic->txbuf +
+				(size_t)nv->section_index * HVH_TX_SECTION_SIZE,
+				nv->section_size);
+		}
+	} else if (d->type != HVH_PKT_GPA_DIRECT ||
+		   hvh_check_gpa(pkt, pkt_len, &pages, &npages, &why)) {
+		hvh_proto_error(nic, ch, why ? why :
+				"RNDIS message with neither section nor pages");
+		status = HVH_NVSP_STAT_FAILURE;
+	} else {
+		len = hvh_gpa_read(nic, pages, npages, ch->bounce,
+				   HVH_FRAME_MAX);
+		if (len > 0)
+			hvh_rndis_control(nic, ch->bounce, len);
+		else
+			status = HVH_NVSP_STAT_FAILURE;
+	}
+	if (nic->phase == HVH_NVS_INIT)
+		nic->phase = HVH_NVS_READY;
+	if (d->flags & HVH_PKT_FLAG_RC)
+		hvh_nvsp_send_comp(ch, d->trans_id, HVH_NVSP_RNDIS_PKT_COMP,
+				   status);
+}
+
+void
+hvh_nvsp_handle(struct hvh_chan *ch, const struct hvh_pkt_desc *d,
+		const uint8_t *pkt, uint32_t pkt_len)
+{
+	struct hvh_nic *nic = ch->nic;
+	uint32_t off = (uint32_t)d->offset8 * 8;
+	const uint8_t *m = pkt + off;
+	uint32_t len = pkt_len - off, type, min;
+	int rc = d->flags & HVH_PKT_FLAG_RC;
+
+	if (len < 4) {
+		hvh_proto_error(nic, ch, "NVSP message shorter than 4 bytes");
+		return;
+	}
+	memcpy(&type, m, sizeof(type));
+	min = hvh_nvsp_min_len(type);
+	if (min == 0) {
+		hvh_proto_error(nic, ch, "NVSP message type unknown");
+		if (rc)
+			hvh_nvsp_send_comp(ch, d->trans_id, type,
+					   HVH_NVSP_STAT_FAILURE);
+		return;
+	}
+	if (len < min) {
+		hvh_proto_error(nic, ch, "NVSP message shorter than its type");
+		return;
+	}
+	if (type != HVH_NVSP_INIT && nic->phase == HVH_NVS_NONE) {
+		hvh_proto_error(nic, ch, "NVSP message before INIT");
+		return;
+	}
+
+	switch (type) {
+	case HVH_NVSP_INIT:
+		if (ch->index != 0)
+			hvh_proto_error(nic, ch, "INIT on a subchannel");
+		else
+			hvh_nvsp_init(ch, d->trans_id, m);
+		break;
+	case HVH_NVSP_SEND_NDIS_VERSION: {
+		uint32_t v[3];
+
+		memcpy(v, m, sizeof(v));
+		nic->ndis_major = v[1];
+		nic->ndis_minor = v[2];
+		nic->ndis_version_seen = 1;
+		HVH_LOG(INFO, "guest NDIS %u.%u", v[1], v[2]);
+		break;
+	}
+	case HVH_NVSP_SEND_NDIS_CONFIG: {
+		struct hvh_nvsp_ndis_config c;
+
+		memcpy(&c, m, sizeof(c));
+		if (nic->nvs_version < HVH_NVSP_V2) {
+			hvh_proto_error(nic, ch, "NDIS config before NVSP 2");
+			break;
+		}
+		nic->guest_mtu = c.mtu;
+		nic->guest_caps = (uint64_t)c.caps_hi << 32 | c.caps_lo;
+		nic->ndis_config_seen = 1;
+		HVH_LOG(INFO, "guest NDIS config mtu %u caps 0x%llx", c.mtu,
+			(unsigned long long)nic->guest_caps);
+		break;
+	}
+	case HVH_NVSP_SEND_RXBUF:
+		hvh_nvsp_rxbuf(ch, d->trans_id, m);
+		break;
+	case HVH_NVSP_SEND_TXBUF:
+		hvh_nvsp_txbuf(ch, d->trans_id, m);
+		break;
+	case HVH_NVSP_REVOKE_RXBUF:
+		/* Sections still with the guest die with the buffer. */
+		nic->rxbuf_on = 0;
+		break;
+	case HVH_NVSP_REVOKE_TXBUF:
+		nic->txbuf_on = 0;
+		break;
+	case HVH_NVSP_RNDIS_PKT: {
+		struct hvh_nvsp_rndis nv;
+
+		memcpy(&nv, m, sizeof(nv));
+		if (nv.channel_type != 1) {
+			/* Data comes through the batch path; anything else
+			 * is neither data nor control.
+			 */
+			hvh_proto_error(nic, ch, "RNDIS channel type invalid");
+			break;
+		}
+		hvh_nvsp_rndis_ctrl(ch, d, pkt, pkt_len, &nv);
+		return;
+	}
+	case HVH_NVSP_SWITCH_DATA_PATH: {
+		uint32_t v[2];
+
+		memcpy(v, m, sizeof(v));
+		if (v[1] > 1) {
+			hvh_proto_error(nic, ch, "data path value not 0 or 1");
+			break;
+		}
+		nic->datapath = v[1];
+		HVH_LOG(NOTICE, "guest switched the data path to %s",
+			v[1] ? "the VF" : "synthetic");
+		/* Linux waits for this completion; DPDK does not ask. */
+		if (rc)
+			hvh_nvsp_send_comp(ch, d->trans_id,
+					   HVH_NVSP_SWITCH_DATA_PATH,
+					   HVH_NVSP_STAT_SUCCESS);
+		return;
+	}
+	case HVH_NVSP_SUBCHANNEL:
+		hvh_nvsp_subchannel(ch, d->trans_id, m);
+		return;
+	case HVH_NVSP_OID_QUERY_EX:
+	case HVH_NVSP_PD_API:
+		HVH_LOG(INFO, "NVSP message %u not supported", type);
+		if (rc)
+			hvh_nvsp_send_comp(ch, d->trans_id, type,
+					   HVH_NVSP_STAT_FAILURE);
+		return;
+	default:
+		/* Host -> guest types (VF association, completions). */
+		hvh_proto_error(nic, ch, "NVSP message type not for the host");
+		break;
+	}
+	/* Messages without a defined reply still get an empty completion if
+	 * the guest asked, as OpenVMM does.
+	 */
+	if (rc && type != HVH_NVSP_INIT && type != HVH_NVSP_SEND_RXBUF &&
+	    type != HVH_NVSP_SEND_TXBUF)
+		hvh_nvsp_send_comp(ch, d->trans_id, type,
+				   HVH_NVSP_STAT_SUCCESS);
+}
+
+static void
+hvh_nvsp_vf_send(struct hvh_nic *nic, uint32_t allocated)
+{
+	uint32_t msg[HVH_NVSP_MSG_SIZE / 4] = {
+		HVH_NVSP_VF_ASSOCIATION, allocated, nic->conf.vf_serial,
+	};
+
+	if (hvh_send_inband(nic->chan[0], HVH_PKT_INBAND, 0, 0, msg,
+			    sizeof(msg)) == 0) {
+		nic->vf_sent = allocated;
+		nic->st.vf_assoc_sent++;
+		HVH_LOG(NOTICE, "VF association %s (serial %u)",
+			allocated ? "offered" : "withdrawn",
+			nic->conf.vf_serial);
+	}
+}
+
+void
+hvh_nvsp_vf_tick(struct hvh_nic *nic)
+{
+	if (nic->vf_sent && !nic->vf_offered) {
+		hvh_nvsp_vf_send(nic, 0);
+		return;
+	}
+	if (nic->vf_sent || !nic->vf_offered)
+		return;
+	/* As Hyper-V: only to a guest that asked for SR-IOV on NVSP >= 4,
+	 * and only once it has finished RNDIS set-up (the filter is set),
+	 * after a presentation delay.
+	 */
+	if (nic->nvs_version < HVH_NVSP_V4 ||
+	    !(nic->guest_caps & HVH_NVSP_CAP_SRIOV) || !nic->rndis_up ||
+	    !nic->filter_set_once)
+		return;
+	if (hvh_now_ns() - nic->filter_set_ns <
+	    (uint64_t)nic->conf.vf_delay_ms * 1000000ull)
+		return;
+	hvh_nvsp_vf_send(nic, 1);
+}
+
+void
+hvh_nic_vf(struct hvh_nic *nic, int offer)
+{
+	nic->vf_offered = !!offer;
+}

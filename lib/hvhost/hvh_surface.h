@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+/*
+ * The uio_hv_generic surface (uio-surface.md sections 1-2) as real files
+ * under a root directory, following the contract in hvh_surface_abi.h.
+ */
+
+#ifndef HVH_SURFACE_H
+#define HVH_SURFACE_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "hvh_surface_abi.h"
+
+#define HVH_MAP_RINGS	0
+#define HVH_MAP_INT	1
+#define HVH_MAP_MON	2
+#define HVH_MAP_RXBUF	3
+#define HVH_MAP_TXBUF	4
+
+#define HVH_UIO_CLIENTS_MAX 32
+
+/* Sizes as the current kernel's uio_hv_generic (uio-surface.md 1.3). */
+#define HVH_PRIMARY_RING_SIZE	(2u * (2u * 1024 * 1024 + 4096))
+#define HVH_PRIMARY_RING_SIZE_416 (2u * 512 * 4096)
+#define HVH_SUBCH_RING_SIZE	(2u * 2 * 1024 * 1024)
+#define HVH_RXBUF_SIZE		(31u * 1024 * 1024)
+#define HVH_TXBUF_SIZE		(16u * 1024 * 1024)
+
+struct hvh_surface_conf {
+	char root[PATH_MAX / 2];
+	char uuid[40];			/* instance GUID, lower case */
+	uint32_t primary_relid;
+	uint8_t primary_monitor_id;
+	unsigned int uio_index;
+	int kernel_416;			/* older surface: no ring files */
+	uint32_t rxbuf_gpadl;
+	uint32_t txbuf_gpadl;
+};
+
+/* One shared-memory file and our mapping of it. */
+struct hvh_map {
+	int fd;
+	uint8_t *addr;
+	size_t size;
+};
+
+struct hvh_uio_client {
+	int fd;
+	pid_t pid;
+};
+
+struct hvh_surface {
+	struct hvh_surface_conf conf;
+	char devdir[PATH_MAX / 2 + 128];
+	struct hvh_map maps[HVH_UIO_NMAPS];
+	int listen_fd;
+	struct hvh_uio_client clients[HVH_UIO_CLIENTS_MAX];
+	unsigned int nclients;
+	uint32_t event_count;
+};
+
+int hvh_surface_create(struct hvh_surface *sf,
+		       const struct hvh_surface_conf *conf);
+/* Remove every file hv-host created and unmap everything. */
+void hvh_surface_destroy(struct hvh_surface *sf);
+
+/*
+ * Present channels/<relid>/ with its attributes and (unless 4.16) its ring
+ * file; for a subchannel the ring is a new ring_size file mapped into *m,
+ * for the primary the ring file is map0 itself.  The ring appears last,
+ * atomically, because a guest polls for it.
+ */
+int hvh_surface_add_channel(struct hvh_surface *sf, uint32_t relid,
+			    uint16_t subidx, uint8_t monitor_id,
+			    size_t ring_size, struct hvh_map *m);
+void hvh_surface_remove_channel(struct hvh_surface *sf, uint32_t relid,
+				struct hvh_map *m);
+
+/* Zero a map's contents (and free its memory) for the next guest. */
+void hvh_surface_zero_map(struct hvh_map *m);
+
+/* Accept one pending connection on /dev/uioN; returns its index or < 0. */
+int hvh_surface_accept(struct hvh_surface *sf);
+/*
+ * Read one message from client i: 1 with *val set, 0 when the client has
+ * gone (it is then removed: indices above i shift down), -EAGAIN if idle.
+ */
+int hvh_surface_client_recv(struct hvh_surface *sf, unsigned int i,
+			    int32_t *val);
+/* Raise the uio interrupt: bump the event count, tell every client. */
+void hvh_surface_raise_irq(struct hvh_surface *sf);
+
+#endif /* HVH_SURFACE_H */
