@@ -16,12 +16,14 @@
 #include <net/if_arp.h>
 #include <poll.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -1180,6 +1182,66 @@ test_tap_vlan_metadata_in_netns(void)
 	return 0;
 }
 
+/*
+ * The scenario tests create the tap from hv-host and then move it into a
+ * namespace of their own (ip link set IF netns NS): the backend's fd must
+ * keep working there once the interface is brought up again.
+ */
+static int
+test_tap_works_after_netns_move(void)
+{
+	static uint8_t tx[2000], rx[2000];
+	struct hvh_frame f = { .data = tx }, r;
+	struct hvh_backend *be;
+	uint8_t mac_a[6];
+	char cmd[128], path[64], c;
+	int sync[2], nsfd, ok;
+	pid_t child;
+
+	if (getuid() != 0 || access("/dev/net/tun", R_OK | W_OK) != 0 ||
+	    unshare(CLONE_NEWNET) != 0 ||
+	    system("command -v ip >/dev/null") != 0) {
+		fprintf(stderr, "skip: needs root, /dev/net/tun, netns and ip\n");
+		return SKIP;
+	}
+	be = open_ok("tap:hvtM", 1500);
+	if (be == NULL || pipe(sync) != 0)
+		return 1;
+	child = fork();
+	if (child == 0) {
+		/* Hold a second namespace open until killed. */
+		c = unshare(CLONE_NEWNET) == 0 ? 'y' : 'n';
+		if (write(sync[1], &c, 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	ok = child > 0 && read(sync[0], &c, 1) == 1 && c == 'y';
+	CHECK(ok, "second namespace not created");
+	snprintf(cmd, sizeof(cmd), "ip link set hvtM netns %d", (int)child);
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)child);
+	nsfd = ok ? open(path, O_RDONLY) : -1;
+	CHECK(ok && system(cmd) == 0 && nsfd >= 0 &&
+	      setns(nsfd, CLONE_NEWNET) == 0, "move: %s", strerror(errno));
+	CHECK(if_up("hvtM") == 0 && if_addr("hvtM", NET_A + 1, 0xffffff00) == 0 &&
+	      if_mac("hvtM", mac_a) == 0 &&
+	      neigh_add("hvtM", NET_A + 2, guest_mac) == 0,
+	      "setup after move: %s", strerror(errno));
+	f.len = (uint32_t)build_ipv4(tx, mac_a, guest_mac, NET_A + 2, NET_A + 1,
+				     1, 0x4242, 9, 56, 0);
+	CHECK(hvh_backend_tx_burst(be, &f, 1) == 1, "ping refused");
+	CHECK(tap_wait(be, rx, sizeof(rx), &r, is_echo_reply),
+	      "no echo reply after the move");
+	if (child > 0) {
+		kill(child, SIGKILL);
+		waitpid(child, NULL, 0);
+	}
+	if (nsfd >= 0)
+		close(nsfd);
+	hvh_backend_close(be);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(void);
@@ -1196,6 +1258,7 @@ static const struct {
 	  test_loopback_full_refuses_then_drains },
 	{ "tap_roundtrip_in_netns", test_tap_roundtrip_in_netns },
 	{ "tap_vlan_metadata_in_netns", test_tap_vlan_metadata_in_netns },
+	{ "tap_works_after_netns_move", test_tap_works_after_netns_move },
 };
 
 int
