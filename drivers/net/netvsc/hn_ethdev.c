@@ -1,0 +1,944 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+/*
+ * Probe and remove on the VMBus bus, devargs, the ethdev operations, link
+ * state, statistics and RSS configuration of the netvsc PMD.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_alarm.h>
+#include <rte_bus_vmbus.h>
+#include <bus_vmbus_driver.h>
+#include <rte_cycles.h>
+#include <rte_devargs.h>
+#include <rte_ethdev.h>
+#include <ethdev_driver.h>
+#include <rte_malloc.h>
+#include <rte_memzone.h>
+
+#include "hn_var.h"
+#include "hn_nvs.h"
+#include "hn_rndis.h"
+
+RTE_LOG_REGISTER_SUFFIX(hn_logtype_init, init, NOTICE);
+RTE_LOG_REGISTER_SUFFIX(hn_logtype_driver, driver, NOTICE);
+
+/* The Microsoft default Toeplitz key (rndis.md 6). */
+static const uint8_t hn_rss_key_default[HN_RSS_KEY_SIZE] = {
+	0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2,
+	0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3, 0x8f, 0xb0,
+	0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30, 0xb4,
+	0x77, 0xcb, 0x2d, 0xa3, 0x80, 0x30, 0xf2, 0x0c,
+	0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa,
+};
+
+/* NDIS hash type bit and the ethdev RSS flags it stands for. */
+static const struct {
+	uint32_t ndis;
+	uint64_t eth;
+} hn_rss_map[] = {
+	{ HN_NDIS_HASH_IPV4, RTE_ETH_RSS_IPV4 },
+	{ HN_NDIS_HASH_TCP_IPV4, RTE_ETH_RSS_NONFRAG_IPV4_TCP },
+	{ HN_NDIS_HASH_IPV6, RTE_ETH_RSS_IPV6 },
+	{ HN_NDIS_HASH_IPV6_EX, RTE_ETH_RSS_IPV6_EX },
+	{ HN_NDIS_HASH_TCP_IPV6, RTE_ETH_RSS_NONFRAG_IPV6_TCP },
+	{ HN_NDIS_HASH_TCP_IPV6_EX, RTE_ETH_RSS_IPV6_TCP_EX },
+};
+
+static uint64_t
+hn_rss_ndis_to_eth(uint32_t ndis)
+{
+	uint64_t eth = 0;
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(hn_rss_map); i++)
+		if (ndis & hn_rss_map[i].ndis)
+			eth |= hn_rss_map[i].eth;
+	return eth;
+}
+
+static int
+hn_rss_eth_to_ndis(uint64_t eth, uint32_t *ndis)
+{
+	uint64_t left = eth;
+	uint32_t out = 0;
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(hn_rss_map); i++)
+		if (eth & hn_rss_map[i].eth) {
+			out |= hn_rss_map[i].ndis;
+			left &= ~hn_rss_map[i].eth;
+		}
+	if (left != 0)
+		return -EINVAL;
+	*ndis = out;
+	return 0;
+}
+
+/* Link */
+
+static void
+hn_lsc_alarm(void *arg)
+{
+	struct hn_data *hv = arg;
+
+	if (hv->closed || !hv->lsc_pending)
+		return;
+	hv->lsc_pending = false;
+	rte_eth_dev_callback_process(hv->eth_dev, RTE_ETH_EVENT_INTR_LSC,
+				     NULL);
+}
+
+static void
+hn_link_fill(struct hn_data *hv, struct rte_eth_link *link)
+{
+	memset(link, 0, sizeof(*link));
+	link->link_status = hv->link_status == HN_NDIS_MEDIA_CONNECTED ?
+		RTE_ETH_LINK_UP : RTE_ETH_LINK_DOWN;
+	/* The host reports units of 100 bits/s; ethdev wants Mbps. */
+	link->link_speed = link->link_status ? hv->link_speed / 10000 :
+		RTE_ETH_SPEED_NUM_NONE;
+	link->link_duplex = RTE_ETH_LINK_FULL_DUPLEX;
+	link->link_autoneg = RTE_ETH_LINK_FIXED;
+}
+
+/*
+ * A host indication seen while a channel is being read: record it, and
+ * report it from the alarm thread where callbacks may take any lock.
+ */
+void
+hn_link_event(struct hn_data *hv, uint32_t status)
+{
+	struct rte_eth_link link;
+
+	hv->link_status = status;
+	hn_link_fill(hv, &link);
+	if (rte_eth_linkstatus_set(hv->eth_dev, &link) == 0)
+		return;	/* unchanged */
+	if (hv->eth_dev->data->dev_conf.intr_conf.lsc == 0)
+		return;
+	hv->lsc_pending = true;
+	rte_eal_alarm_set(1, hn_lsc_alarm, hv);
+}
+
+static int
+hn_dev_link_update(struct rte_eth_dev *dev, int wait_to_complete)
+{
+	struct hn_data *hv = dev->data->dev_private;
+	struct rte_eth_link link;
+
+	RTE_SET_USED(wait_to_complete);
+	if (hn_rndis_get_linkstatus(hv) != 0)
+		HN_LOG(NOTICE, "link query failed; reporting the last state");
+	hn_link_fill(hv, &link);
+	return rte_eth_linkstatus_set(dev, &link);
+}
+
+/* Receive filter */
+
+static uint32_t
+hn_rx_filter(const struct hn_data *hv)
+{
+	uint32_t f = HN_NDIS_FILTER_DIRECTED | HN_NDIS_FILTER_BROADCAST;
+
+	if (hv->allmulti)
+		f |= HN_NDIS_FILTER_ALL_MULTICAST;
+	if (hv->promisc)
+		f |= HN_NDIS_FILTER_PROMISCUOUS;
+	return f;
+}
+
+static int
+hn_filter_apply(struct rte_eth_dev *dev)
+{
+	struct hn_data *hv = dev->data->dev_private;
+
+	if (!dev->data->dev_started)
+		return 0;
+	return hn_rndis_set_rxfilter(hv, hn_rx_filter(hv));
+}
+
+static int
+hn_dev_promiscuous_enable(struct rte_eth_dev *dev)
+{
+	struct hn_data *hv = dev->data->dev_private;
+
+	hv->promisc = true;
+	return hn_filter_apply(dev);
+}
+
+static int
+hn_dev_promiscuous_disable(struct rte_eth_dev *dev)
+{
+	struct hn_data *hv = dev->data->dev_private;
+
+	hv->promisc = false;
+	return hn_filter_apply(dev);
+}
+
+static int
+hn_dev_allmulticast_enable(struct rte_eth_dev *dev)
+{
+	struct hn_data *hv = dev->data->dev_private;
+
+	hv->allmulti = true;
+	return hn_filter_apply(dev);
+}
+
+static int
+hn_dev_allmulticast_disable(struct rte_eth_dev *dev)
+{
+	struct hn_data *hv = dev->data->dev_private;
+
+	hv->allmulti = false;
+	return hn_filter_apply(dev);
+}
+
+/* Device information and configuration */
+
+static int
+hn_dev_info_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
+{
+	struct hn_data *hv = dev->data->dev_private;
+
+	info->max_mac_addrs = 1;
+	info->max_rx_queues = hv->max_queues;
+	info->max_tx_queues = hv->max_queues;
+	info->min_rx_bufsize = RTE_ETHER_MIN_LEN;
+	info->max_rx_pktlen = HN_MTU_MAX + RTE_ETHER_HDR_LEN;
+	info->min_mtu = HN_MTU_MIN;
+	info->max_mtu = HN_MTU_MAX;
+	info->rx_offload_capa = hv->rx_offload_capa;
+	info->tx_offload_capa = hv->tx_offload_capa;
+	info->rx_queue_offload_capa = 0;
+	info->tx_queue_offload_capa = 0;
+	info->speed_capa = RTE_ETH_LINK_SPEED_FIXED;
+	if (hv->max_queues > 1) {
+		info->reta_size = HN_RSS_IND_SIZE;
+		info->hash_key_size = HN_RSS_KEY_SIZE;
+		info->flow_type_rss_offloads =
+			hn_rss_ndis_to_eth(hv->rss_caps_hash);
+	}
+	info->rx_desc_lim.nb_min = HN_RX_DESC_MIN;
+	info->rx_desc_lim.nb_max = HN_RX_DESC_MAX;
+	info->rx_desc_lim.nb_align = 1;
+	info->tx_desc_lim.nb_min = HN_TX_DESC_MIN;
+	info->tx_desc_lim.nb_max = HN_TX_DESC_MAX;
+	info->tx_desc_lim.nb_align = 1;
+	info->default_rxportconf.ring_size = HN_RX_DESC_DEFAULT;
+	info->default_txportconf.ring_size = HN_TX_DESC_DEFAULT;
+	info->default_rxportconf.burst_size = 32;
+	info->default_txportconf.burst_size = 32;
+	info->default_rxportconf.nb_queues = 1;
+	info->default_txportconf.nb_queues = 1;
+	return 0;
+}
+
+/* Ask the host for subchannels once, then open what it granted. */
+static int
+hn_subchan_configure(struct hn_data *hv, uint16_t nq)
+{
+	struct vmbus_channel *chan;
+	uint32_t nsub = nq - 1;
+	uint64_t deadline;
+	int ret;
+
+	if (nq <= hv->num_channels)
+		return 0;
+	if (hv->subch_requested) {
+		HN_LOG(ERR, "%u queues wanted but the host granted %u; close and probe the port again to change",
+		       nq, hv->subch_granted + 1);
+		return -EINVAL;
+	}
+	if (hv->nvs_ver < HN_NVS_VERSION_5) {
+		HN_LOG(ERR, "NVSP %#x has no subchannels", hv->nvs_ver);
+		return -ENOTSUP;
+	}
+	if (rte_vmbus_max_channels(hv->vmbus) < nq) {
+		HN_LOG(ERR, "the bus offers fewer than %u channels", nq);
+		return -ENOTSUP;
+	}
+	hv->subch_requested = true;
+	ret = hn_nvs_alloc_subchans(hv, &nsub);
+	if (ret != 0)
+		return ret;
+	hv->subch_granted = nsub;
+	if (nsub < nq - 1U) {
+		HN_LOG(ERR, "host granted %u of %u subchannels", nsub, nq - 1);
+		return -ENOSPC;
+	}
+	deadline = rte_get_timer_cycles() +
+		rte_get_timer_hz() * HN_CTRL_TIMEOUT_MS / 1000;
+	while (hv->num_channels < nq) {
+		ret = rte_vmbus_subchan_open(hv->channels[0], &chan);
+		if (ret == -ENOENT) {
+			if (rte_get_timer_cycles() > deadline) {
+				HN_LOG(ERR, "only %u of %u channels appeared",
+				       hv->num_channels, nq);
+				return -ETIMEDOUT;
+			}
+			rte_delay_us_sleep(1000);
+			continue;
+		}
+		if (ret != 0) {
+			HN_LOG(ERR, "cannot open subchannel: %d", ret);
+			return ret;
+		}
+		if (rte_vmbus_sub_channel_index(chan) != hv->num_channels)
+			HN_LOG(DEBUG, "subchannel index %u opened as queue %u",
+			       rte_vmbus_sub_channel_index(chan),
+			       hv->num_channels);
+		rte_vmbus_set_latency(hv->vmbus, chan,
+				      hv->args.latency_us * 1000);
+		hv->channels[hv->num_channels++] = chan;
+	}
+	return 0;
+}
+
+static int
+hn_rss_apply(struct hn_data *hv, uint16_t nrxq)
+{
+	if (nrxq <= 1) {
+		if (!hv->rss_on)
+			return 0;
+		hv->rss_on = false;
+		return hn_rndis_conf_rss(hv, false);
+	}
+	hv->rss_on = true;
+	return hn_rndis_conf_rss(hv, true);
+}
+
+static int
+hn_dev_configure(struct rte_eth_dev *dev)
+{
+	struct hn_data *hv = dev->data->dev_private;
+	struct rte_eth_conf *conf = &dev->data->dev_conf;
+	struct rte_eth_rss_conf *rss = &conf->rx_adv_conf.rss_conf;
+	uint16_t nrx = dev->data->nb_rx_queues;
+	uint16_t nq = RTE_MAX(nrx, dev->data->nb_tx_queues);
+	uint32_t hash, i;
+	int ret;
+
+	if (conf->rxmode.mq_mode & RTE_ETH_MQ_RX_RSS_FLAG)
+		conf->rxmode.offloads |= RTE_ETH_RX_OFFLOAD_RSS_HASH;
+	if (nq > hv->max_queues) {
+		HN_LOG(ERR, "%u queues asked, the host allows %u", nq,
+		       hv->max_queues);
+		return -EINVAL;
+	}
+	ret = hn_subchan_configure(hv, nq);
+	if (ret != 0)
+		return ret;
+	for (i = 1; i < nq; i++) {
+		if (hv->rxq[i] != NULL)
+			continue;
+		hv->rxq[i] = hn_rx_queue_alloc(hv, i, dev->device->numa_node);
+		if (hv->rxq[i] == NULL)
+			return -ENOMEM;
+	}
+	if (nrx > 1) {
+		hash = hv->rss_caps_hash;
+		if (rss->rss_hf != 0 &&
+		    (hn_rss_eth_to_ndis(rss->rss_hf & hn_rss_ndis_to_eth(
+				hv->rss_caps_hash), &hash) != 0 || hash == 0)) {
+			HN_LOG(ERR, "RSS hash types %#" PRIx64 " not supported",
+			       rss->rss_hf);
+			return -EINVAL;
+		}
+		hv->rss_hash = hash;
+		if (rss->rss_key != NULL) {
+			if (rss->rss_key_len != HN_RSS_KEY_SIZE) {
+				HN_LOG(ERR, "RSS key of %u bytes, need %u",
+				       rss->rss_key_len, HN_RSS_KEY_SIZE);
+				return -EINVAL;
+			}
+			memcpy(hv->rss_key, rss->rss_key, HN_RSS_KEY_SIZE);
+		}
+		for (i = 0; i < HN_RSS_IND_SIZE; i++)
+			hv->rss_ind[i] = i % nrx;
+	} else {
+		memset(hv->rss_ind, 0, sizeof(hv->rss_ind));
+	}
+	return hn_rss_apply(hv, nrx);
+}
+
+static int
+hn_dev_start(struct rte_eth_dev *dev)
+{
+	struct hn_data *hv = dev->data->dev_private;
+	int ret;
+
+	ret = hn_rndis_set_rxfilter(hv, hn_rx_filter(hv));
+	if (ret != 0)
+		return ret;
+	hn_dev_link_update(dev, 0);
+	return 0;
+}
+
+static int
+hn_dev_stop(struct rte_eth_dev *dev)
+{
+	struct hn_data *hv = dev->data->dev_private;
+	struct hn_rx_queue *rxq;
+	uint16_t i;
+	int ret;
+
+	dev->data->dev_started = 0;
+	ret = hn_rndis_set_rxfilter(hv, 0);
+	for (i = 0; i < dev->data->nb_tx_queues; i++)
+		if (hv->txq[i] != NULL)
+			hn_tx_queue_drain(hv->txq[i], 1000);
+	for (i = 0; i < hv->num_channels; i++) {
+		rxq = hv->rxq[i];
+		if (rxq == NULL)
+			continue;
+		/* Return what the host already delivered, then drop it. */
+		rte_spinlock_lock(&rxq->ring_lock);
+		hn_chan_process(hv, rxq, UINT32_MAX);
+		rte_spinlock_unlock(&rxq->ring_lock);
+		hn_rx_queue_purge(rxq);
+	}
+	return ret;
+}
+
+static void
+hn_detach(struct hn_data *hv)
+{
+	hn_rndis_detach(hv);
+	hn_nvs_detach(hv);
+}
+
+static void
+hn_channels_free(struct hn_data *hv)
+{
+	uint16_t i;
+
+	for (i = 0; i < HN_MAX_CHANNELS; i++) {
+		hn_rx_queue_free(hv->rxq[i]);
+		hv->rxq[i] = NULL;
+	}
+	for (i = hv->num_channels; i > 0; i--) {
+		rte_vmbus_chan_close(hv->channels[i - 1]);
+		hv->channels[i - 1] = NULL;
+	}
+	hv->num_channels = 0;
+	rte_memzone_free(hv->ctrl_mz);
+	hv->ctrl_mz = NULL;
+}
+
+static int
+hn_dev_close(struct rte_eth_dev *dev)
+{
+	struct hn_data *hv = dev->data->dev_private;
+	uint16_t i;
+
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return 0;
+	if (dev->data->dev_started)
+		hn_dev_stop(dev);
+	rte_eal_alarm_cancel(hn_lsc_alarm, hv);
+	hv->closed = true;
+	for (i = 0; i < dev->data->nb_tx_queues; i++)
+		hn_dev_tx_queue_release(dev, i);
+	for (i = 0; i < dev->data->nb_rx_queues; i++)
+		hn_dev_rx_queue_release(dev, i);
+	hn_detach(hv);
+	hn_channels_free(hv);
+	return 0;
+}
+
+/* Statistics */
+
+static int
+hn_dev_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *st)
+{
+	struct hn_data *hv = dev->data->dev_private;
+	const struct hn_rx_queue *rxq;
+	const struct hn_tx_queue *txq;
+	uint16_t i;
+
+	for (i = 0; i < dev->data->nb_rx_queues; i++) {
+		rxq = hv->rxq[i];
+		if (rxq == NULL)
+			continue;
+		st->ipackets += rxq->stats.packets;
+		st->ibytes += rxq->stats.bytes;
+		st->ierrors += rxq->stats.errors;
+		st->imissed += rxq->stats.stage_full;
+		st->rx_nombuf += rxq->stats.nombuf;
+		if (i < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
+			st->q_ipackets[i] = rxq->stats.packets;
+			st->q_ibytes[i] = rxq->stats.bytes;
+			st->q_errors[i] = rxq->stats.errors;
+		}
+	}
+	for (i = 0; i < dev->data->nb_tx_queues; i++) {
+		txq = hv->txq[i];
+		if (txq == NULL)
+			continue;
+		st->opackets += txq->stats.packets;
+		st->obytes += txq->stats.bytes;
+		st->oerrors += txq->stats.errors;
+		if (i < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
+			st->q_opackets[i] = txq->stats.packets;
+			st->q_obytes[i] = txq->stats.bytes;
+		}
+	}
+	return 0;
+}
+
+static int
+hn_dev_stats_reset(struct rte_eth_dev *dev)
+{
+	struct hn_data *hv = dev->data->dev_private;
+	uint16_t i;
+
+	for (i = 0; i < HN_MAX_CHANNELS; i++) {
+		if (hv->rxq[i] != NULL)
+			memset(&hv->rxq[i]->stats, 0, sizeof(hv->rxq[i]->stats));
+		if (hv->txq[i] != NULL)
+			memset(&hv->txq[i]->stats, 0, sizeof(hv->txq[i]->stats));
+	}
+	return 0;
+}
+
+struct hn_xstat_name {
+	char name[RTE_ETH_XSTATS_NAME_SIZE];
+	size_t offset;
+};
+
+#define HN_RXS(n, f) { n, offsetof(struct hn_rx_stats, f) }
+#define HN_TXS(n, f) { n, offsetof(struct hn_tx_stats, f) }
+
+static const struct hn_xstat_name hn_rx_xstats[] = {
+	HN_RXS("good_packets", packets),
+	HN_RXS("good_bytes", bytes),
+	HN_RXS("errors", errors),
+	HN_RXS("nombuf", nombuf),
+	HN_RXS("multicast_packets", multicast),
+	HN_RXS("broadcast_packets", broadcast),
+	HN_RXS("undersize_packets", size[HN_SIZE_UNDER_64]),
+	HN_RXS("size_64_packets", size[HN_SIZE_64]),
+	HN_RXS("size_65_127_packets", size[HN_SIZE_65_127]),
+	HN_RXS("size_128_255_packets", size[HN_SIZE_128_255]),
+	HN_RXS("size_256_511_packets", size[HN_SIZE_256_511]),
+	HN_RXS("size_512_1023_packets", size[HN_SIZE_512_1023]),
+	HN_RXS("size_1024_1518_packets", size[HN_SIZE_1024_1518]),
+	HN_RXS("size_1519_max_packets", size[HN_SIZE_OVER_1518]),
+	HN_RXS("bad_ring_packets", bad_chanpkt),
+	HN_RXS("bad_transfer_packets", bad_xfer),
+	HN_RXS("bad_ranges", bad_range),
+	HN_RXS("bad_rndis_messages", bad_rndis),
+	HN_RXS("bad_nvsp_messages", bad_nvs),
+	HN_RXS("bad_transaction_ids", bad_xact),
+	HN_RXS("staging_full_drops", stage_full),
+	HN_RXS("completion_retries", comp_retry),
+	HN_RXS("ring_read_errors", chan_error),
+};
+
+static const struct hn_xstat_name hn_tx_xstats[] = {
+	HN_TXS("good_packets", packets),
+	HN_TXS("good_bytes", bytes),
+	HN_TXS("errors", errors),
+	HN_TXS("multicast_packets", multicast),
+	HN_TXS("broadcast_packets", broadcast),
+	HN_TXS("undersize_packets", size[HN_SIZE_UNDER_64]),
+	HN_TXS("size_64_packets", size[HN_SIZE_64]),
+	HN_TXS("size_65_127_packets", size[HN_SIZE_65_127]),
+	HN_TXS("size_128_255_packets", size[HN_SIZE_128_255]),
+	HN_TXS("size_256_511_packets", size[HN_SIZE_256_511]),
+	HN_TXS("size_512_1023_packets", size[HN_SIZE_512_1023]),
+	HN_TXS("size_1024_1518_packets", size[HN_SIZE_1024_1518]),
+	HN_TXS("size_1519_max_packets", size[HN_SIZE_OVER_1518]),
+	HN_TXS("aggregated_sends", aggregates),
+	HN_TXS("page_list_sends", gpa_sends),
+	HN_TXS("send_buffer_exhausted", chim_exhausted),
+	HN_TXS("descriptors_exhausted", desc_exhausted),
+	HN_TXS("ring_full", ring_full),
+	HN_TXS("host_failures", host_failed),
+};
+
+/* One gauge per transmit queue follows its counters. */
+#define HN_TX_XSTATS_PER_Q	(RTE_DIM(hn_tx_xstats) + 1)
+
+static unsigned int
+hn_xstats_count(const struct rte_eth_dev *dev)
+{
+	return dev->data->nb_rx_queues * RTE_DIM(hn_rx_xstats) +
+		dev->data->nb_tx_queues * HN_TX_XSTATS_PER_Q;
+}
+
+static int
+hn_dev_xstats_get_names(struct rte_eth_dev *dev,
+			struct rte_eth_xstat_name *names, unsigned int size)
+{
+	unsigned int n = hn_xstats_count(dev), k = 0, i, q;
+
+	if (names == NULL || size < n)
+		return n;
+	for (q = 0; q < dev->data->nb_rx_queues; q++)
+		for (i = 0; i < RTE_DIM(hn_rx_xstats); i++)
+			snprintf(names[k++].name, sizeof(names[0].name),
+				 "rx_q%u_%s", q, hn_rx_xstats[i].name);
+	for (q = 0; q < dev->data->nb_tx_queues; q++) {
+		for (i = 0; i < RTE_DIM(hn_tx_xstats); i++)
+			snprintf(names[k++].name, sizeof(names[0].name),
+				 "tx_q%u_%s", q, hn_tx_xstats[i].name);
+		snprintf(names[k++].name, sizeof(names[0].name),
+			 "tx_q%u_descriptors_outstanding", q);
+	}
+	return n;
+}
+
+static int
+hn_dev_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs,
+		  unsigned int size)
+{
+	struct hn_data *hv = dev->data->dev_private;
+	unsigned int n = hn_xstats_count(dev), k = 0, i, q;
+	const uint8_t *base;
+
+	if (xs == NULL || size < n)
+		return n;
+	for (q = 0; q < dev->data->nb_rx_queues; q++) {
+		base = hv->rxq[q] ? (const uint8_t *)&hv->rxq[q]->stats : NULL;
+		for (i = 0; i < RTE_DIM(hn_rx_xstats); i++, k++) {
+			xs[k].id = k;
+			xs[k].value = base == NULL ? 0 :
+				*(const uint64_t *)(base +
+						    hn_rx_xstats[i].offset);
+		}
+	}
+	for (q = 0; q < dev->data->nb_tx_queues; q++) {
+		base = hv->txq[q] ? (const uint8_t *)&hv->txq[q]->stats : NULL;
+		for (i = 0; i < RTE_DIM(hn_tx_xstats); i++, k++) {
+			xs[k].id = k;
+			xs[k].value = base == NULL ? 0 :
+				*(const uint64_t *)(base +
+						    hn_tx_xstats[i].offset);
+		}
+		xs[k].id = k;
+		xs[k].value = hv->txq[q] == NULL ? 0 :
+			hv->txq[q]->nb_desc - hv->txq[q]->desc_nfree;
+		k++;
+	}
+	return n;
+}
+
+/* RSS */
+
+static int
+hn_rss_reta_update(struct rte_eth_dev *dev,
+		   struct rte_eth_rss_reta_entry64 *reta, uint16_t size)
+{
+	struct hn_data *hv = dev->data->dev_private;
+	uint32_t ind[HN_RSS_IND_SIZE];
+	uint16_t i, idx, shift;
+	int ret;
+
+	if (size != HN_RSS_IND_SIZE) {
+		HN_LOG(ERR, "RETA of %u entries, the table has %u", size,
+		       HN_RSS_IND_SIZE);
+		return -EINVAL;
+	}
+	memcpy(ind, hv->rss_ind, sizeof(ind));
+	for (i = 0; i < size; i++) {
+		idx = i / RTE_ETH_RETA_GROUP_SIZE;
+		shift = i % RTE_ETH_RETA_GROUP_SIZE;
+		if (!(reta[idx].mask & (UINT64_C(1) << shift)))
+			continue;
+		if (reta[idx].reta[shift] >= dev->data->nb_rx_queues) {
+			HN_LOG(ERR, "RETA entry %u names queue %u of %u", i,
+			       reta[idx].reta[shift],
+			       dev->data->nb_rx_queues);
+			return -EINVAL;
+		}
+		ind[i] = reta[idx].reta[shift];
+	}
+	memcpy(hv->rss_ind, ind, sizeof(ind));
+	if (!hv->rss_on)
+		return 0;
+	ret = hn_rndis_conf_rss(hv, true);
+	return ret;
+}
+
+static int
+hn_rss_reta_query(struct rte_eth_dev *dev,
+		  struct rte_eth_rss_reta_entry64 *reta, uint16_t size)
+{
+	struct hn_data *hv = dev->data->dev_private;
+	uint16_t i, idx, shift;
+
+	if (size != HN_RSS_IND_SIZE)
+		return -EINVAL;
+	for (i = 0; i < size; i++) {
+		idx = i / RTE_ETH_RETA_GROUP_SIZE;
+		shift = i % RTE_ETH_RETA_GROUP_SIZE;
+		if (reta[idx].mask & (UINT64_C(1) << shift))
+			reta[idx].reta[shift] = hv->rss_ind[i];
+	}
+	return 0;
+}
+
+static int
+hn_rss_hash_update(struct rte_eth_dev *dev, struct rte_eth_rss_conf *conf)
+{
+	struct hn_data *hv = dev->data->dev_private;
+	uint32_t hash;
+
+	if (hn_rss_eth_to_ndis(conf->rss_hf, &hash) != 0 ||
+	    (hash & ~hv->rss_caps_hash) != 0) {
+		HN_LOG(ERR, "RSS hash types %#" PRIx64 " not supported",
+		       conf->rss_hf);
+		return -EINVAL;
+	}
+	if (conf->rss_key != NULL && conf->rss_key_len != HN_RSS_KEY_SIZE) {
+		HN_LOG(ERR, "RSS key of %u bytes, need %u", conf->rss_key_len,
+		       HN_RSS_KEY_SIZE);
+		return -EINVAL;
+	}
+	if (conf->rss_key != NULL)
+		memcpy(hv->rss_key, conf->rss_key, HN_RSS_KEY_SIZE);
+	if (hash == 0) {
+		hv->rss_on = false;
+		return hn_rndis_conf_rss(hv, false);
+	}
+	hv->rss_hash = hash;
+	hv->rss_on = true;
+	return hn_rndis_conf_rss(hv, true);
+}
+
+static int
+hn_rss_hash_conf_get(struct rte_eth_dev *dev, struct rte_eth_rss_conf *conf)
+{
+	struct hn_data *hv = dev->data->dev_private;
+
+	if (conf->rss_key != NULL) {
+		if (conf->rss_key_len < HN_RSS_KEY_SIZE)
+			return -EINVAL;
+		memcpy(conf->rss_key, hv->rss_key, HN_RSS_KEY_SIZE);
+	}
+	conf->rss_key_len = HN_RSS_KEY_SIZE;
+	conf->rss_hf = hv->rss_on ? hn_rss_ndis_to_eth(hv->rss_hash) : 0;
+	return 0;
+}
+
+static const struct eth_dev_ops hn_eth_dev_ops = {
+	.dev_configure = hn_dev_configure,
+	.dev_start = hn_dev_start,
+	.dev_stop = hn_dev_stop,
+	.dev_close = hn_dev_close,
+	.dev_infos_get = hn_dev_info_get,
+	.link_update = hn_dev_link_update,
+	.promiscuous_enable = hn_dev_promiscuous_enable,
+	.promiscuous_disable = hn_dev_promiscuous_disable,
+	.allmulticast_enable = hn_dev_allmulticast_enable,
+	.allmulticast_disable = hn_dev_allmulticast_disable,
+	.rx_queue_setup = hn_dev_rx_queue_setup,
+	.rx_queue_release = hn_dev_rx_queue_release,
+	.tx_queue_setup = hn_dev_tx_queue_setup,
+	.tx_queue_release = hn_dev_tx_queue_release,
+	.tx_done_cleanup = hn_dev_tx_done_cleanup,
+	.stats_get = hn_dev_stats_get,
+	.stats_reset = hn_dev_stats_reset,
+	.xstats_get = hn_dev_xstats_get,
+	.xstats_get_names = hn_dev_xstats_get_names,
+	.xstats_reset = hn_dev_stats_reset,
+	.reta_update = hn_rss_reta_update,
+	.reta_query = hn_rss_reta_query,
+	.rss_hash_update = hn_rss_hash_update,
+	.rss_hash_conf_get = hn_rss_hash_conf_get,
+};
+
+/* Probe and remove */
+
+static int
+hn_map_buffers(struct hn_data *hv, struct rte_vmbus_device *vdev)
+{
+	const struct rte_mem_resource *rx = &vdev->resource[HV_RECV_BUF_MAP];
+	const struct rte_mem_resource *tx = &vdev->resource[HV_SEND_BUF_MAP];
+
+	if (rx->addr == NULL || rx->len == 0 || rx->len > UINT32_MAX ||
+	    tx->addr == NULL || tx->len == 0 || tx->len > UINT32_MAX) {
+		HN_INIT_LOG(ERR, "receive buffer %" PRIu64 " bytes, send buffer %" PRIu64 " bytes: unusable",
+			    rx->len, tx->len);
+		return -EINVAL;
+	}
+	hv->rxbuf = rx->addr;
+	hv->rxbuf_size = rx->len;
+	hv->rxbuf_gpadl = rx->phys_addr;
+	hv->chim = tx->addr;
+	hv->chim_size = tx->len;
+	hv->chim_gpadl = tx->phys_addr;
+	return 0;
+}
+
+static int
+hn_dev_init(struct rte_eth_dev *eth_dev, struct rte_vmbus_device *vdev)
+{
+	struct hn_data *hv = eth_dev->data->dev_private;
+	struct rte_devargs *da = vdev->device.devargs;
+	char name[RTE_MEMZONE_NAMESIZE];
+	struct hn_rx_queue *rxq0;
+	uint64_t *comp;
+	uint32_t i;
+	int ret;
+
+	hv->vmbus = vdev;
+	hv->eth_dev = eth_dev;
+	hv->port_id = eth_dev->data->port_id;
+	hv->mtu = RTE_ETHER_MTU;
+	rte_spinlock_init(&hv->rndis_lock);
+	ret = hn_parse_devargs(da != NULL ? da->args : NULL, &hv->args);
+	if (ret != 0)
+		return ret;
+	if (hv->args.rx_extmbuf) {
+		HN_INIT_LOG(ERR, "rx_extmbuf_enable=1 is not supported by this driver; receive always copies");
+		return -ENOTSUP;
+	}
+	ret = hn_map_buffers(hv, vdev);
+	if (ret != 0)
+		return ret;
+
+	snprintf(name, sizeof(name), "hn_ctrl_%u", hv->port_id);
+	hv->ctrl_mz = rte_memzone_reserve_aligned(name, HYPERV_PAGE_SIZE,
+			vdev->device.numa_node, RTE_MEMZONE_IOVA_CONTIG,
+			HYPERV_PAGE_SIZE);
+	if (hv->ctrl_mz == NULL)
+		return -ENOMEM;
+	ret = rte_vmbus_chan_open(vdev, &hv->channels[0]);
+	if (ret != 0) {
+		HN_INIT_LOG(ERR, "cannot open the primary channel: %d", ret);
+		goto fail;
+	}
+	hv->num_channels = 1;
+	rte_vmbus_set_latency(vdev, hv->channels[0],
+			      hv->args.latency_us * 1000);
+	hv->rxq[0] = hn_rx_queue_alloc(hv, 0, vdev->device.numa_node);
+	if (hv->rxq[0] == NULL) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+
+	ret = hn_nvs_attach(hv, hv->mtu);
+	if (ret != 0)
+		goto fail;
+	rxq0 = hv->rxq[0];
+	if (hv->rxbuf_slots + 1 > rxq0->comp_max) {
+		comp = rte_realloc(rxq0->comp_pending,
+				   (hv->rxbuf_slots + 1) * sizeof(*comp), 0);
+		if (comp == NULL) {
+			ret = -ENOMEM;
+			goto fail_nvs;
+		}
+		rxq0->comp_pending = comp;
+		rxq0->comp_max = hv->rxbuf_slots + 1;
+	}
+	ret = hn_rndis_attach(hv);
+	if (ret != 0)
+		goto fail_nvs;
+
+	eth_dev->data->mac_addrs = rte_zmalloc("hn_mac", RTE_ETHER_ADDR_LEN,
+					       0);
+	if (eth_dev->data->mac_addrs == NULL) {
+		ret = -ENOMEM;
+		goto fail_rndis;
+	}
+	rte_ether_addr_copy(&hv->mac, eth_dev->data->mac_addrs);
+	memcpy(hv->rss_key, hn_rss_key_default, HN_RSS_KEY_SIZE);
+	hv->rss_hash = hv->rss_caps_hash;
+	for (i = 0; i < HN_RSS_IND_SIZE; i++)
+		hv->rss_ind[i] = 0;
+	HN_INIT_LOG(INFO, "port %u: MAC " RTE_ETHER_ADDR_PRT_FMT ", up to %u queues, link %s",
+		    hv->port_id, RTE_ETHER_ADDR_BYTES(&hv->mac),
+		    hv->max_queues,
+		    hv->link_status == HN_NDIS_MEDIA_CONNECTED ? "up" : "down");
+	return 0;
+
+fail_rndis:
+	hn_rndis_detach(hv);
+fail_nvs:
+	hn_nvs_detach(hv);
+fail:
+	hn_channels_free(hv);
+	return ret;
+}
+
+static int
+eth_hn_probe(struct rte_vmbus_driver *drv, struct rte_vmbus_device *vdev)
+{
+	struct rte_eth_dev *eth_dev;
+	int ret;
+
+	RTE_SET_USED(drv);
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
+		eth_dev = rte_eth_dev_attach_secondary(vdev->device.name);
+		if (eth_dev == NULL)
+			return -ENOMEM;
+		eth_dev->dev_ops = &hn_eth_dev_ops;
+		eth_dev->rx_pkt_burst = hn_recv_pkts;
+		eth_dev->tx_pkt_burst = hn_xmit_pkts;
+		rte_eth_dev_probing_finish(eth_dev);
+		return 0;
+	}
+	eth_dev = rte_eth_dev_allocate(vdev->device.name);
+	if (eth_dev == NULL)
+		return -ENOMEM;
+	eth_dev->data->dev_private = rte_zmalloc_socket("hn_data",
+			sizeof(struct hn_data), RTE_CACHE_LINE_SIZE,
+			vdev->device.numa_node);
+	if (eth_dev->data->dev_private == NULL) {
+		rte_eth_dev_release_port(eth_dev);
+		return -ENOMEM;
+	}
+	eth_dev->device = &vdev->device;
+	eth_dev->intr_handle = vdev->intr_handle;
+	eth_dev->dev_ops = &hn_eth_dev_ops;
+	eth_dev->data->dev_flags |= RTE_ETH_DEV_INTR_LSC;
+
+	ret = hn_dev_init(eth_dev, vdev);
+	if (ret != 0) {
+		rte_eth_dev_release_port(eth_dev);
+		return ret;
+	}
+	eth_dev->rx_pkt_burst = hn_recv_pkts;
+	eth_dev->tx_pkt_burst = hn_xmit_pkts;
+	rte_eth_dev_probing_finish(eth_dev);
+	return 0;
+}
+
+static int
+eth_hn_remove(struct rte_vmbus_device *vdev)
+{
+	struct rte_eth_dev *eth_dev;
+
+	eth_dev = rte_eth_dev_allocated(vdev->device.name);
+	if (eth_dev == NULL)
+		return 0;	/* already closed */
+	if (rte_eal_process_type() == RTE_PROC_PRIMARY)
+		return rte_eth_dev_close(eth_dev->data->port_id);
+	return rte_eth_dev_release_port(eth_dev);
+}
+
+/* Devices of the synthetic network class (nvsp.md scope). */
+static const rte_uuid_t hn_net_ids[] = {
+	RTE_UUID_INIT(0xf8615163, 0xdf3e, 0x46c5, 0x913f, 0xf2d2f965ed0eULL),
+	{ 0 }
+};
+
+static struct rte_vmbus_driver hn_vmbus_driver = {
+	.id_table = hn_net_ids,
+	.probe = eth_hn_probe,
+	.remove = eth_hn_remove,
+};
+
+RTE_PMD_REGISTER_VMBUS(net_netvsc, hn_vmbus_driver);
+RTE_PMD_REGISTER_KMOD_DEP(net_netvsc, "* uio_hv_generic");
+RTE_PMD_REGISTER_PARAM_STRING(net_netvsc,
+			      HN_DEVARG_LATENCY "=<uint> "
+			      HN_DEVARG_RX_COPYBREAK "=<uint> "
+			      HN_DEVARG_TX_COPYBREAK "=<uint> "
+			      HN_DEVARG_RX_EXTMBUF "=<0|1>");

@@ -1,0 +1,351 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+/*
+ * NVSP: version negotiation, receive and send buffer connection,
+ * subchannel allocation, and the host's NVSP completions and notices
+ * (nvsp.md sections 1, 3-5 and 8).
+ */
+
+#include <errno.h>
+#include <string.h>
+
+#include <rte_atomic.h>
+#include <rte_bus_vmbus.h>
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+
+#include "hn_var.h"
+#include "hn_nvs.h"
+
+/* Newest first: the first version the host accepts wins (nvsp.md 1). */
+static const uint32_t hn_nvs_versions[] = {
+	HN_NVS_VERSION_61,
+	HN_NVS_VERSION_6,
+	HN_NVS_VERSION_5,
+	HN_NVS_VERSION_4,
+	HN_NVS_VERSION_2,
+	HN_NVS_VERSION_1,
+};
+
+/* Poll the primary channel once on behalf of a waiting control request. */
+int
+hn_chan_poll_ctrl(struct hn_data *hv)
+{
+	struct hn_rx_queue *rxq = hv->rxq[0];
+	int ret;
+
+	rte_spinlock_lock(&rxq->ring_lock);
+	ret = hn_chan_process(hv, rxq, 64);
+	rte_spinlock_unlock(&rxq->ring_lock);
+	return ret;
+}
+
+/* Send a message that expects no completion. */
+static int
+hn_nvs_send_oneway(struct hn_data *hv, void *req, uint32_t len)
+{
+	return rte_vmbus_chan_send(hv->channels[0], VMBUS_CHANPKT_TYPE_INBAND,
+				   req, len, 0, VMBUS_CHANPKT_FLAG_NONE, NULL);
+}
+
+int
+hn_nvs_execute(struct hn_data *hv, void *req, uint32_t reqlen,
+	       uint32_t resp_type, void *resp, uint32_t resp_min,
+	       uint32_t *resp_len)
+{
+	uint64_t deadline;
+	uint32_t len;
+	int ret;
+
+	hv->nvs_resp_len = 0;
+	hv->nvs_wait_type = resp_type;
+	rte_smp_wmb();
+	ret = rte_vmbus_chan_send(hv->channels[0], VMBUS_CHANPKT_TYPE_INBAND,
+				  req, reqlen, HN_XACT_NVS,
+				  VMBUS_CHANPKT_FLAG_RC, NULL);
+	if (ret != 0) {
+		HN_LOG(ERR, "cannot send NVSP request: %d", ret);
+		hv->nvs_wait_type = 0;
+		return ret;
+	}
+	deadline = rte_get_timer_cycles() +
+		rte_get_timer_hz() * HN_CTRL_TIMEOUT_MS / 1000;
+	for (;;) {
+		hn_chan_poll_ctrl(hv);
+		len = hv->nvs_resp_len;
+		if (len != 0)
+			break;
+		if (rte_get_timer_cycles() > deadline) {
+			HN_LOG(ERR, "no NVSP completion of type %u from host",
+			       resp_type);
+			hv->nvs_wait_type = 0;
+			return -ETIMEDOUT;
+		}
+		rte_delay_us_sleep(HN_POLL_INTERVAL_US);
+	}
+	rte_smp_rmb();
+	hv->nvs_wait_type = 0;
+	if (len < resp_min) {
+		HN_LOG(ERR, "NVSP completion type %u of %u bytes, need %u",
+		       resp_type, len, resp_min);
+		return -EINVAL;
+	}
+	memcpy(resp, hv->nvs_resp, len);
+	*resp_len = len;
+	return 0;
+}
+
+/*
+ * A completion on a channel whose transaction id names control traffic.
+ * Data completions never get here.
+ */
+void
+hn_nvs_handle_comp(struct hn_data *hv, uint16_t queue_id, const uint8_t *buf,
+		   uint32_t len, uint64_t xact)
+{
+	struct hn_rx_queue *rxq = hv->rxq[queue_id];
+	uint32_t type, n;
+
+	if (len < sizeof(type)) {
+		HN_BAD("NVSP completion of %u bytes", len);
+		rxq->stats.bad_nvs++;
+		return;
+	}
+	memcpy(&type, buf, sizeof(type));
+	if (xact == HN_XACT_RNDIS_CTRL && type == HN_NVS_TYPE_RNDIS_ACK)
+		return;	/* the host took our control message */
+	if (xact == HN_XACT_NVS && queue_id == 0 && hv->nvs_wait_type != 0 &&
+	    type == hv->nvs_wait_type && hv->nvs_resp_len == 0) {
+		n = RTE_MIN(len, (uint32_t)sizeof(hv->nvs_resp));
+		memcpy(hv->nvs_resp, buf, n);
+		rte_smp_wmb();
+		hv->nvs_resp_len = n;
+		return;
+	}
+	HN_BAD("unexpected NVSP completion type %u id %#" PRIx64 " on queue %u",
+	       type, xact, queue_id);
+	rxq->stats.bad_xact++;
+}
+
+/* Inband NVSP messages the host sends on its own. */
+void
+hn_nvs_handle_notify(struct hn_data *hv, struct hn_rx_queue *rxq,
+		     const uint8_t *buf, uint32_t len)
+{
+	uint32_t type, serial;
+	bool allocated;
+
+	if (len < sizeof(type)) {
+		HN_BAD("NVSP message of %u bytes", len);
+		rxq->stats.bad_nvs++;
+		return;
+	}
+	memcpy(&type, buf, sizeof(type));
+	switch (type) {
+	case HN_NVS_TYPE_TXTBL_NOTE:
+		/* Kept for telemetry; the application picks the TX queue. */
+		if (hn_nvs_check_txtbl(buf, len, hv->txtbl) != 0) {
+			rxq->stats.bad_nvs++;
+			hv->txtbl_valid = false;
+			return;
+		}
+		hv->txtbl_valid = true;
+		break;
+	case HN_NVS_TYPE_VF_ASSOC:
+		if (hn_nvs_check_vf_assoc(buf, len, &allocated, &serial) != 0) {
+			rxq->stats.bad_nvs++;
+			return;
+		}
+		hv->vf_offered = allocated;
+		hv->vf_serial = serial;
+		HN_LOG(INFO, "host %s VF serial %u (synthetic path kept)",
+		       allocated ? "offers" : "withdraws", serial);
+		break;
+	case HN_NVS_TYPE_SET_DATAPATH:
+		HN_LOG(INFO, "host switched the data path");
+		break;
+	default:
+		HN_BAD("unexpected NVSP message type %u", type);
+		rxq->stats.bad_nvs++;
+		break;
+	}
+}
+
+static int
+hn_nvs_init(struct hn_data *hv)
+{
+	struct hn_nvs_init_comp comp;
+	struct hn_nvs_init req;
+	unsigned int i;
+	uint32_t len;
+	int ret;
+
+	for (i = 0; i < RTE_DIM(hn_nvs_versions); i++) {
+		memset(&req, 0, sizeof(req));
+		req.type = HN_NVS_TYPE_INIT;
+		req.ver_min = hn_nvs_versions[i];
+		req.ver_max = hn_nvs_versions[i];
+		ret = hn_nvs_execute(hv, &req, sizeof(req),
+				     HN_NVS_TYPE_INIT_COMP, &comp,
+				     sizeof(comp), &len);
+		if (ret != 0)
+			return ret;
+		if (comp.status == HN_NVS_STATUS_OK) {
+			hv->nvs_ver = hn_nvs_versions[i];
+			HN_INIT_LOG(DEBUG, "NVSP version %#x", hv->nvs_ver);
+			return 0;
+		}
+	}
+	HN_INIT_LOG(ERR, "host accepts no NVSP version we speak");
+	return -ENXIO;
+}
+
+static int
+hn_nvs_send_ndis(struct hn_data *hv, uint32_t mtu)
+{
+	struct hn_nvs_ndis_conf conf;
+	struct hn_nvs_ndis_ver ver;
+	int ret;
+
+	if (hv->nvs_ver >= HN_NVS_VERSION_2) {
+		memset(&conf, 0, sizeof(conf));
+		conf.type = HN_NVS_TYPE_NDIS_CONF;
+		conf.mtu = mtu + RTE_ETHER_HDR_LEN;
+		conf.caps = HN_NVS_NDIS_CONF_VLAN;
+		ret = hn_nvs_send_oneway(hv, &conf, sizeof(conf));
+		if (ret != 0) {
+			HN_INIT_LOG(ERR, "cannot send NDIS config: %d", ret);
+			return ret;
+		}
+	}
+	hv->ndis_ver = hv->nvs_ver <= HN_NVS_VERSION_4 ?
+		HN_NDIS_VERSION_6_1 : HN_NDIS_VERSION_6_30;
+	memset(&ver, 0, sizeof(ver));
+	ver.type = HN_NVS_TYPE_NDIS_VER;
+	ver.major = hv->ndis_ver >> 16;
+	ver.minor = hv->ndis_ver & 0xffff;
+	ret = hn_nvs_send_oneway(hv, &ver, sizeof(ver));
+	if (ret != 0)
+		HN_INIT_LOG(ERR, "cannot send NDIS version: %d", ret);
+	return ret;
+}
+
+static int
+hn_nvs_conn_rxbuf(struct hn_data *hv)
+{
+	struct hn_nvs_buf_conn req;
+	uint8_t resp[sizeof(hv->nvs_resp)];
+	uint32_t len;
+	int ret;
+
+	memset(&req, 0, sizeof(req));
+	req.type = HN_NVS_TYPE_RXBUF_CONN;
+	req.gpadl = hv->rxbuf_gpadl;
+	req.sig = HN_NVS_RXBUF_SIG;
+	ret = hn_nvs_execute(hv, &req, sizeof(req),
+			     HN_NVS_TYPE_RXBUF_CONN_COMP, resp,
+			     sizeof(struct hn_nvs_hdr), &len);
+	if (ret != 0)
+		return ret;
+	/* The host holds the buffer from here on, even if we refuse it. */
+	hv->rxbuf_connected = true;
+	return hn_nvs_check_rxbuf(resp, len, hv->rxbuf_size, &hv->rxbuf_slots);
+}
+
+static int
+hn_nvs_conn_chim(struct hn_data *hv)
+{
+	struct hn_nvs_buf_conn req;
+	uint8_t resp[sizeof(hv->nvs_resp)];
+	uint32_t len;
+	int ret;
+
+	memset(&req, 0, sizeof(req));
+	req.type = HN_NVS_TYPE_CHIM_CONN;
+	req.gpadl = hv->chim_gpadl;
+	req.sig = HN_NVS_CHIM_SIG;
+	ret = hn_nvs_execute(hv, &req, sizeof(req),
+			     HN_NVS_TYPE_CHIM_CONN_COMP, resp,
+			     sizeof(struct hn_nvs_hdr), &len);
+	if (ret != 0)
+		return ret;
+	hv->chim_connected = true;
+	return hn_nvs_check_chim(resp, len, hv->chim_size, &hv->chim_szmax,
+				 &hv->chim_cnt);
+}
+
+static void
+hn_nvs_revoke(struct hn_data *hv, uint32_t type, uint16_t sig)
+{
+	struct hn_nvs_buf_revoke req;
+	int ret;
+
+	memset(&req, 0, sizeof(req));
+	req.type = type;
+	req.sig = sig;
+	ret = hn_nvs_send_oneway(hv, &req, sizeof(req));
+	if (ret != 0)
+		HN_LOG(ERR, "cannot revoke buffer %#x: %d", sig, ret);
+}
+
+int
+hn_nvs_attach(struct hn_data *hv, uint32_t mtu)
+{
+	int ret;
+
+	ret = hn_nvs_init(hv);
+	if (ret == 0)
+		ret = hn_nvs_send_ndis(hv, mtu);
+	if (ret == 0)
+		ret = hn_nvs_conn_rxbuf(hv);
+	if (ret == 0)
+		ret = hn_nvs_conn_chim(hv);
+	if (ret != 0) {
+		hn_nvs_detach(hv);
+		return ret;
+	}
+	HN_INIT_LOG(INFO, "NVSP %#x, NDIS %#x, rx buffer %u slots, send buffer %u x %u",
+		    hv->nvs_ver, hv->ndis_ver, hv->rxbuf_slots, hv->chim_cnt,
+		    hv->chim_szmax);
+	return 0;
+}
+
+void
+hn_nvs_detach(struct hn_data *hv)
+{
+	uint64_t until;
+
+	if (hv->rxbuf_connected)
+		hn_nvs_revoke(hv, HN_NVS_TYPE_RXBUF_REVOKE, HN_NVS_RXBUF_SIG);
+	if (hv->chim_connected)
+		hn_nvs_revoke(hv, HN_NVS_TYPE_CHIM_REVOKE, HN_NVS_CHIM_SIG);
+	if (hv->rxbuf_connected || hv->chim_connected) {
+		/* Let the host finish with both buffers before they go. */
+		until = rte_get_timer_cycles() + rte_get_timer_hz() / 20;
+		while (rte_get_timer_cycles() < until) {
+			hn_chan_poll_ctrl(hv);
+			rte_delay_us_sleep(HN_POLL_INTERVAL_US * 10);
+		}
+	}
+	hv->rxbuf_connected = false;
+	hv->chim_connected = false;
+}
+
+int
+hn_nvs_alloc_subchans(struct hn_data *hv, uint32_t *nsubch)
+{
+	struct hn_nvs_subch_req req;
+	uint8_t resp[sizeof(hv->nvs_resp)];
+	uint32_t len;
+	int ret;
+
+	memset(&req, 0, sizeof(req));
+	req.type = HN_NVS_TYPE_SUBCH_REQ;
+	req.op = HN_NVS_SUBCH_OP_ALLOC;
+	req.nsubch = *nsubch;
+	ret = hn_nvs_execute(hv, &req, sizeof(req), HN_NVS_TYPE_SUBCH_COMP,
+			     resp, sizeof(struct hn_nvs_hdr), &len);
+	if (ret != 0)
+		return ret;
+	return hn_nvs_check_subch(resp, len, req.nsubch, nsubch);
+}

@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+/*
+ * Checks of everything the host hands us, and of the devargs. These helpers
+ * depend on neither the VMBus bus nor ethdev so the unit tests can feed
+ * them hostile input on their own. Each returns 0 or a negative errno after
+ * one log line naming the field and the bad value.
+ */
+
+#ifndef _HN_PARSE_H_
+#define _HN_PARSE_H_
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_branch_prediction.h>
+
+#include "hn_wire.h"
+
+/* VMBus packet framing as the PMD sees it (vmbus-ring.md 2). */
+#define HN_CHANPKT_TYPE_INBAND	0x0006
+#define HN_CHANPKT_TYPE_RXBUF	0x0007
+#define HN_CHANPKT_TYPE_GPA	0x0009
+#define HN_CHANPKT_TYPE_COMP	0x000b
+
+struct hn_chanpkt_hdr {
+	uint16_t type;
+	uint16_t hlen8;		/* data_offset8 */
+	uint16_t tlen8;		/* len8 */
+	uint16_t flags;
+	uint64_t xact;		/* transaction_id */
+} __rte_packed;
+
+struct hn_xfer_range {
+	uint32_t len;		/* byte_count */
+	uint32_t ofs;		/* byte_offset */
+} __rte_packed;
+
+struct hn_xfer_hdr {
+	struct hn_chanpkt_hdr hdr;
+	uint16_t set_id;	/* transfer_page_set_id */
+	uint16_t rsvd;
+	uint32_t range_cnt;
+} __rte_packed;
+
+static_assert(sizeof(struct hn_chanpkt_hdr) == 16, "chanpkt header");
+static_assert(sizeof(struct hn_xfer_hdr) == 24, "transfer-page header");
+
+#define HN_TXTBL_SIZE		16
+
+/* Devargs, with the upstream names and meanings. */
+#define HN_DEVARG_LATENCY		"latency"
+#define HN_DEVARG_RX_COPYBREAK		"rx_copybreak"
+#define HN_DEVARG_TX_COPYBREAK		"tx_copybreak"
+#define HN_DEVARG_RX_EXTMBUF		"rx_extmbuf_enable"
+
+#define HN_LATENCY_US_DEFAULT		50
+#define HN_LATENCY_US_MAX		6500	/* host field is u16 of 100 ns */
+#define HN_RX_COPYBREAK_DEFAULT		256
+#define HN_TX_COPYBREAK_DEFAULT		512
+#define HN_COPYBREAK_MAX		16384
+
+struct hn_devargs {
+	uint32_t latency_us;
+	uint32_t rx_copybreak;
+	uint32_t tx_copybreak;
+	bool rx_extmbuf;
+};
+
+int hn_parse_devargs(const char *args, struct hn_devargs *out);
+
+/* What a transfer-page packet holds once its header passed the checks. */
+struct hn_xfer {
+	const struct hn_xfer_range *ranges; /* inside the caller's copy */
+	uint32_t nranges;
+	uint64_t xact;
+};
+
+int hn_check_chanpkt(const uint8_t *pkt, uint32_t len,
+		     struct hn_chanpkt_hdr *hdr);
+int hn_check_xfer(const uint8_t *pkt, uint32_t len, uint32_t slots,
+		  struct hn_xfer *x);
+
+static inline int
+hn_check_range(const struct hn_xfer_range *r, uint32_t bufsize,
+	       uint32_t *ofs, uint32_t *len)
+{
+	uint32_t o = r->ofs, l = r->len;
+
+	/* Subtraction form: ofs + len could wrap in 32 bits. */
+	if (unlikely(l == 0 || o > bufsize || l > bufsize - o))
+		return -EINVAL;
+	*ofs = o;
+	*len = l;
+	return 0;
+}
+
+/* Per-packet information found in a received PACKET_MSG. */
+#define HN_RXINFO_VLAN		0x0001
+#define HN_RXINFO_CSUM		0x0002
+#define HN_RXINFO_HASHVAL	0x0004
+#define HN_RXINFO_HASHINF	0x0008
+
+struct hn_rx_info {
+	uint32_t data_off;	/* from the start of the RNDIS message */
+	uint32_t data_len;
+	uint32_t present;	/* HN_RXINFO_* */
+	uint32_t vlan;
+	uint32_t csum;
+	uint32_t hash_value;
+	uint32_t hash_info;
+};
+
+int hn_rndis_parse_pkt(const uint8_t *msg, uint32_t len,
+		       struct hn_rx_info *ri);
+int hn_rndis_check_comp(const uint8_t *msg, uint32_t len, uint32_t *type,
+			uint32_t *rid, uint32_t *msg_len);
+int hn_rndis_check_query(const uint8_t *msg, uint32_t len,
+			 uint32_t *info_off, uint32_t *info_len);
+int hn_rndis_check_init(const uint8_t *msg, uint32_t len,
+			uint32_t *max_pkts, uint32_t *max_xfer,
+			uint32_t *align);
+int hn_rndis_check_status(const uint8_t *msg, uint32_t len,
+			  uint32_t *status, uint32_t *speed, bool *has_speed);
+
+int hn_nvs_check_rxbuf(const uint8_t *msg, uint32_t len, uint32_t bufsize,
+		       uint32_t *slots);
+int hn_nvs_check_chim(const uint8_t *msg, uint32_t len, uint32_t bufsize,
+		      uint32_t *sectsz, uint32_t *cnt);
+int hn_nvs_check_subch(const uint8_t *msg, uint32_t len, uint32_t requested,
+		       uint32_t *granted);
+int hn_nvs_check_txtbl(const uint8_t *msg, uint32_t len,
+		       uint32_t table[HN_TXTBL_SIZE]);
+int hn_nvs_check_vf_assoc(const uint8_t *msg, uint32_t len,
+			  bool *allocated, uint32_t *serial);
+
+struct hn_offload_caps {
+	bool ip4_csum;
+	bool tcp4_csum;
+	bool udp4_csum;
+	bool tcp6_csum;
+	bool udp6_csum;
+	bool lso4;
+	bool lso6;
+	uint32_t lso_maxsz;
+};
+
+int hn_check_offload_caps(const uint8_t *buf, uint32_t len,
+			  struct hn_offload_caps *caps);
+int hn_check_rss_caps(const uint8_t *buf, uint32_t len, uint32_t *nqueues,
+		      uint32_t *hash_caps);
+
+#endif /* _HN_PARSE_H_ */

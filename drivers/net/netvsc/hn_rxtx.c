@@ -1,0 +1,1059 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+/*
+ * Queues and burst functions.
+ *
+ * Each queue pair owns one VMBus channel (queue i = subchannel i, 0 = the
+ * primary). Whoever holds the channel's ring_lock reads the channel's
+ * inbound ring: received frames are copied out of the receive buffer into
+ * mbufs and staged for the receive burst; transmit completions release
+ * descriptors and send-buffer sections of the same queue; control
+ * completions are handed to the NVSP/RNDIS layers.
+ *
+ * Transmit copies small frames into send-buffer sections, several RNDIS
+ * packets per section and one VMBus packet per section, and sends larger
+ * or multi-segment frames as GPA page lists without copying. The host is
+ * signalled at most once per burst.
+ */
+
+#include <errno.h>
+#include <string.h>
+
+#include <rte_bus_vmbus.h>
+#include <bus_vmbus_driver.h>
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <ethdev_driver.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_memcpy.h>
+#include <rte_memzone.h>
+#include <rte_prefetch.h>
+
+#include "hn_var.h"
+#include "hn_nvs.h"
+#include "hn_rndis.h"
+
+#define HN_EVENT_BUF_SIZE	16384
+#define HN_EVENT_BUF_MAX	(1024 * 1024)
+#define HN_RX_RING_BUDGET	128	/* ring packets per receive burst */
+#define HN_STAGE_MIN		1024
+#define HN_TX_HDR_SLOT		128	/* RNDIS header room per descriptor */
+#define HN_TX_FREE_THRESH	32
+#define HN_TX_GPA_MAX		MAX_PAGE_BUFFER_COUNT
+#define HN_TX_PPI_MAX		(3 * HN_PPI_U32_SIZE)
+
+static_assert(sizeof(struct hn_rndis_pkt_msg) + HN_TX_PPI_MAX <=
+	      HN_TX_HDR_SLOT, "RNDIS header slot too small");
+static_assert(HYPERV_PAGE_SIZE % HN_TX_HDR_SLOT == 0,
+	      "a header slot must never cross a page");
+
+/* Receive side */
+
+static inline void
+hn_size_bucket(uint64_t *size, uint32_t len)
+{
+	if (len < 64)
+		size[HN_SIZE_UNDER_64]++;
+	else if (len == 64)
+		size[HN_SIZE_64]++;
+	else if (len < 128)
+		size[HN_SIZE_65_127]++;
+	else if (len < 256)
+		size[HN_SIZE_128_255]++;
+	else if (len < 512)
+		size[HN_SIZE_256_511]++;
+	else if (len < 1024)
+		size[HN_SIZE_512_1023]++;
+	else if (len <= 1518)
+		size[HN_SIZE_1024_1518]++;
+	else
+		size[HN_SIZE_OVER_1518]++;
+}
+
+static inline void
+hn_count_dest(const uint8_t *dst, uint64_t *mcast, uint64_t *bcast)
+{
+	if (likely(!(dst[0] & 1)))
+		return;
+	if (rte_is_broadcast_ether_addr((const struct rte_ether_addr *)dst))
+		(*bcast)++;
+	else
+		(*mcast)++;
+}
+
+static inline struct rte_mbuf *
+hn_rx_mbuf(struct hn_rx_queue *rxq)
+{
+	if (unlikely(rxq->nstash == 0)) {
+		if (rte_pktmbuf_alloc_bulk(rxq->mb_pool, rxq->stash,
+					   HN_RX_STASH) != 0)
+			return NULL;
+		rxq->nstash = HN_RX_STASH;
+	}
+	return rxq->stash[--rxq->nstash];
+}
+
+/* Copy a frame out of host memory into a (possibly chained) mbuf. */
+static struct rte_mbuf *
+hn_rx_copy(struct hn_rx_queue *rxq, const uint8_t *data, uint32_t len)
+{
+	struct rte_mbuf *head, *prev, *m;
+	uint32_t room, chunk, left = len;
+
+	head = hn_rx_mbuf(rxq);
+	if (unlikely(head == NULL))
+		return NULL;
+	room = rte_pktmbuf_tailroom(head);
+	if (likely(len <= room)) {
+		rte_memcpy(rte_pktmbuf_mtod(head, void *), data, len);
+		head->data_len = len;
+		head->pkt_len = len;
+		return head;
+	}
+	m = head;
+	prev = NULL;
+	for (;;) {
+		chunk = RTE_MIN(left, (uint32_t)rte_pktmbuf_tailroom(m));
+		rte_memcpy(rte_pktmbuf_mtod(m, void *), data, chunk);
+		m->data_len = chunk;
+		if (prev != NULL) {
+			prev->next = m;
+			head->nb_segs++;
+		}
+		data += chunk;
+		left -= chunk;
+		if (left == 0)
+			break;
+		prev = m;
+		m = hn_rx_mbuf(rxq);
+		if (unlikely(m == NULL)) {
+			rte_pktmbuf_free(head);
+			return NULL;
+		}
+	}
+	head->pkt_len = len;
+	return head;
+}
+
+static inline void
+hn_rx_stage(struct hn_rx_queue *rxq, struct rte_mbuf *m)
+{
+	if (unlikely(rxq->stage_tail - rxq->stage_head > rxq->stage_mask)) {
+		rxq->stats.stage_full++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	rxq->stage[rxq->stage_tail & rxq->stage_mask] = m;
+	rxq->stage_tail++;
+}
+
+static inline void
+hn_rx_offloads(struct hn_rx_queue *rxq, struct rte_mbuf *m,
+	       const struct hn_rx_info *ri)
+{
+	uint64_t fl = 0;
+	uint16_t tci;
+
+	if (ri->present & HN_RXINFO_CSUM) {
+		if (ri->csum & HN_RXCSUM_IP_OK)
+			fl |= RTE_MBUF_F_RX_IP_CKSUM_GOOD;
+		else if (ri->csum & HN_RXCSUM_IP_FAILED)
+			fl |= RTE_MBUF_F_RX_IP_CKSUM_BAD;
+		if (ri->csum & (HN_RXCSUM_TCP_OK | HN_RXCSUM_UDP_OK))
+			fl |= RTE_MBUF_F_RX_L4_CKSUM_GOOD;
+		else if (ri->csum & (HN_RXCSUM_TCP_FAILED |
+				     HN_RXCSUM_UDP_FAILED))
+			fl |= RTE_MBUF_F_RX_L4_CKSUM_BAD;
+	}
+	if (ri->present & HN_RXINFO_HASHVAL) {
+		m->hash.rss = ri->hash_value;
+		fl |= RTE_MBUF_F_RX_RSS_HASH;
+	}
+	m->ol_flags = fl;
+	if (ri->present & HN_RXINFO_VLAN) {
+		tci = ((ri->vlan >> HN_VLAN_VID_SHIFT) & HN_VLAN_VID_MASK) |
+			((ri->vlan & HN_VLAN_PRI_MASK) << 13) |
+			((ri->vlan & HN_VLAN_CFI_BIT) ? (1 << 12) : 0);
+		m->vlan_tci = tci;
+		if (rxq->vlan_strip)
+			m->ol_flags |= RTE_MBUF_F_RX_VLAN |
+				RTE_MBUF_F_RX_VLAN_STRIPPED;
+		else
+			/* The host took the tag off; give it back. */
+			rte_vlan_insert(&m);
+	}
+}
+
+static void
+hn_rx_frame(struct hn_rx_queue *rxq, const uint8_t *msg, uint32_t len)
+{
+	struct hn_rx_info ri;
+	struct rte_mbuf *m;
+
+	if (unlikely(hn_rndis_parse_pkt(msg, len, &ri) != 0)) {
+		rxq->stats.bad_rndis++;
+		rxq->stats.errors++;
+		return;
+	}
+	if (unlikely(!rxq->ready))
+		return;
+	m = hn_rx_copy(rxq, msg + ri.data_off, ri.data_len);
+	if (unlikely(m == NULL)) {
+		rxq->stats.nombuf++;
+		return;
+	}
+	m->port = rxq->port_id;
+	m->packet_type = RTE_PTYPE_UNKNOWN;
+	hn_rx_offloads(rxq, m, &ri);
+
+	rxq->stats.packets++;
+	rxq->stats.bytes += m->pkt_len;
+	hn_size_bucket(rxq->stats.size, m->pkt_len);
+	hn_count_dest(rte_pktmbuf_mtod(m, const uint8_t *),
+		      &rxq->stats.multicast, &rxq->stats.broadcast);
+	hn_rx_stage(rxq, m);
+}
+
+static void
+hn_rx_complete(struct hn_rx_queue *rxq, uint64_t xact, bool *need_sig)
+{
+	struct hn_nvs_rndis_ack ack = {
+		.type = HN_NVS_TYPE_RNDIS_ACK,
+		.status = HN_NVS_STATUS_OK,
+	};
+	int ret;
+
+	if (likely(rxq->comp_npending == 0)) {
+		ret = rte_vmbus_chan_send(rxq->chan, VMBUS_CHANPKT_TYPE_COMP,
+					  &ack, sizeof(ack), xact,
+					  VMBUS_CHANPKT_FLAG_NONE, need_sig);
+		if (likely(ret == 0))
+			return;
+	}
+	/* Keep order: once one waits, the following ones wait behind it. */
+	rxq->stats.comp_retry++;
+	if (rxq->comp_npending < rxq->comp_max)
+		rxq->comp_pending[rxq->comp_npending++] = xact;
+	else
+		HN_BAD("queue %u: receive completion %" PRIu64 " lost",
+		       rxq->queue_id, xact);
+}
+
+static void
+hn_rx_complete_retry(struct hn_rx_queue *rxq, bool *need_sig)
+{
+	struct hn_nvs_rndis_ack ack = {
+		.type = HN_NVS_TYPE_RNDIS_ACK,
+		.status = HN_NVS_STATUS_OK,
+	};
+	uint32_t i;
+
+	for (i = 0; i < rxq->comp_npending; i++) {
+		if (rte_vmbus_chan_send(rxq->chan, VMBUS_CHANPKT_TYPE_COMP,
+					&ack, sizeof(ack),
+					rxq->comp_pending[i],
+					VMBUS_CHANPKT_FLAG_NONE, need_sig) != 0)
+			break;
+	}
+	if (i == 0)
+		return;
+	memmove(rxq->comp_pending, rxq->comp_pending + i,
+		(rxq->comp_npending - i) * sizeof(rxq->comp_pending[0]));
+	rxq->comp_npending -= i;
+}
+
+static void
+hn_rx_xfer(struct hn_data *hv, struct hn_rx_queue *rxq, const uint8_t *pkt,
+	   uint32_t len, bool *need_sig)
+{
+	const uint8_t *rxbuf = hv->rxbuf;
+	struct hn_xfer x;
+	uint32_t i, ofs, rlen, type;
+	int ret;
+
+	ret = hn_check_xfer(pkt, len, hv->rxbuf_slots, &x);
+	if (unlikely(ret != 0)) {
+		rxq->stats.bad_xfer++;
+		/* Completing a bad packet still lets the host reuse it. */
+		hn_rx_complete(rxq, x.xact, need_sig);
+		return;
+	}
+	for (i = 0; i < x.nranges; i++) {
+		if (unlikely(hn_check_range(&x.ranges[i], hv->rxbuf_size,
+					    &ofs, &rlen) != 0)) {
+			HN_BAD("queue %u: range %u+%u outside the %u-byte buffer",
+			       rxq->queue_id, x.ranges[i].ofs,
+			       x.ranges[i].len, hv->rxbuf_size);
+			rxq->stats.bad_range++;
+			continue;
+		}
+		if (i + 1 < x.nranges && x.ranges[i + 1].ofs < hv->rxbuf_size)
+			rte_prefetch0(rxbuf + x.ranges[i + 1].ofs);
+		if (unlikely(rlen < sizeof(struct hn_rndis_hdr))) {
+			rxq->stats.bad_rndis++;
+			continue;
+		}
+		memcpy(&type, rxbuf + ofs, sizeof(type));
+		if (likely(type == HN_RNDIS_PACKET_MSG))
+			hn_rx_frame(rxq, rxbuf + ofs, rlen);
+		else
+			hn_rndis_receive_ctrl(hv, rxq, rxbuf + ofs, rlen);
+	}
+	hn_rx_complete(rxq, x.xact, need_sig);
+}
+
+/* Transmit completions */
+
+static inline void
+hn_txd_put(struct hn_tx_queue *txq, struct hn_txdesc *txd)
+{
+	if (txd->chim_idx != HN_NVS_CHIM_IDX_INVALID) {
+		txq->chim_free[txq->chim_nfree++] = txd->chim_idx;
+		txd->chim_idx = HN_NVS_CHIM_IDX_INVALID;
+	}
+	if (txd->m != NULL) {
+		rte_pktmbuf_free(txd->m);
+		txd->m = NULL;
+	}
+	txd->in_use = 0;
+	txq->desc_free[txq->desc_nfree++] = (uint16_t)(txd - txq->desc);
+}
+
+static void
+hn_tx_complete(struct hn_data *hv, struct hn_rx_queue *rxq, uint64_t xact,
+	       const uint8_t *msg, uint32_t len)
+{
+	struct hn_tx_queue *txq = hv->txq[rxq->queue_id];
+	struct hn_nvs_rndis_ack ack;
+	struct hn_txdesc *txd;
+
+	if (unlikely(txq == NULL || xact >= txq->nb_desc ||
+		     !txq->desc[xact].in_use)) {
+		HN_BAD("queue %u: send completion id %" PRIu64 " not outstanding",
+		       rxq->queue_id, xact);
+		rxq->stats.bad_xact++;
+		return;
+	}
+	txd = &txq->desc[xact];
+	if (unlikely(len < offsetof(struct hn_nvs_rndis_ack, pad))) {
+		rxq->stats.bad_nvs++;
+		txq->stats.host_failed++;
+	} else {
+		memcpy(&ack, msg, offsetof(struct hn_nvs_rndis_ack, pad));
+		if (unlikely(ack.type != HN_NVS_TYPE_RNDIS_ACK ||
+			     ack.status != HN_NVS_STATUS_OK))
+			txq->stats.host_failed++;
+	}
+	hn_txd_put(txq, txd);
+}
+
+/*
+ * Read the channel: at most budget ring packets, stopping early once
+ * `want` frames are staged. Called with rxq->ring_lock held.
+ */
+int
+hn_chan_process(struct hn_data *hv, struct hn_rx_queue *rxq, uint32_t budget)
+{
+	struct hn_chanpkt_hdr hdr;
+	bool need_sig = false;
+	uint32_t bytes = 0, n, len, hlen;
+	uint8_t *buf;
+	int ret;
+
+	if (unlikely(rxq->comp_npending != 0))
+		hn_rx_complete_retry(rxq, &need_sig);
+	for (n = 0; n < budget; n++) {
+		len = rxq->event_sz;
+		buf = rxq->event_buf;
+		ret = rte_vmbus_chan_recv_raw(rxq->chan, buf, &len);
+		if (ret == -EAGAIN)
+			break;
+		if (unlikely(ret == -ENOBUFS)) {
+			if (len > HN_EVENT_BUF_MAX) {
+				HN_BAD("queue %u: ring packet of %u bytes",
+				       rxq->queue_id, len);
+				rxq->stats.chan_error++;
+				break;
+			}
+			buf = rte_realloc(rxq->event_buf, len, 0);
+			if (buf == NULL) {
+				rxq->stats.chan_error++;
+				break;
+			}
+			rxq->event_buf = buf;
+			rxq->event_sz = len;
+			continue;
+		}
+		if (unlikely(ret < 0)) {
+			/* The bus keeps a malformed packet; count, not exit. */
+			HN_BAD("queue %u: ring read failed: %d", rxq->queue_id,
+			       ret);
+			rxq->stats.chan_error++;
+			break;
+		}
+		bytes += ret;
+		len = ret - sizeof(uint64_t);
+		if (unlikely(hn_check_chanpkt(buf, len, &hdr) != 0)) {
+			rxq->stats.bad_chanpkt++;
+			continue;
+		}
+		hlen = (uint32_t)hdr.hlen8 * 8;
+		len = (uint32_t)hdr.tlen8 * 8;
+		switch (hdr.type) {
+		case VMBUS_CHANPKT_TYPE_RXBUF:
+			hn_rx_xfer(hv, rxq, buf, len, &need_sig);
+			break;
+		case VMBUS_CHANPKT_TYPE_COMP:
+			if (likely(!(hdr.xact &
+				     (HN_XACT_NVS | HN_XACT_RNDIS_CTRL))))
+				hn_tx_complete(hv, rxq, hdr.xact, buf + hlen,
+					       len - hlen);
+			else
+				hn_nvs_handle_comp(hv, rxq->queue_id,
+						   buf + hlen, len - hlen,
+						   hdr.xact);
+			break;
+		case VMBUS_CHANPKT_TYPE_INBAND:
+			hn_nvs_handle_notify(hv, rxq, buf + hlen, len - hlen);
+			break;
+		default:
+			HN_BAD("queue %u: ring packet type %u", rxq->queue_id,
+			       hdr.type);
+			rxq->stats.bad_chanpkt++;
+			break;
+		}
+		if (rxq->stage_tail - rxq->stage_head >= rxq->stage_want)
+			break;
+	}
+	if (bytes != 0)
+		rte_vmbus_chan_signal_read(rxq->chan, bytes);
+	if (need_sig)
+		rte_vmbus_chan_signal_tx(rxq->chan);
+	return n;
+}
+
+uint16_t
+hn_recv_pkts(void *prxq, struct rte_mbuf **rx_pkts, uint16_t nb_pkts)
+{
+	struct hn_rx_queue *rxq = prxq;
+	uint32_t n, i, head;
+
+	if (unlikely(!rte_spinlock_trylock(&rxq->ring_lock)))
+		return 0;
+	if (rxq->stage_tail - rxq->stage_head < nb_pkts) {
+		rxq->stage_want = nb_pkts;
+		hn_chan_process(rxq->hv, rxq, HN_RX_RING_BUDGET);
+		rxq->stage_want = UINT32_MAX;
+	}
+	head = rxq->stage_head;
+	n = RTE_MIN(rxq->stage_tail - head, (uint32_t)nb_pkts);
+	for (i = 0; i < n; i++)
+		rx_pkts[i] = rxq->stage[(head + i) & rxq->stage_mask];
+	rxq->stage_head = head + n;
+	rte_spinlock_unlock(&rxq->ring_lock);
+	return n;
+}
+
+/* Transmit side */
+
+static inline uint32_t
+hn_tx_ppi_len(uint64_t ol)
+{
+	uint32_t n = 0;
+
+	if (likely(!(ol & (RTE_MBUF_F_TX_VLAN | RTE_MBUF_F_TX_TCP_SEG |
+			   RTE_MBUF_F_TX_IP_CKSUM | RTE_MBUF_F_TX_L4_MASK))))
+		return 0;
+	if (ol & RTE_MBUF_F_TX_VLAN)
+		n++;
+	if (ol & RTE_MBUF_F_TX_TCP_SEG)
+		n++;
+	else if (ol & (RTE_MBUF_F_TX_IP_CKSUM | RTE_MBUF_F_TX_L4_MASK))
+		n++;
+	return n * HN_PPI_U32_SIZE;
+}
+
+static inline uint8_t *
+hn_tx_put_ppi(uint8_t *p, uint32_t type, uint32_t value)
+{
+	struct hn_rndis_ppi e = {
+		.size = HN_PPI_U32_SIZE,
+		.type = type,
+		.off = sizeof(struct hn_rndis_ppi),
+	};
+
+	memcpy(p, &e, sizeof(e));
+	memcpy(p + sizeof(e), &value, sizeof(value));
+	return p + HN_PPI_U32_SIZE;
+}
+
+static void
+hn_tx_ppi_fill(uint8_t *p, const struct rte_mbuf *m)
+{
+	uint64_t ol = m->ol_flags;
+	uint32_t v, thoff = m->l2_len + m->l3_len;
+	uint16_t tci;
+
+	if (ol & RTE_MBUF_F_TX_VLAN) {
+		tci = m->vlan_tci;
+		v = ((uint32_t)(tci & 0x0fff) << HN_VLAN_VID_SHIFT) |
+			((tci >> 13) & HN_VLAN_PRI_MASK) |
+			((tci & 0x1000) ? HN_VLAN_CFI_BIT : 0);
+		p = hn_tx_put_ppi(p, HN_PPI_VLAN, v);
+	}
+	if (ol & RTE_MBUF_F_TX_TCP_SEG) {
+		v = HN_LSO2_TYPE_V2 | (thoff << HN_LSO2_THOFF_SHIFT) |
+			(m->tso_segsz & HN_LSO2_MSS_MASK);
+		if (ol & RTE_MBUF_F_TX_IPV6)
+			v |= HN_LSO2_IPV6;
+		hn_tx_put_ppi(p, HN_PPI_LSO, v);
+	} else if (ol & (RTE_MBUF_F_TX_IP_CKSUM | RTE_MBUF_F_TX_L4_MASK)) {
+		v = (ol & RTE_MBUF_F_TX_IPV6) ? HN_TXCSUM_IPV6 : HN_TXCSUM_IPV4;
+		if (ol & RTE_MBUF_F_TX_IP_CKSUM)
+			v |= HN_TXCSUM_IP;
+		switch (ol & RTE_MBUF_F_TX_L4_MASK) {
+		case RTE_MBUF_F_TX_TCP_CKSUM:
+			v |= HN_TXCSUM_TCP | (thoff << HN_TXCSUM_THOFF_SHIFT);
+			break;
+		case RTE_MBUF_F_TX_UDP_CKSUM:
+			v |= HN_TXCSUM_UDP | (thoff << HN_TXCSUM_THOFF_SHIFT);
+			break;
+		default:
+			break;
+		}
+		hn_tx_put_ppi(p, HN_PPI_CSUM, v);
+	}
+}
+
+static inline void
+hn_tx_rndis_fill(uint8_t *p, const struct rte_mbuf *m, uint32_t ppi_len)
+{
+	struct hn_rndis_pkt_msg *h = (struct hn_rndis_pkt_msg *)p;
+
+	h->type = HN_RNDIS_PACKET_MSG;
+	h->len = sizeof(*h) + ppi_len + m->pkt_len;
+	h->data_off = HN_RNDIS_PKT_OFS_MIN + ppi_len;
+	h->data_len = m->pkt_len;
+	h->oob_off = 0;
+	h->oob_len = 0;
+	h->oob_cnt = 0;
+	h->ppi_off = ppi_len != 0 ? HN_RNDIS_PKT_OFS_MIN : 0;
+	h->ppi_len = ppi_len;
+	h->vc = 0;
+	h->rsvd = 0;
+	if (unlikely(ppi_len != 0))
+		hn_tx_ppi_fill(p + sizeof(*h), m);
+}
+
+static inline void
+hn_tx_stats(struct hn_tx_queue *txq, const struct rte_mbuf *m)
+{
+	txq->stats.packets++;
+	txq->stats.bytes += m->pkt_len;
+	hn_size_bucket(txq->stats.size, m->pkt_len);
+	hn_count_dest(rte_pktmbuf_mtod(m, const uint8_t *),
+		      &txq->stats.multicast, &txq->stats.broadcast);
+}
+
+/* Take a descriptor, and a send-buffer section when `chim` is set. */
+static struct hn_txdesc *
+hn_txd_get(struct hn_tx_queue *txq, bool chim)
+{
+	struct hn_rx_queue *rxq = txq->hv->rxq[txq->queue_id];
+	struct hn_txdesc *txd;
+
+	if (unlikely(txq->desc_nfree == 0 || (chim && txq->chim_nfree == 0))) {
+		hn_chan_process(txq->hv, rxq, HN_RX_RING_BUDGET);
+		if (txq->desc_nfree == 0) {
+			txq->stats.desc_exhausted++;
+			return NULL;
+		}
+		if (chim && txq->chim_nfree == 0) {
+			txq->stats.chim_exhausted++;
+			return NULL;
+		}
+	}
+	txd = &txq->desc[txq->desc_free[--txq->desc_nfree]];
+	txd->in_use = 1;
+	txd->m = NULL;
+	txd->pkts = 0;
+	txd->chim_idx = chim ? txq->chim_free[--txq->chim_nfree] :
+		HN_NVS_CHIM_IDX_INVALID;
+	return txd;
+}
+
+/* Send the open aggregate as one VMBus packet. */
+static int
+hn_tx_flush(struct hn_tx_queue *txq, bool *need_sig)
+{
+	struct hn_txdesc *txd = txq->agg_txd;
+	struct hn_nvs_rndis nvs;
+	int ret;
+
+	memset(&nvs, 0, sizeof(nvs));
+	nvs.type = HN_NVS_TYPE_RNDIS;
+	nvs.chan_type = HN_NVS_RNDIS_MTYPE_DATA;
+	nvs.chim_idx = txd->chim_idx;
+	nvs.chim_sz = txq->agg_used;
+	ret = rte_vmbus_chan_send(txq->chan, VMBUS_CHANPKT_TYPE_INBAND, &nvs,
+				  sizeof(nvs), txd - txq->desc,
+				  VMBUS_CHANPKT_FLAG_RC, need_sig);
+	if (unlikely(ret != 0)) {
+		/* The aggregate stays open and goes with the next flush. */
+		txq->stats.ring_full++;
+		return ret;
+	}
+	txd->pkts = txq->agg_pkts;
+	txq->stats.aggregates++;
+	txq->agg_txd = NULL;
+	return 0;
+}
+
+/* Copy a frame into the open aggregate; open or flush one as needed. */
+static int
+hn_tx_copy(struct hn_tx_queue *txq, struct rte_mbuf *m, uint32_t ppi_len,
+	   bool *need_sig)
+{
+	uint32_t need = sizeof(struct hn_rndis_pkt_msg) + ppi_len + m->pkt_len;
+	uint32_t pos = 0, last;
+	const struct rte_mbuf *seg;
+	uint8_t *dst;
+
+	if (txq->agg_txd != NULL) {
+		pos = RTE_ALIGN_CEIL(txq->agg_used, txq->agg_align);
+		if (txq->agg_pkts >= txq->agg_pktmax ||
+		    pos + need > txq->agg_szmax) {
+			if (hn_tx_flush(txq, need_sig) != 0)
+				return -EAGAIN;
+			pos = 0;
+		}
+	}
+	if (txq->agg_txd == NULL) {
+		txq->agg_txd = hn_txd_get(txq, true);
+		if (unlikely(txq->agg_txd == NULL))
+			return -ENOBUFS;
+		txq->agg_base = txq->hv->chim +
+			(size_t)txq->agg_txd->chim_idx * txq->hv->chim_szmax;
+		txq->agg_used = 0;
+		txq->agg_pkts = 0;
+	} else if (pos != txq->agg_used) {
+		/* Pad the previous message to the host's alignment. */
+		last = txq->agg_last;
+		memset(txq->agg_base + txq->agg_used, 0, pos - txq->agg_used);
+		((struct hn_rndis_pkt_msg *)(txq->agg_base + last))->len =
+			pos - last;
+	}
+	dst = txq->agg_base + pos;
+	hn_tx_rndis_fill(dst, m, ppi_len);
+	dst += sizeof(struct hn_rndis_pkt_msg) + ppi_len;
+	for (seg = m; seg != NULL; seg = seg->next) {
+		rte_memcpy(dst, rte_pktmbuf_mtod(seg, const void *),
+			   seg->data_len);
+		dst += seg->data_len;
+	}
+	txq->agg_last = pos;
+	txq->agg_used = pos + need;
+	txq->agg_pkts++;
+	return 0;
+}
+
+static inline uint32_t
+hn_tx_add_pages(struct vmbus_gpa *sg, uint32_t n, rte_iova_t iova,
+		uint32_t len)
+{
+	uint32_t ofs, chunk;
+
+	while (len != 0) {
+		if (unlikely(n >= HN_TX_GPA_MAX))
+			return HN_TX_GPA_MAX + 1;
+		ofs = iova & HYPERV_PAGE_MASK;
+		chunk = RTE_MIN(len, (uint32_t)HYPERV_PAGE_SIZE - ofs);
+		sg[n].page = iova >> HYPERV_PAGE_SHIFT;
+		sg[n].ofs = ofs;
+		sg[n].len = chunk;
+		n++;
+		iova += chunk;
+		len -= chunk;
+	}
+	return n;
+}
+
+/* Send a frame as a page list: the RNDIS header slot, then the data. */
+static int
+hn_tx_gpa(struct hn_tx_queue *txq, struct rte_mbuf *m, uint32_t ppi_len,
+	  bool *need_sig)
+{
+	struct vmbus_gpa sg[HN_TX_GPA_MAX];
+	struct hn_nvs_rndis nvs;
+	struct hn_txdesc *txd;
+	const struct rte_mbuf *seg;
+	uint32_t idx, n;
+	rte_iova_t hdr_iova;
+	uint8_t *hdr;
+	int ret;
+
+	txd = hn_txd_get(txq, false);
+	if (unlikely(txd == NULL))
+		return -ENOBUFS;
+	idx = txd - txq->desc;
+	hdr = txq->hdr_base + (size_t)idx * HN_TX_HDR_SLOT;
+	hdr_iova = txq->hdr_iova + (rte_iova_t)idx * HN_TX_HDR_SLOT;
+	hn_tx_rndis_fill(hdr, m, ppi_len);
+	sg[0].page = hdr_iova >> HYPERV_PAGE_SHIFT;
+	sg[0].ofs = hdr_iova & HYPERV_PAGE_MASK;
+	sg[0].len = sizeof(struct hn_rndis_pkt_msg) + ppi_len;
+	n = 1;
+	for (seg = m; seg != NULL && n <= HN_TX_GPA_MAX; seg = seg->next)
+		n = hn_tx_add_pages(sg, n, rte_mbuf_data_iova(seg),
+				    seg->data_len);
+	if (unlikely(n > HN_TX_GPA_MAX)) {
+		/* More pages than one VMBus packet may name. */
+		hn_txd_put(txq, txd);
+		txq->stats.errors++;
+		rte_pktmbuf_free(m);
+		return 0;
+	}
+	memset(&nvs, 0, sizeof(nvs));
+	nvs.type = HN_NVS_TYPE_RNDIS;
+	nvs.chan_type = HN_NVS_RNDIS_MTYPE_DATA;
+	nvs.chim_idx = HN_NVS_CHIM_IDX_INVALID;
+	ret = rte_vmbus_chan_send_sglist(txq->chan, sg, n, &nvs, sizeof(nvs),
+					 idx, need_sig);
+	if (unlikely(ret != 0)) {
+		txq->stats.ring_full++;
+		hn_txd_put(txq, txd);
+		return ret;
+	}
+	hn_tx_stats(txq, m);
+	txd->m = m;
+	txd->pkts = 1;
+	txq->stats.gpa_sends++;
+	return 0;
+}
+
+uint16_t
+hn_xmit_pkts(void *ptxq, struct rte_mbuf **tx_pkts, uint16_t nb_pkts)
+{
+	struct hn_tx_queue *txq = ptxq;
+	struct hn_rx_queue *rxq = txq->hv->rxq[txq->queue_id];
+	struct rte_mbuf *copied[nb_pkts];
+	uint32_t ncopied = 0, ppi_len;
+	bool need_sig = false;
+	struct rte_mbuf *m;
+	uint16_t i;
+
+	rte_spinlock_lock(&rxq->ring_lock);
+	if (txq->desc_nfree < txq->free_thresh)
+		hn_chan_process(txq->hv, rxq, HN_RX_RING_BUDGET);
+	for (i = 0; i < nb_pkts; i++) {
+		m = tx_pkts[i];
+		if (i + 1 < nb_pkts)
+			rte_prefetch0(rte_pktmbuf_mtod(tx_pkts[i + 1], void *));
+		ppi_len = hn_tx_ppi_len(m->ol_flags);
+		if (m->pkt_len <= txq->tx_copybreak) {
+			if (hn_tx_copy(txq, m, ppi_len, &need_sig) != 0)
+				break;
+			hn_tx_stats(txq, m);
+			copied[ncopied++] = m;
+		} else {
+			if (txq->agg_txd != NULL &&
+			    hn_tx_flush(txq, &need_sig) != 0)
+				break;
+			if (hn_tx_gpa(txq, m, ppi_len, &need_sig) != 0)
+				break;
+		}
+	}
+	if (txq->agg_txd != NULL)
+		hn_tx_flush(txq, &need_sig);
+	if (need_sig)
+		rte_vmbus_chan_signal_tx(txq->chan);
+	rte_spinlock_unlock(&rxq->ring_lock);
+	if (ncopied != 0)
+		rte_pktmbuf_free_bulk(copied, ncopied);
+	return i;
+}
+
+/* Queue setup */
+
+struct hn_rx_queue *
+hn_rx_queue_alloc(struct hn_data *hv, uint16_t queue_id,
+		  unsigned int socket_id)
+{
+	struct hn_rx_queue *rxq;
+
+	rxq = rte_zmalloc_socket("hn_rxq", sizeof(*rxq), RTE_CACHE_LINE_SIZE,
+				 socket_id);
+	if (rxq == NULL)
+		return NULL;
+	rxq->hv = hv;
+	rxq->queue_id = queue_id;
+	rxq->port_id = hv->port_id;
+	rxq->chan = hv->channels[queue_id];
+	rxq->stage_want = UINT32_MAX;
+	rte_spinlock_init(&rxq->ring_lock);
+	rxq->event_sz = HN_EVENT_BUF_SIZE;
+	rxq->event_buf = rte_malloc_socket("hn_rx_event", rxq->event_sz,
+					   RTE_CACHE_LINE_SIZE, socket_id);
+	/* Each outstanding transfer-page packet holds at least one slot. */
+	rxq->comp_max = RTE_MAX(hv->rxbuf_slots, 1024u) + 1;
+	rxq->comp_pending = rte_malloc_socket("hn_rx_comp",
+			rxq->comp_max * sizeof(uint64_t), 0, socket_id);
+	if (rxq->event_buf == NULL || rxq->comp_pending == NULL) {
+		hn_rx_queue_free(rxq);
+		return NULL;
+	}
+	return rxq;
+}
+
+void
+hn_rx_queue_purge(struct hn_rx_queue *rxq)
+{
+	rte_spinlock_lock(&rxq->ring_lock);
+	while (rxq->stage_head != rxq->stage_tail) {
+		rte_pktmbuf_free(rxq->stage[rxq->stage_head & rxq->stage_mask]);
+		rxq->stage_head++;
+	}
+	if (rxq->nstash != 0) {
+		rte_pktmbuf_free_bulk(rxq->stash, rxq->nstash);
+		rxq->nstash = 0;
+	}
+	rte_spinlock_unlock(&rxq->ring_lock);
+}
+
+void
+hn_rx_queue_free(struct hn_rx_queue *rxq)
+{
+	if (rxq == NULL)
+		return;
+	if (rxq->stage != NULL)
+		hn_rx_queue_purge(rxq);
+	rte_free(rxq->stage);
+	rte_free(rxq->event_buf);
+	rte_free(rxq->comp_pending);
+	rte_free(rxq);
+}
+
+int
+hn_dev_rx_queue_setup(struct rte_eth_dev *dev, uint16_t queue_idx,
+		      uint16_t nb_desc, unsigned int socket_id,
+		      const struct rte_eth_rxconf *rx_conf,
+		      struct rte_mempool *mp)
+{
+	struct hn_data *hv = dev->data->dev_private;
+	struct hn_rx_queue *rxq = hv->rxq[queue_idx];
+	uint64_t offloads;
+	uint32_t size;
+
+	if (rxq == NULL) {
+		HN_LOG(ERR, "queue %u has no channel", queue_idx);
+		return -EINVAL;
+	}
+	hn_dev_rx_queue_release(dev, queue_idx);
+	size = rte_align32pow2(RTE_MAX((uint32_t)nb_desc, (uint32_t)HN_STAGE_MIN));
+	rxq->stage = rte_zmalloc_socket("hn_rx_stage",
+					size * sizeof(struct rte_mbuf *),
+					RTE_CACHE_LINE_SIZE, socket_id);
+	if (rxq->stage == NULL)
+		return -ENOMEM;
+	offloads = rx_conf->offloads | dev->data->dev_conf.rxmode.offloads;
+	rte_spinlock_lock(&rxq->ring_lock);
+	rxq->stage_mask = size - 1;
+	rxq->stage_head = 0;
+	rxq->stage_tail = 0;
+	rxq->mb_pool = mp;
+	rxq->port_id = dev->data->port_id;
+	rxq->vlan_strip = (offloads & RTE_ETH_RX_OFFLOAD_VLAN_STRIP) != 0;
+	rxq->ready = true;
+	rte_spinlock_unlock(&rxq->ring_lock);
+	dev->data->rx_queues[queue_idx] = rxq;
+	return 0;
+}
+
+void
+hn_dev_rx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
+{
+	struct hn_data *hv = dev->data->dev_private;
+	struct hn_rx_queue *rxq = hv->rxq[qid];
+
+	dev->data->rx_queues[qid] = NULL;
+	if (rxq == NULL || rxq->stage == NULL)
+		return;
+	/* The channel context stays: it still carries completions. */
+	rte_spinlock_lock(&rxq->ring_lock);
+	rxq->ready = false;
+	rte_spinlock_unlock(&rxq->ring_lock);
+	hn_rx_queue_purge(rxq);
+	rte_free(rxq->stage);
+	rxq->stage = NULL;
+	rxq->stage_mask = 0;
+	rxq->mb_pool = NULL;
+}
+
+static void
+hn_tx_queue_free(struct hn_tx_queue *txq)
+{
+	if (txq == NULL)
+		return;
+	rte_memzone_free(txq->hdr_mz);
+	rte_free(txq->desc);
+	rte_free(txq->desc_free);
+	rte_free(txq->chim_free);
+	rte_free(txq);
+}
+
+int
+hn_dev_tx_queue_setup(struct rte_eth_dev *dev, uint16_t queue_idx,
+		      uint16_t nb_desc, unsigned int socket_id,
+		      const struct rte_eth_txconf *tx_conf)
+{
+	struct hn_data *hv = dev->data->dev_private;
+	uint16_t nq = dev->data->nb_tx_queues;
+	char name[RTE_MEMZONE_NAMESIZE];
+	struct hn_tx_queue *txq;
+	uint32_t i, per, room;
+
+	if (queue_idx >= hv->num_channels) {
+		HN_LOG(ERR, "queue %u has no channel", queue_idx);
+		return -EINVAL;
+	}
+	hn_dev_tx_queue_release(dev, queue_idx);
+	per = hv->chim_cnt / nq;
+	if (per == 0) {
+		HN_LOG(ERR, "%u send-buffer sections for %u queues",
+		       hv->chim_cnt, nq);
+		return -ENOSPC;
+	}
+	txq = rte_zmalloc_socket("hn_txq", sizeof(*txq), RTE_CACHE_LINE_SIZE,
+				 socket_id);
+	if (txq == NULL)
+		return -ENOMEM;
+	txq->hv = hv;
+	txq->chan = hv->channels[queue_idx];
+	txq->port_id = dev->data->port_id;
+	txq->queue_id = queue_idx;
+	txq->nb_desc = nb_desc;
+	txq->free_thresh = tx_conf->tx_free_thresh != 0 ?
+		tx_conf->tx_free_thresh : HN_TX_FREE_THRESH;
+	if (txq->free_thresh >= nb_desc)
+		txq->free_thresh = nb_desc / 2;
+	txq->offloads = tx_conf->offloads | dev->data->dev_conf.txmode.offloads;
+	txq->desc = rte_zmalloc_socket("hn_txd", nb_desc * sizeof(*txq->desc),
+				       RTE_CACHE_LINE_SIZE, socket_id);
+	txq->desc_free = rte_malloc_socket("hn_txd_free",
+					   nb_desc * sizeof(uint16_t), 0,
+					   socket_id);
+	txq->chim_free = rte_malloc_socket("hn_chim_free",
+					   per * sizeof(uint32_t), 0,
+					   socket_id);
+	snprintf(name, sizeof(name), "hn_txhdr_%u_%u", dev->data->port_id,
+		 queue_idx);
+	txq->hdr_mz = rte_memzone_reserve_aligned(name,
+			(size_t)nb_desc * HN_TX_HDR_SLOT, socket_id,
+			RTE_MEMZONE_IOVA_CONTIG, HYPERV_PAGE_SIZE);
+	if (txq->desc == NULL || txq->desc_free == NULL ||
+	    txq->chim_free == NULL || txq->hdr_mz == NULL) {
+		hn_tx_queue_free(txq);
+		return -ENOMEM;
+	}
+	txq->hdr_base = txq->hdr_mz->addr;
+	txq->hdr_iova = txq->hdr_mz->iova;
+	for (i = 0; i < nb_desc; i++) {
+		txq->desc[i].chim_idx = HN_NVS_CHIM_IDX_INVALID;
+		txq->desc_free[i] = nb_desc - 1 - i;
+	}
+	txq->desc_nfree = nb_desc;
+	/* Sections are split between queues so no queue needs a lock. */
+	for (i = 0; i < per; i++)
+		txq->chim_free[i] = queue_idx * per + per - 1 - i;
+	txq->chim_nfree = per;
+	txq->chim_cnt = per;
+	txq->agg_szmax = RTE_MIN(hv->rndis_agg_size, hv->chim_szmax);
+	txq->agg_pktmax = hv->rndis_agg_pkts;
+	txq->agg_align = hv->rndis_agg_align;
+	room = txq->agg_szmax - sizeof(struct hn_rndis_pkt_msg) -
+		HN_TX_PPI_MAX;
+	txq->tx_copybreak = RTE_MIN(hv->args.tx_copybreak, room);
+
+	hv->txq[queue_idx] = txq;
+	dev->data->tx_queues[queue_idx] = txq;
+	return 0;
+}
+
+/* Wait for the host to complete what is in flight, then drop the rest. */
+int
+hn_tx_queue_drain(struct hn_tx_queue *txq, unsigned int timeout_ms)
+{
+	struct hn_rx_queue *rxq = txq->hv->rxq[txq->queue_id];
+	bool need_sig = false;
+	uint64_t deadline;
+	uint32_t i;
+
+	deadline = rte_get_timer_cycles() +
+		rte_get_timer_hz() * timeout_ms / 1000;
+	rte_spinlock_lock(&rxq->ring_lock);
+	if (txq->agg_txd != NULL && hn_tx_flush(txq, &need_sig) == 0 &&
+	    need_sig)
+		rte_vmbus_chan_signal_tx(txq->chan);
+	while (txq->desc_nfree < txq->nb_desc &&
+	       rte_get_timer_cycles() < deadline) {
+		if (hn_chan_process(txq->hv, rxq, HN_RX_RING_BUDGET) == 0) {
+			rte_spinlock_unlock(&rxq->ring_lock);
+			rte_delay_us_sleep(HN_POLL_INTERVAL_US);
+			rte_spinlock_lock(&rxq->ring_lock);
+		}
+	}
+	if (txq->desc_nfree == txq->nb_desc) {
+		rte_spinlock_unlock(&rxq->ring_lock);
+		return 0;
+	}
+	HN_LOG(WARNING, "queue %u: %u sends never completed, released",
+	       txq->queue_id, txq->nb_desc - txq->desc_nfree);
+	if (txq->agg_txd != NULL) {
+		hn_txd_put(txq, txq->agg_txd);
+		txq->agg_txd = NULL;
+	}
+	for (i = 0; i < txq->nb_desc; i++)
+		if (txq->desc[i].in_use)
+			hn_txd_put(txq, &txq->desc[i]);
+	rte_spinlock_unlock(&rxq->ring_lock);
+	return -ETIMEDOUT;
+}
+
+void
+hn_dev_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
+{
+	struct hn_data *hv = dev->data->dev_private;
+	struct hn_tx_queue *txq = hv->txq[qid];
+	struct hn_rx_queue *rxq = hv->rxq[qid];
+
+	dev->data->tx_queues[qid] = NULL;
+	if (txq == NULL)
+		return;
+	hn_tx_queue_drain(txq, 1000);
+	if (rxq != NULL)
+		rte_spinlock_lock(&rxq->ring_lock);
+	hv->txq[qid] = NULL;
+	if (rxq != NULL)
+		rte_spinlock_unlock(&rxq->ring_lock);
+	hn_tx_queue_free(txq);
+}
+
+int
+hn_dev_tx_done_cleanup(void *arg, uint32_t free_cnt)
+{
+	struct hn_tx_queue *txq = arg;
+	struct hn_rx_queue *rxq = txq->hv->rxq[txq->queue_id];
+	bool need_sig = false;
+	uint32_t before;
+
+	rte_spinlock_lock(&rxq->ring_lock);
+	before = txq->desc_nfree;
+	if (txq->agg_txd != NULL && hn_tx_flush(txq, &need_sig) == 0 &&
+	    need_sig)
+		rte_vmbus_chan_signal_tx(txq->chan);
+	hn_chan_process(txq->hv, rxq, HN_RX_RING_BUDGET);
+	rte_spinlock_unlock(&rxq->ring_lock);
+	RTE_SET_USED(free_cnt);
+	return txq->desc_nfree > before ? (int)(txq->desc_nfree - before) : 0;
+}

@@ -1,0 +1,307 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+/* Private state of the netvsc PMD. */
+
+#ifndef _HN_VAR_H_
+#define _HN_VAR_H_
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_ether.h>
+#include <rte_log.h>
+#include <rte_spinlock.h>
+
+#include "hn_parse.h"
+
+extern int hn_logtype_init;
+extern int hn_logtype_driver;
+
+#define HN_INIT_LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_ ## level, hn_logtype_init, "%s(): " fmt "\n", \
+		__func__, ##__VA_ARGS__)
+#define HN_LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_ ## level, hn_logtype_driver, "%s(): " fmt "\n", \
+		__func__, ##__VA_ARGS__)
+
+/*
+ * Host input failures are logged through this gate so a hostile host cannot
+ * flood the log: the first lines of each call site, then one in 1024. The
+ * check and the counter are never gated.
+ */
+#define HN_BAD(fmt, ...) do { \
+	static uint32_t hn_bad_seen_; \
+	if (hn_bad_seen_++ < 16 || (hn_bad_seen_ & 1023) == 0) \
+		HN_LOG(ERR, fmt, ##__VA_ARGS__); \
+} while (0)
+
+struct rte_eth_dev;
+struct rte_eth_rxconf;
+struct rte_eth_txconf;
+struct rte_mbuf;
+struct rte_mempool;
+struct rte_memzone;
+struct rte_vmbus_device;
+struct vmbus_channel;
+
+#define HN_MAX_CHANNELS		64
+#define HN_MTU_MIN		RTE_ETHER_MIN_MTU
+#define HN_MTU_MAX		(9216 - RTE_ETHER_HDR_LEN)
+
+/* How often control requests poll the primary channel, and for how long. */
+#define HN_POLL_INTERVAL_US	100
+#define HN_CTRL_TIMEOUT_MS	5000
+
+#define HN_TX_DESC_MIN		64
+#define HN_TX_DESC_DEFAULT	1024
+#define HN_TX_DESC_MAX		4096
+#define HN_RX_DESC_MIN		64
+#define HN_RX_DESC_DEFAULT	1024
+#define HN_RX_DESC_MAX		8192
+
+/*
+ * Transaction ids. Data sends use the index of a transmit descriptor, which
+ * is always below HN_TX_DESC_MAX; control traffic uses tags well above it so
+ * a completion is classified by range and then checked against what is
+ * outstanding.
+ */
+#define HN_XACT_NVS		(UINT64_C(1) << 62)
+#define HN_XACT_RNDIS_CTRL	(UINT64_C(1) << 61)
+
+/* Per-packet size buckets reported by xstats. */
+enum hn_size_bucket {
+	HN_SIZE_UNDER_64,
+	HN_SIZE_64,
+	HN_SIZE_65_127,
+	HN_SIZE_128_255,
+	HN_SIZE_256_511,
+	HN_SIZE_512_1023,
+	HN_SIZE_1024_1518,
+	HN_SIZE_OVER_1518,
+	HN_SIZE_BUCKETS
+};
+
+struct hn_rx_stats {
+	uint64_t packets;
+	uint64_t bytes;
+	uint64_t errors;
+	uint64_t nombuf;
+	uint64_t multicast;
+	uint64_t broadcast;
+	uint64_t size[HN_SIZE_BUCKETS];
+	uint64_t bad_chanpkt;	/* ring packets with a bad VMBus header */
+	uint64_t bad_xfer;	/* malformed transfer-page packets */
+	uint64_t bad_range;	/* ranges outside the receive buffer */
+	uint64_t bad_rndis;	/* malformed RNDIS messages */
+	uint64_t bad_nvs;	/* malformed or unexpected NVSP messages */
+	uint64_t bad_xact;	/* completions matching nothing outstanding */
+	uint64_t stage_full;	/* frames dropped because staging was full */
+	uint64_t comp_retry;	/* receive completions delayed by a full ring */
+	uint64_t chan_error;	/* the bus refused to read the ring */
+};
+
+struct hn_tx_stats {
+	uint64_t packets;
+	uint64_t bytes;
+	uint64_t errors;
+	uint64_t multicast;
+	uint64_t broadcast;
+	uint64_t size[HN_SIZE_BUCKETS];
+	uint64_t aggregates;	/* VMBus packets carrying send-buffer copies */
+	uint64_t gpa_sends;	/* VMBus packets carrying page lists */
+	uint64_t chim_exhausted; /* no free send-buffer section */
+	uint64_t desc_exhausted; /* no free transmit descriptor */
+	uint64_t ring_full;	/* channel ring had no room */
+	uint64_t host_failed;	/* completions with a failure status */
+};
+
+struct hn_data;
+
+/* One VMBus packet in flight: an aggregate of copies or a page-list send. */
+struct hn_txdesc {
+	struct rte_mbuf *m;	/* held until completion (page-list sends) */
+	uint32_t chim_idx;	/* send-buffer section held, or invalid */
+	uint16_t pkts;
+	uint8_t in_use;
+	uint8_t rsvd;
+};
+
+struct hn_tx_queue {
+	struct hn_data *hv;
+	struct vmbus_channel *chan;
+	uint16_t port_id;
+	uint16_t queue_id;
+	uint16_t nb_desc;
+	uint16_t free_thresh;
+	uint32_t tx_copybreak;
+	uint64_t offloads;
+
+	/* Descriptor free stack. */
+	struct hn_txdesc *desc;
+	uint16_t *desc_free;
+	uint32_t desc_nfree;
+
+	/* Send-buffer sections owned by this queue. */
+	uint32_t *chim_free;
+	uint32_t chim_nfree;
+	uint32_t chim_cnt;
+
+	/* The aggregate being filled; agg_txd == NULL when none is open. */
+	struct hn_txdesc *agg_txd;
+	uint8_t *agg_base;
+	uint32_t agg_used;
+	uint32_t agg_pkts;
+	uint32_t agg_last;	/* offset of the last RNDIS message */
+	uint32_t agg_szmax;
+	uint32_t agg_pktmax;
+	uint32_t agg_align;
+
+	/* RNDIS headers of page-list sends, one slot per descriptor. */
+	const struct rte_memzone *hdr_mz;
+	uint8_t *hdr_base;
+	rte_iova_t hdr_iova;
+
+	struct hn_tx_stats stats;
+} __rte_cache_aligned;
+
+#define HN_RX_STASH	64
+
+struct hn_rx_queue {
+	struct hn_data *hv;
+	struct vmbus_channel *chan;
+	struct rte_mempool *mb_pool;
+	uint16_t port_id;
+	uint16_t queue_id;
+	bool vlan_strip;
+	bool ready;		/* set up by the application: deliver data */
+	rte_spinlock_t ring_lock; /* one reader of the channel at a time */
+
+	/* Private copy of the ring packet being handled. */
+	uint8_t *event_buf;
+	uint32_t event_sz;
+
+	/* Frames parsed but not yet handed to the application. */
+	struct rte_mbuf **stage;
+	uint32_t stage_mask;
+	uint32_t stage_head;	/* next to deliver */
+	uint32_t stage_tail;	/* next free slot */
+	uint32_t stage_want;	/* stop reading the ring once this many */
+
+	/* Receive completions the ring had no room for. */
+	uint64_t *comp_pending;
+	uint32_t comp_npending;
+	uint32_t comp_max;
+
+	struct rte_mbuf *stash[HN_RX_STASH];
+	uint32_t nstash;
+
+	struct hn_rx_stats stats;
+} __rte_cache_aligned;
+
+struct hn_data {
+	struct rte_vmbus_device *vmbus;
+	struct rte_eth_dev *eth_dev;
+	uint16_t port_id;
+	uint16_t num_channels;	/* opened: primary + subchannels */
+	uint16_t max_queues;	/* the host's RSS queue limit */
+	uint16_t subch_granted;
+	bool subch_requested;
+	bool closed;
+
+	struct vmbus_channel *channels[HN_MAX_CHANNELS];
+	struct hn_rx_queue *rxq[HN_MAX_CHANNELS];
+	struct hn_tx_queue *txq[HN_MAX_CHANNELS];
+
+	struct hn_devargs args;
+	uint32_t mtu;
+
+	/* Negotiated NVSP state. */
+	uint32_t nvs_ver;
+	uint32_t ndis_ver;
+	void *rxbuf;
+	uint32_t rxbuf_size;
+	uint32_t rxbuf_gpadl;
+	uint32_t rxbuf_slots;	/* host's sub-allocation count */
+	bool rxbuf_connected;
+	uint8_t *chim;
+	uint32_t chim_size;
+	uint32_t chim_gpadl;
+	uint32_t chim_szmax;	/* section size */
+	uint32_t chim_cnt;
+	bool chim_connected;
+
+	/* NVSP request waiting for its completion on the primary channel. */
+	volatile uint32_t nvs_wait_type;
+	volatile uint32_t nvs_resp_len;
+	uint8_t nvs_resp[64];
+
+	/* RNDIS control: one request outstanding at a time. */
+	rte_spinlock_t rndis_lock;
+	uint32_t rndis_rid;
+	volatile uint32_t rndis_pending;	/* rid waited for, 0 if none */
+	volatile uint32_t rndis_resp_len;
+	uint8_t rndis_resp[256];
+	const struct rte_memzone *ctrl_mz;	/* request page, sent by GPA */
+	bool rndis_up;
+
+	/* Limits from RNDIS INITIALIZE_CMPLT, for transmit aggregation. */
+	uint32_t rndis_agg_size;
+	uint32_t rndis_agg_pkts;
+	uint32_t rndis_agg_align;
+
+	/* Host offload and RSS capabilities. */
+	uint64_t tx_offload_capa;
+	uint64_t rx_offload_capa;
+	uint32_t tso_maxsz;
+	uint32_t rss_caps_hash;
+	uint32_t rss_hash;	/* NDIS hash bits in use */
+	uint32_t rss_ind[HN_RSS_IND_SIZE];
+	uint8_t rss_key[HN_RSS_KEY_SIZE];
+	bool rss_on;
+
+	uint32_t rx_filter;
+	bool promisc;
+	bool allmulti;
+
+	/* Link as last reported by the host. */
+	uint32_t link_status;
+	uint32_t link_speed;	/* units of 100 bps */
+
+	/* Link change seen on a data path, reported from the alarm thread. */
+	volatile bool lsc_pending;
+
+	/* Host notices. */
+	bool vf_offered;
+	uint32_t vf_serial;
+	uint32_t txtbl[HN_TXTBL_SIZE];
+	bool txtbl_valid;
+
+	struct rte_ether_addr mac;
+};
+
+/* hn_rxtx.c */
+struct hn_rx_queue *hn_rx_queue_alloc(struct hn_data *hv, uint16_t queue_id,
+				      unsigned int socket_id);
+void hn_rx_queue_free(struct hn_rx_queue *rxq);
+int hn_dev_rx_queue_setup(struct rte_eth_dev *dev, uint16_t queue_idx,
+			  uint16_t nb_desc, unsigned int socket_id,
+			  const struct rte_eth_rxconf *rx_conf,
+			  struct rte_mempool *mp);
+void hn_dev_rx_queue_release(struct rte_eth_dev *dev, uint16_t qid);
+int hn_dev_tx_queue_setup(struct rte_eth_dev *dev, uint16_t queue_idx,
+			  uint16_t nb_desc, unsigned int socket_id,
+			  const struct rte_eth_txconf *tx_conf);
+void hn_dev_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid);
+int hn_dev_tx_done_cleanup(void *arg, uint32_t free_cnt);
+uint16_t hn_recv_pkts(void *rxq, struct rte_mbuf **rx_pkts, uint16_t nb_pkts);
+uint16_t hn_xmit_pkts(void *txq, struct rte_mbuf **tx_pkts, uint16_t nb_pkts);
+int hn_chan_process(struct hn_data *hv, struct hn_rx_queue *rxq,
+		    uint32_t budget);
+void hn_rx_queue_purge(struct hn_rx_queue *rxq);
+int hn_tx_queue_drain(struct hn_tx_queue *txq, unsigned int timeout_ms);
+
+/* hn_ethdev.c */
+void hn_link_event(struct hn_data *hv, uint32_t status);
+
+#endif /* _HN_VAR_H_ */
