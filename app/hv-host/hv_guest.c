@@ -1,0 +1,366 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+/*
+ * hv-guest: a minimal DPDK application that drives port 0 the way the
+ * scenario tests need, built against our DPDK and against the pristine
+ * upstream one.  It exists because testpmd 22.11 disables every stream of
+ * a port whose PMD never marks its queues started, which upstream's 22.11
+ * netvsc does not do: with the upstream referee, testpmd cannot forward.
+ *
+ *   hv-guest [EAL options] -- [--mode info|io|rxonly|txonly]
+ *            [--queues N] [--frames N] [--seconds S] [--flows N]
+ *            [--size N] [--burst N] [--events]
+ *
+ * info prints the MAC, link and queue limits; io sends a first burst per
+ * queue and forwards every received frame back out of its queue until
+ * --frames have been received or --seconds pass; rxonly counts; txonly
+ * sends UDP frames.  Per-queue and total counters are printed at the end.
+ */
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_byteorder.h>
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+#include <rte_udp.h>
+
+#define HVG_MAX_Q 64
+#define HVG_BURST_MAX 64
+
+enum hvg_mode { HVG_INFO, HVG_IO, HVG_RXONLY, HVG_TXONLY };
+
+static volatile sig_atomic_t hvg_stop;
+static volatile unsigned int hvg_lsc_events;
+
+static struct {
+	enum hvg_mode mode;
+	unsigned int queues;
+	uint64_t frames;
+	double seconds;
+	unsigned int flows;
+	unsigned int size;
+	unsigned int burst;
+	int events;
+} hvg = { HVG_INFO, 1, 0, 5.0, 64, 64, 32, 0 };
+
+static uint64_t hvg_rx[HVG_MAX_Q], hvg_tx[HVG_MAX_Q];
+
+static void
+hvg_signal(int sig)
+{
+	(void)sig;
+	hvg_stop = 1;
+}
+
+static int
+hvg_lsc(uint16_t port, enum rte_eth_event_type type, void *arg, void *ret)
+{
+	struct rte_eth_link link;
+
+	(void)type;
+	(void)arg;
+	(void)ret;
+	hvg_lsc_events++;
+	rte_eth_link_get_nowait(port, &link);
+	printf("hv-guest: link event: %s\n", link.link_status ? "up" : "down");
+	fflush(stdout);
+	return 0;
+}
+
+static struct rte_mbuf *
+hvg_frame(struct rte_mempool *mp, const struct rte_ether_addr *dst,
+	  unsigned int flow)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+	struct rte_ether_hdr *eh;
+	struct rte_ipv4_hdr *ip;
+	struct rte_udp_hdr *udp;
+	unsigned int len = hvg.size;
+
+	if (!m)
+		return NULL;
+	eh = (struct rte_ether_hdr *)rte_pktmbuf_append(m, len);
+	memset(eh, 0, len);
+	eh->dst_addr = *dst;
+	eh->src_addr.addr_bytes[0] = 0x02;
+	eh->src_addr.addr_bytes[5] = 0x01;
+	eh->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	ip = (struct rte_ipv4_hdr *)(eh + 1);
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->total_length = rte_cpu_to_be_16(len - sizeof(*eh));
+	ip->time_to_live = 64;
+	ip->next_proto_id = IPPROTO_UDP;
+	/* Flows differ in the source address: RSS hashes UDP on IPs only. */
+	ip->src_addr = rte_cpu_to_be_32(0xc6120000 | (flow & 0xffff));
+	ip->dst_addr = rte_cpu_to_be_32(0xc6130001);
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	udp = (struct rte_udp_hdr *)(ip + 1);
+	udp->src_port = rte_cpu_to_be_16(1024 + flow % 60000);
+	udp->dst_port = rte_cpu_to_be_16(9);
+	udp->dgram_len = rte_cpu_to_be_16(len - sizeof(*eh) - sizeof(*ip));
+	return m;
+}
+
+static int
+hvg_port_setup(uint16_t port, struct rte_mempool *mp)
+{
+	struct rte_eth_conf conf;
+	struct rte_eth_dev_info info;
+	unsigned int q;
+	int ret;
+
+	memset(&conf, 0, sizeof(conf));
+	ret = rte_eth_dev_info_get(port, &info);
+	if (ret)
+		return ret;
+	if (hvg.queues > info.max_rx_queues || hvg.queues > HVG_MAX_Q) {
+		printf("hv-guest: %u queues asked, port allows %u\n",
+		       hvg.queues, info.max_rx_queues);
+		return -EINVAL;
+	}
+	if (hvg.queues > 1) {
+		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+		conf.rx_adv_conf.rss_conf.rss_hf = RTE_ETH_RSS_IP &
+			info.flow_type_rss_offloads;
+	}
+	conf.intr_conf.lsc = hvg.events ? 1 : 0;
+	ret = rte_eth_dev_configure(port, hvg.queues, hvg.queues, &conf);
+	if (ret)
+		return ret;
+	for (q = 0; q < hvg.queues; q++) {
+		ret = rte_eth_rx_queue_setup(port, q, 512, rte_socket_id(),
+					     NULL, mp);
+		if (ret == 0)
+			ret = rte_eth_tx_queue_setup(port, q, 512,
+						     rte_socket_id(), NULL);
+		if (ret)
+			return ret;
+	}
+	if (hvg.events)
+		rte_eth_dev_callback_register(port, RTE_ETH_EVENT_INTR_LSC,
+					      hvg_lsc, NULL);
+	ret = rte_eth_dev_start(port);
+	if (ret)
+		return ret;
+	return rte_eth_promiscuous_enable(port);
+}
+
+static void
+hvg_print_info(uint16_t port)
+{
+	struct rte_eth_dev_info info;
+	struct rte_ether_addr mac;
+	struct rte_eth_link link;
+
+	rte_eth_macaddr_get(port, &mac);
+	rte_eth_dev_info_get(port, &info);
+	rte_eth_link_get(port, &link);
+	printf("hv-guest: port %u driver %s mac " RTE_ETHER_ADDR_PRT_FMT
+	       " max_rx_queues %u max_tx_queues %u\n", port, info.driver_name,
+	       RTE_ETHER_ADDR_BYTES(&mac), info.max_rx_queues,
+	       info.max_tx_queues);
+	printf("hv-guest: link %s speed %u Mbps\n",
+	       link.link_status ? "up" : "down", link.link_speed);
+	fflush(stdout);
+}
+
+static void
+hvg_run(uint16_t port, struct rte_mempool *mp)
+{
+	struct rte_mbuf *pkts[HVG_BURST_MAX];
+	struct rte_ether_addr mac;
+	uint64_t end, total_rx = 0;
+	unsigned int q, i, flow = 0;
+	uint16_t n, sent;
+
+	rte_eth_macaddr_get(port, &mac);
+	if (hvg.mode == HVG_IO) {
+		for (q = 0; q < hvg.queues; q++) {
+			for (n = 0; n < hvg.burst; n++) {
+				pkts[n] = hvg_frame(mp, &mac, flow++);
+				if (!pkts[n])
+					break;
+			}
+			sent = rte_eth_tx_burst(port, q, pkts, n);
+			hvg_tx[q] += sent;
+			rte_pktmbuf_free_bulk(pkts + sent, n - sent);
+		}
+	}
+	end = rte_get_timer_cycles() +
+		(uint64_t)(hvg.seconds * rte_get_timer_hz());
+	while (!hvg_stop && rte_get_timer_cycles() < end &&
+	       (hvg.frames == 0 || total_rx < hvg.frames)) {
+		for (q = 0; q < hvg.queues; q++) {
+			if (hvg.mode == HVG_TXONLY) {
+				for (n = 0; n < hvg.burst; n++) {
+					pkts[n] = hvg_frame(mp, &mac,
+							    flow++ % hvg.flows);
+					if (!pkts[n])
+						break;
+				}
+				sent = rte_eth_tx_burst(port, q, pkts, n);
+				hvg_tx[q] += sent;
+				rte_pktmbuf_free_bulk(pkts + sent, n - sent);
+				if (hvg.frames && hvg_tx[q] >= hvg.frames)
+					hvg_stop = 1;
+				continue;
+			}
+			n = rte_eth_rx_burst(port, q, pkts, hvg.burst);
+			if (n == 0)
+				continue;
+			hvg_rx[q] += n;
+			total_rx += n;
+			if (hvg.mode == HVG_IO) {
+				sent = rte_eth_tx_burst(port, q, pkts, n);
+				hvg_tx[q] += sent;
+				rte_pktmbuf_free_bulk(pkts + sent, n - sent);
+			} else {
+				rte_pktmbuf_free_bulk(pkts, n);
+			}
+		}
+		if (hvg.mode == HVG_INFO)
+			usleep(10000);
+	}
+	/* Let the last sends complete before reading the port counters. */
+	for (i = 0; i < 20; i++) {
+		for (q = 0; q < hvg.queues; q++) {
+			n = rte_eth_rx_burst(port, q, pkts, hvg.burst);
+			rte_pktmbuf_free_bulk(pkts, n);
+			rte_eth_tx_done_cleanup(port, q, 0);
+		}
+		usleep(10000);
+	}
+}
+
+static void
+hvg_report(uint16_t port)
+{
+	struct rte_eth_stats st;
+	uint64_t rx = 0, tx = 0;
+	unsigned int q;
+
+	for (q = 0; q < hvg.queues; q++) {
+		printf("hv-guest: queue %u rx %" PRIu64 " tx %" PRIu64 "\n", q,
+		       hvg_rx[q], hvg_tx[q]);
+		rx += hvg_rx[q];
+		tx += hvg_tx[q];
+	}
+	printf("hv-guest: total rx %" PRIu64 " tx %" PRIu64 "\n", rx, tx);
+	if (rte_eth_stats_get(port, &st) == 0)
+		printf("hv-guest: port ipackets %" PRIu64 " opackets %" PRIu64
+		       " ierrors %" PRIu64 " oerrors %" PRIu64 "\n",
+		       st.ipackets, st.opackets, st.ierrors, st.oerrors);
+	printf("hv-guest: link events %u\n", hvg_lsc_events);
+	fflush(stdout);
+}
+
+static int
+hvg_args(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "mode", required_argument, NULL, 'm' },
+		{ "queues", required_argument, NULL, 'q' },
+		{ "frames", required_argument, NULL, 'f' },
+		{ "seconds", required_argument, NULL, 's' },
+		{ "flows", required_argument, NULL, 'F' },
+		{ "size", required_argument, NULL, 'z' },
+		{ "burst", required_argument, NULL, 'b' },
+		{ "events", no_argument, NULL, 'e' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			if (!strcmp(optarg, "io"))
+				hvg.mode = HVG_IO;
+			else if (!strcmp(optarg, "rxonly"))
+				hvg.mode = HVG_RXONLY;
+			else if (!strcmp(optarg, "txonly"))
+				hvg.mode = HVG_TXONLY;
+			else if (!strcmp(optarg, "info"))
+				hvg.mode = HVG_INFO;
+			else
+				return -1;
+			break;
+		case 'q':
+			hvg.queues = atoi(optarg);
+			break;
+		case 'f':
+			hvg.frames = strtoull(optarg, NULL, 0);
+			break;
+		case 's':
+			hvg.seconds = atof(optarg);
+			break;
+		case 'F':
+			hvg.flows = atoi(optarg);
+			break;
+		case 'z':
+			hvg.size = atoi(optarg);
+			break;
+		case 'b':
+			hvg.burst = atoi(optarg);
+			break;
+		case 'e':
+			hvg.events = 1;
+			break;
+		default:
+			return -1;
+		}
+	}
+	if (hvg.queues == 0 || hvg.burst == 0 || hvg.burst > HVG_BURST_MAX ||
+	    hvg.flows == 0 || hvg.size < 60 || hvg.size > 1514)
+		return -1;
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct rte_mempool *mp;
+	int n;
+
+	n = rte_eal_init(argc, argv);
+	if (n < 0) {
+		fprintf(stderr, "hv-guest: EAL init failed\n");
+		return 1;
+	}
+	if (hvg_args(argc - n, argv + n)) {
+		fprintf(stderr, "hv-guest: bad arguments\n");
+		return 2;
+	}
+	signal(SIGINT, hvg_signal);
+	signal(SIGTERM, hvg_signal);
+	if (rte_eth_dev_count_avail() == 0) {
+		fprintf(stderr, "hv-guest: no port probed\n");
+		return 1;
+	}
+	mp = rte_pktmbuf_pool_create("hvg", 16383, 256, 0,
+				     RTE_MBUF_DEFAULT_BUF_SIZE, rte_socket_id());
+	if (!mp) {
+		fprintf(stderr, "hv-guest: no mbuf pool\n");
+		return 1;
+	}
+	if (hvg_port_setup(0, mp)) {
+		fprintf(stderr, "hv-guest: port 0 setup failed\n");
+		return 1;
+	}
+	hvg_print_info(0);
+	if (hvg.mode != HVG_INFO || hvg.events)
+		hvg_run(0, mp);
+	hvg_report(0);
+	rte_eth_dev_stop(0);
+	rte_eth_dev_close(0);
+	rte_eal_cleanup();
+	return 0;
+}
