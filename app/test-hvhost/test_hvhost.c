@@ -1038,6 +1038,7 @@ test_tap_roundtrip_in_netns(void)
 	f.len = (uint32_t)build_ipv4(tx, mac_a, guest_mac, NET_A + 2, NET_B + 2,
 				     6, 40000, 80, plen, 0x7777);
 	wr16(tx + 16, 0);
+	tx[47] |= 0x80;		/* CWR: first segment only */
 	f.flags = HVH_FRAME_F_LSO | HVH_FRAME_F_CSUM | HVH_FRAME_F_IP_CSUM;
 	f.gso_type = HVH_GSO_TCPV4;
 	f.gso_size = 1000;
@@ -1053,6 +1054,7 @@ test_tap_roundtrip_in_netns(void)
 		CHECK(n == 54 + 1000, "segment %u len %zd", k, n);
 		CHECK(ipv4_csum_ok(rx + 14), "segment %u ip checksum", k);
 		CHECK(rd32(rx + 38) == 1000 + off, "segment %u seq", k);
+		CHECK(!!(rx[47] & 0x80) == (k == 0), "segment %u CWR", k);
 		CHECK(l4_csum_ok(rx + 14, 20, 1020, 6), "segment %u tcp checksum", k);
 		CHECK(memcmp(rx + 54, tx + 54 + off, 1000) == 0,
 		      "segment %u payload", k);
@@ -1242,6 +1244,111 @@ test_tap_works_after_netns_move(void)
 	return 0;
 }
 
+static int
+is_syn_to_guest(const uint8_t *d, uint32_t len)
+{
+	return len >= 54 && rd16(d + 12) == 0x0800 && d[23] == 6 &&
+		rd32(d + 30) == NET_A + 2 && rd16(d + 36) == 80 && d[47] == 0x02;
+}
+
+/*
+ * The kernel's TCP sends to the guest through the tap with TSO: the
+ * backend reads GSO super-frames and must hand the guest MSS-sized
+ * segments with valid checksums and contiguous sequence numbers. The
+ * test plays the guest's side of the handshake.
+ */
+static int
+test_tap_gso_reaches_guest_segmented(void)
+{
+	static uint8_t tx[2000], rx[2000], data[65536];
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct hvh_frame f = { .data = tx }, r;
+	struct hvh_backend_stats st;
+	struct hvh_backend *be;
+	uint32_t isn, next, got = 0;
+	uint16_t cport;
+	uint8_t mac_a[6];
+	struct timespec t0;
+	size_t i;
+	int s;
+
+	if (getuid() != 0 || access("/dev/net/tun", R_OK | W_OK) != 0 ||
+	    unshare(CLONE_NEWNET) != 0) {
+		fprintf(stderr, "skip: needs root, /dev/net/tun and netns\n");
+		return SKIP;
+	}
+	be = open_ok("tap:hvtG", 1500);
+	if (be == NULL)
+		return 1;
+	CHECK(if_addr("hvtG", NET_A + 1, 0xffffff00) == 0 &&
+	      if_mac("hvtG", mac_a) == 0 &&
+	      neigh_add("hvtG", NET_A + 2, guest_mac) == 0,
+	      "setup: %s", strerror(errno));
+	s = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	sin.sin_port = htons(80);
+	sin.sin_addr.s_addr = htonl(NET_A + 2);
+	connect(s, (struct sockaddr *)&sin, sizeof(sin));
+	if (!tap_wait(be, rx, sizeof(rx), &r, is_syn_to_guest)) {
+		CHECK(0, "no SYN from the kernel");
+		return 1;
+	}
+	cport = rd16(rx + 34);
+	isn = rd32(rx + 38);
+
+	/* SYN-ACK with MSS 1460, checksums left to the backend. */
+	f.len = (uint32_t)build_ipv4(tx, mac_a, guest_mac, NET_A + 2, NET_A + 1,
+				     6, 80, cport, 4, 0);
+	wr32(tx + 38, 5000);
+	wr32(tx + 42, isn + 1);
+	tx[46] = 6 << 4;
+	tx[47] = 0x12;
+	wr32(tx + 54, 0x020405b4);
+	f.flags = HVH_FRAME_F_CSUM | HVH_FRAME_F_IP_CSUM;
+	f.csum_start = 34;
+	f.csum_offset = 16;
+	CHECK(hvh_backend_tx_burst(be, &f, 1) == 1, "syn-ack refused");
+	for (i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 13 + 1);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (ms_since(&t0) < 2000 &&
+	       write(s, data, sizeof(data)) < 0 && errno == EAGAIN)
+		usleep(10000);
+
+	/* Without ACKs the kernel sends its initial window, then waits. */
+	next = isn + 1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (ms_since(&t0) < 1500 && got < 10) {
+		uint32_t plen, seq;
+
+		if (rx_one(be, rx, sizeof(rx), &r) != 1) {
+			usleep(1000);
+			continue;
+		}
+		if (r.len < 54 || rx[23] != 6 || rd16(rx + 34) != cport)
+			continue;
+		plen = rd16(rx + 16) - 20 - (uint32_t)(rx[46] >> 4) * 4;
+		seq = rd32(rx + 38);
+		if (plen == 0 || seq != next)
+			continue;
+		CHECK(r.len <= 1514 && ipv4_csum_ok(rx + 14) &&
+		      l4_csum_ok(rx + 14, 20, r.len - 34, 6) &&
+		      (r.flags & HVH_FRAME_F_CSUM_OK) && r.csum_offset == 16,
+		      "segment at %u: len %u flags %#x", seq - isn - 1, r.len,
+		      r.flags);
+		CHECK(memcmp(rx + r.len - plen, data + (seq - isn - 1), plen) == 0,
+		      "payload at %u", seq - isn - 1);
+		next += plen;
+		got++;
+	}
+	CHECK(got >= 4, "only %u data segments", got);
+	hvh_backend_stats(be, &st);
+	CHECK(st.rx_segments >= 2, "no GSO frame was cut: %lu segments",
+	      (unsigned long)st.rx_segments);
+	close(s);
+	hvh_backend_close(be);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(void);
@@ -1259,6 +1366,8 @@ static const struct {
 	{ "tap_roundtrip_in_netns", test_tap_roundtrip_in_netns },
 	{ "tap_vlan_metadata_in_netns", test_tap_vlan_metadata_in_netns },
 	{ "tap_works_after_netns_move", test_tap_works_after_netns_move },
+	{ "tap_gso_reaches_guest_segmented",
+	  test_tap_gso_reaches_guest_segmented },
 };
 
 int

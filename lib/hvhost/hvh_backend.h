@@ -80,12 +80,13 @@ struct hvh_backend_stats {
 	uint64_t tx_full;	/**< frames refused because the backend was full */
 	uint64_t tx_errors;	/**< frames taken but dropped: bad metadata,
 				 *   write failure */
-	uint64_t tx_segments;	/**< segments produced from LSO frames */
+	uint64_t tx_segments;	/**< segments cut from the guest's LSO frames */
 	uint64_t rx_frames;	/**< frames delivered by rx_burst */
 	uint64_t rx_bytes;
 	uint64_t rx_dropped;	/**< frames that did not fit the caller's
 				 *   buffer or were malformed */
 	uint64_t rx_errors;	/**< read failures */
+	uint64_t rx_segments;	/**< segments cut from the wire's GSO frames */
 };
 
 /* hvh_backend.caps: how the caller learns that rx_burst has work. */

@@ -104,6 +104,9 @@ tap_tx_prepare(const struct hvh_frame *f, struct virtio_net_hdr *vh,
 		}
 		vh->gso_type = f->gso_type == HVH_GSO_TCPV4 ?
 			VIRTIO_NET_HDR_GSO_TCPV4 : VIRTIO_NET_HDR_GSO_TCPV6;
+		/* CWR set: the kernel must keep it on the first segment only. */
+		if (hdrs[lay.l4 + 13] & 0x80)
+			vh->gso_type |= VIRTIO_NET_HDR_GSO_ECN;
 		vh->gso_size = f->gso_size;
 		vh->hdr_len = (uint16_t)(lay.hdr_len + vlan_shift);
 	}
@@ -297,6 +300,8 @@ tap_rx_burst(struct hvh_backend *be, struct hvh_frame *f, uint16_t n)
 			t->have_pending = 0;
 			continue;
 		}
+		if (t->pending.flags & HVH_FRAME_F_LSO)
+			be->stats.rx_segments++;
 		be->stats.rx_frames++;
 		be->stats.rx_bytes += f[i].len;
 		i++;
@@ -378,7 +383,10 @@ static int
 tap_create(struct tap_backend *t, const char *name, uint32_t mtu, char *err,
 	   size_t errlen)
 {
-	unsigned int offloads = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6;
+	/* Segmentation on our side clears CWR past the first segment, so
+	 * ECN super-frames are fine too. */
+	unsigned int offloads = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 |
+		TUN_F_TSO_ECN;
 	int vnet_len = sizeof(struct virtio_net_hdr);
 	struct ifreq ifr;
 	int fd, ret;
