@@ -103,7 +103,6 @@ struct hvh_backend;
 
 /** Operations of one backend kind; see the wrappers below. */
 struct hvh_backend_ops {
-	const char *kind;
 	uint16_t (*tx_burst)(struct hvh_backend *be,
 			     const struct hvh_frame *f, uint16_t n);
 	uint16_t (*rx_burst)(struct hvh_backend *be,

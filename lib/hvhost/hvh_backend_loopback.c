@@ -169,7 +169,6 @@ lb_close(struct hvh_backend *be)
 }
 
 static const struct hvh_backend_ops lb_ops = {
-	.kind = "loopback",
 	.tx_burst = lb_tx_burst,
 	.rx_burst = lb_rx_burst,
 	.close = lb_close,

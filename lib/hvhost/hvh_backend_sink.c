@@ -26,7 +26,6 @@ sink_close(struct hvh_backend *be)
 }
 
 static const struct hvh_backend_ops sink_ops = {
-	.kind = "sink",
 	.tx_burst = hvh_backend_tx_discard,
 	.rx_burst = sink_rx_burst,
 	.close = sink_close,

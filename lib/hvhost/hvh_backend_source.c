@@ -85,7 +85,6 @@ src_close(struct hvh_backend *be)
 }
 
 static const struct hvh_backend_ops src_ops = {
-	.kind = "source",
 	.tx_burst = hvh_backend_tx_discard,
 	.rx_burst = src_rx_burst,
 	.close = src_close,

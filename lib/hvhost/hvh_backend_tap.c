@@ -348,7 +348,6 @@ tap_close(struct hvh_backend *be)
 }
 
 static const struct hvh_backend_ops tap_ops = {
-	.kind = "tap",
 	.tx_burst = tap_tx_burst,
 	.rx_burst = tap_rx_burst,
 	.set_link = tap_set_link,
