@@ -93,6 +93,17 @@ hvh_backend_set_link(struct hvh_backend *be, int up)
 	return be->ops->set_link(be, up);
 }
 
+void
+hvh_backend_bad_frame(struct hvh_backend *be, const struct hvh_frame *f)
+{
+	be->stats.tx_errors++;
+	if (hvh_log_ratelimit(be->stats.tx_errors))
+		HVH_LOG(WARNING,
+			"%s: dropped a %u-byte guest frame: flags 0x%x csum %u+%u gso %u/%u do not fit its headers",
+			be->name, f->len, f->flags, f->csum_start,
+			f->csum_offset, f->gso_type, f->gso_size);
+}
+
 uint16_t
 hvh_backend_tx_discard(struct hvh_backend *be, const struct hvh_frame *f,
 		       uint16_t n)

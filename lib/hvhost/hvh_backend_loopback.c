@@ -82,7 +82,7 @@ lb_tx_burst(struct hvh_backend *be, const struct hvh_frame *f, uint16_t n)
 		    ((f[i].flags & (HVH_FRAME_F_CSUM | HVH_FRAME_F_IP_CSUM |
 				    HVH_FRAME_F_LSO)) &&
 		     hvh_frame_layout(&f[i], &lay) != 0)) {
-			be->stats.tx_errors++;
+			hvh_backend_bad_frame(be, &f[i]);
 			continue;
 		}
 		need = (uint32_t)((LB_REC_HDR + f[i].len + LB_ALIGN - 1) &

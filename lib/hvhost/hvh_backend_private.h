@@ -66,6 +66,10 @@ void hvh_ipv4_csum_set(uint8_t *frame, const struct hvh_frame_layout *lay);
 int hvh_frame_emit(const struct hvh_frame *src, uint32_t *seg,
 		   struct hvh_frame *dst);
 
+/* Count and (rate-limited) log a guest frame dropped for its length or
+ * offload metadata. */
+void hvh_backend_bad_frame(struct hvh_backend *be, const struct hvh_frame *f);
+
 /* tx_burst of backends whose wire swallows everything (sink, source). */
 uint16_t hvh_backend_tx_discard(struct hvh_backend *be,
 				const struct hvh_frame *f, uint16_t n);

@@ -137,13 +137,10 @@ tap_tx_burst(struct hvh_backend *be, const struct hvh_frame *f, uint16_t n)
 		int hlen, k = 0;
 		ssize_t w;
 
-		if (f[i].len < HVH_ETH_HLEN || f[i].len > HVH_FRAME_MAX) {
-			be->stats.tx_errors++;
-			continue;
-		}
-		hlen = tap_tx_prepare(&f[i], &vh, hdrs, shift);
+		hlen = f[i].len < HVH_ETH_HLEN || f[i].len > HVH_FRAME_MAX ?
+			-EINVAL : tap_tx_prepare(&f[i], &vh, hdrs, shift);
 		if (hlen < 0) {
-			be->stats.tx_errors++;
+			hvh_backend_bad_frame(be, &f[i]);
 			continue;
 		}
 		head = hlen > 0 ? hdrs : d;
