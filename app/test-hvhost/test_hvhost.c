@@ -362,6 +362,32 @@ test_rss_input_follows_hash_types(void)
 		      hvh_toeplitz_fast(&t, in, n) == v->h2,
 		      "ipv6 %s: %zu %#x", v->dst, n, type);
 	}
+	/* Behind a hop-by-hop header the ports still count; behind a
+	 * fragment header they do not exist. */
+	{
+		const struct v6_vector *v = &v6_vectors[0];
+		uint8_t g[256];
+
+		inet_pton(AF_INET6, v->src, sip);
+		inet_pton(AF_INET6, v->dst, dip);
+		len = build_ipv6_tcp(f, sip, dip, v->sport, v->dport, 4);
+		memcpy(g, f, 54);
+		memcpy(g + 62, f + 54, len - 54);
+		memset(g + 54, 0, 8);
+		g[54] = g[20];		/* next header: TCP */
+		g[20] = 0;		/* hop-by-hop options */
+		n = hvh_rss_input(g, len + 8, all, in, &type);
+		CHECK(n == 36 && type == HVH_RSS_HASH_TCP_IPV6 &&
+		      hvh_toeplitz_fast(&t, in, n) == v->h4,
+		      "tcp6 behind hop-by-hop: %zu %#x", n, type);
+		g[20] = 44;		/* fragment */
+		n = hvh_rss_input(g, len + 8, all, in, &type);
+		CHECK(n == 32 && type == HVH_RSS_HASH_IPV6 &&
+		      hvh_toeplitz_fast(&t, in, n) == v->h2,
+		      "ipv6 fragment: %zu %#x", n, type);
+		n = hvh_rss_input(g, 14 + 40, all, in, &type);
+		CHECK(n == 32, "ipv6 header alone: %zu", n);
+	}
 	/* ARP is never hashed; a truncated IPv4 header neither. */
 	memset(f, 0, 60);
 	eth_hdr(f, guest_mac, guest_mac, 0x0806);
