@@ -144,6 +144,21 @@ hvp_resolve_libc(void)
 }
 
 /*
+ * Next component of a path: *c and *n describe it, the return value points
+ * just after it, NULL once only slashes are left.
+ */
+static const char *
+hvp_component(const char *p, const char **c, size_t *n)
+{
+	p += strspn(p, "/");
+	if (*p == '\0')
+		return NULL;
+	*c = p;
+	*n = strcspn(p, "/");
+	return p + *n;
+}
+
+/*
  * Collapse "//" and "." of an absolute path into out.  ".." is kept unless
  * dotdot is set, because only the component walk knows what it climbs out
  * of.  A trailing '/' is kept: it makes the kernel require a directory.
@@ -156,17 +171,13 @@ hvp_norm(const char *in, char *out, bool dotdot)
 	const char *p = in;
 
 	out[o++] = '/';
-	while (*p != '\0') {
+	for (;;) {
 		const char *c;
 		size_t n;
 
-		while (*p == '/')
-			p++;
-		if (*p == '\0')
+		p = hvp_component(p, &c, &n);
+		if (p == NULL)
 			break;
-		c = p;
-		n = strcspn(p, "/");
-		p += n;
 		if (n == 1 && c[0] == '.') {
 			if (p[strspn(p, "/")] == '\0' && o > 1 &&
 			    out[o - 1] != '/')
@@ -331,13 +342,9 @@ restart:
 		bool last;
 		ssize_t len;
 
-		while (*p == '/')
-			p++;
-		if (*p == '\0')
+		p = hvp_component(p, &c, &n);
+		if (p == NULL)
 			break;
-		c = p;
-		n = strcspn(p, "/");
-		p += n;
 		next = p + strspn(p, "/");
 		last = *next == '\0';
 		if (n == 1 && c[0] == '.')
