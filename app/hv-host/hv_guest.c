@@ -7,14 +7,16 @@
  * a port whose PMD never marks its queues started, which upstream's 22.11
  * netvsc does not do: with the upstream referee, testpmd cannot forward.
  *
- *   hv-guest [EAL options] -- [--mode info|io|rxonly|txonly]
+ *   hv-guest [EAL options] -- [--mode info|io|rxonly|txonly|icmpecho]
  *            [--queues N] [--frames N] [--seconds S] [--flows N]
  *            [--size N] [--burst N] [--events]
  *
  * info prints the MAC, link and queue limits; io sends a first burst per
  * queue and forwards every received frame back out of its queue until
  * --frames have been received or --seconds pass; rxonly counts; txonly
- * sends UDP frames.  Per-queue and total counters are printed at the end.
+ * sends UDP frames; icmpecho answers ARP requests and ICMP echo requests
+ * (for any address, like testpmd's icmpecho).  Per-queue and total
+ * counters are printed at the end.
  */
 
 #include <getopt.h>
@@ -29,6 +31,8 @@
 #include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_ethdev.h>
+#include <rte_arp.h>
+#include <rte_icmp.h>
 #include <rte_ip.h>
 #include <rte_mbuf.h>
 #include <rte_udp.h>
@@ -36,7 +40,7 @@
 #define HVG_MAX_Q 64
 #define HVG_BURST_MAX 64
 
-enum hvg_mode { HVG_INFO, HVG_IO, HVG_RXONLY, HVG_TXONLY };
+enum hvg_mode { HVG_INFO, HVG_IO, HVG_RXONLY, HVG_TXONLY, HVG_ICMPECHO };
 
 static volatile sig_atomic_t hvg_stop;
 static volatile unsigned int hvg_lsc_events;
@@ -70,8 +74,12 @@ hvg_lsc(uint16_t port, enum rte_eth_event_type type, void *arg, void *ret)
 	(void)arg;
 	(void)ret;
 	hvg_lsc_events++;
+	/* With LSC enabled ethdev returns the PMD's cached state; upstream
+	 * netvsc does not refresh it before raising the event.
+	 */
 	rte_eth_link_get_nowait(port, &link);
-	printf("hv-guest: link event: %s\n", link.link_status ? "up" : "down");
+	printf("hv-guest: link event (cached state %s)\n",
+	       link.link_status ? "up" : "down");
 	fflush(stdout);
 	return 0;
 }
@@ -108,6 +116,58 @@ hvg_frame(struct rte_mempool *mp, const struct rte_ether_addr *dst,
 	udp->dst_port = rte_cpu_to_be_16(9);
 	udp->dgram_len = rte_cpu_to_be_16(len - sizeof(*eh) - sizeof(*ip));
 	return m;
+}
+
+/* Turn an ARP or ICMP echo request into its reply in place; 0 if not one. */
+static int
+hvg_echo(struct rte_mbuf *m, const struct rte_ether_addr *mac)
+{
+	struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	uint16_t et = rte_be_to_cpu_16(eh->ether_type);
+
+	if (et == RTE_ETHER_TYPE_ARP &&
+	    m->data_len >= sizeof(*eh) + sizeof(struct rte_arp_hdr)) {
+		struct rte_arp_hdr *a = (struct rte_arp_hdr *)(eh + 1);
+		uint32_t ip;
+
+		if (a->arp_opcode != rte_cpu_to_be_16(RTE_ARP_OP_REQUEST))
+			return 0;
+		a->arp_opcode = rte_cpu_to_be_16(RTE_ARP_OP_REPLY);
+		a->arp_data.arp_tha = a->arp_data.arp_sha;
+		a->arp_data.arp_sha = *mac;
+		ip = a->arp_data.arp_tip;
+		a->arp_data.arp_tip = a->arp_data.arp_sip;
+		a->arp_data.arp_sip = ip;
+		eh->dst_addr = eh->src_addr;
+		eh->src_addr = *mac;
+		return 1;
+	}
+	if (et == RTE_ETHER_TYPE_IPV4 &&
+	    m->data_len >= sizeof(*eh) + sizeof(struct rte_ipv4_hdr) +
+	    sizeof(struct rte_icmp_hdr)) {
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eh + 1);
+		unsigned int ihl = (ip->version_ihl & 0xf) * 4;
+		struct rte_icmp_hdr *ic;
+		uint32_t a;
+
+		if (ip->next_proto_id != IPPROTO_ICMP || ihl < 20 ||
+		    m->data_len < sizeof(*eh) + ihl + sizeof(*ic))
+			return 0;
+		ic = (struct rte_icmp_hdr *)((uint8_t *)ip + ihl);
+		if (ic->icmp_type != RTE_IP_ICMP_ECHO_REQUEST)
+			return 0;
+		ic->icmp_type = RTE_IP_ICMP_ECHO_REPLY;
+		ic->icmp_cksum = 0;
+		ic->icmp_cksum = ~rte_raw_cksum(ic,
+			rte_be_to_cpu_16(ip->total_length) - ihl);
+		a = ip->src_addr;
+		ip->src_addr = ip->dst_addr;
+		ip->dst_addr = a;
+		eh->dst_addr = eh->src_addr;
+		eh->src_addr = *mac;
+		return 1;
+	}
+	return 0;
 }
 
 static int
@@ -219,7 +279,19 @@ hvg_run(uint16_t port, struct rte_mempool *mp)
 				continue;
 			hvg_rx[q] += n;
 			total_rx += n;
-			if (hvg.mode == HVG_IO) {
+			if (hvg.mode == HVG_ICMPECHO) {
+				uint16_t k = 0;
+
+				for (i = 0; i < n; i++) {
+					if (hvg_echo(pkts[i], &mac))
+						pkts[k++] = pkts[i];
+					else
+						rte_pktmbuf_free(pkts[i]);
+				}
+				sent = rte_eth_tx_burst(port, q, pkts, k);
+				hvg_tx[q] += sent;
+				rte_pktmbuf_free_bulk(pkts + sent, k - sent);
+			} else if (hvg.mode == HVG_IO) {
 				sent = rte_eth_tx_burst(port, q, pkts, n);
 				hvg_tx[q] += sent;
 				rte_pktmbuf_free_bulk(pkts + sent, n - sent);
@@ -288,6 +360,8 @@ hvg_args(int argc, char **argv)
 				hvg.mode = HVG_RXONLY;
 			else if (!strcmp(optarg, "txonly"))
 				hvg.mode = HVG_TXONLY;
+			else if (!strcmp(optarg, "icmpecho"))
+				hvg.mode = HVG_ICMPECHO;
 			else if (!strcmp(optarg, "info"))
 				hvg.mode = HVG_INFO;
 			else

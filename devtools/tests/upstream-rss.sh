@@ -1,0 +1,32 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# Upstream netvsc with 4 queues: hv-host's source backend sends 256 UDP
+# flows; the guest's RSS parameters (Toeplitz, indirection table) steer
+# them over all 4 channels roughly evenly.
+. "$(dirname "$0")/emu-lib.sh"
+
+guest=$(hv_guest_bin "${HV_GUEST_FLAVOUR:-upstream}") || exit 77
+hv_need_guest_env
+hv_start_host --channels 4 --backend source:64:256
+out=$hv_tmp/guest.out
+hv_guest "$guest" -- --mode rxonly --queues 4 --seconds 3 >"$out" 2>&1 ||
+	hv_fail "guest failed: $(tail -5 "$out")"
+grep '^hv-guest: queue' "$out"
+total=0
+for q in 0 1 2 3; do
+	n=$(awk -v q=$q '$1 == "hv-guest:" && $2 == "queue" && $3 == q { print $5 }' "$out")
+	[ -n "$n" ] && [ "$n" -gt 0 ] || hv_fail "queue $q received nothing"
+	eval "rx$q=$n"
+	total=$((total + n))
+done
+mean=$((total / 4))
+for q in 0 1 2 3; do
+	eval "n=\$rx$q"
+	# Roughly even: each queue within half and one and a half of the mean.
+	[ $((n * 2)) -ge "$mean" ] && [ $((n * 2)) -le $((mean * 3)) ] ||
+		hv_fail "queue $q got $n of $total (mean $mean): not spread"
+done
+[ "$(hv_stat "chan 3" rx_frames)" -gt 0 ] || hv_fail "hv-host channel 3 delivered nothing"
+hv_ctl stats | grep -q '^protocol_errors 0$' || hv_fail "protocol errors"
+hv_ok "RSS spread $total frames over 4 queues"
