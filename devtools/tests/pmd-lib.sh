@@ -1,0 +1,206 @@
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# Helpers for the PMD scenario tests (devtools/tests/pmd-*.sh), sourced.
+# One interactive testpmd runs over devtools/hv-testpmd.sh with its input
+# fed through a fifo, so a test can send commands, wait for their output
+# and read testpmd's and hv-host's counters afterwards.
+#
+# PMD_UPSTREAM=1 runs the pristine upstream PMD (the referee) instead of
+# ours. Exit 77 (skipped) when a binary or hugepages are missing.
+
+top=${HVNET_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+pmd_work=$(mktemp -d /tmp/pmd-test.XXXXXX)
+pmd_out=$pmd_work/out
+pmd_pid=
+pmd_fails=0
+
+pmd_cleanup() {
+	local rc=$?
+	trap - EXIT
+	exec 3>&- 2>/dev/null
+	if [ -n "$pmd_pid" ] && kill -0 "$pmd_pid" 2>/dev/null; then
+		kill -INT "$pmd_pid" 2>/dev/null
+		for _ in $(seq 50); do
+			kill -0 "$pmd_pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -KILL "$pmd_pid" 2>/dev/null
+	fi
+	if [ $rc -ne 0 ] && [ $rc -ne 77 ] && [ -f "$pmd_out" ]; then
+		echo "---- last output ----"
+		tail -40 "$pmd_out"
+	fi
+	rm -rf "$pmd_work"
+	exit $rc
+}
+trap pmd_cleanup EXIT
+
+pmd_skip() {
+	echo "SKIP: $*"
+	exit 77
+}
+
+# testpmd writes to a file, so its stdout would be fully buffered and the
+# output of a command could lag its prompt: run it with a line-buffered
+# stdout through a small wrapper that hv-testpmd.sh starts instead.
+pmd_wrap_testpmd() {
+	local var=HVNET_TESTPMD real stdbuf=/usr/libexec/coreutils/libstdbuf.so
+
+	[ "${PMD_UPSTREAM:-0}" = 1 ] && var=HVNET_TESTPMD_UPSTREAM
+	real=${!var:-}
+	if [ -z "$real" ]; then
+		if [ "${PMD_UPSTREAM:-0}" = 1 ]; then
+			real=$top/build/subprojects/dpdk-upstream/app/dpdk-testpmd
+		else
+			real=$top/build/subprojects/dpdk/app/dpdk-testpmd
+		fi
+	fi
+	[ -x "$real" ] || pmd_skip "testpmd not built: $real"
+	[ -f "$stdbuf" ] || pmd_skip "coreutils libstdbuf.so missing"
+	cat >"$pmd_work/testpmd" <<-WRAP
+	#!/bin/sh
+	LD_PRELOAD="\${LD_PRELOAD:-} $stdbuf" _STDBUF_O=L exec "$real" "\$@"
+	WRAP
+	chmod +x "$pmd_work/testpmd"
+	export "$var=$pmd_work/testpmd"
+}
+
+# pmd_start [hv-host args] -- [EAL args] -- [testpmd args]
+pmd_start() {
+	local up=()
+
+	[ "${PMD_UPSTREAM:-0}" = 1 ] && up=(--upstream)
+	pmd_wrap_testpmd
+	mkfifo "$pmd_work/in"
+	"$top/devtools/hv-testpmd.sh" "${up[@]}" "$@" \
+		<"$pmd_work/in" >"$pmd_out" 2>&1 &
+	pmd_pid=$!
+	exec 3>"$pmd_work/in"
+	if ! pmd_wait_prompt 1 60; then
+		if grep -q "not built\|hugepages" "$pmd_out"; then
+			pmd_skip "$(head -3 "$pmd_out")"
+		fi
+		echo "FAIL: testpmd did not come up"
+		exit 1
+	fi
+	pmd_cmds=0
+}
+
+pmd_prompts() {
+	grep -o 'testpmd> ' "$pmd_out" 2>/dev/null | wc -l
+}
+
+# Wait until at least N prompts were printed (or the process ended).
+pmd_wait_prompt() {
+	local n=$1 t=${2:-60} i
+
+	for ((i = 0; i < t * 10; i++)); do
+		[ "$(pmd_prompts)" -ge "$n" ] && return 0
+		kill -0 "$pmd_pid" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
+
+# Send one command and wait for the prompt that follows it.
+pmd_cmd() {
+	pmd_cmds=$((pmd_cmds + 1))
+	echo "$*" >&3
+	pmd_wait_prompt $((pmd_cmds + 1)) "${PMD_CMD_TIMEOUT:-60}" || {
+		echo "FAIL: no prompt after '$*'"
+		exit 1
+	}
+}
+
+# Output since the given byte offset.
+pmd_since() {
+	tail -c +$(($1 + 1)) "$pmd_out"
+}
+
+pmd_mark() {
+	stat -c %s "$pmd_out"
+}
+
+# Sum of a counter over all ports' "show port stats" blocks after a mark.
+pmd_port_stat() {
+	local mark=$1 name=$2
+
+	pmd_since "$mark" | awk -v k="$name:" '
+		{ for (i = 1; i < NF; i++) if ($i == k) s += $(i + 1) }
+		END { print s + 0 }'
+}
+
+# Mbufs of mb_pool_0 in use, from a dump_mempool issued now.
+pmd_mbufs_in_use() {
+	local m
+
+	m=$(pmd_mark)
+	pmd_cmd dump_mempool
+	pmd_since "$m" | awk -F= '
+		/^mempool <mb_pool_0>/ { on = 1; next }
+		/^mempool </ { on = 0 }
+		on && $1 ~ /^  size$/ { size = $2 }
+		on && $1 ~ /total_cache_count$/ { cache = $2 }
+		on && $1 ~ /common_pool_count$/ { common = $2 }
+		END { print size - cache - common }'
+}
+
+# Wait (up to t seconds) until the port's RX-packets reaches n.
+pmd_wait_rx() {
+	local n=$1 t=${2:-60} i m got
+
+	for ((i = 0; i < t; i++)); do
+		m=$(pmd_mark)
+		pmd_cmd show port stats 0
+		got=$(pmd_port_stat "$m" RX-packets)
+		[ "$got" -ge "$n" ] && return 0
+		sleep 1
+	done
+	return 1
+}
+
+# Quit testpmd and wait for hv-testpmd.sh to print hv-host's counters.
+pmd_quit() {
+	echo quit >&3
+	exec 3>&-
+	wait "$pmd_pid"
+	pmd_rc=$?
+	pmd_pid=
+}
+
+# hv-host's total counter (frames the host sent to / took from the guest).
+pmd_host_stat() {
+	awk -v k="$1" '/^total / {
+		for (i = 2; i < NF; i++) if ($i == k) v = $(i + 1) }
+		END { print v + 0 }' "$pmd_out"
+}
+
+pmd_expect() {
+	local what=$1 got=$2 want=$3
+
+	if [ "$got" = "$want" ]; then
+		echo "ok: $what ($got)"
+	else
+		echo "FAIL: $what: got $got, want $want"
+		pmd_fails=$((pmd_fails + 1))
+	fi
+}
+
+pmd_expect_ge() {
+	local what=$1 got=$2 want=$3
+
+	if [ "$got" -ge "$want" ]; then
+		echo "ok: $what ($got >= $want)"
+	else
+		echo "FAIL: $what: got $got, want at least $want"
+		pmd_fails=$((pmd_fails + 1))
+	fi
+}
+
+pmd_done() {
+	if [ "$pmd_fails" -ne 0 ]; then
+		echo "$pmd_fails check(s) failed"
+		exit 1
+	fi
+	exit 0
+}
