@@ -168,7 +168,7 @@ pmd_quit() {
 	pmd_pid=
 }
 
-# hv-host's total counter (frames the host sent to / took from the guest).
+# hv-host's total counter: tx_* are what the guest sent, rx_* what it got.
 pmd_host_stat() {
 	awk -v k="$1" '/^total / {
 		for (i = 2; i < NF; i++) if ($i == k) v = $(i + 1) }
