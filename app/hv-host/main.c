@@ -278,7 +278,10 @@ run(struct hvh_nic *nic, int ctl_fd)
 		if (ctl_fd >= 0 && (++iter & 1023) == 0)
 			ctl_service(nic, ctl_fd);
 		now = hvh_now_ns();
-		if (w) {
+		/* A generator always has frames: never sleep while a guest
+		 * takes them, or the guest idles on an empty ring.
+		 */
+		if (w || hvh_nic_rx_always(nic)) {
 			last_work = now;
 			backoff = 0;
 			continue;

@@ -1,0 +1,442 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+/*
+ * Unit tests of hv-host: the validators of guest input (run under ASan and
+ * UBSan too, where any overread fails them) and the NIC driven by an
+ * in-process fake guest.  Usage: test-hvh TEST_NAME.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hvh_check.h"
+#include "hvh_fake_guest.h"
+#include "hvh_log.h"
+
+#define CHECK(cond) do { \
+	if (!(cond)) { \
+		fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, \
+			__LINE__, #cond); \
+		return 1; \
+	} \
+} while (0)
+
+/* Copy into an exactly sized heap buffer so ASan sees any overread. */
+static uint8_t *
+exact(const void *p, size_t n)
+{
+	uint8_t *b = malloc(n ? n : 1);
+
+	memcpy(b, p, n);
+	return b;
+}
+
+static int
+desc_rejects_bad_lengths(void)
+{
+	struct hvh_pkt_desc d = { .type = HVH_PKT_INBAND, .offset8 = 1,
+				  .len8 = 4 };
+	const char *why;
+
+	CHECK(hvh_check_desc(&d, 1024, 4096, &why) == -EPROTO);
+	d.offset8 = 5;
+	CHECK(hvh_check_desc(&d, 1024, 4096, &why) == -EPROTO);
+	d.offset8 = 2;
+	d.len8 = 100;
+	CHECK(hvh_check_desc(&d, 800, 4096, &why) == -EPROTO);
+	CHECK(hvh_check_desc(&d, 808, 4096, &why) == 0);
+	CHECK(hvh_check_desc(&d, 808, 512, &why) == -EMSGSIZE);
+	return 0;
+}
+
+static int
+desc_skips_unknown_type_and_flags(void)
+{
+	struct hvh_pkt_desc d = { .type = 8, .offset8 = 2, .len8 = 4 };
+	const char *why;
+
+	CHECK(hvh_check_desc(&d, 1024, 4096, &why) == -EBADMSG);
+	d.type = HVH_PKT_GPA_DIRECT;
+	d.flags = 0x2;
+	CHECK(hvh_check_desc(&d, 1024, 4096, &why) == -EBADMSG);
+	d.flags = HVH_PKT_FLAG_RC;
+	CHECK(hvh_check_desc(&d, 1024, 4096, &why) == 0);
+	return 0;
+}
+
+static int
+gpa_rejects_bad_ranges(void)
+{
+	struct {
+		struct hvh_gpa_hdr h;
+		struct hvh_gpa_page p[2];
+	} m;
+	const struct hvh_gpa_page *pages;
+	const char *why;
+	uint32_t n;
+	uint8_t *b;
+	int ret;
+
+	memset(&m, 0, sizeof(m));
+	m.h.d.offset8 = sizeof(m) / 8;
+	m.h.range_cnt = 2;
+	m.p[0].len = 100;
+	m.p[0].offset = 4000;	/* crosses its page */
+	m.p[1].len = 10;
+	b = exact(&m, sizeof(m));
+	CHECK(hvh_check_gpa(b, sizeof(m), &pages, &n, &why) == -EINVAL);
+	free(b);
+	m.p[0].offset = 3996;
+	b = exact(&m, sizeof(m));
+	CHECK(hvh_check_gpa(b, sizeof(m), &pages, &n, &why) == 0 && n == 2);
+	free(b);
+	m.h.range_cnt = 0xffffffffu;	/* must not wrap the bound */
+	b = exact(&m, sizeof(m));
+	ret = hvh_check_gpa(b, sizeof(m), &pages, &n, &why);
+	free(b);
+	CHECK(ret == -EINVAL);
+	return 0;
+}
+
+/* Build a PACKET_MSG with the given PPI chain and frame. */
+static uint32_t
+make_pkt(uint8_t *buf, const void *ppi, uint32_t ppi_len, uint32_t frame_len)
+{
+	struct hvh_rndis_pkt h;
+
+	memset(&h, 0, sizeof(h));
+	h.type = HVH_RNDIS_PACKET;
+	h.ppi_off = ppi_len ? 36 : 0;
+	h.ppi_len = ppi_len;
+	h.data_off = 36 + ppi_len;
+	h.data_len = frame_len;
+	h.len = 44 + ppi_len + frame_len;
+	memcpy(buf, &h, sizeof(h));
+	if (ppi_len)
+		memcpy(buf + 44, ppi, ppi_len);
+	memset(buf + 44 + ppi_len, 0xab, frame_len);
+	return h.len;
+}
+
+static int
+rndis_pkt_parses_ppis(void)
+{
+	uint32_t ppi[12] = {
+		16, HVH_PPI_VLAN, 12, (5 << 4) | 3,
+		16, HVH_PPI_CSUM, 12, HVH_TXCSUM_IPV4 | HVH_TXCSUM_TCP | (34 << 16),
+		16, 77, 12, 0,		/* unknown type: skipped */
+	};
+	struct hvh_tx_info ti;
+	uint8_t buf[512], *b;
+	const char *why;
+	uint32_t len;
+
+	len = make_pkt(buf, ppi, sizeof(ppi), 60);
+	b = exact(buf, len);
+	CHECK(hvh_check_rndis_pkt(b, len, &ti, &why) == 0);
+	free(b);
+	CHECK(ti.present == (HVH_TXI_VLAN | HVH_TXI_CSUM));
+	CHECK(ti.vlan == ((5 << 4) | 3));
+	CHECK(HVH_TXCSUM_THOFF(ti.csum) == 34);
+	CHECK(ti.frame_off == 44 + sizeof(ppi) && ti.frame_len == 60);
+	return 0;
+}
+
+static int
+rndis_pkt_rejects_bad_offsets(void)
+{
+	uint32_t ppi[4] = { 0, HVH_PPI_VLAN, 12, 0 };	/* size 0: endless */
+	struct hvh_rndis_pkt *h;
+	struct hvh_tx_info ti;
+	uint8_t buf[512], *b;
+	const char *why;
+	uint32_t len;
+
+	len = make_pkt(buf, ppi, sizeof(ppi), 60);
+	b = exact(buf, len);
+	CHECK(hvh_check_rndis_pkt(b, len, &ti, &why) == -EINVAL);
+	free(b);
+
+	len = make_pkt(buf, NULL, 0, 60);
+	h = (void *)buf;
+	h->data_off = 0xfffffff0u;	/* wraps in 32 bits */
+	b = exact(buf, len);
+	CHECK(hvh_check_rndis_pkt(b, len, &ti, &why) == -EINVAL);
+	free(b);
+
+	len = make_pkt(buf, NULL, 0, 60);
+	h->len = len + 1;		/* longer than its container */
+	b = exact(buf, len);
+	CHECK(hvh_check_rndis_pkt(b, len, &ti, &why) == -EINVAL);
+	free(b);
+
+	len = make_pkt(buf, NULL, 0, 10);	/* shorter than Ethernet */
+	b = exact(buf, len);
+	CHECK(hvh_check_rndis_pkt(b, len, &ti, &why) == -EINVAL);
+	free(b);
+	return 0;
+}
+
+static int
+rndis_ctrl_bounds_info_buffer(void)
+{
+	uint32_t q[8] = { HVH_RNDIS_QUERY, 32, 1, HVH_OID_GEN_LINK_SPEED,
+			  4, 20, 0, 0 };
+	const uint8_t *info;
+	uint32_t ilen;
+	const char *why;
+	uint8_t *b;
+
+	b = exact(q, sizeof(q));
+	CHECK(hvh_check_rndis_ctrl(b, sizeof(q), &info, &ilen, &why) == 0);
+	CHECK(ilen == 4 && info == b + 28);
+	free(b);
+	q[5] = 24;			/* info runs past msg_length */
+	b = exact(q, sizeof(q));
+	CHECK(hvh_check_rndis_ctrl(b, sizeof(q), &info, &ilen, &why) == -EINVAL);
+	free(b);
+	q[5] = 20;
+	q[1] = 64;			/* msg_length beyond the buffer */
+	b = exact(q, sizeof(q));
+	CHECK(hvh_check_rndis_ctrl(b, sizeof(q), &info, &ilen, &why) == -EINVAL);
+	free(b);
+	q[0] = 0x55;
+	q[1] = 32;
+	b = exact(q, sizeof(q));
+	CHECK(hvh_check_rndis_ctrl(b, sizeof(q), &info, &ilen, &why) == -EOPNOTSUPP);
+	free(b);
+	return 0;
+}
+
+static int
+rss_params_checks_table(void)
+{
+	struct {
+		struct hvh_ndis_rss_params p;
+		uint32_t table[128];
+		uint8_t key[40];
+	} m;
+	struct hvh_rss_conf rc;
+	const char *why;
+	unsigned int i;
+	uint8_t *b;
+
+	memset(&m, 0, sizeof(m));
+	m.p.hdr.type = HVH_NDIS_OBJ_RSS_PARAMS;
+	m.p.hdr.rev = 2;
+	m.p.hdr.size = sizeof(m.p);
+	m.p.hash_info = HVH_RSS_CAP_TOEPLITZ | 0x100 | 0x200;
+	m.p.indir_size = sizeof(m.table);
+	m.p.indir_off = sizeof(m.p);
+	m.p.key_size = 40;
+	m.p.key_off = sizeof(m.p) + sizeof(m.table);
+	for (i = 0; i < 128; i++)
+		m.table[i] = i % 4;
+	b = exact(&m, sizeof(m));
+	CHECK(hvh_check_rss_params(b, sizeof(m), 4, &rc, &why) == 0);
+	CHECK(rc.table_set && rc.table_len == 128 && rc.key_set);
+	CHECK(hvh_check_rss_params(b, sizeof(m), 3, &rc, &why) == -EINVAL);
+	free(b);
+	m.p.key_off = sizeof(m) - 39;	/* key past the end */
+	b = exact(&m, sizeof(m));
+	CHECK(hvh_check_rss_params(b, sizeof(m), 4, &rc, &why) == -EINVAL);
+	free(b);
+	return 0;
+}
+
+/* Random bytes through every validator: only ASan/UBSan can fail this. */
+static int
+validators_survive_garbage(void)
+{
+	unsigned int i, seed = 12345;
+	const struct hvh_gpa_page *pages;
+	struct hvh_tx_info ti;
+	struct hvh_rss_conf rc;
+	const uint8_t *info;
+	const char *why;
+	uint32_t n, ilen;
+
+	for (i = 0; i < 200000; i++) {
+		size_t len = rand_r(&seed) % 600;
+		uint8_t *b = malloc(len ? len : 1);
+		struct hvh_pkt_desc d;
+		size_t k;
+
+		for (k = 0; k < len; k++)
+			b[k] = rand_r(&seed) & 0xff;
+		/* Small values make the deeper paths reachable. */
+		if (len >= 8 && (i & 1)) {
+			uint32_t l = rand_r(&seed) % (len + 1);
+
+			memcpy(b + 4, &l, 4);
+			b[0] = i % 10;
+			b[1] = b[2] = b[3] = 0;
+		}
+		hvh_check_rndis_pkt(b, len, &ti, &why);
+		hvh_check_rndis_ctrl(b, len, &info, &ilen, &why);
+		hvh_check_rss_params(b, len, 1 + i % 64, &rc, &why);
+		if (len >= sizeof(struct hvh_gpa_hdr))
+			hvh_check_gpa(b, len, &pages, &n, &why);
+		if (len >= sizeof(d)) {
+			memcpy(&d, b, sizeof(d));
+			hvh_check_desc(&d, rand_r(&seed), 4096, &why);
+		}
+		free(b);
+	}
+	return 0;
+}
+
+/* ---- fake guest ---- */
+
+static void
+fg_conf(struct hvh_nic_conf *c, const char *backend)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->backend, sizeof(c->backend), "%s", backend);
+	memcpy(c->mac, "\x00\x15\x5d\x00\x00\x09", 6);
+	c->mtu = 1500;
+	c->max_channels = 4;
+	c->nvs_version_max = HVH_NVSP_V61;
+	snprintf(c->surface.root, sizeof(c->surface.root),
+		 "/dev/shm/hvh-unit-%d", (int)getpid());
+	snprintf(c->surface.uuid, sizeof(c->surface.uuid),
+		 "4e5d0001-7668-4f73-8000-00000000abcd");
+	c->surface.primary_relid = 14;
+	c->surface.primary_monitor_id = 1;
+	c->surface.rxbuf_gpadl = 100;
+	c->surface.txbuf_gpadl = 101;
+}
+
+static int
+nvsp_negotiates_and_refuses(void)
+{
+	struct hvh_fake_guest g;
+	struct hvh_nic_conf c;
+	uint32_t init[10] = { HVH_NVSP_INIT, 0x12345, 0x12345 };
+	uint32_t st;
+
+	fg_conf(&c, "sink");
+	c.nvs_version_max = HVH_NVSP_V5;
+	CHECK(hvh_fg_open(&g, &c) == 0);
+	/* Unknown version: refused with a failure status. */
+	CHECK(hvh_fg_send(&g, HVH_PKT_INBAND, 1, 0, init, sizeof(init)) == 0);
+	CHECK(hvh_fg_wait(&g) >= 32);
+	memcpy(&st, g.pkt + 16 + 12, 4);
+	CHECK(st == HVH_NVSP_STAT_FAILURE);
+	/* Above the --nvs-version cap: refused too. */
+	init[1] = init[2] = HVH_NVSP_V61;
+	CHECK(hvh_fg_send(&g, HVH_PKT_INBAND, 1, 0, init, sizeof(init)) == 0);
+	CHECK(hvh_fg_wait(&g) >= 32);
+	memcpy(&st, g.pkt + 16 + 12, 4);
+	CHECK(st == HVH_NVSP_STAT_FAILURE);
+	CHECK(hvh_fg_bringup(&g, HVH_NVSP_V5) == 0);
+	CHECK(g.nic->nvs_version == HVH_NVSP_V5);
+	CHECK(g.nic->rndis_up && g.nic->filter == HVH_FILTER_PROMISC);
+	CHECK(g.nic->st.proto_errors == 0);
+	hvh_fg_close(&g);
+	return 0;
+}
+
+static int
+hostile_guest_counted_not_fatal(void)
+{
+	struct hvh_fake_guest g;
+	struct hvh_nic_conf c;
+	uint32_t msg[10] = { 999 };
+	struct hvh_nvsp_rndis nv = {
+		.type = HVH_NVSP_RNDIS_PKT, .channel_type = 0,
+		.section_index = 100000, .section_size = 64,
+	};
+	uint8_t raw[64] = { 0 };
+	struct hvh_pkt_desc *d = (void *)raw;
+	uint64_t e;
+
+	fg_conf(&c, "sink");
+	CHECK(hvh_fg_open(&g, &c) == 0);
+	/* NVSP before INIT, unknown NVSP type. */
+	CHECK(hvh_fg_send(&g, HVH_PKT_INBAND, 0, 0, msg, sizeof(msg)) == 0);
+	hvh_nic_poll(g.nic);
+	CHECK(g.nic->st.proto_errors >= 1);
+	CHECK(hvh_fg_bringup(&g, HVH_NVSP_V61) == 0);
+	e = g.nic->st.proto_errors;
+	/* Data in a send section that does not exist. */
+	CHECK(hvh_fg_send(&g, HVH_PKT_INBAND, 1, 42, &nv, sizeof(nv)) == 0);
+	hvh_fg_wait(&g);
+	CHECK(g.nic->st.proto_errors == e + 1);
+	/* Unknown packet type with a sane length: skipped. */
+	d->type = 5;
+	d->offset8 = 2;
+	d->len8 = 4;
+	CHECK(hvh_fg_send_raw(&g, raw, 32) == 0);
+	hvh_nic_poll(g.nic);
+	CHECK(g.nic->st.proto_errors == e + 2);
+	CHECK(!g.nic->chan[0]->broken);
+	/* Corrupt framing: len8 < offset8 breaks the channel, no crash. */
+	d->type = HVH_PKT_INBAND;
+	d->offset8 = 3;
+	d->len8 = 2;
+	CHECK(hvh_fg_send_raw(&g, raw, 32) == 0);
+	hvh_nic_poll(g.nic);
+	CHECK(g.nic->chan[0]->broken);
+	CHECK(g.nic->st.proto_errors == e + 3);
+	hvh_fg_close(&g);
+	return 0;
+}
+
+static int
+guest_gone_resets_device(void)
+{
+	struct hvh_fake_guest g;
+	struct hvh_nic_conf c;
+
+	fg_conf(&c, "loopback");
+	CHECK(hvh_fg_open(&g, &c) == 0);
+	CHECK(hvh_fg_bringup(&g, HVH_NVSP_V61) == 0);
+	CHECK(hvh_nvsp_offer_subchannels(g.nic, 3) == 3);
+	close(g.sock);
+	g.sock = -1;
+	hvh_nic_poll(g.nic);
+	CHECK(!g.nic->guest_present);
+	CHECK(g.nic->nchan == 1 && !g.nic->rndis_up);
+	CHECK(g.nic->chan[0]->in.hdr->windex == 0);
+	hvh_fg_close(&g);
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(void);
+} tests[] = {
+	{ "desc_rejects_bad_lengths", desc_rejects_bad_lengths },
+	{ "desc_skips_unknown_type_and_flags", desc_skips_unknown_type_and_flags },
+	{ "gpa_rejects_bad_ranges", gpa_rejects_bad_ranges },
+	{ "rndis_pkt_parses_ppis", rndis_pkt_parses_ppis },
+	{ "rndis_pkt_rejects_bad_offsets", rndis_pkt_rejects_bad_offsets },
+	{ "rndis_ctrl_bounds_info_buffer", rndis_ctrl_bounds_info_buffer },
+	{ "rss_params_checks_table", rss_params_checks_table },
+	{ "validators_survive_garbage", validators_survive_garbage },
+	{ "nvsp_negotiates_and_refuses", nvsp_negotiates_and_refuses },
+	{ "hostile_guest_counted_not_fatal", hostile_guest_counted_not_fatal },
+	{ "guest_gone_resets_device", guest_gone_resets_device },
+};
+
+int
+main(int argc, char **argv)
+{
+	unsigned int i;
+
+	hvh_log_level = getenv("HVH_TEST_VERBOSE") ? HVH_LOG_DEBUG : HVH_LOG_ERR;
+	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
+		if (argc > 1 && strcmp(argv[1], tests[i].name) != 0)
+			continue;
+		if (tests[i].fn()) {
+			printf("FAIL %s\n", tests[i].name);
+			return 1;
+		}
+		printf("ok %s\n", tests[i].name);
+	}
+	return 0;
+}
