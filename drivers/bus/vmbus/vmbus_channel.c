@@ -113,6 +113,7 @@ rte_vmbus_chan_send(struct vmbus_channel *chan, uint16_t type,
 	uint64_t padded = RTE_ALIGN_CEIL(len, VMBUS_CHANPKT_SIZE_ALIGN);
 	struct iovec iov[3];
 	bool sig = false;
+	int ret;
 
 	/*
 	 * This form carries no type-specific header, so only inband data
@@ -138,8 +139,8 @@ rte_vmbus_chan_send(struct vmbus_channel *chan, uint16_t type,
 	iov[2].iov_base = &pad;
 	iov[2].iov_len = padded - len;
 
-	return vmbus_chan_sent(chan, vmbus_txbr_write(&chan->txbr, iov, 3,
-						      &sig), sig, need_sig);
+	ret = vmbus_txbr_write(&chan->txbr, iov, 3, &sig);
+	return vmbus_chan_sent(chan, ret, sig, need_sig);
 }
 
 int
@@ -156,6 +157,7 @@ rte_vmbus_chan_send_sglist(struct vmbus_channel *chan,
 	struct iovec iov[4];
 	bool sig = false;
 	uint32_t i;
+	int ret;
 
 	if (unlikely(gpacnt == 0 || padded > VMBUS_CHANPKT_MAX_LEN ||
 		     (data == NULL && dlen != 0)))
@@ -183,8 +185,8 @@ rte_vmbus_chan_send_sglist(struct vmbus_channel *chan,
 	iov[3].iov_base = &pad;
 	iov[3].iov_len = padded - len;
 
-	return vmbus_chan_sent(chan, vmbus_txbr_write(&chan->txbr, iov, 4,
-						      &sig), sig, need_sig);
+	ret = vmbus_txbr_write(&chan->txbr, iov, 4, &sig);
+	return vmbus_chan_sent(chan, ret, sig, need_sig);
 }
 
 bool
