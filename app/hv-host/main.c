@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hvh_bench.h"
 #include "hvh_log.h"
 #include "hvh_nic.h"
 
@@ -458,14 +459,10 @@ main(int argc, char **argv)
 	if (conf.vf_offer && memcmp(conf.vf_mac, conf.mac, 6) != 0)
 		HVH_LOG(WARNING, "--vf-mac differs from --mac: DPDK and Linux "
 			"pair the VF by the synthetic NIC's MAC");
-	if (bench) {
-		(void)bench_frames;
-		(void)bench_size;
-		fprintf(stderr, "hv-host: --bench is not built yet\n");
-		return 2;
-	}
 	/* Monitor ids must stay below 128 for all channels. */
 	sc->primary_monitor_id = 1;
+	if (bench)
+		return hvh_bench_run(&conf, bench, bench_frames, bench_size);
 
 	signal(SIGINT, hvh_on_signal);
 	signal(SIGTERM, hvh_on_signal);

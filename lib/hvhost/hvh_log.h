@@ -27,13 +27,14 @@ void hvh_log(int level, const char *func, const char *fmt, ...)
 
 /*
  * Rate limit for messages a misbehaving guest can trigger at will: the
- * first few are printed, then one in 1000.  It gates only the log line; the
- * caller still counts and drops.
+ * first few are printed, then only at powers of two, so a flood costs a
+ * logarithmic number of lines.  It gates only the log line; the caller
+ * still counts and drops.
  */
 static inline int
 hvh_log_ratelimit(uint64_t count)
 {
-	return count <= 16 || count % 1000 == 0;
+	return count <= 16 || (count & (count - 1)) == 0;
 }
 
 #endif /* HVH_LOG_H */
