@@ -1,0 +1,34 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# --vf-mac: once the upstream PMD has finished RNDIS set-up, hv-host sends
+# the VF association (allocated, serial); "vf withdraw" sends the removal.
+# The PMD logs both and keeps working (no VF port exists here, so it never
+# switches the data path).
+. "$(dirname "$0")/emu-lib.sh"
+
+guest=$(hv_guest_bin "${HV_GUEST_FLAVOUR:-upstream}") || exit 77
+hv_need_guest_env
+hv_start_host --mac 00:15:5d:00:00:07 --vf-mac 00:15:5d:00:00:07 \
+	--vf-serial 7 --vf-delay-ms 100
+out=$hv_tmp/guest.out
+hv_guest "$guest" --log-level=pmd.net.netvsc.driver:debug -- --mode rxonly \
+	--seconds 4 >"$out" 2>&1 &
+hv_guest_pids+=($!)
+gpid=$!
+for _ in $(seq 50); do
+	grep -q 'VF serial 7 add to' "$out" && break
+	sleep 0.1
+done
+grep -q 'VF serial 7 add to' "$out" || hv_fail "PMD did not see the VF association"
+hv_ctl stats | grep -q ' vf associated' || hv_fail "hv-host does not report the association"
+hv_ctl vf withdraw >/dev/null
+for _ in $(seq 30); do
+	grep -q 'VF serial 7 remove from' "$out" && break
+	sleep 0.1
+done
+grep -q 'VF serial 7 remove from' "$out" || hv_fail "PMD did not see the withdrawal"
+wait "$gpid" || hv_fail "guest failed: $(tail -5 "$out")"
+grep 'VF serial' "$out"
+hv_ctl stats | grep -q '^protocol_errors 0$' || hv_fail "protocol errors"
+hv_ok "VF association offered after RNDIS set-up and withdrawn"
