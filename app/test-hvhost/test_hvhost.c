@@ -950,6 +950,24 @@ raw_wait(int fd, uint8_t *buf, size_t cap,
 	return -1;
 }
 
+/*
+ * Move this process into a private network namespace (gone with it, so
+ * nothing to clean up). 0 when a prerequisite of the tap tests is
+ * missing: root, /dev/net/tun, namespaces, or the ip tool if asked for.
+ */
+static int
+netns_private(int need_ip_tool)
+{
+	if (getuid() != 0 || access("/dev/net/tun", R_OK | W_OK) != 0 ||
+	    (need_ip_tool && system("command -v ip >/dev/null") != 0) ||
+	    unshare(CLONE_NEWNET) != 0) {
+		fprintf(stderr, "skip: needs root, /dev/net/tun, netns%s\n",
+			need_ip_tool ? " and ip" : "");
+		return 0;
+	}
+	return 1;
+}
+
 #define NET_A	0x0a630100u	/* 10.99.1.0/24: hv-host's tap, guest .2 */
 #define NET_B	0x0a630200u	/* 10.99.2.0/24: a plain tap, far host .2 */
 
@@ -1017,11 +1035,8 @@ test_tap_roundtrip_in_netns(void)
 	int fd_b, s;
 	ssize_t n;
 
-	if (getuid() != 0 || access("/dev/net/tun", R_OK | W_OK) != 0 ||
-	    unshare(CLONE_NEWNET) != 0) {
-		fprintf(stderr, "skip: needs root, /dev/net/tun and netns\n");
+	if (!netns_private(0))
 		return SKIP;
-	}
 	be = open_ok("tap:hvtA", 1500);
 	fd_b = raw_tap("hvtB");
 	CHECK(fd_b >= 0, "raw tap: %s", strerror(errno));
@@ -1134,11 +1149,8 @@ test_tap_vlan_metadata_in_netns(void)
 	size_t len;
 	ssize_t n;
 
-	if (getuid() != 0 || access("/dev/net/tun", R_OK | W_OK) != 0 ||
-	    unshare(CLONE_NEWNET) != 0) {
-		fprintf(stderr, "skip: needs root, /dev/net/tun and netns\n");
+	if (!netns_private(0))
 		return SKIP;
-	}
 	be = open_ok("tap:hvtV", 1500);
 	ps = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK, htons(ETH_P_ALL));
 	CHECK(ps >= 0, "packet socket: %s", strerror(errno));
@@ -1226,12 +1238,8 @@ test_tap_works_after_netns_move(void)
 	int sync[2], nsfd, ok;
 	pid_t child;
 
-	if (getuid() != 0 || access("/dev/net/tun", R_OK | W_OK) != 0 ||
-	    unshare(CLONE_NEWNET) != 0 ||
-	    system("command -v ip >/dev/null") != 0) {
-		fprintf(stderr, "skip: needs root, /dev/net/tun, netns and ip\n");
+	if (!netns_private(1))
 		return SKIP;
-	}
 	be = open_ok("tap:hvtM", 1500);
 	if (be == NULL || pipe(sync) != 0)
 		return 1;
@@ -1298,11 +1306,8 @@ test_tap_gso_reaches_guest_segmented(void)
 	size_t i;
 	int s;
 
-	if (getuid() != 0 || access("/dev/net/tun", R_OK | W_OK) != 0 ||
-	    unshare(CLONE_NEWNET) != 0) {
-		fprintf(stderr, "skip: needs root, /dev/net/tun and netns\n");
+	if (!netns_private(0))
 		return SKIP;
-	}
 	be = open_ok("tap:hvtG", 1500);
 	if (be == NULL)
 		return 1;
