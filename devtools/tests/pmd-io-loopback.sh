@@ -23,7 +23,7 @@ pmd_wait_rx 1000000 120 || echo "note: 1,000,000 frames not reached in 120 s"
 pmd_cmd stop
 pmd_cmd port stop all
 m=$(pmd_mark)
-pmd_cmd show port stats 0
+pmd_stats
 rx=$(pmd_port_stat "$m" RX-packets)
 tx=$(pmd_port_stat "$m" TX-packets)
 rxerr=$(pmd_port_stat "$m" RX-errors)

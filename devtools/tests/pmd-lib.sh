@@ -112,6 +112,21 @@ pmd_cmd() {
 	}
 }
 
+# Send one command and wait until its output, after the given mark,
+# contains the pattern (prompts alone can run ahead of the output).
+pmd_cmd_until() {
+	local m=$1 pat=$2 i
+
+	shift 2
+	pmd_cmd "$@"
+	for ((i = 0; i < 600; i++)); do
+		pmd_since "$m" | grep -q -- "$pat" && return 0
+		sleep 0.1
+	done
+	echo "FAIL: no '$pat' after '$*'"
+	exit 1
+}
+
 # Output since the given byte offset.
 pmd_since() {
 	tail -c +$(($1 + 1)) "$pmd_out"
@@ -135,7 +150,7 @@ pmd_mbufs_in_use() {
 	local m
 
 	m=$(pmd_mark)
-	pmd_cmd dump_mempool
+	pmd_cmd_until "$m" common_pool_count dump_mempool
 	pmd_since "$m" | awk -F= '
 		/^mempool <mb_pool_0>/ { on = 1; next }
 		/^mempool </ { on = 0 }
@@ -145,13 +160,18 @@ pmd_mbufs_in_use() {
 		END { print size - cache - common }'
 }
 
+# Show port 0's statistics (read them with pmd_port_stat after a mark).
+pmd_stats() {
+	pmd_cmd_until "$(pmd_mark)" Tx-bps show port stats 0
+}
+
 # Wait (up to t seconds) until the port's RX-packets reaches n.
 pmd_wait_rx() {
 	local n=$1 t=${2:-60} i m got
 
 	for ((i = 0; i < t; i++)); do
 		m=$(pmd_mark)
-		pmd_cmd show port stats 0
+		pmd_stats
 		got=$(pmd_port_stat "$m" RX-packets)
 		[ "$got" -ge "$n" ] && return 0
 		sleep 1

@@ -38,7 +38,7 @@ sleep 2
 pmd_cmd stop
 pmd_cmd port stop all
 m=$(pmd_mark)
-pmd_cmd show port stats 0
+pmd_stats
 rx=$(pmd_port_stat "$m" RX-packets)
 tx=$(pmd_port_stat "$m" TX-packets)
 rxb=$(pmd_port_stat "$m" RX-bytes)
