@@ -10,6 +10,12 @@
  * Frames are copied at tx_burst (so the guest's send section can be
  * completed at once) into a byte ring of variable-size records, and
  * cut/copied into the caller's buffers at rx_burst.
+ *
+ * A full ring refuses frames instead of dropping them: the guest's
+ * transmit waits for its own receive side, so frames sent equal frames
+ * received exactly (what the loopback tests count). A guest that never
+ * receives stalls its transmit after 8 MB; sink is the backend for
+ * transmit-only runs.
  */
 
 #include <errno.h>
