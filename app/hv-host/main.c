@@ -245,6 +245,10 @@ ctl_client(const char *path, int argc, char **argv)
 
 /* ---- main loop ---- */
 
+/*
+ * Sleep until a file descriptor is ready or ns pass.  Without a guest only
+ * a connection (or a control command) can start work: block on those.
+ */
 static void
 sleep_on(struct hvh_nic *nic, int ctl_fd, uint64_t ns)
 {
@@ -252,6 +256,7 @@ sleep_on(struct hvh_nic *nic, int ctl_fd, uint64_t ns)
 	int fds[HVH_UIO_CLIENTS_MAX + 4];
 	struct timespec ts = { .tv_sec = 0, .tv_nsec = (long)ns };
 	unsigned int n, i;
+
 
 	n = hvh_nic_fds(nic, fds, HVH_UIO_CLIENTS_MAX + 2);
 	for (i = 0; i < n; i++) {
@@ -263,7 +268,7 @@ sleep_on(struct hvh_nic *nic, int ctl_fd, uint64_t ns)
 		pfd[n].events = POLLIN;
 		n++;
 	}
-	ppoll(pfd, n, &ts, NULL);
+	ppoll(pfd, n, nic->guest_present ? &ts : NULL, NULL);
 }
 
 static void
