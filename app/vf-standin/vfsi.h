@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+/*
+ * VF stand-in: a vdev PMD that behaves, as the netvsc PMD sees it, like the
+ * SR-IOV VF Azure pairs with a synthetic NIC: same MAC, RMV and LSC
+ * interrupts, hot-removal on the host's command.  Frames go through a
+ * kernel TAP interface (with virtio-net headers, so checksum and TSO
+ * offloads are done by the kernel).
+ */
+
+#ifndef VFSI_H
+#define VFSI_H
+
+#include <limits.h>
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <ethdev_driver.h>
+#include <rte_log.h>
+
+extern int vfsi_logtype;
+#define VFSI_LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_ ## level, vfsi_logtype, "%s(): " fmt "\n", \
+		__func__, ##__VA_ARGS__)
+
+/* A multi-queue TAP serves this many queue pairs at most. */
+#define VFSI_MAX_QUEUES 16
+#define VFSI_MAX_MC_ADDRS 32
+#define VFSI_RSS_KEY_LEN 40
+/* Same indirection table size as the netvsc port, which forwards its own. */
+#define VFSI_RETA_SIZE RTE_ETH_RSS_RETA_SIZE_128
+#define VFSI_RSS_HF (RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP | RTE_ETH_RSS_UDP)
+/* Largest frame the TAP hands over (64 KiB minus the vnet header). */
+#define VFSI_MAX_FRAME 65535
+
+#define VFSI_RX_OFFLOADS (RTE_ETH_RX_OFFLOAD_VLAN_STRIP | \
+	RTE_ETH_RX_OFFLOAD_IPV4_CKSUM | RTE_ETH_RX_OFFLOAD_TCP_CKSUM | \
+	RTE_ETH_RX_OFFLOAD_UDP_CKSUM | RTE_ETH_RX_OFFLOAD_RSS_HASH | \
+	RTE_ETH_RX_OFFLOAD_SCATTER)
+#define VFSI_TX_OFFLOADS (RTE_ETH_TX_OFFLOAD_MULTI_SEGS | \
+	RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | RTE_ETH_TX_OFFLOAD_TCP_CKSUM | \
+	RTE_ETH_TX_OFFLOAD_UDP_CKSUM | RTE_ETH_TX_OFFLOAD_TCP_TSO)
+
+struct vfsi_queue_stats {
+	uint64_t packets;
+	uint64_t bytes;
+	uint64_t errors;
+	uint64_t filtered;	/* Rx: not for our MAC, multicast filters */
+};
+
+struct vfsi_priv;
+
+struct vfsi_rxq {
+	struct vfsi_priv *priv;
+	struct rte_mempool *mp;
+	int fd;
+	uint16_t port_id;
+	uint16_t queue_id;
+	uint64_t offloads;
+	struct vfsi_queue_stats stats;
+	/* Tail of a frame longer than the first mbuf, before it is chained. */
+	uint8_t *scratch;
+};
+
+struct vfsi_txq {
+	struct vfsi_priv *priv;
+	int fd;
+	uint16_t queue_id;
+	struct vfsi_queue_stats stats;
+};
+
+struct vfsi_priv {
+	struct rte_eth_dev *dev;
+	char ifname[IFNAMSIZ];
+	char ctl_path[PATH_MAX];
+	/* fds[0] lives from probe to close, so the interface never vanishes
+	 * behind a reconfiguration; fds[1..] follow the queue count.
+	 */
+	int fds[VFSI_MAX_QUEUES];
+	uint16_t nb_fds;
+	uint16_t max_queues;
+	/* Set once by the control watcher; read by the data path. */
+	uint32_t removed;
+	int ctl_last;
+	uint32_t nb_mc;
+	struct rte_ether_addr mc[VFSI_MAX_MC_ADDRS];
+	uint64_t rss_hf;
+	uint8_t rss_key[VFSI_RSS_KEY_LEN];
+	uint16_t reta[VFSI_RETA_SIZE];
+};
+
+static inline bool
+vfsi_is_removed(const struct vfsi_priv *priv)
+{
+	return __atomic_load_n(&priv->removed, __ATOMIC_RELAXED) != 0;
+}
+
+/* vfsi_tap.c */
+int vfsi_tap_open(struct vfsi_priv *priv, bool multi_queue);
+void vfsi_tap_up(const char *ifname);
+
+/* vfsi_rxtx.c */
+uint16_t vfsi_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t n);
+uint16_t vfsi_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t n);
+
+#endif /* VFSI_H */

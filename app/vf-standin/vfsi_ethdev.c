@@ -1,0 +1,749 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+/*
+ * Probe, devargs, ethdev operations and the removal control of the VF
+ * stand-in.
+ *
+ * Devargs of net_vfstandin<N>:
+ *   mac=XX:XX:XX:XX:XX:XX   port MAC (hv-host's NIC MAC); random if absent
+ *   iface=NAME              TAP to attach to or create (default vfsi%d);
+ *                           one made beforehand must be multi_queue
+ *   ctl=PATH                removal control file (optional), see below
+ *
+ * Control file: its first word is "present" or "removed"; a missing file
+ * reads as "present".  hv-host writes "removed" when it withdraws the VF
+ * and "present" when it offers it again (write a temporary file and rename
+ * it over PATH).  The stand-in polls the file every 100 ms.  Only a change
+ * to "removed" after probe removes the device: the link goes down, LSC and
+ * RMV are raised (when the application enabled them in intr_conf, as on
+ * real hardware) and no frame moves any more.  A removed device stays
+ * removed until it is detached; attaching it again starts afresh, so the
+ * application's attach and the host's offer may come in either order.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bus_vdev_driver.h>
+#include <ethdev_vdev.h>
+#include <rte_alarm.h>
+#include <rte_kvargs.h>
+#include <rte_malloc.h>
+#include <rte_string_fns.h>
+
+#include "vfsi.h"
+
+RTE_LOG_REGISTER(vfsi_logtype, pmd.net.vfstandin, NOTICE);
+
+#define VFSI_ARG_MAC "mac"
+#define VFSI_ARG_IFACE "iface"
+#define VFSI_ARG_CTL "ctl"
+#define VFSI_CTL_PERIOD_US (100 * 1000)
+
+enum vfsi_ctl_state {
+	VFSI_CTL_PRESENT,
+	VFSI_CTL_REMOVED,
+};
+
+/* The Toeplitz key of Microsoft's RSS specification, used until set. */
+static const uint8_t vfsi_default_rss_key[VFSI_RSS_KEY_LEN] = {
+	0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2,
+	0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3, 0x8f, 0xb0,
+	0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30, 0xb4,
+	0x77, 0xcb, 0x2d, 0xa3, 0x80, 0x30, 0xf2, 0x0c,
+	0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa,
+};
+
+static const char *const vfsi_valid_args[] = {
+	VFSI_ARG_MAC, VFSI_ARG_IFACE, VFSI_ARG_CTL, NULL
+};
+
+/* ---- removal control -------------------------------------------------- */
+
+static enum vfsi_ctl_state
+vfsi_ctl_read(const struct vfsi_priv *priv)
+{
+	char buf[32];
+	ssize_t n;
+	int fd;
+
+	if (priv->ctl_path[0] == '\0')
+		return VFSI_CTL_PRESENT;
+	fd = open(priv->ctl_path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return VFSI_CTL_PRESENT;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return priv->ctl_last;
+	buf[n] = '\0';
+	if (strncmp(buf, "removed", 7) == 0)
+		return VFSI_CTL_REMOVED;
+	if (strncmp(buf, "present", 7) != 0)
+		VFSI_LOG(WARNING, "%s: unknown state '%.7s', ignored",
+			priv->ctl_path, buf);
+	return strncmp(buf, "present", 7) == 0 ? VFSI_CTL_PRESENT :
+		priv->ctl_last;
+}
+
+static void
+vfsi_set_link(struct rte_eth_dev *dev, bool up)
+{
+	struct rte_eth_link link = {
+		.link_speed = up ? RTE_ETH_SPEED_NUM_100G :
+			RTE_ETH_SPEED_NUM_NONE,
+		.link_duplex = RTE_ETH_LINK_FULL_DUPLEX,
+		.link_autoneg = RTE_ETH_LINK_AUTONEG,
+		.link_status = up ? RTE_ETH_LINK_UP : RTE_ETH_LINK_DOWN,
+	};
+
+	/* rte_eth_linkstatus_set returns 0 when the status changed. */
+	if (rte_eth_linkstatus_set(dev, &link) == 0 &&
+	    dev->data->dev_conf.intr_conf.lsc)
+		rte_eth_dev_callback_process(dev, RTE_ETH_EVENT_INTR_LSC, NULL);
+}
+
+/* What a surprise PCI removal looks like to the application. */
+static void
+vfsi_surprise_removal(struct vfsi_priv *priv)
+{
+	struct rte_eth_dev *dev = priv->dev;
+
+	__atomic_store_n(&priv->removed, 1, __ATOMIC_RELEASE);
+	VFSI_LOG(NOTICE, "%s: removed by the host (%s)", dev->data->name,
+		priv->ctl_path);
+	vfsi_set_link(dev, false);
+	if (dev->data->dev_conf.intr_conf.rmv)
+		rte_eth_dev_callback_process(dev, RTE_ETH_EVENT_INTR_RMV, NULL);
+}
+
+static void
+vfsi_ctl_poll(void *arg)
+{
+	struct vfsi_priv *priv = arg;
+	enum vfsi_ctl_state state = vfsi_ctl_read(priv);
+
+	if (state == VFSI_CTL_REMOVED && priv->ctl_last != VFSI_CTL_REMOVED)
+		vfsi_surprise_removal(priv);
+	priv->ctl_last = state;
+	if (!vfsi_is_removed(priv) &&
+	    rte_eal_alarm_set(VFSI_CTL_PERIOD_US, vfsi_ctl_poll, priv) != 0)
+		VFSI_LOG(ERR, "%s: cannot re-arm the control watcher",
+			priv->dev->data->name);
+}
+
+/* ---- queues ----------------------------------------------------------- */
+
+/* Open or close TAP queue fds so that there is one per queue pair. */
+static int
+vfsi_set_queue_fds(struct vfsi_priv *priv, uint16_t want)
+{
+	while (priv->nb_fds < want) {
+		int fd = vfsi_tap_open(priv, true);
+
+		if (fd < 0) {
+			VFSI_LOG(ERR, "%s: TAP queue %u: %s", priv->ifname,
+				priv->nb_fds, strerror(-fd));
+			return fd;
+		}
+		priv->fds[priv->nb_fds++] = fd;
+	}
+	while (priv->nb_fds > RTE_MAX(want, 1)) {
+		priv->nb_fds--;
+		close(priv->fds[priv->nb_fds]);
+		priv->fds[priv->nb_fds] = -1;
+	}
+	return 0;
+}
+
+static void
+vfsi_rx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
+{
+	struct vfsi_rxq *q = dev->data->rx_queues[qid];
+
+	if (q == NULL)
+		return;
+	rte_free(q->scratch);
+	rte_free(q);
+	dev->data->rx_queues[qid] = NULL;
+}
+
+static void
+vfsi_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
+{
+	rte_free(dev->data->tx_queues[qid]);
+	dev->data->tx_queues[qid] = NULL;
+}
+
+static int
+vfsi_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid,
+		uint16_t nb_desc __rte_unused, unsigned int socket,
+		const struct rte_eth_rxconf *conf, struct rte_mempool *mp)
+{
+	struct vfsi_priv *priv = dev->data->dev_private;
+	struct vfsi_rxq *q;
+
+	if (qid >= priv->nb_fds)
+		return -EINVAL;
+	vfsi_rx_queue_release(dev, qid);
+	q = rte_zmalloc_socket("vfsi_rxq", sizeof(*q), RTE_CACHE_LINE_SIZE,
+			socket);
+	if (q == NULL)
+		return -ENOMEM;
+	q->scratch = rte_malloc_socket("vfsi_rx_scratch", VFSI_MAX_FRAME, 0,
+			socket);
+	if (q->scratch == NULL) {
+		rte_free(q);
+		return -ENOMEM;
+	}
+	q->priv = priv;
+	q->mp = mp;
+	q->fd = priv->fds[qid];
+	q->port_id = dev->data->port_id;
+	q->queue_id = qid;
+	q->offloads = conf->offloads | dev->data->dev_conf.rxmode.offloads;
+	dev->data->rx_queues[qid] = q;
+	return 0;
+}
+
+static int
+vfsi_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid,
+		uint16_t nb_desc __rte_unused, unsigned int socket,
+		const struct rte_eth_txconf *conf __rte_unused)
+{
+	struct vfsi_priv *priv = dev->data->dev_private;
+	struct vfsi_txq *q;
+
+	if (qid >= priv->nb_fds)
+		return -EINVAL;
+	vfsi_tx_queue_release(dev, qid);
+	q = rte_zmalloc_socket("vfsi_txq", sizeof(*q), RTE_CACHE_LINE_SIZE,
+			socket);
+	if (q == NULL)
+		return -ENOMEM;
+	q->priv = priv;
+	q->fd = priv->fds[qid];
+	q->queue_id = qid;
+	dev->data->tx_queues[qid] = q;
+	return 0;
+}
+
+static void
+vfsi_rxq_info_get(struct rte_eth_dev *dev, uint16_t qid,
+		struct rte_eth_rxq_info *info)
+{
+	struct vfsi_rxq *q = dev->data->rx_queues[qid];
+
+	info->mp = q->mp;
+	info->nb_desc = 1;
+	info->conf.offloads = q->offloads;
+}
+
+static void
+vfsi_txq_info_get(struct rte_eth_dev *dev, uint16_t qid __rte_unused,
+		struct rte_eth_txq_info *info)
+{
+	info->nb_desc = 1;
+	info->conf.offloads = dev->data->dev_conf.txmode.offloads;
+}
+
+/* ---- device operations ------------------------------------------------ */
+
+static int
+vfsi_dev_configure(struct rte_eth_dev *dev)
+{
+	struct vfsi_priv *priv = dev->data->dev_private;
+	const struct rte_eth_rss_conf *rss =
+		&dev->data->dev_conf.rx_adv_conf.rss_conf;
+
+	if (dev->data->dev_conf.rxmode.mq_mode & RTE_ETH_MQ_RX_RSS_FLAG) {
+		priv->rss_hf = rss->rss_hf & VFSI_RSS_HF;
+		if (rss->rss_key != NULL && rss->rss_key_len == VFSI_RSS_KEY_LEN)
+			memcpy(priv->rss_key, rss->rss_key, VFSI_RSS_KEY_LEN);
+	}
+	return vfsi_set_queue_fds(priv, RTE_MAX(dev->data->nb_rx_queues,
+			dev->data->nb_tx_queues));
+}
+
+static int
+vfsi_dev_start(struct rte_eth_dev *dev)
+{
+	struct vfsi_priv *priv = dev->data->dev_private;
+	uint16_t i;
+
+	if (vfsi_is_removed(priv))
+		return -ENODEV;
+	for (i = 0; i < dev->data->nb_rx_queues; i++)
+		dev->data->rx_queue_state[i] = RTE_ETH_QUEUE_STATE_STARTED;
+	for (i = 0; i < dev->data->nb_tx_queues; i++)
+		dev->data->tx_queue_state[i] = RTE_ETH_QUEUE_STATE_STARTED;
+	vfsi_set_link(dev, true);
+	return 0;
+}
+
+static int
+vfsi_dev_stop(struct rte_eth_dev *dev)
+{
+	uint16_t i;
+
+	for (i = 0; i < dev->data->nb_rx_queues; i++)
+		dev->data->rx_queue_state[i] = RTE_ETH_QUEUE_STATE_STOPPED;
+	for (i = 0; i < dev->data->nb_tx_queues; i++)
+		dev->data->tx_queue_state[i] = RTE_ETH_QUEUE_STATE_STOPPED;
+	vfsi_set_link(dev, false);
+	return 0;
+}
+
+static int
+vfsi_dev_close(struct rte_eth_dev *dev)
+{
+	struct vfsi_priv *priv = dev->data->dev_private;
+	uint16_t i;
+
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return 0;
+	rte_eal_alarm_cancel(vfsi_ctl_poll, priv);
+	for (i = 0; i < dev->data->nb_rx_queues; i++)
+		vfsi_rx_queue_release(dev, i);
+	for (i = 0; i < dev->data->nb_tx_queues; i++)
+		vfsi_tx_queue_release(dev, i);
+	for (i = 0; i < priv->nb_fds; i++)
+		close(priv->fds[i]);
+	priv->nb_fds = 0;
+	return 0;
+}
+
+static int
+vfsi_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
+{
+	struct vfsi_priv *priv = dev->data->dev_private;
+	static const struct rte_eth_desc_lim lim = {
+		.nb_max = 4096, .nb_min = 1, .nb_align = 1,
+		.nb_seg_max = 64, .nb_mtu_seg_max = 64,
+	};
+
+	info->if_index = if_nametoindex(priv->ifname);
+	info->max_mac_addrs = 1;
+	info->max_rx_pktlen = VFSI_MAX_FRAME;
+	info->min_mtu = RTE_ETHER_MIN_MTU;
+	info->max_mtu = VFSI_MAX_FRAME - RTE_ETHER_HDR_LEN -
+		RTE_ETHER_CRC_LEN - RTE_VLAN_HLEN;
+	info->max_rx_queues = priv->max_queues;
+	info->max_tx_queues = priv->max_queues;
+	info->rx_offload_capa = VFSI_RX_OFFLOADS;
+	info->tx_offload_capa = VFSI_TX_OFFLOADS;
+	info->rx_queue_offload_capa = 0;
+	info->tx_queue_offload_capa = 0;
+	info->flow_type_rss_offloads = VFSI_RSS_HF;
+	info->hash_key_size = VFSI_RSS_KEY_LEN;
+	info->reta_size = VFSI_RETA_SIZE;
+	info->rx_desc_lim = lim;
+	info->tx_desc_lim = lim;
+	info->speed_capa = RTE_ETH_LINK_SPEED_100G;
+	return 0;
+}
+
+static int
+vfsi_link_update(struct rte_eth_dev *dev, int wait __rte_unused)
+{
+	struct vfsi_priv *priv = dev->data->dev_private;
+	struct rte_eth_link link = {
+		.link_duplex = RTE_ETH_LINK_FULL_DUPLEX,
+		.link_autoneg = RTE_ETH_LINK_AUTONEG,
+	};
+
+	if (dev->data->dev_started && !vfsi_is_removed(priv)) {
+		link.link_status = RTE_ETH_LINK_UP;
+		link.link_speed = RTE_ETH_SPEED_NUM_100G;
+	}
+	return rte_eth_linkstatus_set(dev, &link);
+}
+
+static int
+vfsi_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *st)
+{
+	uint16_t i;
+
+	for (i = 0; i < dev->data->nb_rx_queues; i++) {
+		const struct vfsi_rxq *q = dev->data->rx_queues[i];
+
+		if (q == NULL)
+			continue;
+		st->ipackets += q->stats.packets;
+		st->ibytes += q->stats.bytes;
+		st->ierrors += q->stats.errors;
+		if (i < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
+			st->q_ipackets[i] = q->stats.packets;
+			st->q_ibytes[i] = q->stats.bytes;
+			st->q_errors[i] = q->stats.errors;
+		}
+	}
+	for (i = 0; i < dev->data->nb_tx_queues; i++) {
+		const struct vfsi_txq *q = dev->data->tx_queues[i];
+
+		if (q == NULL)
+			continue;
+		st->opackets += q->stats.packets;
+		st->obytes += q->stats.bytes;
+		st->oerrors += q->stats.errors;
+		if (i < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
+			st->q_opackets[i] = q->stats.packets;
+			st->q_obytes[i] = q->stats.bytes;
+		}
+	}
+	st->rx_nombuf = dev->data->rx_mbuf_alloc_failed;
+	return 0;
+}
+
+static int
+vfsi_stats_reset(struct rte_eth_dev *dev)
+{
+	uint16_t i;
+
+	for (i = 0; i < dev->data->nb_rx_queues; i++) {
+		struct vfsi_rxq *q = dev->data->rx_queues[i];
+
+		if (q != NULL)
+			memset(&q->stats, 0, sizeof(q->stats));
+	}
+	for (i = 0; i < dev->data->nb_tx_queues; i++) {
+		struct vfsi_txq *q = dev->data->tx_queues[i];
+
+		if (q != NULL)
+			memset(&q->stats, 0, sizeof(q->stats));
+	}
+	dev->data->rx_mbuf_alloc_failed = 0;
+	return 0;
+}
+
+/* Frames dropped by the MAC filter, which basic stats cannot show. */
+static int
+vfsi_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs,
+		unsigned int n)
+{
+	uint64_t filtered = 0;
+	uint16_t i;
+
+	if (n < 1)
+		return 1;
+	for (i = 0; i < dev->data->nb_rx_queues; i++) {
+		const struct vfsi_rxq *q = dev->data->rx_queues[i];
+
+		if (q != NULL)
+			filtered += q->stats.filtered;
+	}
+	xs[0].id = 0;
+	xs[0].value = filtered;
+	return 1;
+}
+
+static int
+vfsi_xstats_get_names(struct rte_eth_dev *dev __rte_unused,
+		struct rte_eth_xstat_name *names, unsigned int n)
+{
+	if (names != NULL && n >= 1)
+		strlcpy(names[0].name, "rx_filtered_packets",
+			sizeof(names[0].name));
+	return 1;
+}
+
+/* The ethdev layer keeps the flags and the MTU; the filter reads them. */
+static int
+vfsi_accept(struct rte_eth_dev *dev __rte_unused)
+{
+	return 0;
+}
+
+static int
+vfsi_mtu_set(struct rte_eth_dev *dev __rte_unused, uint16_t mtu __rte_unused)
+{
+	return 0;
+}
+
+static int
+vfsi_mac_addr_set(struct rte_eth_dev *dev __rte_unused,
+		struct rte_ether_addr *mac __rte_unused)
+{
+	return 0;
+}
+
+static int
+vfsi_set_mc_addr_list(struct rte_eth_dev *dev, struct rte_ether_addr *list,
+		uint32_t n)
+{
+	struct vfsi_priv *priv = dev->data->dev_private;
+
+	if (n > VFSI_MAX_MC_ADDRS)
+		return -ENOSPC;
+	if (n > 0)
+		memcpy(priv->mc, list, n * sizeof(*list));
+	priv->nb_mc = n;
+	return 0;
+}
+
+static int
+vfsi_rss_hash_update(struct rte_eth_dev *dev, struct rte_eth_rss_conf *conf)
+{
+	struct vfsi_priv *priv = dev->data->dev_private;
+
+	if (conf->rss_hf & ~VFSI_RSS_HF)
+		return -EINVAL;
+	if (conf->rss_key != NULL) {
+		if (conf->rss_key_len != VFSI_RSS_KEY_LEN)
+			return -EINVAL;
+		memcpy(priv->rss_key, conf->rss_key, VFSI_RSS_KEY_LEN);
+	}
+	priv->rss_hf = conf->rss_hf;
+	return 0;
+}
+
+static int
+vfsi_rss_hash_conf_get(struct rte_eth_dev *dev, struct rte_eth_rss_conf *conf)
+{
+	struct vfsi_priv *priv = dev->data->dev_private;
+
+	conf->rss_hf = priv->rss_hf;
+	if (conf->rss_key != NULL) {
+		memcpy(conf->rss_key, priv->rss_key, VFSI_RSS_KEY_LEN);
+		conf->rss_key_len = VFSI_RSS_KEY_LEN;
+	}
+	return 0;
+}
+
+/*
+ * The table is kept and reported so that mirroring can be checked; the
+ * kernel's flow hash, not this table, picks the TAP queue.
+ */
+static int
+vfsi_reta_update(struct rte_eth_dev *dev,
+		struct rte_eth_rss_reta_entry64 *conf, uint16_t size)
+{
+	struct vfsi_priv *priv = dev->data->dev_private;
+	uint16_t i;
+
+	if (size != VFSI_RETA_SIZE)
+		return -EINVAL;
+	for (i = 0; i < size; i++) {
+		const struct rte_eth_rss_reta_entry64 *e =
+			&conf[i / RTE_ETH_RETA_GROUP_SIZE];
+		unsigned int bit = i % RTE_ETH_RETA_GROUP_SIZE;
+
+		if (!(e->mask & (1ULL << bit)))
+			continue;
+		if (e->reta[bit] >= priv->max_queues)
+			return -EINVAL;
+		priv->reta[i] = e->reta[bit];
+	}
+	return 0;
+}
+
+static int
+vfsi_reta_query(struct rte_eth_dev *dev,
+		struct rte_eth_rss_reta_entry64 *conf, uint16_t size)
+{
+	struct vfsi_priv *priv = dev->data->dev_private;
+	uint16_t i;
+
+	if (size != VFSI_RETA_SIZE)
+		return -EINVAL;
+	for (i = 0; i < size; i++) {
+		struct rte_eth_rss_reta_entry64 *e =
+			&conf[i / RTE_ETH_RETA_GROUP_SIZE];
+		unsigned int bit = i % RTE_ETH_RETA_GROUP_SIZE;
+
+		if (e->mask & (1ULL << bit))
+			e->reta[bit] = priv->reta[i];
+	}
+	return 0;
+}
+
+static const struct eth_dev_ops vfsi_ops = {
+	.dev_configure = vfsi_dev_configure,
+	.dev_start = vfsi_dev_start,
+	.dev_stop = vfsi_dev_stop,
+	.dev_close = vfsi_dev_close,
+	.dev_infos_get = vfsi_dev_infos_get,
+	.link_update = vfsi_link_update,
+	.promiscuous_enable = vfsi_accept,
+	.promiscuous_disable = vfsi_accept,
+	.allmulticast_enable = vfsi_accept,
+	.allmulticast_disable = vfsi_accept,
+	.mtu_set = vfsi_mtu_set,
+	.mac_addr_set = vfsi_mac_addr_set,
+	.set_mc_addr_list = vfsi_set_mc_addr_list,
+	.stats_get = vfsi_stats_get,
+	.stats_reset = vfsi_stats_reset,
+	.xstats_get = vfsi_xstats_get,
+	.xstats_get_names = vfsi_xstats_get_names,
+	.rx_queue_setup = vfsi_rx_queue_setup,
+	.tx_queue_setup = vfsi_tx_queue_setup,
+	.rx_queue_release = vfsi_rx_queue_release,
+	.tx_queue_release = vfsi_tx_queue_release,
+	.rxq_info_get = vfsi_rxq_info_get,
+	.txq_info_get = vfsi_txq_info_get,
+	.rss_hash_update = vfsi_rss_hash_update,
+	.rss_hash_conf_get = vfsi_rss_hash_conf_get,
+	.reta_update = vfsi_reta_update,
+	.reta_query = vfsi_reta_query,
+};
+
+/* ---- probe and remove -------------------------------------------------- */
+
+static int
+vfsi_arg_mac(const char *key __rte_unused, const char *value, void *opaque)
+{
+	return rte_ether_unformat_addr(value, opaque) == 0 ? 0 : -EINVAL;
+}
+
+static int
+vfsi_arg_string(const char *key __rte_unused, const char *value,
+		void *opaque)
+{
+	char *dst = opaque;
+	size_t size = strcmp(key, VFSI_ARG_IFACE) == 0 ? IFNAMSIZ : PATH_MAX;
+
+	if (value == NULL || value[0] == '\0' || strlen(value) >= size)
+		return -EINVAL;
+	strlcpy(dst, value, size);
+	return 0;
+}
+
+static int
+vfsi_parse_args(struct rte_vdev_device *vdev, struct vfsi_priv *priv,
+		struct rte_ether_addr *mac, bool *have_mac)
+{
+	const char *args = rte_vdev_device_args(vdev);
+	struct rte_kvargs *kv;
+	int ret = 0;
+
+	strlcpy(priv->ifname, "vfsi%d", sizeof(priv->ifname));
+	*have_mac = false;
+	if (args == NULL || args[0] == '\0')
+		return 0;
+	kv = rte_kvargs_parse(args, vfsi_valid_args);
+	if (kv == NULL) {
+		VFSI_LOG(ERR, "%s: invalid devargs '%s'",
+			rte_vdev_device_name(vdev), args);
+		return -EINVAL;
+	}
+	if (rte_kvargs_count(kv, VFSI_ARG_MAC) == 1) {
+		ret = rte_kvargs_process(kv, VFSI_ARG_MAC, vfsi_arg_mac, mac);
+		*have_mac = ret == 0;
+	}
+	if (ret == 0)
+		ret = rte_kvargs_process(kv, VFSI_ARG_IFACE, vfsi_arg_string,
+				priv->ifname);
+	if (ret == 0)
+		ret = rte_kvargs_process(kv, VFSI_ARG_CTL, vfsi_arg_string,
+				priv->ctl_path);
+	rte_kvargs_free(kv);
+	if (ret != 0)
+		VFSI_LOG(ERR, "%s: bad value in '%s'",
+			rte_vdev_device_name(vdev), args);
+	return ret;
+}
+
+static int
+vfsi_probe(struct rte_vdev_device *vdev)
+{
+	const char *name = rte_vdev_device_name(vdev);
+	struct rte_ether_addr mac;
+	struct rte_eth_dev *dev;
+	struct vfsi_priv *priv;
+	bool have_mac;
+	int fd;
+	int ret;
+
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
+		VFSI_LOG(ERR, "%s: primary process only", name);
+		return -ENOTSUP;
+	}
+	dev = rte_eth_vdev_allocate(vdev, sizeof(*priv));
+	if (dev == NULL)
+		return -ENOMEM;
+	priv = dev->data->dev_private;
+	priv->dev = dev;
+	memset(priv->fds, -1, sizeof(priv->fds));
+	ret = vfsi_parse_args(vdev, priv, &mac, &have_mac);
+	if (ret != 0)
+		goto fail;
+	if (!have_mac)
+		rte_eth_random_addr(mac.addr_bytes);
+
+	priv->max_queues = VFSI_MAX_QUEUES;
+	fd = vfsi_tap_open(priv, true);
+	if (fd == -EINVAL) {
+		/* A TAP made beforehand without multi_queue: one queue. */
+		priv->max_queues = 1;
+		fd = vfsi_tap_open(priv, false);
+	}
+	if (fd < 0) {
+		VFSI_LOG(ERR, "%s: cannot attach TAP %s: %s", name,
+			priv->ifname, strerror(-fd));
+		ret = fd;
+		goto fail;
+	}
+	priv->fds[0] = fd;
+	priv->nb_fds = 1;
+	vfsi_tap_up(priv->ifname);
+
+	dev->data->mac_addrs = rte_zmalloc(name, sizeof(mac), 0);
+	if (dev->data->mac_addrs == NULL) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	rte_ether_addr_copy(&mac, dev->data->mac_addrs);
+	memcpy(priv->rss_key, vfsi_default_rss_key, VFSI_RSS_KEY_LEN);
+	dev->dev_ops = &vfsi_ops;
+	dev->rx_pkt_burst = vfsi_rx_burst;
+	dev->tx_pkt_burst = vfsi_tx_burst;
+	dev->data->dev_flags |= RTE_ETH_DEV_INTR_LSC | RTE_ETH_DEV_INTR_RMV |
+		RTE_ETH_DEV_AUTOFILL_QUEUE_XSTATS;
+
+	/* The state at attach is the baseline: only a later change removes. */
+	priv->ctl_last = vfsi_ctl_read(priv);
+	if (priv->ctl_path[0] != '\0' &&
+	    rte_eal_alarm_set(VFSI_CTL_PERIOD_US, vfsi_ctl_poll, priv) != 0) {
+		ret = -EIO;
+		goto fail;
+	}
+	rte_eth_dev_probing_finish(dev);
+	VFSI_LOG(NOTICE, "%s: port %u on TAP %s, MAC " RTE_ETHER_ADDR_PRT_FMT
+		", %u queues, control %s", name, dev->data->port_id,
+		priv->ifname, RTE_ETHER_ADDR_BYTES(&mac), priv->max_queues,
+		priv->ctl_path[0] ? priv->ctl_path : "none");
+	return 0;
+
+fail:
+	if (priv->nb_fds > 0)
+		close(priv->fds[0]);
+	rte_eth_dev_release_port(dev);
+	return ret;
+}
+
+static int
+vfsi_remove(struct rte_vdev_device *vdev)
+{
+	struct rte_eth_dev *dev =
+		rte_eth_dev_allocated(rte_vdev_device_name(vdev));
+
+	/* Already closed by the application: nothing left to release. */
+	if (dev == NULL)
+		return 0;
+	vfsi_dev_close(dev);
+	return rte_eth_dev_release_port(dev);
+}
+
+static struct rte_vdev_driver vfsi_driver = {
+	.probe = vfsi_probe,
+	.remove = vfsi_remove,
+};
+
+RTE_PMD_REGISTER_VDEV(net_vfstandin, vfsi_driver);
+RTE_PMD_REGISTER_PARAM_STRING(net_vfstandin,
+	VFSI_ARG_MAC "=<mac> "
+	VFSI_ARG_IFACE "=<ifname> "
+	VFSI_ARG_CTL "=<path>");
