@@ -1,0 +1,215 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# Loads the VF stand-in into an unmodified testpmd (-d) and checks what the
+# netvsc PMD relies on: the port has the MAC from its devargs, advertises
+# LSC and RMV (testpmd only enables what is advertised), frames move
+# both ways through its TAP, the MAC filter holds when promiscuous mode is
+# off, and a "removed" written to the control file raises the device
+# removal event and stops the traffic.  The device is then attached again
+# while the file still says "removed" (the application's attach before the
+# host's offer) and removed once more.  Runs against every testpmd given
+# (ours and the pristine upstream build).
+#
+#   test-vf-standin.sh PLUGIN.so TESTPMD [TESTPMD...]
+
+set -u
+plugin=$1
+shift
+fail=0
+mac=00:15:5d:12:34:56
+other=00:15:5d:99:99:99
+
+if [ "$(id -u)" != 0 ] || [ ! -c /dev/net/tun ]; then
+	echo "SKIP: needs root and /dev/net/tun"
+	exit 77
+fi
+if ! command -v ip > /dev/null || ! command -v stdbuf > /dev/null; then
+	echo "SKIP: needs ip (iproute2) and stdbuf"
+	exit 77
+fi
+if ! python3 -c 'import socket; socket.AF_PACKET' 2> /dev/null; then
+	echo "SKIP: python3 with AF_PACKET needed to inject frames"
+	exit 77
+fi
+
+work=$(mktemp -d /tmp/vfsi-test.XXXXXX)
+tp_pid=
+taps=()
+cleanup() {
+	[ -n "$tp_pid" ] && kill "$tp_pid" 2> /dev/null
+	for t in "${taps[@]}"; do
+		ip link del "$t" 2> /dev/null
+	done
+	exec 3>&- 2> /dev/null
+	[ -n "${KEEP:-}" ] || rm -rf "$work"
+}
+trap cleanup EXIT
+
+check() {
+	local name=$1 ok=$2 detail=$3
+	if [ "$ok" == 1 ]; then
+		echo "ok - $name"
+	else
+		echo "not ok - $name: $detail"
+		fail=1
+	fi
+}
+
+# Wait until the log holds $2 lines matching $1, at most $3 seconds.
+wait_for() {
+	local pat=$1 count=$2 secs=$3 i
+	for ((i = 0; i < secs * 10; i++)); do
+		[ "$(grep -c -- "$pat" "$log")" -ge "$count" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+send() {
+	echo "$*" >&3
+	sleep 0.3
+}
+
+# Send $2 frames to destination MAC $3 out of the kernel side of TAP $1.
+inject() {
+	python3 - "$1" "$2" "$3" << 'PY'
+import socket, sys
+ifname, count, dst = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind((ifname, 0))
+frame = (bytes.fromhex(dst.replace(':', '')) +
+	bytes.fromhex('02000000beef') + b'\x88\xb5' + bytes(60))
+for _ in range(count):
+	s.send(frame)
+PY
+}
+
+# RX-packets of "show port stats 0", the n-th time it was printed.
+rx_packets() {
+	grep 'RX-packets:' "$log" | sed -n "${1}p" | awk '{print $2}'
+}
+
+run_one() {
+	local testpmd=$1 tag=$2
+	local ifname=vfsi$$$tag
+	local ctl=$work/ctl-$tag
+	local devargs="net_vfstandin0,mac=$mac,iface=$ifname,ctl=$ctl"
+	local n before after txk
+
+	ifname=${ifname:0:15}
+	devargs="net_vfstandin0,mac=$mac,iface=$ifname,ctl=$ctl"
+	log=$work/testpmd-$tag.log
+	rm -f "$work/in"
+	mkfifo "$work/in"
+	# The TAP exists beforehand, as a harness bridging it would make it;
+	# without IPv6 the kernel sends nothing of its own into the port.
+	ip tuntap add dev "$ifname" mode tap multi_queue vnet_hdr || return
+	taps+=("$ifname")
+	sysctl -qw "net.ipv6.conf.$ifname.disable_ipv6=1"
+	ip link set "$ifname" up
+	stdbuf -o0 "$testpmd" -l 0-1 --no-huge -m 256 --no-pci \
+		--file-prefix "vfsi$$$tag" -d "$plugin" --vdev "$devargs" \
+		-- -i --total-num-mbufs=4096 < "$work/in" > "$log" 2>&1 &
+	tp_pid=$!
+	exec 3> "$work/in"
+
+	if ! wait_for 'testpmd>' 1 20; then
+		check "${tag}_testpmd_starts" 0 "$(tail -5 "$log")"
+		return
+	fi
+	send "show port summary all"
+	wait_for "net_vfstandin" 1 5
+	check "${tag}_port_has_devargs_mac" \
+		"$(grep -qi "^0 *$mac *net_vfstandin0" "$log" && echo 1)" \
+		"$(grep -i -A2 'MAC Address' "$log" | tail -2)"
+	# testpmd enables LSC only for ports that advertise it.
+	check "${tag}_lsc_event_on_start" \
+		"$(grep -q 'Port 0: link state change event' "$log" && echo 1)" \
+		"no LSC event"
+
+	# Frames into the port: ours counted, other unicast filtered.
+	send "set promisc 0 off"
+	send "set fwd rxonly"
+	send "start"
+	inject "$ifname" 40 "$mac"
+	inject "$ifname" 25 "$other"
+	sleep 0.5
+	send "show port stats 0"
+	wait_for 'RX-packets:' 1 5
+	n=$(rx_packets 1)
+	check "${tag}_rx_frames_from_tap" "$([ "${n:-0}" == 40 ] && echo 1)" \
+		"RX-packets ${n:-none}, want 40"
+	send "show port xstats 0"
+	wait_for 'rx_filtered_packets' 1 5
+	n=$(grep 'rx_filtered_packets' "$log" | tail -1 | awk '{print $2}')
+	check "${tag}_mac_filter_drops_other_unicast" \
+		"$([ "${n:-0}" == 25 ] && echo 1)" "filtered ${n:-none}, want 25"
+
+	# Frames out of the port reach the kernel side of the TAP.
+	send "stop"
+	before=$(cat "/sys/class/net/$ifname/statistics/rx_packets")
+	send "set fwd txonly"
+	send "start"
+	sleep 1
+	send "stop"
+	after=$(cat "/sys/class/net/$ifname/statistics/rx_packets")
+	txk=$((after - before))
+	check "${tag}_tx_frames_reach_tap" "$([ $txk -gt 0 ] && echo 1)" \
+		"kernel saw $txk frames"
+
+	# Host withdraws the VF: removal event, then no traffic.
+	send "set fwd rxonly"
+	send "start"
+	echo removed > "$ctl.tmp" && mv "$ctl.tmp" "$ctl"
+	wait_for 'device removal event' 1 5
+	check "${tag}_removal_raises_rmv_event" \
+		"$(grep -q 'Port 0: device removal event' "$log" && echo 1)" \
+		"$(tail -5 "$log")"
+	wait_for 'Device is detached' 1 5
+	check "${tag}_removed_port_is_detached" \
+		"$(grep -q 'Device is detached' "$log" && echo 1)" \
+		"testpmd did not detach it"
+
+	# Attach again before the host offers it, then offer and withdraw.
+	send "port attach $devargs"
+	wait_for 'is attached' 1 5
+	check "${tag}_reattach_while_withdrawn" \
+		"$(grep -q 'Port 0 is attached' "$log" && echo 1)" \
+		"$(tail -5 "$log")"
+	sleep 0.5
+	check "${tag}_no_removal_for_state_at_attach" \
+		"$([ "$(grep -c 'device removal event' "$log")" == 1 ] &&
+			echo 1)" "a removal event came without a change"
+	echo present > "$ctl.tmp" && mv "$ctl.tmp" "$ctl"
+	sleep 0.3
+	send "port start 0"
+	echo removed > "$ctl.tmp" && mv "$ctl.tmp" "$ctl"
+	wait_for 'device removal event' 2 5
+	check "${tag}_second_removal_after_offer" \
+		"$([ "$(grep -c 'device removal event' "$log")" -ge 2 ] &&
+			echo 1)" "$(tail -5 "$log")"
+
+	send "quit"
+	exec 3>&-
+	for ((n = 0; n < 50; n++)); do
+		kill -0 "$tp_pid" 2> /dev/null || break
+		sleep 0.1
+	done
+	wait "$tp_pid"
+	check "${tag}_testpmd_exits_cleanly" "$([ $? == 0 ] && echo 1)" \
+		"$(tail -3 "$log")"
+	tp_pid=
+}
+
+i=0
+for testpmd in "$@"; do
+	[ -x "$testpmd" ] || continue
+	run_one "$testpmd" "$i"
+	i=$((i + 1))
+done
+if [ $i == 0 ]; then
+	echo "SKIP: no testpmd built"
+	exit 77
+fi
+exit $fail
