@@ -7,7 +7,7 @@
  * a port whose PMD never marks its queues started, which upstream's 22.11
  * netvsc does not do: with the upstream referee, testpmd cannot forward.
  *
- *   hv-guest [EAL options] -- [--mode info|io|rxonly|txonly|icmpecho]
+ *   hv-guest [EAL options] -- [--mode info|io|rxonly|txonly|icmpecho|offload]
  *            [--queues N] [--frames N] [--seconds S] [--flows N]
  *            [--size N] [--burst N] [--events]
  *
@@ -15,8 +15,9 @@
  * queue and forwards every received frame back out of its queue until
  * --frames have been received or --seconds pass; rxonly counts; txonly
  * sends UDP frames; icmpecho answers ARP requests and ICMP echo requests
- * (for any address, like testpmd's icmpecho).  Per-queue and total
- * counters are printed at the end.
+ * (for any address, like testpmd's icmpecho); offload sends frames asking
+ * for checksum, VLAN insertion and TSO and checks what comes back through
+ * a loopback host.  Per-queue and total counters are printed at the end.
  */
 
 #include <getopt.h>
@@ -35,12 +36,14 @@
 #include <rte_icmp.h>
 #include <rte_ip.h>
 #include <rte_mbuf.h>
+#include <rte_tcp.h>
 #include <rte_udp.h>
 
 #define HVG_MAX_Q 64
 #define HVG_BURST_MAX 64
 
-enum hvg_mode { HVG_INFO, HVG_IO, HVG_RXONLY, HVG_TXONLY, HVG_ICMPECHO };
+enum hvg_mode { HVG_INFO, HVG_IO, HVG_RXONLY, HVG_TXONLY, HVG_ICMPECHO,
+	HVG_OFFLOAD };
 
 static volatile sig_atomic_t hvg_stop;
 static volatile unsigned int hvg_lsc_events;
@@ -193,6 +196,21 @@ hvg_port_setup(uint16_t port, struct rte_mempool *mp)
 			info.flow_type_rss_offloads;
 	}
 	conf.intr_conf.lsc = hvg.events ? 1 : 0;
+	if (hvg.mode == HVG_OFFLOAD) {
+		conf.txmode.offloads = info.tx_offload_capa &
+			(RTE_ETH_TX_OFFLOAD_IPV4_CKSUM |
+			 RTE_ETH_TX_OFFLOAD_UDP_CKSUM |
+			 RTE_ETH_TX_OFFLOAD_TCP_CKSUM |
+			 RTE_ETH_TX_OFFLOAD_TCP_TSO |
+			 RTE_ETH_TX_OFFLOAD_VLAN_INSERT |
+			 RTE_ETH_TX_OFFLOAD_MULTI_SEGS);
+		conf.rxmode.offloads = info.rx_offload_capa &
+			(RTE_ETH_RX_OFFLOAD_CHECKSUM |
+			 RTE_ETH_RX_OFFLOAD_VLAN_STRIP);
+		printf("hv-guest: tx offloads 0x%" PRIx64 " rx offloads 0x%"
+		       PRIx64 "\n", conf.txmode.offloads,
+		       conf.rxmode.offloads);
+	}
 	ret = rte_eth_dev_configure(port, hvg.queues, hvg.queues, &conf);
 	if (ret)
 		return ret;
@@ -233,6 +251,147 @@ hvg_print_info(uint16_t port)
 	fflush(stdout);
 }
 
+/* One frame asking for an offload: 0 csum (UDP), 1 VLAN, 2 TSO (TCP). */
+static struct rte_mbuf *
+hvg_offload_frame(struct rte_mempool *mp, const struct rte_ether_addr *dst,
+		  int kind)
+{
+	unsigned int payload = kind == 2 ? 4000 : 100;
+	unsigned int l4 = kind == 2 ? sizeof(struct rte_tcp_hdr) :
+		sizeof(struct rte_udp_hdr);
+	unsigned int len = sizeof(struct rte_ether_hdr) +
+		sizeof(struct rte_ipv4_hdr) + l4 + payload;
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+	struct rte_ether_hdr *eh;
+	struct rte_ipv4_hdr *ip;
+
+	if (!m)
+		return NULL;
+	eh = (struct rte_ether_hdr *)rte_pktmbuf_append(m, len);
+	if (!eh) {
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	memset(eh, 0, len);
+	eh->dst_addr = *dst;
+	eh->src_addr.addr_bytes[0] = 0x02;
+	eh->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	ip = (struct rte_ipv4_hdr *)(eh + 1);
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->total_length = rte_cpu_to_be_16(len - sizeof(*eh));
+	ip->time_to_live = 64;
+	ip->src_addr = rte_cpu_to_be_32(0xc6120001);
+	ip->dst_addr = rte_cpu_to_be_32(0xc6130001);
+	m->l2_len = sizeof(*eh);
+	m->l3_len = sizeof(*ip);
+	m->ol_flags = RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
+	if (kind == 2) {
+		struct rte_tcp_hdr *t = (struct rte_tcp_hdr *)(ip + 1);
+
+		ip->next_proto_id = IPPROTO_TCP;
+		t->src_port = rte_cpu_to_be_16(4000);
+		t->dst_port = rte_cpu_to_be_16(80);
+		t->data_off = (sizeof(*t) / 4) << 4;
+		t->tcp_flags = RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG;
+		t->rx_win = rte_cpu_to_be_16(1000);
+		m->l4_len = sizeof(*t);
+		m->tso_segsz = 1000;
+		m->ol_flags |= RTE_MBUF_F_TX_TCP_SEG | RTE_MBUF_F_TX_TCP_CKSUM;
+		t->cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
+	} else {
+		struct rte_udp_hdr *u = (struct rte_udp_hdr *)(ip + 1);
+
+		ip->next_proto_id = IPPROTO_UDP;
+		u->src_port = rte_cpu_to_be_16(4000 + kind);
+		u->dst_port = rte_cpu_to_be_16(9);
+		u->dgram_len = rte_cpu_to_be_16(l4 + payload);
+		m->ol_flags |= RTE_MBUF_F_TX_UDP_CKSUM;
+		u->dgram_cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
+		if (kind == 1) {
+			m->ol_flags |= RTE_MBUF_F_TX_VLAN;
+			m->vlan_tci = (1 << 13) | 100;
+		}
+	}
+	return m;
+}
+
+/*
+ * Send rounds of {checksum, VLAN, TSO} frames through a loopback host and
+ * check each frame that comes back: checksums right (in the bytes and in
+ * the RX flags), the VLAN tag returned as metadata, TSO cut into segments
+ * of at most 1000 payload bytes.
+ */
+static void
+hvg_offload(uint16_t port, struct rte_mempool *mp)
+{
+	unsigned int rounds = hvg.frames ? hvg.frames : 100, sent = 0, i;
+	unsigned int csum_ok = 0, flags_ok = 0, vlan_ok = 0, seg = 0;
+	unsigned int seg_bytes = 0, bad = 0, got = 0;
+	struct rte_mbuf *pkts[HVG_BURST_MAX];
+	struct rte_ether_addr mac;
+	uint64_t end;
+	uint16_t n;
+
+	rte_eth_macaddr_get(port, &mac);
+	end = rte_get_timer_cycles() +
+		(uint64_t)(hvg.seconds * rte_get_timer_hz());
+	while (!hvg_stop && rte_get_timer_cycles() < end &&
+	       got < rounds * 6) {
+		if (sent < rounds) {
+			for (n = 0; n < 3; n++)
+				pkts[n] = hvg_offload_frame(mp, &mac, n);
+			if (pkts[0] && pkts[1] && pkts[2]) {
+				n = rte_eth_tx_burst(port, 0, pkts, 3);
+				hvg_tx[0] += n;
+				rte_pktmbuf_free_bulk(pkts + n, 3 - n);
+				sent++;
+			} else {
+				for (n = 0; n < 3; n++)
+					rte_pktmbuf_free(pkts[n]);
+			}
+		}
+		n = rte_eth_rx_burst(port, 0, pkts, hvg.burst);
+		for (i = 0; i < n; i++) {
+			struct rte_mbuf *m = pkts[i];
+			struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m,
+				struct rte_ipv4_hdr *, sizeof(struct rte_ether_hdr));
+			void *l4 = (uint8_t *)ip + sizeof(*ip);
+			uint64_t f = m->ol_flags;
+
+			got++;
+			hvg_rx[0]++;
+			if (m->nb_segs != 1 || rte_raw_cksum(ip, sizeof(*ip)) !=
+			    0xffff ||
+			    rte_ipv4_udptcp_cksum_verify(ip, l4) != 0) {
+				bad++;
+			} else {
+				csum_ok++;
+			}
+			if ((f & RTE_MBUF_F_RX_IP_CKSUM_MASK) ==
+			    RTE_MBUF_F_RX_IP_CKSUM_GOOD &&
+			    (f & RTE_MBUF_F_RX_L4_CKSUM_MASK) ==
+			    RTE_MBUF_F_RX_L4_CKSUM_GOOD)
+				flags_ok++;
+			if (ip->next_proto_id == IPPROTO_TCP) {
+				seg++;
+				if (m->pkt_len <= 14 + 20 + 20 + 1000)
+					seg_bytes += m->pkt_len - 54;
+				else
+					bad++;
+			} else if (rte_be_to_cpu_16(((struct rte_udp_hdr *)l4)->src_port) == 4001) {
+				if ((f & RTE_MBUF_F_RX_VLAN_STRIPPED) &&
+				    m->vlan_tci == ((1 << 13) | 100))
+					vlan_ok++;
+			}
+			rte_pktmbuf_free(m);
+		}
+	}
+	printf("hv-guest: offload rounds %u received %u checksums_right %u "
+	       "rx_flags_good %u vlan_ok %u tso_segments %u tso_payload %u "
+	       "bad %u\n", sent, got, csum_ok, flags_ok, vlan_ok, seg,
+	       seg_bytes, bad);
+}
+
 static void
 hvg_run(uint16_t port, struct rte_mempool *mp)
 {
@@ -243,6 +402,10 @@ hvg_run(uint16_t port, struct rte_mempool *mp)
 	uint16_t n, sent;
 
 	rte_eth_macaddr_get(port, &mac);
+	if (hvg.mode == HVG_OFFLOAD) {
+		hvg_offload(port, mp);
+		return;
+	}
 	if (hvg.mode == HVG_IO) {
 		for (q = 0; q < hvg.queues; q++) {
 			for (n = 0; n < hvg.burst; n++) {
@@ -360,6 +523,8 @@ hvg_args(int argc, char **argv)
 				hvg.mode = HVG_RXONLY;
 			else if (!strcmp(optarg, "txonly"))
 				hvg.mode = HVG_TXONLY;
+			else if (!strcmp(optarg, "offload"))
+				hvg.mode = HVG_OFFLOAD;
 			else if (!strcmp(optarg, "icmpecho"))
 				hvg.mode = HVG_ICMPECHO;
 			else if (!strcmp(optarg, "info"))
@@ -419,8 +584,10 @@ main(int argc, char **argv)
 		fprintf(stderr, "hv-guest: no port probed\n");
 		return 1;
 	}
+	/* Big enough for a whole TSO super-frame in one segment. */
 	mp = rte_pktmbuf_pool_create("hvg", 16383, 256, 0,
-				     RTE_MBUF_DEFAULT_BUF_SIZE, rte_socket_id());
+				     RTE_PKTMBUF_HEADROOM + 8192,
+				     rte_socket_id());
 	if (!mp) {
 		fprintf(stderr, "hv-guest: no mbuf pool\n");
 		return 1;

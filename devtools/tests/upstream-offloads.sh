@@ -1,0 +1,29 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# Per-packet info both ways with the upstream PMD over loopback: frames
+# asking for IP/UDP checksum, VLAN insertion and TSO (4000 bytes, MSS
+# 1000) come back with right checksums and "checksum good" RX flags (RX
+# checksum PPI), the VLAN tag as stripped metadata (RX VLAN PPI), and the
+# super-frame as four segments.
+. "$(dirname "$0")/emu-lib.sh"
+
+guest=$(hv_guest_bin "${HV_GUEST_FLAVOUR:-upstream}") || exit 77
+hv_need_guest_env
+hv_start_host --backend loopback
+out=$hv_tmp/guest.out
+hv_guest "$guest" -- --mode offload --frames 50 --seconds 20 >"$out" 2>&1 ||
+	hv_fail "guest failed: $(tail -5 "$out")"
+line=$(grep '^hv-guest: offload' "$out")
+echo "$line"
+field() { echo "$line" | awk -v k="$1" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }'; }
+[ "$(field rounds)" = 50 ] || hv_fail "not all rounds sent"
+[ "$(field received)" = 300 ] || hv_fail "expected 300 frames back (50 x (1 + 1 + 4))"
+[ "$(field checksums_right)" = 300 ] || hv_fail "wrong checksums in returned frames"
+[ "$(field rx_flags_good)" = 300 ] || hv_fail "RX checksum flags not good"
+[ "$(field vlan_ok)" = 50 ] || hv_fail "VLAN tag not returned as metadata"
+[ "$(field tso_segments)" = 200 ] || hv_fail "TSO not cut into 4 segments each"
+[ "$(field tso_payload)" = 200000 ] || hv_fail "TSO payload bytes lost"
+[ "$(field bad)" = 0 ] || hv_fail "bad frames"
+hv_ctl stats | grep -q '^protocol_errors 0$' || hv_fail "protocol errors"
+hv_ok "checksum, VLAN and LSO per-packet info both ways"
