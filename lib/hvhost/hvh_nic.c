@@ -678,16 +678,9 @@ hvh_uio_service(struct hvh_nic *nic)
 	int32_t val;
 	int ret;
 
-	while ((ret = hvh_surface_accept(&nic->sf)) >= 0) {
-		work++;
-		if (!nic->guest_present) {
-			nic->guest_present = 1;
-			nic->guest_pid = nic->sf.clients[ret].pid;
-			nic->st.guests++;
-			HVH_LOG(NOTICE, "guest pid %d opened /dev/uio%u",
-				(int)nic->guest_pid, nic->sf.conf.uio_index);
-		}
-	}
+	/* Closes first: a guest that exits and a new one that connects in
+	 * the same round must see a reset device, not the old one's state.
+	 */
 	for (i = 0; i < nic->sf.nclients; ) {
 		ret = hvh_surface_client_recv(&nic->sf, i, &val);
 		if (ret == -EAGAIN) {
@@ -706,6 +699,16 @@ hvh_uio_service(struct hvh_nic *nic)
 	}
 	if (nic->guest_present && nic->sf.nclients == 0)
 		hvh_guest_gone(nic);
+	while ((ret = hvh_surface_accept(&nic->sf)) >= 0) {
+		work++;
+		if (!nic->guest_present) {
+			nic->guest_present = 1;
+			nic->guest_pid = nic->sf.clients[ret].pid;
+			nic->st.guests++;
+			HVH_LOG(NOTICE, "guest pid %d opened /dev/uio%u",
+				(int)nic->guest_pid, nic->sf.conf.uio_index);
+		}
+	}
 	return work;
 }
 
