@@ -258,12 +258,17 @@ vfsi_dev_configure(struct rte_eth_dev *dev)
 	struct vfsi_priv *priv = dev->data->dev_private;
 	const struct rte_eth_rss_conf *rss =
 		&dev->data->dev_conf.rx_adv_conf.rss_conf;
+	uint16_t i;
 
 	if (dev->data->dev_conf.rxmode.mq_mode & RTE_ETH_MQ_RX_RSS_FLAG) {
 		priv->rss_hf = rss->rss_hf & VFSI_RSS_HF;
 		if (rss->rss_key != NULL && rss->rss_key_len == VFSI_RSS_KEY_LEN)
 			memcpy(priv->rss_key, rss->rss_key, VFSI_RSS_KEY_LEN);
 	}
+	/* Until the application sets a table, spread as a NIC would. */
+	for (i = 0; i < VFSI_RETA_SIZE; i++)
+		priv->reta[i] = dev->data->nb_rx_queues ?
+			i % dev->data->nb_rx_queues : 0;
 	return vfsi_set_queue_fds(priv, RTE_MAX(dev->data->nb_rx_queues,
 			dev->data->nb_tx_queues));
 }
@@ -515,49 +520,55 @@ vfsi_rss_hash_conf_get(struct rte_eth_dev *dev, struct rte_eth_rss_conf *conf)
 
 /*
  * The table is kept and reported so that mirroring can be checked; the
- * kernel's flow hash, not this table, picks the TAP queue.
+ * kernel's flow hash, not this table, picks the TAP queue.  One walk over
+ * the masked entries serves both directions.
  */
 static int
-vfsi_reta_update(struct rte_eth_dev *dev,
-		struct rte_eth_rss_reta_entry64 *conf, uint16_t size)
+vfsi_reta_access(struct rte_eth_dev *dev,
+		struct rte_eth_rss_reta_entry64 *conf, uint16_t size, bool set)
 {
 	struct vfsi_priv *priv = dev->data->dev_private;
 	uint16_t i;
 
 	if (size != VFSI_RETA_SIZE)
 		return -EINVAL;
-	for (i = 0; i < size; i++) {
+	/* Check every entry before changing any. */
+	for (i = 0; set && i < size; i++) {
 		const struct rte_eth_rss_reta_entry64 *e =
+			&conf[i / RTE_ETH_RETA_GROUP_SIZE];
+		unsigned int bit = i % RTE_ETH_RETA_GROUP_SIZE;
+
+		if ((e->mask & (1ULL << bit)) &&
+		    e->reta[bit] >= priv->max_queues)
+			return -EINVAL;
+	}
+	for (i = 0; i < size; i++) {
+		struct rte_eth_rss_reta_entry64 *e =
 			&conf[i / RTE_ETH_RETA_GROUP_SIZE];
 		unsigned int bit = i % RTE_ETH_RETA_GROUP_SIZE;
 
 		if (!(e->mask & (1ULL << bit)))
 			continue;
-		if (e->reta[bit] >= priv->max_queues)
-			return -EINVAL;
-		priv->reta[i] = e->reta[bit];
+		if (set)
+			priv->reta[i] = e->reta[bit];
+		else
+			e->reta[bit] = priv->reta[i];
 	}
 	return 0;
+}
+
+static int
+vfsi_reta_update(struct rte_eth_dev *dev,
+		struct rte_eth_rss_reta_entry64 *conf, uint16_t size)
+{
+	return vfsi_reta_access(dev, conf, size, true);
 }
 
 static int
 vfsi_reta_query(struct rte_eth_dev *dev,
 		struct rte_eth_rss_reta_entry64 *conf, uint16_t size)
 {
-	struct vfsi_priv *priv = dev->data->dev_private;
-	uint16_t i;
-
-	if (size != VFSI_RETA_SIZE)
-		return -EINVAL;
-	for (i = 0; i < size; i++) {
-		struct rte_eth_rss_reta_entry64 *e =
-			&conf[i / RTE_ETH_RETA_GROUP_SIZE];
-		unsigned int bit = i % RTE_ETH_RETA_GROUP_SIZE;
-
-		if (e->mask & (1ULL << bit))
-			e->reta[bit] = priv->reta[i];
-	}
-	return 0;
+	return vfsi_reta_access(dev, conf, size, false);
 }
 
 static const struct eth_dev_ops vfsi_ops = {
