@@ -59,6 +59,8 @@ usage(const char *prog)
 	       "  --vf-mac MAC        offer a VF association for that MAC once RNDIS is up\n"
 	       "  --vf-serial N       VF serial number in the association (default 1)\n"
 	       "  --vf-delay-ms N     delay between RNDIS set-up and the offer (default 200)\n"
+	       "  --vf-ctl PATH       VF stand-in control file: \"present\" / \"removed\" written\n"
+	       "                      when the VF is offered / withdrawn\n"
 	       "  --control PATH      control socket (commands: link up|down, vf offer|withdraw,\n"
 	       "                      stats, quit)\n"
 	       "  --root DIR          root of the emulated /sys and /dev (default\n"
@@ -309,7 +311,7 @@ enum {
 	OPT_BACKEND = 256, OPT_MAC, OPT_MTU, OPT_CHANNELS, OPT_NVS, OPT_VF_MAC,
 	OPT_VF_SERIAL, OPT_VF_DELAY, OPT_CONTROL, OPT_ROOT, OPT_KERNEL,
 	OPT_DEVICE_ID, OPT_RELID, OPT_LOG, OPT_HELP, OPT_CTL, OPT_BENCH,
-	OPT_BENCH_FRAMES, OPT_BENCH_SIZE,
+	OPT_BENCH_FRAMES, OPT_BENCH_SIZE, OPT_VF_CTL,
 };
 
 static const struct option hvh_opts[] = {
@@ -321,6 +323,7 @@ static const struct option hvh_opts[] = {
 	{ "vf-mac", required_argument, NULL, OPT_VF_MAC },
 	{ "vf-serial", required_argument, NULL, OPT_VF_SERIAL },
 	{ "vf-delay-ms", required_argument, NULL, OPT_VF_DELAY },
+	{ "vf-ctl", required_argument, NULL, OPT_VF_CTL },
 	{ "control", required_argument, NULL, OPT_CONTROL },
 	{ "root", required_argument, NULL, OPT_ROOT },
 	{ "kernel", required_argument, NULL, OPT_KERNEL },
@@ -404,6 +407,13 @@ main(int argc, char **argv)
 		case OPT_VF_DELAY:
 			conf.vf_delay_ms = parse_num(optarg, 0, 60000,
 						     "--vf-delay-ms");
+			break;
+		case OPT_VF_CTL:
+			if (strlen(optarg) >= sizeof(conf.vf_ctl) - 8) {
+				fprintf(stderr, "hv-host: --vf-ctl path too long\n");
+				return 2;
+			}
+			snprintf(conf.vf_ctl, sizeof(conf.vf_ctl), "%s", optarg);
 			break;
 		case OPT_CONTROL:
 			control = optarg;

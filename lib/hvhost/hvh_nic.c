@@ -570,6 +570,15 @@ hvh_nic_rx(struct hvh_nic *nic)
 			hvh_sect_put(nic, s);
 			continue;
 		}
+		/* After the guest switched to the VF, the host's switch sends
+		 * its unicast there; only broadcast and multicast stay here.
+		 */
+		if (nic->datapath == 1 && nic->vf_sent &&
+		    !(((uint8_t *)f->data)[0] & 1)) {
+			nic->st.rx_to_vf++;
+			hvh_sect_put(nic, s);
+			continue;
+		}
 		q = hvh_rx_steer(nic, f, &hash, &type);
 		ch = nic->chan[q];
 		ch->rx_sect[ch->rx_n] = s;
@@ -796,7 +805,7 @@ hvh_nic_create(struct hvh_nic **out, const struct hvh_nic_conf *conf)
 	}
 	nic->nchan = 1;
 	nic->link_up = 1;
-	nic->vf_offered = conf->vf_offer;
+	hvh_nic_vf(nic, conf->vf_offer);
 	hvh_nvsp_reset_state(nic);
 	hvh_rndis_reset_state(nic);
 	*out = nic;
@@ -881,10 +890,12 @@ hvh_nic_print_stats(struct hvh_nic *nic, FILE *f)
 	fprintf(f, "misc gpa_read_errors %" PRIu64 " rx_no_section %" PRIu64
 		" rx_ring_full %" PRIu64 " rx_filtered %" PRIu64
 		" tx_link_down %" PRIu64 " ctrl_dropped %" PRIu64
-		" irq_raised %" PRIu64 " uio_writes %" PRIu64 "\n",
+		" irq_raised %" PRIu64 " uio_writes %" PRIu64 " rx_to_vf %"
+		PRIu64 " vf_messages %" PRIu64 "\n",
 		nic->st.gpa_read_errors, nic->st.rx_no_section,
 		nic->st.rx_ring_full, nic->st.rx_filtered, nic->st.tx_link_down,
-		nic->st.ctrl_dropped, nic->st.irq_raised, nic->st.uio_writes);
+		nic->st.ctrl_dropped, nic->st.irq_raised, nic->st.uio_writes,
+		nic->st.rx_to_vf, nic->st.vf_assoc_sent);
 	hvh_backend_stats(nic->be, &bs);
 	fprintf(f, "backend %s tx_frames %" PRIu64 " tx_full %" PRIu64
 		" tx_errors %" PRIu64 " rx_frames %" PRIu64 " rx_dropped %"

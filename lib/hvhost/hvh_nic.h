@@ -40,6 +40,10 @@ struct hvh_nic_conf {
 	uint8_t vf_mac[6];
 	uint32_t vf_serial;
 	unsigned int vf_delay_ms;	/* after RNDIS set-up, like Hyper-V */
+	/* VF stand-in removal control file: hv-host writes "present" when it
+	 * hot-adds the VF and "removed" when it takes it away ("" = none).
+	 */
+	char vf_ctl[256];
 };
 
 struct hvh_chan_stats {
@@ -117,6 +121,7 @@ struct hvh_nic_stats {
 	uint64_t tx_link_down;
 	uint64_t ctrl_dropped;
 	uint64_t vf_assoc_sent;
+	uint64_t rx_to_vf;	/* unicast steered to the VF, not delivered */
 	uint64_t irq_raised;
 	uint64_t uio_writes;
 };

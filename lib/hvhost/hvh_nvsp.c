@@ -7,7 +7,10 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 #include <sys/uio.h>
 
@@ -453,11 +456,52 @@ hvh_nvsp_vf_send(struct hvh_nic *nic, uint32_t allocated)
 	}
 }
 
+/* The VF device itself appears or goes (the vPCI hot-plug of Hyper-V). */
+static void
+hvh_vf_device(struct hvh_nic *nic, int present)
+{
+	char tmp[sizeof(nic->conf.vf_ctl) + 8];
+	const char *word = present ? "present\n" : "removed\n";
+	int fd;
+
+	if (nic->conf.vf_ctl[0] == '\0')
+		return;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", nic->conf.vf_ctl);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 || write(fd, word, strlen(word)) < 0 ||
+	    rename(tmp, nic->conf.vf_ctl) < 0)
+		HVH_LOG(ERR, "cannot write VF control file %s: %s",
+			nic->conf.vf_ctl, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	HVH_LOG(NOTICE, "VF device %s", present ? "added" : "removed");
+}
+
+/*
+ * VF withdrawal as Hyper-V does it: switch the guest back to synthetic if
+ * it had moved to the VF, drop the association, then remove the device.
+ */
+static void
+hvh_nvsp_vf_withdraw(struct hvh_nic *nic)
+{
+	if (nic->datapath == 1) {
+		uint32_t sw[HVH_NVSP_MSG_SIZE / 4] = {
+			HVH_NVSP_SWITCH_DATA_PATH, 0,
+		};
+
+		hvh_send_inband(nic->chan[0], HVH_PKT_INBAND, 0, 0, sw,
+				sizeof(sw));
+		nic->datapath = 0;
+	}
+	hvh_nvsp_vf_send(nic, 0);
+	hvh_vf_device(nic, 0);
+}
+
 void
 hvh_nvsp_vf_tick(struct hvh_nic *nic)
 {
 	if (nic->vf_sent && !nic->vf_offered) {
-		hvh_nvsp_vf_send(nic, 0);
+		hvh_nvsp_vf_withdraw(nic);
 		return;
 	}
 	if (nic->vf_sent || !nic->vf_offered)
@@ -479,5 +523,13 @@ hvh_nvsp_vf_tick(struct hvh_nic *nic)
 void
 hvh_nic_vf(struct hvh_nic *nic, int offer)
 {
-	nic->vf_offered = !!offer;
+	offer = !!offer;
+	if (nic->vf_offered == offer)
+		return;
+	nic->vf_offered = offer;
+	if (offer)
+		hvh_vf_device(nic, 1);
+	else if (!nic->vf_sent)
+		hvh_vf_device(nic, 0);
+	/* With an association out, vf_tick withdraws it first. */
 }
