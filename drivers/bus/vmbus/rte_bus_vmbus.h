@@ -37,6 +37,8 @@ struct rte_vmbus_device;
 struct rte_vmbus_driver;
 struct vmbus_channel;
 
+/* Bus */
+
 /**
  * Scan /sys/bus/vmbus/devices and add the network devices found there
  * to the bus device list.  Devices already listed are kept.
@@ -54,6 +56,8 @@ int rte_vmbus_scan(void);
  *   0 on success, non-zero if probing a device failed.
  */
 int rte_vmbus_probe(void);
+
+/* Device regions and interrupts */
 
 /**
  * Map the uio regions of a device (rings, interrupt page, monitor page,
@@ -77,6 +81,34 @@ int rte_vmbus_map_device(struct rte_vmbus_device *dev);
 void rte_vmbus_unmap_device(struct rte_vmbus_device *dev);
 
 /**
+ * Ask for host interrupts to be masked (write 0 to the uio fd).
+ *
+ * @param device
+ *   The device.
+ */
+void rte_vmbus_irq_mask(struct rte_vmbus_device *device);
+
+/**
+ * Ask for host interrupts to be delivered (write 1 to the uio fd).
+ *
+ * @param device
+ *   The device.
+ */
+void rte_vmbus_irq_unmask(struct rte_vmbus_device *device);
+
+/**
+ * Wait for an interrupt on the uio fd.
+ *
+ * @param device
+ *   The device.
+ * @return
+ *   The interrupt count on success, negative errno value on error.
+ */
+int rte_vmbus_irq_read(struct rte_vmbus_device *device);
+
+/* Channels */
+
+/**
  * Attach to the primary channel of a mapped device.
  *
  * @param device
@@ -89,15 +121,6 @@ void rte_vmbus_unmap_device(struct rte_vmbus_device *dev);
  */
 int rte_vmbus_chan_open(struct rte_vmbus_device *device,
 			struct vmbus_channel **chan);
-
-/**
- * Release a channel.  Subchannels are freed; the primary channel stays
- * valid because secondary processes may still use it.
- *
- * @param chan
- *   The channel.
- */
-void rte_vmbus_chan_close(struct vmbus_channel *chan);
 
 /**
  * Number of channels the device can use: more than one only if the
@@ -126,40 +149,58 @@ int rte_vmbus_subchan_open(struct vmbus_channel *primary,
 			   struct vmbus_channel **new_chan);
 
 /**
- * Ask for host interrupts to be masked (write 0 to the uio fd).
+ * Subchannel index of a channel.
  *
- * @param device
- *   The device.
- */
-void rte_vmbus_irq_mask(struct rte_vmbus_device *device);
-
-/**
- * Ask for host interrupts to be delivered (write 1 to the uio fd).
- *
- * @param device
- *   The device.
- */
-void rte_vmbus_irq_unmask(struct rte_vmbus_device *device);
-
-/**
- * Wait for an interrupt on the uio fd.
- *
- * @param device
- *   The device.
- * @return
- *   The interrupt count on success, negative errno value on error.
- */
-int rte_vmbus_irq_read(struct rte_vmbus_device *device);
-
-/**
- * Check whether the inbound ring is empty.
- *
- * @param channel
+ * @param chan
  *   The channel.
  * @return
- *   true if there is nothing to receive.
+ *   0 for the primary channel, 1..N for subchannels.
  */
-bool rte_vmbus_chan_rx_empty(const struct vmbus_channel *channel);
+uint16_t rte_vmbus_sub_channel_index(const struct vmbus_channel *chan);
+
+/**
+ * Set how often the host checks the monitor page for this channel.
+ *
+ * @param dev
+ *   The device.
+ * @param chan
+ *   The channel.
+ * @param latency
+ *   Interval in nanoseconds (stored in 100 ns units).
+ */
+void rte_vmbus_set_latency(const struct rte_vmbus_device *dev,
+			   const struct vmbus_channel *chan,
+			   uint32_t latency);
+
+/**
+ * Release a channel.  Subchannels are freed; the primary channel stays
+ * valid because secondary processes may still use it.
+ *
+ * @param chan
+ *   The channel.
+ */
+void rte_vmbus_chan_close(struct vmbus_channel *chan);
+
+/**
+ * Print the state of both rings of a channel and its error counters.
+ *
+ * @param f
+ *   Output stream.
+ * @param chan
+ *   The channel.
+ */
+void rte_vmbus_chan_dump(FILE *f, const struct vmbus_channel *chan);
+
+/* Sending */
+
+/** Guest memory segment given to the host by address. */
+struct iova_list {
+	rte_iova_t	addr;
+	uint32_t	len;
+};
+
+/** Most page entries a driver is expected to put in one GPA packet. */
+#define MAX_PAGE_BUFFER_COUNT		32
 
 /**
  * Send one packet with an inline payload.
@@ -189,24 +230,6 @@ int rte_vmbus_chan_send(struct vmbus_channel *channel, uint16_t type,
 			uint64_t xact, uint32_t flags, bool *need_sig);
 
 /**
- * Signal the host that the outbound ring has data, unless the host has
- * masked signals on that ring.  Used once after a batch of sends.
- *
- * @param channel
- *   The channel.
- */
-void rte_vmbus_chan_signal_tx(const struct vmbus_channel *channel);
-
-/** Guest memory segment given to the host by address. */
-struct iova_list {
-	rte_iova_t	addr;
-	uint32_t	len;
-};
-
-/** Most page entries a driver is expected to put in one GPA packet. */
-#define MAX_PAGE_BUFFER_COUNT		32
-
-/**
  * Send a GPA direct packet (completion requested): a list of guest page
  * pieces followed by an inline payload.
  *
@@ -232,6 +255,27 @@ int rte_vmbus_chan_send_sglist(struct vmbus_channel *channel,
 			       struct vmbus_gpa gpa[], uint32_t gpacnt,
 			       void *data, uint32_t dlen,
 			       uint64_t xact, bool *need_sig);
+
+/**
+ * Signal the host that the outbound ring has data, unless the host has
+ * masked signals on that ring.  Used once after a batch of sends.
+ *
+ * @param channel
+ *   The channel.
+ */
+void rte_vmbus_chan_signal_tx(const struct vmbus_channel *channel);
+
+/* Receiving */
+
+/**
+ * Check whether the inbound ring is empty.
+ *
+ * @param channel
+ *   The channel.
+ * @return
+ *   true if there is nothing to receive.
+ */
+bool rte_vmbus_chan_rx_empty(const struct vmbus_channel *channel);
 
 /**
  * Receive the payload of the next packet (descriptor and type-specific
@@ -285,39 +329,6 @@ int rte_vmbus_chan_recv_raw(struct vmbus_channel *chan,
 void rte_vmbus_chan_signal_read(struct vmbus_channel *chan,
 				uint32_t bytes_read);
 
-/**
- * Subchannel index of a channel.
- *
- * @param chan
- *   The channel.
- * @return
- *   0 for the primary channel, 1..N for subchannels.
- */
-uint16_t rte_vmbus_sub_channel_index(const struct vmbus_channel *chan);
-
-/**
- * Set how often the host checks the monitor page for this channel.
- *
- * @param dev
- *   The device.
- * @param chan
- *   The channel.
- * @param latency
- *   Interval in nanoseconds (stored in 100 ns units).
- */
-void rte_vmbus_set_latency(const struct rte_vmbus_device *dev,
-			   const struct vmbus_channel *chan,
-			   uint32_t latency);
-
-/**
- * Print the state of both rings of a channel and its error counters.
- *
- * @param f
- *   Output stream.
- * @param chan
- *   The channel.
- */
-void rte_vmbus_chan_dump(FILE *f, const struct vmbus_channel *chan);
 
 #ifdef __cplusplus
 }

@@ -217,29 +217,36 @@ struct vmbus_chanmsg_hdr {
 	uint32_t	rsvd;
 } __rte_packed;
 
-/* CONNECT (INITIATE_CONTACT) */
-struct vmbus_chanmsg_connect {
+/* CHOFFER (OFFERCHANNEL) */
+#define VMBUS_CHOFFER_FLAG1_HASMNF	0x01	/* monitor allocated */
+
+struct vmbus_chanmsg_choffer {
 	struct vmbus_chanmsg_hdr hdr;
-	uint32_t	ver;
-	uint32_t	rsvd;
-	uint64_t	evtflags;	/* interrupt page */
-	uint64_t	mnf1;		/* monitor page, host to guest */
-	uint64_t	mnf2;		/* monitor page, guest to host */
+	rte_uuid_t	chtype;		/* class (interface type) GUID */
+	rte_uuid_t	chinst;		/* instance GUID */
+	uint64_t	chlat;		/* 100 ns units */
+	uint32_t	chrev;
+	uint32_t	svrctx_sz;
+	uint16_t	chflags;
+	uint16_t	mmio_sz;	/* MiB */
+	uint8_t		udata[120];
+	uint16_t	subidx;		/* sub_channel_index */
+	uint16_t	rsvd;
+	uint32_t	chanid;		/* child_relid */
+	uint8_t		montrig;	/* monitor_id */
+	uint8_t		flags1;		/* VMBUS_CHOFFER_FLAG1_* */
+	uint16_t	flags2;
+	uint32_t	connid;
 } __rte_packed;
 
-/* CONNECT_RESP (VERSION_RESPONSE) */
-struct vmbus_chanmsg_connect_resp {
+/* CHRESCIND (RESCIND_CHANNELOFFER) */
+struct vmbus_chanmsg_chrescind {
 	struct vmbus_chanmsg_hdr hdr;
-	uint8_t		done;
+	uint32_t	chanid;
 } __rte_packed;
 
 /* CHREQUEST (REQUEST_OFFERS) */
 struct vmbus_chanmsg_chrequest {
-	struct vmbus_chanmsg_hdr hdr;
-} __rte_packed;
-
-/* DISCONNECT (UNLOAD) */
-struct vmbus_chanmsg_disconnect {
 	struct vmbus_chanmsg_hdr hdr;
 } __rte_packed;
 
@@ -262,6 +269,12 @@ struct vmbus_chanmsg_chopen_resp {
 	uint32_t	chanid;
 	uint32_t	openid;
 	uint32_t	status;
+} __rte_packed;
+
+/* CHCLOSE (CLOSECHANNEL) */
+struct vmbus_chanmsg_chclose {
+	struct vmbus_chanmsg_hdr hdr;
+	uint32_t	chanid;
 } __rte_packed;
 
 /* GPADL_CONN (GPADL_HEADER): first message of a GPADL, up to 26 pages. */
@@ -294,12 +307,6 @@ struct vmbus_chanmsg_gpadl_connresp {
 	uint32_t	status;
 } __rte_packed;
 
-/* CHCLOSE (CLOSECHANNEL) */
-struct vmbus_chanmsg_chclose {
-	struct vmbus_chanmsg_hdr hdr;
-	uint32_t	chanid;
-} __rte_packed;
-
 /* GPADL_DISCONN (GPADL_TEARDOWN) */
 struct vmbus_chanmsg_gpadl_disconn {
 	struct vmbus_chanmsg_hdr hdr;
@@ -313,32 +320,25 @@ struct vmbus_chanmsg_chfree {
 	uint32_t	chanid;
 } __rte_packed;
 
-/* CHRESCIND (RESCIND_CHANNELOFFER) */
-struct vmbus_chanmsg_chrescind {
+/* CONNECT (INITIATE_CONTACT) */
+struct vmbus_chanmsg_connect {
 	struct vmbus_chanmsg_hdr hdr;
-	uint32_t	chanid;
+	uint32_t	ver;
+	uint32_t	rsvd;
+	uint64_t	evtflags;	/* interrupt page */
+	uint64_t	mnf1;		/* monitor page, host to guest */
+	uint64_t	mnf2;		/* monitor page, guest to host */
 } __rte_packed;
 
-/* CHOFFER (OFFERCHANNEL) */
-#define VMBUS_CHOFFER_FLAG1_HASMNF	0x01	/* monitor allocated */
-
-struct vmbus_chanmsg_choffer {
+/* CONNECT_RESP (VERSION_RESPONSE) */
+struct vmbus_chanmsg_connect_resp {
 	struct vmbus_chanmsg_hdr hdr;
-	rte_uuid_t	chtype;		/* class (interface type) GUID */
-	rte_uuid_t	chinst;		/* instance GUID */
-	uint64_t	chlat;		/* 100 ns units */
-	uint32_t	chrev;
-	uint32_t	svrctx_sz;
-	uint16_t	chflags;
-	uint16_t	mmio_sz;	/* MiB */
-	uint8_t		udata[120];
-	uint16_t	subidx;		/* sub_channel_index */
-	uint16_t	rsvd;
-	uint32_t	chanid;		/* child_relid */
-	uint8_t		montrig;	/* monitor_id */
-	uint8_t		flags1;		/* VMBUS_CHOFFER_FLAG1_* */
-	uint16_t	flags2;
-	uint32_t	connid;
+	uint8_t		done;
+} __rte_packed;
+
+/* DISCONNECT (UNLOAD) */
+struct vmbus_chanmsg_disconnect {
+	struct vmbus_chanmsg_hdr hdr;
 } __rte_packed;
 
 #endif /* _VMBUS_REG_H_ */

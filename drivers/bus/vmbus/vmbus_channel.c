@@ -89,10 +89,39 @@ rte_vmbus_chan_signal_tx(const struct vmbus_channel *chan)
 	vmbus_chan_signal(chan);
 }
 
-static inline int
-vmbus_chan_sent(const struct vmbus_channel *chan, int ret, bool sig,
-		bool *need_sig)
+/* Fill a descriptor; lengths in bytes, multiples of 8. */
+static inline void
+vmbus_chanpkt_fill(struct vmbus_chanpkt_hdr *hdr, uint16_t type,
+		   uint16_t flags, uint32_t hlen, uint32_t tlen, uint64_t xact)
 {
+	hdr->type = type;
+	hdr->hlen = hlen >> VMBUS_CHANPKT_SIZE_SHIFT;
+	hdr->tlen = tlen >> VMBUS_CHANPKT_SIZE_SHIFT;
+	hdr->flags = flags;
+	hdr->xactid = xact;
+}
+
+/*
+ * Queue one packet made of its header (descriptor plus type specific
+ * part), an optional list, the payload and zero padding, then signal
+ * the host or hand the decision to a batching caller.
+ */
+static int
+vmbus_chan_write(struct vmbus_channel *chan, const void *hdr, size_t hlen,
+		 const void *list, size_t list_len, const void *data,
+		 size_t dlen, size_t pad, bool *need_sig)
+{
+	static const uint64_t zeros;
+	const struct iovec iov[] = {
+		{ .iov_base = (void *)(uintptr_t)hdr, .iov_len = hlen },
+		{ .iov_base = (void *)(uintptr_t)list, .iov_len = list_len },
+		{ .iov_base = (void *)(uintptr_t)data, .iov_len = dlen },
+		{ .iov_base = (void *)(uintptr_t)&zeros, .iov_len = pad },
+	};
+	bool sig = false;
+	int ret;
+
+	ret = vmbus_txbr_write(&chan->txbr, iov, RTE_DIM(iov), &sig);
 	if (ret != 0)
 		return ret;
 	if (need_sig != NULL)
@@ -108,12 +137,8 @@ rte_vmbus_chan_send(struct vmbus_channel *chan, uint16_t type,
 		    bool *need_sig)
 {
 	struct vmbus_chanpkt pkt;
-	uint64_t pad = 0;
 	uint64_t len = sizeof(pkt) + (uint64_t)dlen;
 	uint64_t padded = RTE_ALIGN_CEIL(len, VMBUS_CHANPKT_SIZE_ALIGN);
-	struct iovec iov[3];
-	bool sig = false;
-	int ret;
 
 	/*
 	 * This form carries no type-specific header, so only inband data
@@ -126,21 +151,9 @@ rte_vmbus_chan_send(struct vmbus_channel *chan, uint16_t type,
 		     (data == NULL && dlen != 0)))
 		return -EINVAL;
 
-	pkt.hdr.type = type;
-	pkt.hdr.hlen = sizeof(pkt) >> VMBUS_CHANPKT_SIZE_SHIFT;
-	pkt.hdr.tlen = padded >> VMBUS_CHANPKT_SIZE_SHIFT;
-	pkt.hdr.flags = flags;
-	pkt.hdr.xactid = xact;
-
-	iov[0].iov_base = &pkt;
-	iov[0].iov_len = sizeof(pkt);
-	iov[1].iov_base = data;
-	iov[1].iov_len = dlen;
-	iov[2].iov_base = &pad;
-	iov[2].iov_len = padded - len;
-
-	ret = vmbus_txbr_write(&chan->txbr, iov, 3, &sig);
-	return vmbus_chan_sent(chan, ret, sig, need_sig);
+	vmbus_chanpkt_fill(&pkt.hdr, type, flags, sizeof(pkt), padded, xact);
+	return vmbus_chan_write(chan, &pkt, sizeof(pkt), NULL, 0, data, dlen,
+				padded - len, need_sig);
 }
 
 int
@@ -150,14 +163,10 @@ rte_vmbus_chan_send_sglist(struct vmbus_channel *chan,
 			   bool *need_sig)
 {
 	struct vmbus_chanpkt_sglist pkt;
-	uint64_t pad = 0;
-	uint64_t hlen = sizeof(pkt) + (uint64_t)gpacnt * sizeof(gpa[0]);
-	uint64_t len = hlen + dlen;
+	uint64_t list_len = (uint64_t)gpacnt * sizeof(gpa[0]);
+	uint64_t len = sizeof(pkt) + list_len + dlen;
 	uint64_t padded = RTE_ALIGN_CEIL(len, VMBUS_CHANPKT_SIZE_ALIGN);
-	struct iovec iov[4];
-	bool sig = false;
 	uint32_t i;
-	int ret;
 
 	if (unlikely(gpacnt == 0 || padded > VMBUS_CHANPKT_MAX_LEN ||
 		     (data == NULL && dlen != 0)))
@@ -168,25 +177,14 @@ rte_vmbus_chan_send_sglist(struct vmbus_channel *chan,
 			     gpa[i].len > HYPERV_PAGE_SIZE - gpa[i].ofs))
 			return -EINVAL;
 
-	pkt.hdr.type = VMBUS_CHANPKT_TYPE_GPA;
-	pkt.hdr.hlen = hlen >> VMBUS_CHANPKT_SIZE_SHIFT;
-	pkt.hdr.tlen = padded >> VMBUS_CHANPKT_SIZE_SHIFT;
-	pkt.hdr.flags = VMBUS_CHANPKT_FLAG_RC;
-	pkt.hdr.xactid = xact;
+	/* The page list is 16-byte entries, so the header stays aligned. */
+	vmbus_chanpkt_fill(&pkt.hdr, VMBUS_CHANPKT_TYPE_GPA,
+			   VMBUS_CHANPKT_FLAG_RC, sizeof(pkt) + list_len,
+			   padded, xact);
 	pkt.rsvd = 0;
 	pkt.gpa_cnt = gpacnt;
-
-	iov[0].iov_base = &pkt;
-	iov[0].iov_len = sizeof(pkt);
-	iov[1].iov_base = gpa;
-	iov[1].iov_len = gpacnt * sizeof(gpa[0]);
-	iov[2].iov_base = data;
-	iov[2].iov_len = dlen;
-	iov[3].iov_base = &pad;
-	iov[3].iov_len = padded - len;
-
-	ret = vmbus_txbr_write(&chan->txbr, iov, 4, &sig);
-	return vmbus_chan_sent(chan, ret, sig, need_sig);
+	return vmbus_chan_write(chan, &pkt, sizeof(pkt), gpa, list_len, data,
+				dlen, padded - len, need_sig);
 }
 
 bool
