@@ -5,7 +5,8 @@
  * probes the NIC with this program's driver, maps every region, opens
  * the primary channel, speaks just enough NVSP to be granted
  * subchannels, opens them all, and exchanges a request and its
- * completion on every channel.  Then it unplugs the device, plugs it
+ * completion on every channel.  A secondary process maps the device at
+ * the same addresses and sends on a subchannel.  Then it unplugs the device, plugs it
  * back, checks the channel works again, and unplugs it once more to
  * show that a plug/unplug cycle leaks no fd, mapping or memory.
  *
@@ -13,6 +14,8 @@
  */
 
 #include <dirent.h>
+#include <libgen.h>
+#include <sys/wait.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -295,6 +298,75 @@ tb_exchange_all(void)
 	return 0;
 }
 
+/*
+ * Secondary process: EAL maps the device again (at the primary's
+ * addresses, or the probe fails) and the channel objects, which live
+ * in shared memory, work from here.  Sends one request on the channel
+ * the primary names; the primary then receives the completion.
+ */
+#define TB_SECONDARY_XID 0x5ec0
+
+static int
+tb_secondary_main(int argc, char **argv)
+{
+	struct vmbus_channel *chan;
+	unsigned long long map0, chan_addr;
+	unsigned int index;
+
+	TB_CHECK(argc == 5 && strcmp(argv[1], "secondary") == 0, "usage");
+	chan_addr = strtoull(argv[2], NULL, 16);
+	map0 = strtoull(argv[3], NULL, 16);
+	index = (unsigned int)atoi(argv[4]);
+	TB_CHECK(tb_dev != NULL, "secondary did not probe the device");
+	TB_CHECK((uintptr_t)tb_dev->resource[HV_TXRX_RING_MAP].addr == map0,
+		 "ring map at %p, primary has %#llx",
+		 tb_dev->resource[HV_TXRX_RING_MAP].addr, map0);
+	chan = (struct vmbus_channel *)(uintptr_t)chan_addr;
+	TB_CHECK(rte_vmbus_sub_channel_index(chan) == index,
+		 "channel index %u", rte_vmbus_sub_channel_index(chan));
+	TB_CHECK(tb_send(chan, (uint32_t[]){ NVSP_NDIS_VERSION, 6, 30 }, 3,
+			 TB_SECONDARY_XID) == 0, "send from secondary");
+	printf("ok: secondary process mapped the device at the primary's addresses and sent on subchannel %u\n",
+	       index);
+	return 0;
+}
+
+static int
+tb_check_secondary(const char *uuid)
+{
+	char prefix[PATH_MAX], chan_arg[32], map_arg[32], idx_arg[16];
+	struct vmbus_channel *chan = tb_chan[tb_nchan - 1];
+	uint32_t m[10];
+	int status, ret;
+	pid_t pid;
+
+	snprintf(prefix, sizeof(prefix), "%s", rte_eal_get_runtime_dir());
+	snprintf(chan_arg, sizeof(chan_arg), "%" PRIxPTR, (uintptr_t)chan);
+	snprintf(map_arg, sizeof(map_arg), "%" PRIxPTR,
+		 (uintptr_t)tb_dev->resource[HV_TXRX_RING_MAP].addr);
+	snprintf(idx_arg, sizeof(idx_arg), "%u",
+		 rte_vmbus_sub_channel_index(chan));
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		execl("/proc/self/exe", "test-vmbus-bus",
+		      "--proc-type=secondary", "--file-prefix", basename(prefix),
+		      "--iova-mode=va", "-l", "1", "-a", uuid,
+		      "--log-level=bus.vmbus:info", "--", "secondary", chan_arg,
+		      map_arg, idx_arg, (char *)NULL);
+		_exit(127);
+	}
+	TB_CHECK(pid > 0, "fork");
+	TB_CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+		 WEXITSTATUS(status) == 0, "secondary failed: status %#x",
+		 status);
+	ret = tb_wait(chan, 0, TB_SECONDARY_XID, m, 10);
+	TB_CHECK(ret == 0, "no completion for the secondary's request: %d",
+		 ret);
+	printf("ok: primary got the completion of the secondary's request\n");
+	return 0;
+}
+
 static int
 tb_count_fds(void)
 {
@@ -381,6 +453,12 @@ main(int argc, char **argv)
 	}
 	argc -= ret;
 	argv += ret;
+	if (rte_eal_process_type() == RTE_PROC_SECONDARY) {
+		ret = tb_secondary_main(argc, argv);
+		fflush(stdout);
+		rte_eal_cleanup();
+		return ret == 0 ? 0 : 1;
+	}
 	nsub = argc >= 2 ? (unsigned int)atoi(argv[1]) : 8;
 	if (nsub == 0 || nsub >= TB_MAX_CHAN)
 		return 2;
@@ -392,7 +470,7 @@ main(int argc, char **argv)
 
 	if (tb_check_device(uuid) != 0 || tb_nvsp_init() != 0 ||
 	    tb_open_subchannels(nsub) != 0 || tb_exchange_all() != 0 ||
-	    tb_replug(uuid) != 0 || tb_check_device(uuid) != 0 ||
+	    tb_check_secondary(uuid) != 0 || tb_replug(uuid) != 0 || tb_check_device(uuid) != 0 ||
 	    tb_nvsp_init() != 0)
 		return 1;
 

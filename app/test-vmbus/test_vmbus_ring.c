@@ -65,6 +65,8 @@ tv_open(struct tv_chan *t, uint32_t dsize, uint32_t start)
 	t->dev.monitor_id = TV_MONID;
 	STAILQ_INIT(&t->chan.subchannel_list);
 	t->chan.device = &t->dev;
+	t->chan.int_page = t->int_send;
+	t->chan.monitor_page = &t->mon;
 	t->chan.relid = TV_RELID;
 	t->chan.monitor_id = TV_MONID;
 	if (vmbus_br_setup(&t->chan.txbr, t->tx, TV_HDR + dsize, true) != 0 ||

@@ -52,9 +52,7 @@ vmbus_signal_host(uint32_t *int_page, struct vmbus_mon_page *mon,
 static void
 vmbus_chan_signal(const struct vmbus_channel *chan)
 {
-	const struct rte_vmbus_device *dev = chan->device;
-
-	vmbus_signal_host(dev->int_page, dev->monitor_page, chan->relid,
+	vmbus_signal_host(chan->int_page, chan->monitor_page, chan->relid,
 			  chan->monitor_id);
 }
 
@@ -302,6 +300,8 @@ vmbus_chan_create(const struct rte_vmbus_device *dev, uint16_t relid,
 
 	STAILQ_INIT(&chan->subchannel_list);
 	chan->device = dev;
+	chan->int_page = dev->int_page;
+	chan->monitor_page = dev->monitor_page;
 	chan->relid = relid;
 	chan->subchannel_id = subchannel_id;
 	chan->monitor_id = monitor_id;

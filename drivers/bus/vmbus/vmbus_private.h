@@ -105,6 +105,15 @@ struct vmbus_channel {
 	struct vmbus_br rxbr;	/* host to guest */
 	struct vmbus_br txbr;	/* guest to host */
 
+	/*
+	 * Where to signal the host.  Kept here rather than reached through
+	 * device: the channel lives in shared memory and is used by
+	 * secondary processes, where the primary's device pointer means
+	 * nothing but these mappings sit at the same address.
+	 */
+	uint32_t *int_page;
+	struct vmbus_mon_page *monitor_page;
+
 	uint16_t relid;
 	uint16_t subchannel_id;
 	uint8_t monitor_id;
@@ -139,6 +148,15 @@ TAILQ_HEAD(vmbus_mapped_resource_list, vmbus_mapped_resource);
 
 /* One subchannel found in sysfs. */
 struct vmbus_subchan_info {
+	/*
+	 * Where to signal the host.  Kept here rather than reached through
+	 * device: the channel lives in shared memory and is used by
+	 * secondary processes, where the primary's device pointer means
+	 * nothing but these mappings sit at the same address.
+	 */
+	uint32_t *int_page;
+	struct vmbus_mon_page *monitor_page;
+
 	uint16_t relid;
 	uint16_t subchannel_id;
 	uint8_t monitor_id;
