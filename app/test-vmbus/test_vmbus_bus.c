@@ -15,6 +15,7 @@
 
 #include <dirent.h>
 #include <libgen.h>
+#include <poll.h>
 #include <sys/wait.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -226,6 +227,49 @@ tb_nvsp_init(void)
 	return 0;
 }
 
+/* Wait until the primary RX ring's interrupt mask reads want. */
+static bool
+tb_imask_becomes(const volatile struct vmbus_bufring *rx, uint32_t want)
+{
+	int i;
+
+	for (i = 0; i < 1000 && rx->imask != want; i++)
+		rte_delay_us_sleep(1000);
+	return rx->imask == want;
+}
+
+/*
+ * uio interrupt control: unmask clears the RX ring's interrupt mask,
+ * a host reply then raises one interrupt, which the uio fd delivers
+ * as a count; mask sets the mask again.
+ */
+static int
+tb_check_irq(void)
+{
+	const struct rte_mem_resource *r = &tb_dev->resource[HV_TXRX_RING_MAP];
+	const volatile struct vmbus_bufring *rx =
+		RTE_PTR_ADD(r->addr, r->len / 2);
+	struct pollfd pfd = {
+		.fd = rte_intr_fd_get(tb_dev->intr_handle), .events = POLLIN,
+	};
+	uint32_t m[10];
+	int count;
+
+	rte_vmbus_irq_unmask(tb_dev);
+	TB_CHECK(tb_imask_becomes(rx, 0), "unmask left imask %u", rx->imask);
+	TB_CHECK(tb_send(tb_chan[0], (uint32_t[]){ NVSP_NDIS_VERSION, 6, 30 },
+			 3, 0x1e) == 0, "send");
+	TB_CHECK(poll(&pfd, 1, 5000) == 1 && (pfd.revents & POLLIN),
+		 "no interrupt on the uio fd");
+	count = rte_vmbus_irq_read(tb_dev);
+	TB_CHECK(count >= 1, "irq count %d", count);
+	TB_CHECK(tb_wait(tb_chan[0], 0, 0x1e, m, 10) == 0, "completion");
+	rte_vmbus_irq_mask(tb_dev);
+	TB_CHECK(tb_imask_becomes(rx, 1), "mask left imask %u", rx->imask);
+	printf("ok: uio unmask, interrupt (count %d) and mask\n", count);
+	return 0;
+}
+
 static int
 tb_open_subchannels(unsigned int want)
 {
@@ -411,10 +455,11 @@ tb_heap_used(void)
 }
 
 /*
- * hv-host resets the device when it notices the last uio connection
- * close; if the new connection is served first, the reset lands under
- * the new guest (Linux resets inside close(), before any new open).
- * Give it time to notice, until hv-host serialises the two.
+ * On Linux the ring of a re-opened uio device is reset inside open().
+ * Under hv-preload, open() is a connect() that returns before hv-host
+ * has even seen the previous connection close, so hv-host resets the
+ * rings under the new guest if it comes back at once.  Until the
+ * preload waits for hv-host to accept, give hv-host time to notice.
  */
 static void
 tb_settle(void)
@@ -469,7 +514,7 @@ main(int argc, char **argv)
 	snprintf(uuid, sizeof(uuid), "%s", tb_dev->device.name);
 
 	if (tb_check_device(uuid) != 0 || tb_nvsp_init() != 0 ||
-	    tb_open_subchannels(nsub) != 0 || tb_exchange_all() != 0 ||
+	    tb_check_irq() != 0 || tb_open_subchannels(nsub) != 0 || tb_exchange_all() != 0 ||
 	    tb_check_secondary(uuid) != 0 || tb_replug(uuid) != 0 || tb_check_device(uuid) != 0 ||
 	    tb_nvsp_init() != 0)
 		return 1;
