@@ -14,20 +14,13 @@
 #   test-vf-standin.sh PLUGIN.so TESTPMD [TESTPMD...]
 
 set -u
+. "$(dirname "$0")/vfsi-test-lib.sh"
 plugin=$1
 shift
-fail=0
 mac=00:15:5d:12:34:56
 other=00:15:5d:99:99:99
 
-if [ "$(id -u)" != 0 ] || [ ! -c /dev/net/tun ]; then
-	echo "SKIP: needs root and /dev/net/tun"
-	exit 77
-fi
-if ! command -v ip > /dev/null || ! command -v stdbuf > /dev/null; then
-	echo "SKIP: needs ip (iproute2) and stdbuf"
-	exit 77
-fi
+need_root_tun
 if ! python3 -c 'import socket; socket.AF_PACKET' 2> /dev/null; then
 	echo "SKIP: python3 with AF_PACKET needed to inject frames"
 	exit 77
@@ -45,31 +38,6 @@ cleanup() {
 	[ -n "${KEEP:-}" ] || rm -rf "$work"
 }
 trap cleanup EXIT
-
-check() {
-	local name=$1 ok=$2 detail=$3
-	if [ "$ok" == 1 ]; then
-		echo "ok - $name"
-	else
-		echo "not ok - $name: $detail"
-		fail=1
-	fi
-}
-
-# Wait until the log holds $2 lines matching $1, at most $3 seconds.
-wait_for() {
-	local pat=$1 count=$2 secs=$3 i
-	for ((i = 0; i < secs * 10; i++)); do
-		[ "$(grep -c -- "$pat" "$log")" -ge "$count" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
-send() {
-	echo "$*" >&3
-	sleep 0.3
-}
 
 # Send $2 frames to destination MAC $3 out of the kernel side of TAP $1.
 inject() {
@@ -90,34 +58,57 @@ rx_packets() {
 	grep 'RX-packets:' "$log" | sed -n "${1}p" | awk '{print $2}'
 }
 
-run_one() {
+# Start testpmd ($1) with the stand-in on a fresh TAP; sets ifname, ctl,
+# devargs and log.  Further arguments go to testpmd itself.
+start_testpmd() {
 	local testpmd=$1 tag=$2
-	local ifname=vfsi$$$tag
-	local ctl=$work/ctl-$tag
-	local devargs="net_vfstandin0,mac=$mac,iface=$ifname,ctl=$ctl"
-	local n before after txk
 
+	shift 2
+	ifname=vfsi$$$tag
 	ifname=${ifname:0:15}
+	ctl=$work/ctl-$tag
 	devargs="net_vfstandin0,mac=$mac,iface=$ifname,ctl=$ctl"
 	log=$work/testpmd-$tag.log
 	rm -f "$work/in"
 	mkfifo "$work/in"
-	# The TAP exists beforehand, as a harness bridging it would make it;
-	# without IPv6 the kernel sends nothing of its own into the port.
-	ip tuntap add dev "$ifname" mode tap multi_queue vnet_hdr || return
+	make_tap "$ifname" || return 1
 	taps+=("$ifname")
-	sysctl -qw "net.ipv6.conf.$ifname.disable_ipv6=1"
-	ip link set "$ifname" up
 	stdbuf -o0 "$testpmd" -l 0-1 --no-huge -m 256 --no-pci \
 		--file-prefix "vfsi$$$tag" -d "$plugin" --vdev "$devargs" \
-		-- -i --total-num-mbufs=4096 < "$work/in" > "$log" 2>&1 &
+		-- -i --total-num-mbufs=4096 "$@" < "$work/in" > "$log" 2>&1 &
 	tp_pid=$!
 	exec 3> "$work/in"
-
 	if ! wait_for 'testpmd>' 1 20; then
 		check "${tag}_testpmd_starts" 0 "$(tail -5 "$log")"
-		return
+		return 1
 	fi
+}
+
+stop_testpmd() {
+	local tag=$1 n
+
+	send "quit"
+	exec 3>&-
+	for ((n = 0; n < 50; n++)); do
+		kill -0 "$tp_pid" 2> /dev/null || break
+		sleep 0.1
+	done
+	wait "$tp_pid"
+	check "${tag}_testpmd_exits_cleanly" "$([ $? == 0 ] && echo 1)" \
+		"$(tail -3 "$log")"
+	tp_pid=
+}
+
+# Frames the kernel received from the port so far.
+tap_rx() {
+	cat "/sys/class/net/$ifname/statistics/rx_packets"
+}
+
+run_one() {
+	local testpmd=$1 tag=$2
+	local n before after txk
+
+	start_testpmd "$testpmd" "$tag" || return
 	send "show port summary all"
 	wait_for "net_vfstandin" 1 5
 	check "${tag}_port_has_devargs_mac" \
@@ -148,12 +139,12 @@ run_one() {
 
 	# Frames out of the port reach the kernel side of the TAP.
 	send "stop"
-	before=$(cat "/sys/class/net/$ifname/statistics/rx_packets")
+	before=$(tap_rx)
 	send "set fwd txonly"
 	send "start"
 	sleep 1
 	send "stop"
-	after=$(cat "/sys/class/net/$ifname/statistics/rx_packets")
+	after=$(tap_rx)
 	txk=$((after - before))
 	check "${tag}_tx_frames_reach_tap" "$([ $txk -gt 0 ] && echo 1)" \
 		"kernel saw $txk frames"
@@ -161,7 +152,7 @@ run_one() {
 	# Host withdraws the VF: removal event, then no traffic.
 	send "set fwd rxonly"
 	send "start"
-	echo removed > "$ctl.tmp" && mv "$ctl.tmp" "$ctl"
+	vf_state "$ctl" removed
 	wait_for 'device removal event' 1 5
 	check "${tag}_removal_raises_rmv_event" \
 		"$(grep -q 'Port 0: device removal event' "$log" && echo 1)" \
@@ -181,31 +172,58 @@ run_one() {
 	check "${tag}_no_removal_for_state_at_attach" \
 		"$([ "$(grep -c 'device removal event' "$log")" == 1 ] &&
 			echo 1)" "a removal event came without a change"
-	echo present > "$ctl.tmp" && mv "$ctl.tmp" "$ctl"
+	vf_state "$ctl" present
 	sleep 0.3
 	send "port start 0"
-	echo removed > "$ctl.tmp" && mv "$ctl.tmp" "$ctl"
+	vf_state "$ctl" removed
 	wait_for 'device removal event' 2 5
 	check "${tag}_second_removal_after_offer" \
 		"$([ "$(grep -c 'device removal event' "$log")" -ge 2 ] &&
 			echo 1)" "$(tail -5 "$log")"
 
-	send "quit"
-	exec 3>&-
-	for ((n = 0; n < 50; n++)); do
-		kill -0 "$tp_pid" 2> /dev/null || break
-		sleep 0.1
-	done
-	wait "$tp_pid"
-	check "${tag}_testpmd_exits_cleanly" "$([ $? == 0 ] && echo 1)" \
-		"$(tail -3 "$log")"
-	tp_pid=
+	stop_testpmd "$tag"
+}
+
+# With RMV not enabled by the application (--no-rmv-interrupt), removal
+# raises no event, but the device still stops moving frames both ways.
+run_no_rmv() {
+	local testpmd=$1 tag=$2
+	local n before after
+
+	start_testpmd "$testpmd" "$tag" --no-rmv-interrupt || return
+	send "set promisc 0 off"
+	send "set fwd rxonly"
+	send "start"
+	vf_state "$ctl" removed
+	sleep 0.5
+	inject "$ifname" 30 "$mac"
+	sleep 0.3
+	send "show port stats 0"
+	wait_for 'RX-packets:' 1 5
+	n=$(rx_packets 1)
+	check "${tag}_removed_port_receives_nothing" \
+		"$([ "${n:-x}" == 0 ] && echo 1)" "RX-packets ${n:-none}"
+	send "stop"
+	before=$(tap_rx)
+	send "set fwd txonly"
+	send "start"
+	sleep 0.5
+	send "stop"
+	after=$(tap_rx)
+	check "${tag}_removed_port_sends_nothing" \
+		"$([ "$before" == "$after" ] && echo 1)" \
+		"kernel saw $((after - before)) frames"
+	check "${tag}_no_rmv_event_unless_enabled" \
+		"$(! grep -q 'device removal event' "$log" && echo 1)" \
+		"RMV raised with intr_conf.rmv off"
+	stop_testpmd "$tag"
 }
 
 i=0
 for testpmd in "$@"; do
 	[ -x "$testpmd" ] || continue
 	run_one "$testpmd" "$i"
+	run_no_rmv "$testpmd" "n$i"
 	i=$((i + 1))
 done
 if [ $i == 0 ]; then
