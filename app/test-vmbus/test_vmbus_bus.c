@@ -11,6 +11,7 @@
  * show that a plug/unplug cycle leaks no fd, mapping or memory.
  *
  * Usage: test-vmbus-bus <EAL args, with -a UUID> -- NSUB
+ *        test-vmbus-bus <EAL args, UUID blocked or not allowed> -- unprobed UUID
  */
 
 #include <dirent.h>
@@ -24,6 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <bus_driver.h>
 #include <rte_bus.h>
 #include <rte_cycles.h>
 #include <rte_dev.h>
@@ -483,6 +485,29 @@ tb_replug(const char *uuid)
 	return 0;
 }
 
+static int
+tb_name_cmp(const struct rte_device *dev, const void *name)
+{
+	return strcmp(dev->name, name);
+}
+
+/*
+ * Run with -b UUID, or with -a naming another device: the bus must
+ * list the device but not hand it to any driver.
+ */
+static int
+tb_expect_unprobed(const char *uuid)
+{
+	struct rte_bus *bus = rte_bus_find_by_name("vmbus");
+
+	TB_CHECK(bus != NULL, "no vmbus bus");
+	TB_CHECK(bus->find_device(NULL, tb_name_cmp, uuid) != NULL,
+		 "%s not scanned", uuid);
+	TB_CHECK(tb_probes == 0 && tb_dev == NULL, "probed despite devargs");
+	printf("ok: %s scanned but not probed\n", uuid);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -501,6 +526,11 @@ main(int argc, char **argv)
 	if (rte_eal_process_type() == RTE_PROC_SECONDARY) {
 		ret = tb_secondary_main(argc, argv);
 		fflush(stdout);
+		rte_eal_cleanup();
+		return ret == 0 ? 0 : 1;
+	}
+	if (argc == 3 && strcmp(argv[1], "unprobed") == 0) {
+		ret = tb_expect_unprobed(argv[2]);
 		rte_eal_cleanup();
 		return ret == 0 ? 0 : 1;
 	}
