@@ -53,6 +53,22 @@ for _ in range(count):
 PY
 }
 
+# Send $2 UDP/IPv4 frames of $2 different flows to MAC $3 out of TAP $1.
+inject_flows() {
+	python3 - "$1" "$2" "$3" << 'PY'
+import socket, struct, sys
+ifname, count, dst = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind((ifname, 0))
+eth = bytes.fromhex(dst.replace(':', '')) + bytes.fromhex('02000000beef')
+for i in range(count):
+	udp = struct.pack('!HHHH', 10000 + i, 9, 8 + 18, 0) + bytes(18)
+	ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(udp), 0, 0, 64,
+		17, 0, bytes([10, 0, i >> 8 & 255, i & 255]), bytes([10, 1, 0, 1]))
+	s.send(eth + b'\x08\x00' + ip + udp)
+PY
+}
+
 # RX-packets of "show port stats 0", the n-th time it was printed.
 rx_packets() {
 	grep 'RX-packets:' "$log" | sed -n "${1}p" | awk '{print $2}'
@@ -190,10 +206,20 @@ run_no_rmv() {
 	local testpmd=$1 tag=$2
 	local n before after
 
-	start_testpmd "$testpmd" "$tag" --no-rmv-interrupt || return
+	start_testpmd "$testpmd" "$tag" --no-rmv-interrupt --rxq=4 --txq=4 ||
+		return
 	send "set promisc 0 off"
 	send "set fwd rxonly"
 	send "start"
+	# Four queues are four TAP queues: the kernel spreads the flows.
+	inject_flows "$ifname" 64 "$mac"
+	sleep 0.5
+	send "show port xstats 0"
+	wait_for 'rx_q3_packets' 1 5
+	n=$(grep -c 'rx_q[0-3]_packets: [1-9]' "$log")
+	check "${tag}_four_queues_share_flows" "$([ "$n" -ge 2 ] && echo 1)" \
+		"$(grep 'rx_q[0-3]_packets' "$log" | tr '\n' ' ')"
+	send "clear port stats 0"
 	vf_state "$ctl" removed
 	sleep 0.5
 	inject "$ifname" 30 "$mac"
