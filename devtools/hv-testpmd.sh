@@ -126,7 +126,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-"$host" "${extra_host[@]}" "${host_args[@]}" </dev/null >"$log" 2>&1 &
+# Own session: a Ctrl-C meant for testpmd must not stop hv-host before its
+# counters are read; the wrapper stops it itself.
+setsid "$host" "${extra_host[@]}" "${host_args[@]}" </dev/null >"$log" 2>&1 &
 host_pid=$!
 for _ in $(seq 100); do
 	[ -S "$root/r/dev/uio0" ] && break
