@@ -89,6 +89,14 @@ export HVP_TEST_UUID=$uuid HVP_TEST_ROOT=$root
 HVH_ROOT=$root LD_PRELOAD=$lib "$prog" surface || fail=1
 env -u HVH_ROOT LD_PRELOAD=$lib "$prog" inert || fail=1
 
+# A root whose socket path does not fit in sun_path (108 bytes).
+long=$root/$(printf 'l%.0s' {1..120})
+mkdir -p "$long/dev"
+cp "$root"/dev/uio0.map* "$long/dev/"
+HVP_TEST_ROOT=$long HVH_ROOT=$long LD_PRELOAD=$lib "$prog" uio |
+	sed 's/^\(not \)\?ok - /&long_root_/'
+[ "${PIPESTATUS[0]}" == 0 ] || fail=1
+
 # Unmodified binaries.
 run() {
 	HVH_ROOT=$root LD_PRELOAD=$lib "$@" 2>&1

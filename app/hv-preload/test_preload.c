@@ -10,6 +10,7 @@
  *
  *   test_preload surface   everything, HVH_ROOT set
  *   test_preload inert     HVH_ROOT unset: nothing may be redirected
+ *   test_preload uio       only /dev/uio0 (for a root longer than sun_path)
  */
 
 #include <dirent.h>
@@ -447,16 +448,29 @@ test_bad_paths(void)
 
 /* ---- /dev/uio0 -------------------------------------------------------- */
 
+/*
+ * hv-host's side of /dev/uioN.  A root too long for sun_path is reached
+ * by binding relative to its dev folder, as hv-host would have to.
+ */
 static int
 tp_listen(const char *virt, bool do_listen)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char dir[PATH_MAX];
+	char cwd[PATH_MAX];
+	const char *base = strrchr(virt, '/') + 1;
 	int s = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	int rc;
 
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s%s", tp_root_dir, virt);
+	snprintf(dir, sizeof(dir), "%s/dev", tp_root_dir);
+	if (getcwd(cwd, sizeof(cwd)) == NULL || chdir(dir) != 0) {
+		perror("fixture dev folder");
+		exit(2);
+	}
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", base);
 	unlink(sa.sun_path);
-	if (s < 0 || bind(s, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
-	    (do_listen && listen(s, 8) != 0)) {
+	rc = s < 0 ? -1 : bind(s, (struct sockaddr *)&sa, sizeof(sa));
+	if (chdir(cwd) != 0 || rc != 0 || (do_listen && listen(s, 8) != 0)) {
 		perror("fixture socket");
 		exit(2);
 	}
@@ -768,6 +782,11 @@ main(int argc, char **argv)
 	tp_listener = tp_listen("/dev/uio0", true);
 	dead = tp_listen("/dev/uio1", false);
 	close(dead);
+	if (strcmp(mode, "uio") == 0) {
+		test_uio_mmap_maps();
+		test_uio_messages();
+		return tp_failures ? 1 : 0;
+	}
 
 	test_open_reads_fixture();
 	test_fopen_reads_map_name();
