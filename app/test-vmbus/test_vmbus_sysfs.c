@@ -417,11 +417,14 @@ t_subchannels(void)
 	TV_ASSERT(!vmbus_sysfs_ring_present(dir, 14), "ring before it exists");
 
 	tv_channel(DEV_A, 14, "0\n", "3\n", true);
-	tv_channel(DEV_A, 16, "2\n", "5\n", false);	/* not opened yet */
 	tv_mkdir("devices/%s/channels/garbage", DEV_A);
 	TV_ASSERT(vmbus_sysfs_ring_present(dir, 14), "primary ring");
 	TV_ASSERT_EQ(vmbus_sysfs_next_subchan(dir, tv_known, known, &info),
 		     -ENOENT);
+	/* Offered, not opened yet: worth waiting for. */
+	tv_channel(DEV_A, 16, "2\n", "5\n", false);
+	TV_ASSERT_EQ(vmbus_sysfs_next_subchan(dir, tv_known, known, &info),
+		     -EINPROGRESS);
 
 	tv_channel(DEV_A, 15, "1\n", "4\n", true);
 	TV_ASSERT_EQ(vmbus_sysfs_next_subchan(dir, tv_known, known, &info), 0);
@@ -429,6 +432,9 @@ t_subchannels(void)
 		  info.monitor_id == 4, "got %u/%u/%u", info.relid,
 		  info.subchannel_id, info.monitor_id);
 	known[1] = 15;
+	TV_ASSERT_EQ(vmbus_sysfs_next_subchan(dir, tv_known, known, &info),
+		     -EINPROGRESS);
+	known[2] = 16;
 	TV_ASSERT_EQ(vmbus_sysfs_next_subchan(dir, tv_known, known, &info),
 		     -ENOENT);
 

@@ -13,9 +13,14 @@
 
 #include <rte_branch_prediction.h>
 #include <rte_common.h>
+#include <rte_cycles.h>
 #include <rte_malloc.h>
 
 #include "vmbus_private.h"
+
+/* How long a subchannel being opened by the kernel is waited for. */
+#define VMBUS_SUBCHAN_WAIT_US (200 * 1000)
+#define VMBUS_SUBCHAN_POLL_US 1000
 
 /* Largest packet a descriptor can describe: len8 is 16 bits. */
 #define VMBUS_CHANPKT_MAX_LEN ((uint32_t)UINT16_MAX << VMBUS_CHANPKT_SIZE_SHIFT)
@@ -409,12 +414,26 @@ rte_vmbus_subchan_open(struct vmbus_channel *primary,
 	const struct rte_vmbus_device *dev = primary->device;
 	struct vmbus_subchan_info info;
 	struct vmbus_channel *chan;
+	unsigned int waited;
 	uint64_t size;
 	void *ring;
 	int ret;
 
-	ret = vmbus_sysfs_next_subchan(vmbus_priv(dev)->sysfs_dir,
-				       vmbus_chan_known, primary, &info);
+	/*
+	 * A channel directory without its ring is an offer the kernel is
+	 * still opening: worth a short wait.  With nothing offered the
+	 * caller hears -ENOENT at once and decides how long to retry.
+	 */
+	for (waited = 0; ; waited += VMBUS_SUBCHAN_POLL_US) {
+		ret = vmbus_sysfs_next_subchan(vmbus_priv(dev)->sysfs_dir,
+					       vmbus_chan_known, primary,
+					       &info);
+		if (ret != -EINPROGRESS)
+			break;
+		if (waited >= VMBUS_SUBCHAN_WAIT_US)
+			return -ENOENT;
+		rte_delay_us_sleep(VMBUS_SUBCHAN_POLL_US);
+	}
 	if (ret != 0)
 		return ret;
 

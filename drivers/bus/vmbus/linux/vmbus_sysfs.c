@@ -379,8 +379,9 @@ vmbus_sysfs_ring_present(const char *dir, uint16_t relid)
 /*
  * Find a subchannel that the kernel has opened (its ring file exists)
  * and that known() does not already list.  Returns 0 with info filled,
- * -ENOENT if there is none yet, -EINVAL if the channel's attributes
- * are unusable.
+ * -EINPROGRESS if none is ready but one is offered (its directory
+ * exists, the kernel is still opening it), -ENOENT if there is none,
+ * -EINVAL if the channel's attributes are unusable.
  */
 int
 vmbus_sysfs_next_subchan(const char *dir,
@@ -404,9 +405,12 @@ vmbus_sysfs_next_subchan(const char *dir,
 		if (e->d_name[0] < '0' || e->d_name[0] > '9' ||
 		    vmbus_sysfs_parse_ulong(e->d_name, VMBUS_RELID_MAX,
 					    &relid) != 0 ||
-		    known((uint16_t)relid, arg) ||
-		    !vmbus_sysfs_ring_present(dir, (uint16_t)relid))
+		    known((uint16_t)relid, arg))
 			continue;
+		if (!vmbus_sysfs_ring_present(dir, (uint16_t)relid)) {
+			ret = -EINPROGRESS;
+			continue;
+		}
 
 		if (snprintf(chdir_path, sizeof(chdir_path), "%s/%lu", path,
 			     relid) >= (int)sizeof(chdir_path)) {
