@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "vmbus_private.h"
 #include "test_vmbus.h"
@@ -703,6 +704,48 @@ t_monitor_and_interrupt_bits(void)
 	return 0;
 }
 
+/*
+ * A channel without a monitor slot is signalled by writing 1 to its
+ * device's uio fd (a pipe here); neither page is touched.
+ */
+static int
+t_signal_without_monitor(void)
+{
+	struct vmbus_device_priv *priv = calloc(1, sizeof(*priv));
+	int32_t val = 0;
+	struct tv_chan t;
+	int fds[2];
+
+	TV_ASSERT(priv != NULL && pipe(fds) == 0, "setup");
+	TV_ASSERT(tv_open(&t, TV_SMALL, 0) == 0, "setup");
+	priv->dev.intr_handle =
+		rte_intr_instance_alloc(RTE_INTR_INSTANCE_F_PRIVATE);
+	TV_ASSERT(priv->dev.intr_handle != NULL &&
+		  rte_intr_fd_set(priv->dev.intr_handle, fds[1]) == 0,
+		  "intr handle");
+	priv->dev.device_id[0] = 0x42;
+	priv->dev.device.name = "no-monitor";
+	TAILQ_INSERT_TAIL(&vmbus_bus.device_list, &priv->dev, next);
+	t.chan.monitor_id = VMBUS_NO_MONITOR;
+	rte_uuid_copy(t.chan.device_id, priv->dev.device_id);
+
+	TV_ASSERT_EQ(rte_vmbus_chan_send(&t.chan, VMBUS_CHANPKT_TYPE_INBAND,
+					 NULL, 0, 1, 0, NULL), 0);
+	TV_ASSERT_EQ(read(fds[0], &val, sizeof(val)), 4);
+	TV_ASSERT_EQ(val, 1);
+	TV_ASSERT(tv_untouched(&t), "monitor or interrupt page written");
+	rte_vmbus_set_latency(&t.dev, &t.chan, 50000);
+	TV_ASSERT(tv_untouched(&t), "latency set without a monitor slot");
+
+	TAILQ_REMOVE(&vmbus_bus.device_list, &priv->dev, next);
+	rte_intr_instance_free(priv->dev.intr_handle);
+	free(priv);
+	close(fds[0]);
+	close(fds[1]);
+	tv_close(&t);
+	return 0;
+}
+
 static int
 t_set_latency(void)
 {
@@ -853,6 +896,7 @@ test_vmbus_ring(void)
 		{ "rx_signal_decision", t_rx_signal_decision },
 		{ "read_wakes_blocked_host", t_read_wakes_blocked_host },
 		{ "monitor_and_interrupt_bits", t_monitor_and_interrupt_bits },
+		{ "signal_without_monitor", t_signal_without_monitor },
 		{ "set_latency", t_set_latency },
 		{ "many_wraps", t_many_wraps },
 		{ "concurrent_senders", t_concurrent_senders },

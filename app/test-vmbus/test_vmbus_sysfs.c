@@ -191,7 +191,7 @@ static int
 t_missing_attribute(void)
 {
 	static const char *const required[] = {
-		"class_id", "device_id", "id", "monitor_id",
+		"class_id", "device_id", "id",
 	};
 	struct rte_vmbus_device vd;
 	unsigned int i;
@@ -203,6 +203,12 @@ t_missing_attribute(void)
 		TV_ASSERT(tv_read(DEV_A, &vd) == VMBUS_SYSFS_SKIP,
 			  "device without %s taken", required[i]);
 	}
+	/* No monitor_id: no monitor slot, still a usable device. */
+	TV_ASSERT(tv_fresh_root() == 0, "mkdtemp");
+	tv_good_device(DEV_A, 14, 3);
+	tv_unlink(DEV_A, "monitor_id");
+	TV_ASSERT_EQ(tv_read(DEV_A, &vd), VMBUS_SYSFS_OK);
+	TV_ASSERT_EQ(vd.monitor_id, VMBUS_NO_MONITOR);
 	/* No uio device: bound in name only. */
 	TV_ASSERT(tv_fresh_root() == 0, "mkdtemp");
 	tv_good_device(DEV_A, 14, 3);
@@ -290,10 +296,10 @@ t_scan_tree(void)
 	tv_good_device(DEV_A, 14, 3);
 	tv_good_device(DEV_B, 17, 4);
 	tv_bind(DEV_B, "hv_netvsc");
-	/* Old-style directory name, complete but for its monitor id. */
+	/* Old-style directory name, complete but for its relid. */
 	tv_good_device("vmbus_9", 30, 6);
 	tv_attr("vmbus_9", "device_id", "{" DEV_D "}\n");
-	tv_unlink("vmbus_9", "monitor_id");
+	tv_unlink("vmbus_9", "id");
 	snprintf(devices, sizeof(devices), "%s/devices", tv_root);
 
 	TV_ASSERT_EQ(vmbus_sysfs_scan_dir(devices), 0);

@@ -57,8 +57,11 @@ vmbus_signal_host(uint32_t *int_page, struct vmbus_mon_page *mon,
 static void
 vmbus_chan_signal(const struct vmbus_channel *chan)
 {
-	vmbus_signal_host(chan->int_page, chan->monitor_page, chan->relid,
-			  chan->monitor_id);
+	if (likely(chan->monitor_id != VMBUS_NO_MONITOR))
+		vmbus_signal_host(chan->int_page, chan->monitor_page,
+				  chan->relid, chan->monitor_id);
+	else
+		vmbus_uio_signal(chan);
 }
 
 void
@@ -72,6 +75,9 @@ rte_vmbus_set_latency(const struct rte_vmbus_device *dev,
 			  latency);
 		return;
 	}
+	/* Without a monitor slot the host has no latency to set. */
+	if (chan->monitor_id == VMBUS_NO_MONITOR)
+		return;
 	if (dev->monitor_page == NULL ||
 	    chan->monitor_id > VMBUS_MONITOR_ID_MAX) {
 		VMBUS_LOG(ERR, "channel %u has no usable monitor slot",
@@ -307,6 +313,7 @@ vmbus_chan_create(const struct rte_vmbus_device *dev, uint16_t relid,
 	chan->device = dev;
 	chan->int_page = dev->int_page;
 	chan->monitor_page = dev->monitor_page;
+	rte_uuid_copy(chan->device_id, dev->device_id);
 	chan->relid = relid;
 	chan->subchannel_id = subchannel_id;
 	chan->monitor_id = monitor_id;
@@ -388,6 +395,12 @@ rte_vmbus_chan_close(struct vmbus_channel *chan)
 int
 rte_vmbus_max_channels(const struct rte_vmbus_device *dev)
 {
+	/*
+	 * Without monitor slots only the primary channel can be signalled
+	 * from user space (through the uio device).
+	 */
+	if (dev->monitor_id == VMBUS_NO_MONITOR)
+		return 1;
 	if (vmbus_sysfs_ring_present(vmbus_priv(dev)->sysfs_dir, dev->relid))
 		return VMBUS_MAX_CHANNELS;
 	return 1;

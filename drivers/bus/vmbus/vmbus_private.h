@@ -36,6 +36,12 @@ extern int vmbus_logtype_bus;
 /* Monitor ids index vmbus_mon_page.trigs: 4 groups of 32. */
 #define VMBUS_MONITOR_ID_MAX (VMBUS_MONTRIGS_MAX * VMBUS_MONTRIG_LEN - 1)
 
+/*
+ * monitor_id of a channel the host gave no monitor slot (recent kernels
+ * then hide the monitor_id attribute).
+ */
+#define VMBUS_NO_MONITOR UINT8_MAX
+
 /* The send half of the interrupt page holds one bit per relid. */
 #define VMBUS_INT_PAGE_HALF (HYPERV_PAGE_SIZE / 2)
 #define VMBUS_INT_PAGE_RELIDS (VMBUS_INT_PAGE_HALF * CHAR_BIT)
@@ -113,6 +119,7 @@ struct vmbus_channel {
 	 */
 	uint32_t *int_page;
 	struct vmbus_mon_page *monitor_page;
+	rte_uuid_t device_id;	/* finds the device in this process */
 
 	uint16_t relid;
 	uint16_t subchannel_id;
@@ -156,6 +163,7 @@ struct vmbus_subchan_info {
 	 */
 	uint32_t *int_page;
 	struct vmbus_mon_page *monitor_page;
+	rte_uuid_t device_id;	/* finds the device in this process */
 
 	uint16_t relid;
 	uint16_t subchannel_id;
@@ -192,6 +200,7 @@ vmbus_uio_find_resource(const struct rte_vmbus_device *dev);
 int vmbus_uio_map_subchan(const struct rte_vmbus_device *dev, uint16_t relid,
 			  void **addr, uint64_t *size);
 void vmbus_uio_irq_control(struct rte_vmbus_device *dev, int32_t onoff);
+void vmbus_uio_signal(const struct vmbus_channel *chan);
 int vmbus_uio_irq_read(struct rte_vmbus_device *dev);
 
 /* vmbus_channel.c */

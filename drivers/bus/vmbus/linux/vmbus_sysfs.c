@@ -218,10 +218,19 @@ vmbus_sysfs_read_device(const char *dir, struct rte_vmbus_device *dev)
 		return VMBUS_SYSFS_SKIP;
 	}
 	dev->relid = v;
-	/* The monitor id indexes the monitor page: 4 groups of 32. */
-	if (vmbus_sysfs_read_ulong(dir, "monitor_id", VMBUS_MONITOR_ID_MAX,
-				   &v) != 0) {
-		VMBUS_LOG(NOTICE, "skipping %s: monitor_id missing or above %u",
+	/*
+	 * The monitor id indexes the monitor page: 4 groups of 32.  Recent
+	 * kernels hide it when the host allocated no monitor slot; the
+	 * host is then signalled through the uio device.
+	 */
+	ret = vmbus_sysfs_read_ulong(dir, "monitor_id", VMBUS_MONITOR_ID_MAX,
+				     &v);
+	if (ret == -ENOENT) {
+		VMBUS_LOG(INFO, "%s: no monitor slot, signalling through uio",
+			  name);
+		v = VMBUS_NO_MONITOR;
+	} else if (ret != 0) {
+		VMBUS_LOG(NOTICE, "skipping %s: monitor_id unreadable or above %u",
 			  name, VMBUS_MONITOR_ID_MAX);
 		return VMBUS_SYSFS_SKIP;
 	}
@@ -429,6 +438,7 @@ vmbus_sysfs_next_subchan(const char *dir,
 			continue;
 		if (vmbus_sysfs_read_ulong(chdir_path, "monitor_id",
 					   VMBUS_MONITOR_ID_MAX, &monid) != 0) {
+			/* Only a monitor slot can signal a subchannel. */
 			VMBUS_LOG(ERR, "channel %lu: monitor_id missing or above %u",
 				  relid, VMBUS_MONITOR_ID_MAX);
 			ret = -EINVAL;

@@ -472,6 +472,26 @@ vmbus_uio_irq_control(struct rte_vmbus_device *dev, int32_t onoff)
 			  fd < 0 ? "device not mapped" : strerror(errno));
 }
 
+/*
+ * Signal a primary channel that has no monitor slot: writing 1 to the
+ * uio device makes uio_hv_generic's irqcontrol signal the host (kernels
+ * that hide monitor_id do this).  Like any unmask it also clears the RX
+ * interrupt mask.  The channel may be used by a secondary process, so
+ * the device, and its fd, are looked up in this process.
+ */
+void
+vmbus_uio_signal(const struct vmbus_channel *chan)
+{
+	struct rte_vmbus_device *dev;
+
+	TAILQ_FOREACH(dev, &vmbus_bus.device_list, next) {
+		if (rte_uuid_compare(dev->device_id, chan->device_id) == 0) {
+			vmbus_uio_irq_control(dev, 1);
+			return;
+		}
+	}
+}
+
 int
 vmbus_uio_irq_read(struct rte_vmbus_device *dev)
 {
