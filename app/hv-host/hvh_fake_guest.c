@@ -10,21 +10,15 @@
 #include "hvh_fake_guest.h"
 
 int
-hvh_fg_open(struct hvh_fake_guest *g, struct hvh_nic_conf *conf)
+hvh_fg_attach(struct hvh_fake_guest *g)
 {
+	const struct hvh_surface_conf *sc = &g->nic->conf.surface;
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	uint8_t *base;
 	size_t size;
-	int ret;
 
-	memset(g, 0, sizeof(*g));
-	g->sock = -1;
-	ret = hvh_nic_create(&g->nic, conf);
-	if (ret)
-		return ret;
 	if (snprintf(sa.sun_path, sizeof(sa.sun_path), HVH_UIO_SOCK_FMT,
-		     conf->surface.root, conf->surface.uio_index) >=
-	    (int)sizeof(sa.sun_path))
+		     sc->root, sc->uio_index) >= (int)sizeof(sa.sun_path))
 		return -ENAMETOOLONG;
 	g->sock = socket(AF_UNIX, HVH_UIO_SOCK_TYPE, 0);
 	if (g->sock < 0 ||
@@ -41,6 +35,29 @@ hvh_fg_open(struct hvh_fake_guest *g, struct hvh_nic_conf *conf)
 	g->rxbuf = g->nic->rxbuf;
 	g->next_rid = 1;
 	return 0;
+}
+
+int
+hvh_fg_detach(struct hvh_fake_guest *g)
+{
+	if (g->sock >= 0)
+		close(g->sock);
+	g->sock = -1;
+	hvh_nic_poll(g->nic);
+	return g->nic->guest_present ? -EBUSY : 0;
+}
+
+int
+hvh_fg_open(struct hvh_fake_guest *g, struct hvh_nic_conf *conf)
+{
+	int ret;
+
+	memset(g, 0, sizeof(*g));
+	g->sock = -1;
+	ret = hvh_nic_create(&g->nic, conf);
+	if (ret)
+		return ret;
+	return hvh_fg_attach(g);
 }
 
 void

@@ -29,6 +29,9 @@ struct hvh_fake_guest {
 /* Create hv-host with conf (root forced under /dev/shm) and attach. */
 int hvh_fg_open(struct hvh_fake_guest *g, struct hvh_nic_conf *conf);
 void hvh_fg_close(struct hvh_fake_guest *g);
+/* Leave (close /dev/uio0) and come back as a new guest of the same host. */
+int hvh_fg_detach(struct hvh_fake_guest *g);
+int hvh_fg_attach(struct hvh_fake_guest *g);
 
 /* Write one ring packet (descriptor built here). */
 int hvh_fg_send(struct hvh_fake_guest *g, uint16_t type, uint16_t flags,

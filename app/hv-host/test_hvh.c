@@ -7,6 +7,7 @@
  */
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -406,6 +407,99 @@ guest_gone_resets_device(void)
 	return 0;
 }
 
+/* A new guest on the same hv-host: the old one leaves, the device resets. */
+static int
+fg_reconnect(struct hvh_fake_guest *g)
+{
+	if (hvh_fg_detach(g))
+		return -1;
+	return hvh_fg_attach(g);
+}
+
+/*
+ * Random ring packets, NVSP messages and RNDIS messages from a guest that
+ * has done the bring-up: hv-host must count and survive (ASan watches),
+ * and a new guest must always be able to start again.
+ */
+static int
+hostile_guest_fuzz(void)
+{
+	static const uint16_t types[] = { HVH_PKT_INBAND, HVH_PKT_GPA_DIRECT,
+					  HVH_PKT_COMP, HVH_PKT_XFER_PAGES, 1 };
+	static const uint32_t nvsp[] = { 1, 100, 101, 103, 104, 106, 107,
+					 107, 107, 108, 125, 129, 131, 133,
+					 134, 135, 9999 };
+	static const uint32_t rndis[] = { 1, 2, 3, 4, 5, 6, 8, 9, 0x80000002 };
+	struct hvh_fake_guest g;
+	struct hvh_nic_conf c;
+	unsigned int seed = 4242, i, k, reconnects = 0;
+	uint8_t pkt[512];
+
+	fg_conf(&c, "loopback");
+	CHECK(hvh_fg_open(&g, &c) == 0);
+	CHECK(hvh_fg_bringup(&g, HVH_NVSP_V61) == 0);
+	for (i = 0; i < 20000; i++) {
+		struct hvh_pkt_desc *d = (void *)pkt;
+		uint32_t *m, len = 24 + (rand_r(&seed) % 60) * 8;
+
+		for (k = 0; k < sizeof(pkt); k++)
+			pkt[k] = rand_r(&seed);
+		d->type = types[rand_r(&seed) % 5];
+		d->flags = rand_r(&seed) % 8 ? HVH_PKT_FLAG_RC : 3;
+		d->offset8 = rand_r(&seed) % 16 ? 2u + rand_r(&seed) % 3 :
+			(unsigned int)rand_r(&seed) % 70;
+		d->len8 = rand_r(&seed) % 32 ? len / 8 :
+			(unsigned int)rand_r(&seed);
+		m = (uint32_t *)(pkt + (d->offset8 < 50 ? d->offset8 * 8 : 16));
+		m[0] = nvsp[rand_r(&seed) % (sizeof(nvsp) / 4)];
+		if (rand_r(&seed) % 2) {
+			m[1] = rand_r(&seed) % 2;	/* channel type */
+			m[2] = rand_r(&seed) % 4;	/* small section */
+			m[3] = rand_r(&seed) % 7000;
+		}
+		if (d->type == HVH_PKT_GPA_DIRECT && rand_r(&seed) % 2) {
+			/* A short page list, pages maybe readable. */
+			struct hvh_gpa_page *pg = (void *)(pkt + 24);
+
+			((uint32_t *)pkt)[5] = 1;
+			d->offset8 = 5;
+			pg->len = rand_r(&seed) % 200;
+			pg->offset = rand_r(&seed) % 4096;
+			pg->pfn = rand_r(&seed) % 2 ?
+				((uintptr_t)pkt >> 12) :
+				(uint64_t)rand_r(&seed);
+		}
+		/* Random RNDIS in the first send sections. */
+		for (k = 0; k < 4; k++) {
+			uint32_t *r = (uint32_t *)(g.txbuf + k * g.tx_sect_size);
+			unsigned int w;
+
+			for (w = 0; w < 64; w++)
+				r[w] = rand_r(&seed) % 4 ? rand_r(&seed) % 300 :
+					rand_r(&seed);
+			r[0] = rndis[rand_r(&seed) % (sizeof(rndis) / 4)];
+			r[1] = rand_r(&seed) % 256;
+		}
+		if (hvh_fg_send_raw(&g, pkt, len) != 0 ||
+		    g.nic->chan[0]->broken) {
+			CHECK(fg_reconnect(&g) == 0);
+			CHECK(hvh_fg_bringup(&g, HVH_NVSP_V61) == 0);
+			reconnects++;
+			continue;
+		}
+		hvh_nic_poll(g.nic);
+		while (hvh_fg_recv(&g) > 0)
+			;
+	}
+	printf("fuzz: %" PRIu64 " protocol errors, %u reconnects\n",
+	       g.nic->st.proto_errors, reconnects);
+	CHECK(g.nic->st.proto_errors > 1000);
+	CHECK(fg_reconnect(&g) == 0);
+	CHECK(hvh_fg_bringup(&g, HVH_NVSP_V61) == 0);
+	hvh_fg_close(&g);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(void);
@@ -421,6 +515,7 @@ static const struct {
 	{ "nvsp_negotiates_and_refuses", nvsp_negotiates_and_refuses },
 	{ "hostile_guest_counted_not_fatal", hostile_guest_counted_not_fatal },
 	{ "guest_gone_resets_device", guest_gone_resets_device },
+	{ "hostile_guest_fuzz", hostile_guest_fuzz },
 };
 
 int
