@@ -527,7 +527,7 @@ hvh_rx_steer(struct hvh_nic *nic, const struct hvh_frame *f, uint32_t *hash,
 static unsigned int
 hvh_nic_rx(struct hvh_nic *nic)
 {
-	uint32_t frame_max = nic->conf.mtu + 14 + 4;
+	uint32_t frame_max = nic->mtu + 14 + 4;
 	unsigned int i, n, got, q;
 
 	if (!nic->rndis_up || !nic->filter || !nic->link_up ||

@@ -150,6 +150,8 @@ struct hvh_nic {
 	int ndis_version_seen;
 	int ndis_config_seen;
 	uint32_t guest_mtu;
+	uint32_t mtu;		/* in force: the guest's (NDIS config) within
+				 * 1500 .. --mtu, else --mtu */
 	uint64_t guest_caps;
 	int rxbuf_on, txbuf_on;
 	uint16_t rxbuf_id;

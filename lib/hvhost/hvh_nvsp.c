@@ -35,6 +35,7 @@ hvh_nvsp_reset_state(struct hvh_nic *nic)
 	nic->ndis_version_seen = 0;
 	nic->ndis_config_seen = 0;
 	nic->guest_mtu = 0;
+	nic->mtu = nic->conf.mtu;
 	nic->guest_caps = 0;
 	nic->rxbuf_on = 0;
 	nic->txbuf_on = 0;
@@ -99,7 +100,7 @@ hvh_nvsp_init(struct hvh_chan *ch, uint64_t tid, const uint8_t *m)
 static int
 hvh_sections_alloc(struct hvh_nic *nic)
 {
-	uint32_t need = HVH_RX_FRAME_OFF + nic->conf.mtu + 14 + 4;
+	uint32_t need = HVH_RX_FRAME_OFF + nic->mtu + 14 + 4;
 	uint32_t size = need > HVH_RX_SECT_MIN ? (need + 63) & ~63u :
 		HVH_RX_SECT_MIN;
 	uint32_t count = HVH_RXBUF_SIZE / size;
@@ -364,6 +365,15 @@ hvh_nvsp_handle(struct hvh_chan *ch, const struct hvh_pkt_desc *d,
 			break;
 		}
 		nic->guest_mtu = c.mtu;
+		/* The guest picks its MTU (frame size incl. the Ethernet
+		 * header), within what this host's switch carries; like
+		 * OpenVMM, nothing below the standard 1500.
+		 */
+		nic->mtu = c.mtu >= 14 ? c.mtu - 14 : 0;
+		if (nic->mtu < 1500)
+			nic->mtu = 1500;
+		if (nic->mtu > nic->conf.mtu)
+			nic->mtu = nic->conf.mtu;
 		nic->guest_caps = (uint64_t)c.caps_hi << 32 | c.caps_lo;
 		nic->ndis_config_seen = 1;
 		HVH_LOG(INFO, "guest NDIS config mtu %u caps 0x%llx", c.mtu,
