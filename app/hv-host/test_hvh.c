@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "hvh_check.h"
@@ -407,6 +408,82 @@ guest_gone_resets_device(void)
 	return 0;
 }
 
+/* Read one interrupt message from /dev/uio0, as a uio read() would. */
+static int
+fg_irq(struct hvh_fake_guest *g, uint32_t *count)
+{
+	ssize_t n = recv(g->sock, count, sizeof(*count), MSG_DONTWAIT);
+
+	return n == (ssize_t)sizeof(*count) ? 0 : -1;
+}
+
+/*
+ * Signalling rules: a masked guest RX ring (the state after open) gets no
+ * interrupt; after a uio write of 1 (unmask) the next write to the empty
+ * ring interrupts once and masks the ring again, as the kernel's ISR.
+ */
+static int
+irq_only_when_unmasked(void)
+{
+	uint32_t v[10] = { HVH_NVSP_INIT, HVH_NVSP_V61, HVH_NVSP_V61 };
+	struct hvh_fake_guest g;
+	struct hvh_nic_conf c;
+	uint32_t count, one = 1;
+
+	fg_conf(&c, "sink");
+	CHECK(hvh_fg_open(&g, &c) == 0);
+	CHECK(g.rx.hdr->imask == 1);
+	CHECK(hvh_fg_send(&g, HVH_PKT_INBAND, 1, 0, v, sizeof(v)) == 0);
+	CHECK(hvh_fg_wait(&g) > 0);
+	CHECK(fg_irq(&g, &count) != 0);
+	CHECK(send(g.sock, &one, sizeof(one), 0) == sizeof(one));
+	hvh_nic_poll(g.nic);
+	CHECK(g.rx.hdr->imask == 0);
+	CHECK(hvh_fg_send(&g, HVH_PKT_INBAND, 1, 0, v, sizeof(v)) == 0);
+	CHECK(hvh_fg_wait(&g) > 0);
+	CHECK(fg_irq(&g, &count) == 0 && count == 1);
+	CHECK(g.rx.hdr->imask == 1);
+	hvh_fg_close(&g);
+	return 0;
+}
+
+/*
+ * pending_send_sz: a guest blocked on its TX ring (asking for more room
+ * than is free) is interrupted when hv-host's reads cross that threshold,
+ * and only then.
+ */
+static int
+irq_on_pending_send_crossing(void)
+{
+	uint32_t v[10] = { HVH_NVSP_INIT, HVH_NVSP_V61, HVH_NVSP_V61 };
+	uint32_t nd[4] = { HVH_NVSP_SEND_NDIS_VERSION, 6, 30 };
+	struct hvh_fake_guest g;
+	struct hvh_nic_conf c;
+	uint32_t count;
+	int i;
+
+	fg_conf(&c, "sink");
+	CHECK(hvh_fg_open(&g, &c) == 0);
+	CHECK(hvh_fg_send(&g, HVH_PKT_INBAND, 1, 0, v, sizeof(v)) == 0);
+	CHECK(hvh_fg_wait(&g) > 0);
+	/* 16 packets of 40 bytes queued: 640 bytes used. */
+	for (i = 0; i < 16; i++)
+		CHECK(hvh_fg_send(&g, HVH_PKT_INBAND, 0, 0, nd, sizeof(nd)) == 0);
+	g.tx.hdr->feature_bits = HVH_RING_FEAT_PENDING_SZ;
+	/* Blocked: needs more than is free now, less than an empty ring. */
+	g.tx.hdr->pending_send_sz = g.tx.dsize - 320;
+	hvh_nic_poll(g.nic);
+	CHECK(g.tx.hdr->rindex == g.tx.hdr->windex);
+	CHECK(fg_irq(&g, &count) == 0 && count == 1);
+	/* Nothing was waiting this time: no interrupt. */
+	g.tx.hdr->pending_send_sz = 0;
+	CHECK(hvh_fg_send(&g, HVH_PKT_INBAND, 0, 0, nd, sizeof(nd)) == 0);
+	hvh_nic_poll(g.nic);
+	CHECK(fg_irq(&g, &count) != 0);
+	hvh_fg_close(&g);
+	return 0;
+}
+
 /* A new guest on the same hv-host: the old one leaves, the device resets. */
 static int
 fg_reconnect(struct hvh_fake_guest *g)
@@ -516,6 +593,8 @@ static const struct {
 	{ "hostile_guest_counted_not_fatal", hostile_guest_counted_not_fatal },
 	{ "guest_gone_resets_device", guest_gone_resets_device },
 	{ "hostile_guest_fuzz", hostile_guest_fuzz },
+	{ "irq_only_when_unmasked", irq_only_when_unmasked },
+	{ "irq_on_pending_send_crossing", irq_on_pending_send_crossing },
 };
 
 int
