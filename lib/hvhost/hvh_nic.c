@@ -538,11 +538,13 @@ hvh_nic_rx(struct hvh_nic *nic)
 		nic->st.rx_no_section++;
 		return 0;
 	}
-	/* Any channel may receive the whole burst. */
+	/* Any channel may receive the whole burst; a broken one receives
+	 * nothing (its frames are dropped below).
+	 */
 	for (q = 0; q < nic->nchan; q++) {
 		struct hvh_chan *ch = nic->chan[q];
 
-		if (ch->broken || hvh_ring_writable(&ch->out) <
+		if (!ch->broken && hvh_ring_writable(&ch->out) <
 		    (int64_t)HVH_RX_MSG_MAX + 64) {
 			nic->st.rx_ring_full++;
 			return 0;
@@ -581,6 +583,11 @@ hvh_nic_rx(struct hvh_nic *nic)
 		}
 		q = hvh_rx_steer(nic, f, &hash, &type);
 		ch = nic->chan[q];
+		if (ch->broken) {
+			ch->st.rx_dropped++;
+			hvh_sect_put(nic, s);
+			continue;
+		}
 		ch->rx_sect[ch->rx_n] = s;
 		ch->rx_len[ch->rx_n] = hvh_rndis_build_rx(nic,
 			nic->rxbuf + (size_t)s * nic->rx_sect_size, f, hash,
