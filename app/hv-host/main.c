@@ -497,8 +497,12 @@ main(int argc, char **argv)
 			return 1;
 		}
 	}
-	printf("hv-host ready root=%s device=%s uio=/dev/uio%u backend=%s\n",
-	       sc->root, sc->uuid, sc->uio_index, nic->be->name);
+	printf("hv-host ready root=%s device=%s uio=/dev/uio%u backend=%s "
+	       "kernel=%s\n", sc->root, sc->uuid, sc->uio_index,
+	       nic->be->name, sc->kernel_416 ? "4.16" : "current");
+	if (sc->kernel_416)
+		HVH_LOG(NOTICE, "4.16 surface: no per-channel ring files, so "
+			"guests can use a single queue only");
 	fflush(stdout);
 
 	run(nic, ctl_fd);
