@@ -8,8 +8,9 @@
 # off, and a "removed" written to the control file raises the device
 # removal event and stops the traffic.  The device is then attached again
 # while the file still says "removed" (the application's attach before the
-# host's offer) and removed once more.  Runs against every testpmd given
-# (ours and the pristine upstream build).
+# host's offer) and removed once more.  Four queues share the flows, and
+# TSO and checksum requests reach the kernel.  Runs against every testpmd
+# given (ours and the pristine upstream build).
 #
 #   test-vf-standin.sh PLUGIN.so TESTPMD [TESTPMD...]
 
@@ -66,6 +67,44 @@ for i in range(count):
 	ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(udp), 0, 0, 64,
 		17, 0, bytes([10, 0, i >> 8 & 255, i & 255]), bytes([10, 1, 0, 1]))
 	s.send(eth + b'\x08\x00' + ip + udp)
+PY
+}
+
+# Send one 3126-byte TCP/IPv4 frame to MAC $2 out of TAP $1 and print the
+# virtio-net header of the first frame the kernel then receives from the
+# port: "len L flags F gso_type T gso_size S csum_start C csum_offset O".
+tcp_echo_vnet() {
+	python3 - "$1" "$2" << 'PY'
+import socket, struct, sys, time
+ifname, dst = sys.argv[1], sys.argv[2]
+SOL_PACKET = 263
+PACKET_VNET_HDR = 15
+r = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0800))
+r.setsockopt(SOL_PACKET, PACKET_VNET_HDR, 1)
+r.bind((ifname, 0))
+r.settimeout(0.2)
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind((ifname, 0))
+payload = bytes(range(256)) * 12
+tcp = struct.pack('!HHIIBBHHH', 40000, 5001, 1, 0, 5 << 4, 0x18, 65535, 0, 0)
+ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(tcp) + len(payload), 1,
+	0x4000, 64, 6, 0, bytes([10, 0, 0, 2]), bytes([10, 0, 0, 1]))
+eth = (bytes.fromhex(dst.replace(':', '')) + bytes.fromhex('02000000beef') +
+	b'\x08\x00')
+s.send(eth + ip + tcp + payload)
+end = time.time() + 3
+while time.time() < end:
+	try:
+		data, addr = r.recvfrom(70000)
+	except socket.timeout:
+		continue
+	if addr[2] == socket.PACKET_OUTGOING:
+		continue
+	h = struct.unpack('<BBHHHH', data[:10])
+	print('len %d flags %d gso_type %d gso_size %d csum_start %d '
+		'csum_offset %d' % (len(data) - 10, h[0], h[1], h[3], h[4], h[5]))
+	sys.exit(0)
+print('nothing')
 PY
 }
 
@@ -200,6 +239,30 @@ run_one() {
 	stop_testpmd "$tag"
 }
 
+# Offloads: a frame longer than one mbuf comes in (scatter), testpmd's
+# csum engine sends it back with TSO (MSS 1000) and TCP/IP checksum
+# requests, and the kernel must get them as a GSO frame with a partial
+# checksum at the TCP header.
+run_offloads() {
+	local testpmd=$1 tag=$2
+	local got
+
+	start_testpmd "$testpmd" "$tag" || return
+	ip link set "$ifname" mtu 9000
+	send "port stop 0"
+	send "csum set ip hw 0"
+	send "csum set tcp hw 0"
+	send "tso set 1000 0"
+	send "port start 0"
+	send "set fwd csum"
+	send "start"
+	got=$(tcp_echo_vnet "$ifname" "$mac")
+	check "${tag}_tso_and_csum_reach_kernel" \
+		"$([ "$got" == "len 3126 flags 1 gso_type 1 gso_size 1000 csum_start 34 csum_offset 16" ] &&
+			echo 1)" "kernel got: $got"
+	stop_testpmd "$tag"
+}
+
 # With RMV not enabled by the application (--no-rmv-interrupt), removal
 # raises no event, but the device still stops moving frames both ways.
 run_no_rmv() {
@@ -250,6 +313,7 @@ for testpmd in "$@"; do
 	[ -x "$testpmd" ] || continue
 	run_one "$testpmd" "$i"
 	run_no_rmv "$testpmd" "n$i"
+	run_offloads "$testpmd" "o$i"
 	i=$((i + 1))
 done
 if [ $i == 0 ]; then
