@@ -175,6 +175,7 @@ struct hvh_nic {
 	/* VF. */
 	int vf_offered;		/* control: offer wanted */
 	int vf_sent;		/* association allocated=1 is with the guest */
+	uint64_t vf_offer_ns;	/* when the VF device was (re)added */
 
 	/* Channels. */
 	struct hvh_chan *chan[HVH_CHAN_MAX];

@@ -524,7 +524,9 @@ hvh_nvsp_vf_tick(struct hvh_nic *nic)
 	    !(nic->guest_caps & HVH_NVSP_CAP_SRIOV) || !nic->rndis_up ||
 	    !nic->filter_set_once)
 		return;
-	if (hvh_now_ns() - nic->filter_set_ns <
+	/* The delay runs from the later of set-up and the VF's arrival. */
+	if (hvh_now_ns() - (nic->filter_set_ns > nic->vf_offer_ns ?
+			    nic->filter_set_ns : nic->vf_offer_ns) <
 	    (uint64_t)nic->conf.vf_delay_ms * 1000000ull)
 		return;
 	hvh_nvsp_vf_send(nic, 1);
@@ -537,8 +539,10 @@ hvh_nic_vf(struct hvh_nic *nic, int offer)
 	if (nic->vf_offered == offer)
 		return;
 	nic->vf_offered = offer;
-	if (offer)
+	if (offer) {
+		nic->vf_offer_ns = hvh_now_ns();
 		hvh_vf_device(nic, 1);
+	}
 	else if (!nic->vf_sent)
 		hvh_vf_device(nic, 0);
 	/* With an association out, vf_tick withdraws it first. */
