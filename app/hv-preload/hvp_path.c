@@ -78,10 +78,7 @@ hvp_root(void)
 static void
 hvp_resolve_libc(void)
 {
-	HVP_SYM(open, "open");
-	HVP_SYM(open64, "open64");
 	HVP_SYM(openat, "openat");
-	HVP_SYM(openat64, "openat64");
 	HVP_SYM(open_2, "__open_2");
 	HVP_SYM(open64_2, "__open64_2");
 	HVP_SYM(openat_2, "__openat_2");
@@ -122,7 +119,6 @@ hvp_resolve_libc(void)
 	HVP_SYM(readlinkat_chk, "__readlinkat_chk");
 	HVP_SYM(realpath, "realpath");
 	HVP_SYM(realpath_chk, "__realpath_chk");
-	HVP_SYM(canonicalize_file_name, "canonicalize_file_name");
 	HVP_SYM(getxattr, "getxattr");
 	HVP_SYM(lgetxattr, "lgetxattr");
 	HVP_SYM(listxattr, "listxattr");
@@ -464,14 +460,6 @@ hvp_map(const char *path, bool follow_last, char *host, int *walk_errno)
 	if (ret > 0)
 		hvp_log("hv-preload: %s -> %s\n", path, host);
 	return ret;
-}
-
-int
-hvp_map_at(int dirfd, const char *path, bool follow_last, char *host)
-{
-	/* A relative path below a directory fd is already where it belongs. */
-	(void)dirfd;
-	return hvp_map(path, follow_last, host, NULL);
 }
 
 bool

@@ -23,10 +23,7 @@
 
 /* The libc functions the wrappers forward to, found with RTLD_NEXT. */
 struct hvp_libc {
-	int (*open)(const char *, int, ...);
-	int (*open64)(const char *, int, ...);
 	int (*openat)(int, const char *, int, ...);
-	int (*openat64)(int, const char *, int, ...);
 	int (*open_2)(const char *, int);
 	int (*open64_2)(const char *, int);
 	int (*openat_2)(int, const char *, int);
@@ -75,7 +72,6 @@ struct hvp_libc {
 	ssize_t (*readlinkat_chk)(int, const char *, char *, size_t, size_t);
 	char *(*realpath)(const char *, char *);
 	char *(*realpath_chk)(const char *, char *, size_t);
-	char *(*canonicalize_file_name)(const char *);
 	ssize_t (*getxattr)(const char *, const char *, void *, size_t);
 	ssize_t (*lgetxattr)(const char *, const char *, void *, size_t);
 	ssize_t (*listxattr)(const char *, char *, size_t);
@@ -109,17 +105,15 @@ HVP_HIDDEN void hvp_log(const char *fmt, ...)
 
 /*
  * Path mapping (hvp_path.c).  hvp_map() returns 0 when path is not part of
- * the redirected surface (use it unchanged), 1 when host[] holds the path to
- * use instead, or a negative errno.  follow_last tells whether a symbolic
+ * the redirected surface (use it unchanged; so are relative paths, which
+ * the *at() calls resolve below their directory fd), 1 when host[] holds
+ * the path to use instead, or a negative errno.  follow_last tells whether a symbolic
  * link in the last component is followed, as the calling function would.
  * walk_errno (may be NULL) gets the error of the first component that does
  * not exist, which realpath() needs.
  */
 HVP_HIDDEN int hvp_map(const char *path, bool follow_last, char *host,
 		int *walk_errno);
-/* Same for the *at() calls: relative paths below a dirfd are left alone. */
-HVP_HIDDEN int hvp_map_at(int dirfd, const char *path, bool follow_last,
-		char *host);
 /* True when the lexically normalized absolute path is redirected. */
 HVP_HIDDEN bool hvp_redirected(const char *norm);
 /* True when a host path from hvp_map() lies below R (not a real path). */
