@@ -203,7 +203,8 @@ hvp_norm(const char *in, char *out, bool dotdot)
 	return (int)o;
 }
 
-bool
+/* True when the lexically normalized absolute path is redirected. */
+static bool
 hvp_redirected(const char *norm)
 {
 	size_t i;

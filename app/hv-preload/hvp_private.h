@@ -114,8 +114,6 @@ HVP_HIDDEN void hvp_log(const char *fmt, ...)
  */
 HVP_HIDDEN int hvp_map(const char *path, bool follow_last, char *host,
 		int *walk_errno);
-/* True when the lexically normalized absolute path is redirected. */
-HVP_HIDDEN bool hvp_redirected(const char *norm);
 /* True when a host path from hvp_map() lies below R (not a real path). */
 HVP_HIDDEN bool hvp_in_root(const char *host);
 /* Turn a resolved host path back into what the application should see. */
