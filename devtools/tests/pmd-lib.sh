@@ -94,10 +94,10 @@ pmd_prompts() {
 pmd_wait_prompt() {
 	local n=$1 t=${2:-60} i
 
-	for ((i = 0; i < t * 10; i++)); do
+	for ((i = 0; i < t * 50; i++)); do
 		[ "$(pmd_prompts)" -ge "$n" ] && return 0
 		kill -0 "$pmd_pid" 2>/dev/null || return 1
-		sleep 0.1
+		sleep 0.02
 	done
 	return 1
 }
@@ -119,9 +119,9 @@ pmd_cmd_until() {
 
 	shift 2
 	pmd_cmd "$@"
-	for ((i = 0; i < 600; i++)); do
+	for ((i = 0; i < 3000; i++)); do
 		pmd_since "$m" | grep -q -- "$pat" && return 0
-		sleep 0.1
+		sleep 0.02
 	done
 	echo "FAIL: no '$pat' after '$*'"
 	exit 1
