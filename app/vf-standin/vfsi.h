@@ -56,7 +56,6 @@ struct vfsi_rxq {
 	struct rte_mempool *mp;
 	int fd;
 	uint16_t port_id;
-	uint16_t queue_id;
 	uint64_t offloads;
 	struct vfsi_queue_stats stats;
 	/* Tail of a frame longer than the first mbuf, before it is chained. */
@@ -66,7 +65,6 @@ struct vfsi_rxq {
 struct vfsi_txq {
 	struct vfsi_priv *priv;
 	int fd;
-	uint16_t queue_id;
 	struct vfsi_queue_stats stats;
 };
 

@@ -203,7 +203,6 @@ vfsi_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid,
 	q->mp = mp;
 	q->fd = priv->fds[qid];
 	q->port_id = dev->data->port_id;
-	q->queue_id = qid;
 	q->offloads = conf->offloads | dev->data->dev_conf.rxmode.offloads;
 	dev->data->rx_queues[qid] = q;
 	return 0;
@@ -226,7 +225,6 @@ vfsi_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid,
 		return -ENOMEM;
 	q->priv = priv;
 	q->fd = priv->fds[qid];
-	q->queue_id = qid;
 	dev->data->tx_queues[qid] = q;
 	return 0;
 }
