@@ -584,9 +584,11 @@ main(int argc, char **argv)
 		fprintf(stderr, "hv-guest: no port probed\n");
 		return 1;
 	}
-	/* Big enough for a whole TSO super-frame in one segment. */
-	mp = rte_pktmbuf_pool_create("hvg", 16383, 256, 0,
-				     RTE_PKTMBUF_HEADROOM + 8192,
+	/* Big enough for the offload mode's TSO super-frame (4054 bytes)
+	 * in one segment, small enough to share hugepages with other tests.
+	 */
+	mp = rte_pktmbuf_pool_create("hvg", 8191, 256, 0,
+				     RTE_PKTMBUF_HEADROOM + 4096,
 				     rte_socket_id());
 	if (!mp) {
 		fprintf(stderr, "hv-guest: no mbuf pool\n");
