@@ -413,6 +413,32 @@ tb_check_secondary(const char *uuid)
 	return 0;
 }
 
+/* Many requests on one channel, one signal for the batch, all answered. */
+static int
+tb_batched(void)
+{
+	uint32_t msg[NVSP_MSG_SIZE / 4] = { NVSP_NDIS_VERSION, 6, 30 };
+	struct vmbus_channel *chan = tb_chan[tb_nchan / 2];
+	bool sig = false;
+	uint32_t m[10];
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < 64; i++) {
+		ret = rte_vmbus_chan_send(chan, VMBUS_CHANPKT_TYPE_INBAND, msg,
+					  sizeof(msg), 0xba00 + i,
+					  VMBUS_CHANPKT_FLAG_RC, &sig);
+		TB_CHECK(ret == 0, "batched send %u: %d", i, ret);
+	}
+	TB_CHECK(sig, "a batch on an idle channel must need a signal");
+	rte_vmbus_chan_signal_tx(chan);
+	for (i = 0; i < 64; i++)
+		TB_CHECK(tb_wait(chan, 0, 0xba00 + i, m, 10) == 0,
+			 "completion %u of the batch", i);
+	printf("ok: 64 requests sent with one signal, all completed\n");
+	return 0;
+}
+
 static int
 tb_count_fds(void)
 {
@@ -544,9 +570,10 @@ main(int argc, char **argv)
 	snprintf(uuid, sizeof(uuid), "%s", tb_dev->device.name);
 
 	if (tb_check_device(uuid) != 0 || tb_nvsp_init() != 0 ||
-	    tb_check_irq() != 0 || tb_open_subchannels(nsub) != 0 || tb_exchange_all() != 0 ||
-	    tb_check_secondary(uuid) != 0 || tb_replug(uuid) != 0 || tb_check_device(uuid) != 0 ||
-	    tb_nvsp_init() != 0)
+	    tb_check_irq() != 0 || tb_open_subchannels(nsub) != 0 ||
+	    tb_exchange_all() != 0 || tb_batched() != 0 ||
+	    tb_check_secondary(uuid) != 0 || tb_replug(uuid) != 0 ||
+	    tb_check_device(uuid) != 0 || tb_nvsp_init() != 0)
 		return 1;
 
 	/* Second cycle: everything it takes must come back. */
