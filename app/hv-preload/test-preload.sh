@@ -8,11 +8,12 @@
 #   test-preload.sh LIBHV_PRELOAD.SO TEST_PRELOAD
 
 set -u
-lib=$1
-prog=$2
+# Absolute, since the programs run below may change directory.
+lib=$(realpath "$1")
+prog=$(realpath "$2")
 fail=0
 
-for t in ls cat stat readlink realpath nm; do
+for t in ls cat stat readlink realpath find nm; do
 	if ! command -v $t > /dev/null; then
 		echo "SKIP: $t not installed"
 		exit 77
@@ -121,6 +122,15 @@ check coreutils_readlink_f "$(run readlink -f /sys/class/uio/uio0/name)" \
 check coreutils_realpath_leaving_surface \
 	"$(run realpath /sys/class/uio/uio1)" \
 	"$root/sys/devices/vmbus/other/uio/uio1"
+# findutils walks with openat() and fdopendir() below the first fd.
+check findutils_find_walks_surface \
+	"$(run find /sys/class/uio/uio0/maps -name name | sort | tr '\n' ' ')" \
+	"$(for k in 0 1 2 3 4; do printf '%s ' /sys/class/uio/uio0/maps/map$k/name; done)"
+if command -v python3 > /dev/null; then
+	check python_listdir_and_realpath "$(run python3 -c "import os
+print(os.listdir('/sys/bus/vmbus/devices'), os.path.realpath('/sys/class/uio/uio0'))")" \
+		"['$uuid'] /$dev/uio/uio0"
+fi
 check coreutils_cat_untouched "$(run cat /etc/hostname)" "$(cat /etc/hostname)"
 check coreutils_prefix_whole_component \
 	"$(run cat /sys/bus/vmbusx > /dev/null 2>&1 && echo readable)" ""
