@@ -11,9 +11,11 @@
  *
  * A channel is a pair of shared-memory rings (guest to host, host to
  * guest).  Sends copy a packet into the outbound ring and tell the caller
- * whether the host must be signalled; receives copy one packet out of the
- * inbound ring after validating its framing.  Every index and length read
- * from host-writable memory is checked before use.
+ * whether the host must be signalled; several threads may send on one
+ * channel.  Receives copy one packet out of the inbound ring after
+ * validating its framing; one thread at a time receives on a channel.
+ * Every index and length read from host-writable memory is checked
+ * before use.
  */
 
 #ifdef __cplusplus
