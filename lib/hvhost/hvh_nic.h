@@ -176,6 +176,7 @@ struct hvh_nic {
 	int vf_offered;		/* control: offer wanted */
 	int vf_sent;		/* association allocated=1 is with the guest */
 	uint64_t vf_offer_ns;	/* when the VF device was (re)added */
+	int vf_held_logged;	/* said once why the offer waits */
 
 	/* Channels. */
 	struct hvh_chan *chan[HVH_CHAN_MAX];

@@ -41,6 +41,7 @@ hvh_nvsp_reset_state(struct hvh_nic *nic)
 	nic->txbuf_on = 0;
 	nic->datapath = 0;
 	nic->vf_sent = 0;
+	nic->vf_held_logged = 0;
 }
 
 /* Every reply is padded to the 40-byte NVSP message (see hvh_wire.h). */
@@ -520,10 +521,18 @@ hvh_nvsp_vf_tick(struct hvh_nic *nic)
 	 * and only once it has finished RNDIS set-up (the filter is set),
 	 * after a presentation delay.
 	 */
-	if (nic->nvs_version < HVH_NVSP_V4 ||
-	    !(nic->guest_caps & HVH_NVSP_CAP_SRIOV) || !nic->rndis_up ||
-	    !nic->filter_set_once)
+	if (!nic->rndis_up || !nic->filter_set_once)
 		return;
+	if (nic->nvs_version < HVH_NVSP_V4 ||
+	    !(nic->guest_caps & HVH_NVSP_CAP_SRIOV)) {
+		if (!nic->vf_held_logged)
+			HVH_LOG(NOTICE, "VF not offered: the guest did not ask "
+				"for SR-IOV (NVSP 0x%x, NDIS config caps 0x%llx)",
+				nic->nvs_version,
+				(unsigned long long)nic->guest_caps);
+		nic->vf_held_logged = 1;
+		return;
+	}
 	/* The delay runs from the later of set-up and the VF's arrival. */
 	if (hvh_now_ns() - (nic->filter_set_ns > nic->vf_offer_ns ?
 			    nic->filter_set_ns : nic->vf_offer_ns) <
