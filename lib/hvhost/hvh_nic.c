@@ -894,6 +894,11 @@ hvh_nic_print_stats(struct hvh_nic *nic, FILE *f)
 		nic->link_up ? "up" : "down", nic->rss_on ? "on" : "off",
 		nic->datapath ? "vf" : "synthetic",
 		nic->vf_sent ? "associated" : "none");
+	fprintf(f, "guest_config mtu %u ndis_config_mtu %u caps 0x%llx "
+		"offload_params_sets %u multicast_addresses %u rss_hash 0x%x "
+		"rss_entries %u\n", nic->mtu, nic->guest_mtu,
+		(unsigned long long)nic->guest_caps, nic->offload_params_seen,
+		nic->mcast_count, nic->rss_hash, nic->rss_table_len);
 	fprintf(f, "misc gpa_read_errors %" PRIu64 " rx_no_section %" PRIu64
 		" rx_ring_full %" PRIu64 " rx_filtered %" PRIu64
 		" tx_link_down %" PRIu64 " ctrl_dropped %" PRIu64
