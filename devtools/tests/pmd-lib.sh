@@ -142,7 +142,7 @@ pmd_port_stat() {
 
 	pmd_since "$mark" | awk -v k="$name:" '
 		{ for (i = 1; i < NF; i++) if ($i == k) s += $(i + 1) }
-		END { print s + 0 }'
+		END { printf "%.0f\n", s }'
 }
 
 # Mbufs of mb_pool_0 in use, from a dump_mempool issued now.
@@ -192,7 +192,7 @@ pmd_quit() {
 pmd_host_stat() {
 	awk -v k="$1" '/^total / {
 		for (i = 2; i < NF; i++) if ($i == k) v = $(i + 1) }
-		END { print v + 0 }' "$pmd_out"
+		END { printf "%.0f\n", v }' "$pmd_out"
 }
 
 pmd_expect() {

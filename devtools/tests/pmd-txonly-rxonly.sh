@@ -5,6 +5,8 @@
 #
 # txonly: testpmd sends SIZE-byte frames into hv-host's sink backend.
 # rxonly: hv-host's source backend sends SIZE-byte frames to testpmd.
+# Frames above 1514 bytes first raise the MTU (port config mtu, which our
+# PMD applies by negotiating NVSP again) and travel as multi-segment mbufs.
 # After the port stops, testpmd's packet and byte counters must equal
 # hv-host's exactly, and no mbuf may stay in use.
 
@@ -14,14 +16,39 @@ set -u
 mode=${1:?txonly or rxonly}
 size=${2:?frame size}
 
+# Segments of at most 2000 bytes: they fit testpmd's default mbufs.
+segs=$size
+if [ "$size" -gt 2000 ]; then
+	segs=""
+	for ((left = size; left > 0; left -= 2000)); do
+		segs+="${segs:+,}$((left > 2000 ? 2000 : left))"
+	done
+fi
+
+jumbo() {
+	[ "$size" -gt 1514 ] || return 0
+	pmd_cmd port stop all
+	pmd_cmd port config mtu 0 9000
+	pmd_cmd port config 0 rx_offload scatter on
+	pmd_cmd port start all
+	m=$(pmd_mark)
+	pmd_cmd_until "$m" "MTU:" show port info 0
+	pmd_expect "MTU after port config mtu" \
+		"$(pmd_since "$m" | awk '/^MTU:/ { print $2 }')" 9000
+}
+
 case "$mode" in
 txonly)
 	pmd_start --backend sink -- -- -i
+	jumbo
 	pmd_cmd set fwd txonly
-	pmd_cmd set txpkts "$size"
+	pmd_cmd set txpkts "$segs"
 	;;
 rxonly)
-	pmd_start --backend "source:$size" -- -- -i
+	host_mtu=()
+	[ "$size" -gt 1514 ] && host_mtu=(--mtu 9000)
+	pmd_start --backend "source:$size" "${host_mtu[@]}" -- -- -i
+	jumbo
 	pmd_cmd set fwd rxonly
 	;;
 *)

@@ -450,6 +450,68 @@ hn_dev_close(struct rte_eth_dev *dev)
 	return 0;
 }
 
+/*
+ * The host learns the MTU only from NVSP NDIS_CONFIG, which is legal only
+ * while NVSP is being set up (nvsp.md 5): changing it means a new NVSP and
+ * RNDIS session on the same channels, and asking again for the
+ * subchannels already open.
+ */
+static int
+hn_dev_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
+{
+	struct hn_data *hv = dev->data->dev_private;
+	uint32_t nsub = hv->num_channels - 1, old_chim = hv->chim_szmax;
+	uint32_t old_cnt = hv->chim_cnt, i;
+	uint64_t *comp;
+	int ret;
+
+	if (dev->data->dev_started) {
+		HN_LOG(ERR, "stop the port before changing the MTU");
+		return -EBUSY;
+	}
+	if (mtu == hv->mtu)
+		return 0;
+	hn_detach(hv);
+	ret = hn_nvs_attach(hv, mtu);
+	if (ret == 0)
+		ret = hn_rndis_attach(hv);
+	if (ret == 0 && nsub != 0) {
+		ret = hn_nvs_alloc_subchans(hv, &nsub);
+		if (ret == 0 && nsub != hv->num_channels - 1U) {
+			HN_LOG(ERR, "host granted %u subchannels again, %u open",
+			       nsub, hv->num_channels - 1);
+			ret = -EIO;
+		}
+	}
+	if (ret == 0 && (hv->chim_szmax != old_chim ||
+			 hv->chim_cnt != old_cnt)) {
+		HN_LOG(ERR, "send buffer changed from %u x %u to %u x %u",
+		       old_cnt, old_chim, hv->chim_cnt, hv->chim_szmax);
+		ret = -EIO;
+	}
+	for (i = 0; ret == 0 && i < hv->num_channels; i++) {
+		if (hv->rxq[i] == NULL || hv->rxq[i]->comp_max > hv->rxbuf_slots)
+			continue;
+		comp = rte_realloc(hv->rxq[i]->comp_pending,
+				   (hv->rxbuf_slots + 1) * sizeof(*comp), 0);
+		if (comp == NULL) {
+			ret = -ENOMEM;
+			break;
+		}
+		hv->rxq[i]->comp_pending = comp;
+		hv->rxq[i]->comp_max = hv->rxbuf_slots + 1;
+	}
+	if (ret == 0 && hv->rss_on)
+		ret = hn_rndis_conf_rss(hv, true);
+	if (ret != 0) {
+		HN_LOG(ERR, "MTU %u not applied: %d; close the port", mtu, ret);
+		return ret;
+	}
+	hv->mtu = mtu;
+	HN_LOG(INFO, "MTU %u", mtu);
+	return 0;
+}
+
 /* Statistics */
 
 static int
@@ -733,6 +795,7 @@ static const struct eth_dev_ops hn_eth_dev_ops = {
 	.dev_close = hn_dev_close,
 	.dev_infos_get = hn_dev_info_get,
 	.link_update = hn_dev_link_update,
+	.mtu_set = hn_dev_mtu_set,
 	.promiscuous_enable = hn_dev_promiscuous_enable,
 	.promiscuous_disable = hn_dev_promiscuous_disable,
 	.allmulticast_enable = hn_dev_allmulticast_enable,

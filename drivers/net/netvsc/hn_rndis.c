@@ -235,7 +235,8 @@ hn_rndis_query_offload(struct hn_data *hv)
 
 	hv->tx_offload_capa = RTE_ETH_TX_OFFLOAD_MULTI_SEGS |
 		RTE_ETH_TX_OFFLOAD_VLAN_INSERT;
-	hv->rx_offload_capa = RTE_ETH_RX_OFFLOAD_VLAN_STRIP |
+	hv->rx_offload_capa = RTE_ETH_RX_OFFLOAD_SCATTER |
+		RTE_ETH_RX_OFFLOAD_VLAN_STRIP |
 		RTE_ETH_RX_OFFLOAD_RSS_HASH;
 	if (caps.ip4_csum) {
 		hv->tx_offload_capa |= RTE_ETH_TX_OFFLOAD_IPV4_CKSUM;
