@@ -14,7 +14,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 pkgs="meson ninja-build pkg-config gcc g++ python3 python3-pyelftools
  libnuma-dev libelf-dev zlib1g-dev libpcap-dev libbsd-dev dpkg-dev
  iproute2 iputils-ping abigail-tools libabigail-dev libc6-dev
- abi-compliance-checker librte-bus-vmbus23 kmod procps psmisc"
+ abi-compliance-checker librte-bus-vmbus23 kmod procps psmisc librte-net-netvsc23 librte-mempool-ring23"
 
 log() { echo "bootstrap: $*"; }
 
