@@ -14,6 +14,13 @@ chans=$((q > 4 ? q : 4))
 
 pmd_start --backend loopback --channels "$chans" -- -- -i \
 	--rxq="$q" --txq="$q" --rss-ip
+m=$(pmd_mark)
+pmd_cmd_until "$m" "Link status" show port info 0
+pmd_expect "link status from the host" \
+	"$(pmd_since "$m" | awk '/^Link status:/ { print $3 }')" up
+pmd_expect "MAC address from the host" \
+	"$(pmd_since "$m" | awk '/^MAC address:/ { print $3 }')" \
+	00:15:5D:00:00:01
 # Baseline with the port stopped: a started port may hold staged frames.
 pmd_cmd port stop all
 before=$(pmd_mbufs_in_use)
