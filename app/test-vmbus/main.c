@@ -24,6 +24,9 @@ main(int argc, char **argv)
 	unsigned int i;
 	int a, failed = 0, ran = 0;
 
+	/* Sanitizer reports end the process without flushing stdio. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
 	for (i = 0; i < sizeof(suites) / sizeof(suites[0]); i++) {
 		bool wanted = argc < 2;
 

@@ -798,6 +798,80 @@ t_many_wraps(void)
 	return 0;
 }
 
+/* Write a descriptor at data offset pos, wrapping, tlen in [hlen, max]. */
+static void
+tv_put_desc(struct tv_chan *t, uint32_t pos, uint16_t hlen, uint32_t max,
+	    uint32_t rnd)
+{
+	struct vmbus_chanpkt_hdr h = {
+		.type = VMBUS_CHANPKT_TYPE_INBAND,
+		.hlen = hlen,
+		.tlen = hlen + (max > hlen ? rnd % (max - hlen + 1) : 0),
+		.xactid = rnd,
+	};
+	unsigned int i;
+
+	if (max < hlen)
+		h.tlen = max;
+	for (i = 0; i < sizeof(h); i++)
+		t->rx[TV_HDR + (pos + i) % TV_SMALL] = ((uint8_t *)&h)[i];
+}
+
+/*
+ * A host writing random bytes and random indices: every receive either
+ * fails cleanly or returns a packet that lies within what the host
+ * published; AddressSanitizer checks that nothing is read outside the
+ * ring or written outside the caller's buffer.
+ */
+static int
+t_random_host(void)
+{
+	uint32_t rnd = 0xc0ffee, i, k, len, room, widx, ridx, avail;
+	static uint8_t out[TV_SMALL];
+	struct tv_chan t;
+	uint64_t xid;
+	int ret, ok = 0, bad = 0;
+
+	TV_ASSERT(tv_open(&t, TV_SMALL, 0) == 0, "setup");
+	for (i = 0; i < 20000; i++) {
+		for (k = 0; k < 64; k++) {
+			rnd = rnd * 1103515245 + 12345;
+			t.rx[TV_HDR + (rnd >> 8) % TV_SMALL] = (uint8_t)(rnd >> 16);
+		}
+		rnd = rnd * 1103515245 + 12345;
+		/* Mostly sane, aligned indices; sometimes anything. */
+		widx = (rnd >> 4) % 16 == 0 ? rnd : ((rnd >> 8) % TV_SMALL) & ~7u;
+		ridx = t.chan.rxbr.rindex;
+		tv_hdr(t.rx)->windex = widx;
+		avail = widx >= ridx ? widx - ridx : TV_SMALL - ridx + widx;
+		/* Half the time, a well-formed descriptor that fits. */
+		if (((rnd >> 2) & 1) && widx < TV_SMALL && avail >= 24)
+			tv_put_desc(&t, ridx, 2 + (rnd >> 24) % 2,
+				    (avail - 8) / 8, rnd);
+		room = (rnd >> 20) % sizeof(out);
+		len = room;
+		if ((rnd >> 3) & 1)
+			ret = rte_vmbus_chan_recv_raw(&t.chan, out, &len);
+		else
+			ret = rte_vmbus_chan_recv(&t.chan, out, &len, &xid);
+		TV_ASSERT(ret == -EAGAIN || ret == -EIO || ret == -ENOBUFS ||
+			  ret >= 0, "unexpected %d", ret);
+		if (ret == -EIO) {
+			bad++;
+			TV_ASSERT_EQ(t.chan.rxbr.rindex, ridx);
+		} else if (ret >= 0) {
+			ok++;
+			TV_ASSERT(len <= room && len + 8 <= avail,
+				  "packet of %u past %u published bytes", len,
+				  avail);
+		}
+	}
+	printf("    random host: %d packets taken, %d rejected\n", ok, bad);
+	TV_ASSERT(ok > 0 && bad > 0, "fuzzing reached only one outcome");
+	tv_close(&t);
+	return 0;
+}
+
 /* Several senders on one ring: every packet arrives whole, in order. */
 #define TV_SENDERS 2
 #define TV_PER_SENDER 3000
@@ -899,6 +973,7 @@ test_vmbus_ring(void)
 		{ "signal_without_monitor", t_signal_without_monitor },
 		{ "set_latency", t_set_latency },
 		{ "many_wraps", t_many_wraps },
+		{ "random_host", t_random_host },
 		{ "concurrent_senders", t_concurrent_senders },
 	};
 
