@@ -108,6 +108,17 @@ print('nothing')
 PY
 }
 
+# One 3014-byte frame to MAC $2 out of TAP $1.
+inject_big() {
+	python3 - "$1" "$2" << 'PY'
+import socket, sys
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind((sys.argv[1], 0))
+s.send(bytes.fromhex(sys.argv[2].replace(':', '')) +
+	bytes.fromhex('02000000beef') + b'\x88\xb5' + bytes(3000))
+PY
+}
+
 # RX-packets of "show port stats 0", the n-th time it was printed.
 rx_packets() {
 	grep 'RX-packets:' "$log" | sed -n "${1}p" | awk '{print $2}'
@@ -239,7 +250,8 @@ run_one() {
 	stop_testpmd "$tag"
 }
 
-# Offloads: a frame longer than one mbuf comes in (scatter), testpmd's
+# MTU and offloads: a frame over the MTU is dropped; after the MTU is
+# raised, a frame longer than one mbuf comes in (scatter), testpmd's
 # csum engine sends it back with TSO (MSS 1000) and TCP/IP checksum
 # requests, and the kernel must get them as a GSO frame with a partial
 # checksum at the TCP header.
@@ -249,7 +261,20 @@ run_offloads() {
 
 	start_testpmd "$testpmd" "$tag" || return
 	ip link set "$ifname" mtu 9000
+	# At the default MTU of 1500 a 3000-byte frame is an Rx error.
+	send "set fwd rxonly"
+	send "start"
+	inject_big "$ifname" "$mac"
+	sleep 0.3
+	send "show port stats 0"
+	wait_for 'RX-errors:' 1 5
+	got=$(grep 'RX-errors:' "$log" | head -1 | awk '{print $2}')
+	check "${tag}_frame_over_mtu_dropped" \
+		"$([ "$got" == 1 ] && [ "$(rx_packets 1)" == 0 ] && echo 1)" \
+		"RX-errors ${got:-none} RX-packets $(rx_packets 1)"
+	send "stop"
 	send "port stop 0"
+	send "port config mtu 0 9000"
 	send "csum set ip hw 0"
 	send "csum set tcp hw 0"
 	send "tso set 1000 0"

@@ -156,10 +156,12 @@ uint16_t
 vfsi_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct vfsi_rxq *q = queue;
+	ssize_t max_len;
 	uint16_t got = 0;
 
 	if (unlikely(vfsi_is_removed(q->priv)))
 		return 0;
+	max_len = q->priv->dev->data->mtu + RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN;
 	while (got < n) {
 		struct virtio_net_hdr vh;
 		struct rte_mbuf *m = rte_pktmbuf_alloc(q->mp);
@@ -186,7 +188,11 @@ vfsi_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t n)
 			break;
 		}
 		len -= sizeof(vh);
-		if (unlikely(len < (ssize_t)sizeof(struct rte_ether_hdr))) {
+		/* As a NIC: nothing shorter than a header, nothing longer
+		 * than the MTU allows (with room for one VLAN tag).
+		 */
+		if (unlikely(len < (ssize_t)sizeof(struct rte_ether_hdr) ||
+			     len > max_len)) {
 			q->stats.errors++;
 			rte_pktmbuf_free(m);
 			continue;
