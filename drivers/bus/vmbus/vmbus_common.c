@@ -64,7 +64,7 @@ vmbus_parse(const char *name, void *addr)
 	return 0;
 }
 
-struct rte_devargs *
+static struct rte_devargs *
 vmbus_devargs_lookup(const struct rte_vmbus_device *dev)
 {
 	struct rte_devargs *da;

@@ -171,7 +171,6 @@ struct vmbus_subchan_info {
 };
 
 /* vmbus_common.c */
-struct rte_devargs *vmbus_devargs_lookup(const struct rte_vmbus_device *dev);
 bool vmbus_insert_device(struct rte_vmbus_device *dev);
 
 /* linux/vmbus_sysfs.c */
@@ -193,8 +192,6 @@ int vmbus_sysfs_ring_path(const char *dir, uint16_t relid,
 			  char *buf, size_t len);
 
 /* linux/vmbus_uio.c */
-int vmbus_uio_map_resource(struct rte_vmbus_device *dev);
-void vmbus_uio_unmap_resource(struct rte_vmbus_device *dev);
 struct vmbus_mapped_resource *
 vmbus_uio_find_resource(const struct rte_vmbus_device *dev);
 int vmbus_uio_map_subchan(const struct rte_vmbus_device *dev, uint16_t relid,
