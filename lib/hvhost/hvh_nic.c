@@ -229,7 +229,8 @@ hvh_chan_create(struct hvh_nic *nic, uint16_t index)
 		return NULL;
 	ch->nic = nic;
 	ch->index = index;
-	ch->relid = sc->primary_relid + index;
+	/* Every offer gets a new relid, as a re-offered subchannel does. */
+	ch->relid = index ? nic->next_relid++ : sc->primary_relid;
 	ch->monitor_id = sc->primary_monitor_id + index;
 	ch->map.fd = -1;
 	ch->bounce = mmap(NULL, (size_t)HVH_TX_BURST * HVH_BOUNCE_SLOT,
@@ -291,6 +292,18 @@ hvh_chan_free(struct hvh_nic *nic, struct hvh_chan *ch)
 		hvh_surface_remove_channel(&nic->sf, ch->relid, &ch->map);
 	munmap(ch->bounce, (size_t)HVH_TX_BURST * HVH_BOUNCE_SLOT);
 	free(ch);
+}
+
+void
+hvh_nvsp_rescind_subchannels(struct hvh_nic *nic)
+{
+	while (nic->nchan > 1) {
+		struct hvh_chan *ch = nic->chan[--nic->nchan];
+
+		HVH_LOG(INFO, "rescinded subchannel %u (relid %u)", ch->index,
+			ch->relid);
+		hvh_chan_free(nic, ch);
+	}
 }
 
 int
@@ -659,6 +672,7 @@ hvh_guest_gone(struct hvh_nic *nic)
 		(int)nic->guest_pid);
 	while (nic->nchan > 1)
 		hvh_chan_free(nic, nic->chan[--nic->nchan]);
+	nic->next_relid = nic->conf.surface.primary_relid + 1;
 	hvh_stats_add(&nic->hist[0], &nic->chan[0]->st);
 	memset(&nic->chan[0]->st, 0, sizeof(nic->chan[0]->st));
 	if (nic->hist_n < 1)
@@ -805,6 +819,7 @@ hvh_nic_create(struct hvh_nic **out, const struct hvh_nic_conf *conf)
 	nic->txbuf = nic->sf.maps[HVH_MAP_TXBUF].addr;
 	nic->monitor = nic->sf.maps[HVH_MAP_MON].addr;
 	nic->intpage = nic->sf.maps[HVH_MAP_INT].addr;
+	nic->next_relid = conf->surface.primary_relid + 1;
 	nic->chan[0] = hvh_chan_create(nic, 0);
 	if (!nic->chan[0]) {
 		hvh_nic_destroy(nic);

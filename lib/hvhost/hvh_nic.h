@@ -181,6 +181,7 @@ struct hvh_nic {
 	/* Channels. */
 	struct hvh_chan *chan[HVH_CHAN_MAX];
 	unsigned int nchan;	/* open channels, primary included */
+	uint32_t next_relid;	/* relid of the next subchannel offer */
 	int8_t mon_to_chan[HVH_MON_ID_MAX + 1];
 
 	/* Receive buffer sections. */
@@ -245,6 +246,7 @@ int hvh_gpa_read(struct hvh_nic *nic, const struct hvh_gpa_page *pages,
 		 uint32_t n, uint8_t *dst, uint32_t cap);
 void hvh_nvsp_reset_state(struct hvh_nic *nic);
 int hvh_nvsp_offer_subchannels(struct hvh_nic *nic, unsigned int want);
+void hvh_nvsp_rescind_subchannels(struct hvh_nic *nic);
 void hvh_nvsp_vf_tick(struct hvh_nic *nic);
 void hvh_rndis_control(struct hvh_nic *nic, const uint8_t *msg, uint32_t len);
 void hvh_rndis_indicate(struct hvh_nic *nic, uint32_t status);

@@ -210,13 +210,13 @@ hvh_nvsp_subchannel(struct hvh_chan *ch, uint64_t tid, const uint8_t *m)
 		want = req.count;
 		if (want > nic->conf.max_channels - 1)
 			want = nic->conf.max_channels - 1;
-		/* Channels already open stay (VMBus cannot take an offer
-		 * back from a running guest); the grant never exceeds the
-		 * request.
+		/* A new request replaces the set: the old subchannels are
+		 * rescinded and fresh ones (new relids) offered, as a host
+		 * restarting its queues does (OpenVMM); a guest polls for
+		 * the new ring files.
 		 */
+		hvh_nvsp_rescind_subchannels(nic);
 		r[2] = hvh_nvsp_offer_subchannels(nic, want);
-		if (r[2] > want)
-			r[2] = want;
 		r[1] = HVH_NVSP_STAT_SUCCESS;
 		HVH_LOG(INFO, "subchannels: %u requested, %u granted",
 			req.count, r[2]);
