@@ -333,6 +333,7 @@ hvh_tx_commit(struct hvh_chan *ch, unsigned int upto)
 		return;
 	for (i = 0; i < upto; i++)
 		bytes += ch->slots[i].len;
+	ch->st.tx_packets += upto;
 	ch->in.own = ch->slots[upto - 1].end;
 	if (hvh_ring_commit_read(&ch->in, bytes))
 		hvh_signal_guest(ch);
@@ -455,7 +456,6 @@ hvh_chan_tx(struct hvh_chan *ch)
 		off = s->end;
 		avail -= s->len;
 		npkts++;
-		ch->st.tx_packets++;
 
 		if (ret) {
 			if (hvh_tx_flush(ch))
