@@ -409,7 +409,7 @@ static int
 t_rx_corruption_rejected(void)
 {
 	enum { BAD_WINDEX, UNALIGNED, SHORT, HLEN0, HLEN1, TLEN_LT_HLEN,
-	       TLEN_HUGE, NCASES };
+	       TLEN_HUGE, TYPE0, TYPE14, NCASES };
 	uint8_t pkt[64], out[64];
 	struct vmbus_chanpkt_hdr *h = (void *)pkt;
 	struct tv_chan t;
@@ -432,6 +432,12 @@ t_rx_corruption_rejected(void)
 			break;
 		case TLEN_HUGE:
 			h->tlen = UINT16_MAX;
+			break;
+		case TYPE0:
+			h->type = 0;
+			break;
+		case TYPE14:
+			h->type = 14;
 			break;
 		}
 		TV_ASSERT(host_put(&t, pkt, len) == 0, "put");

@@ -284,6 +284,11 @@ vmbus_rxbr_peek(struct vmbus_br *rbr, struct vmbus_chanpkt_hdr *hdr)
 
 	vmbus_br_copy_from(rbr, rbr->rindex, hdr, sizeof(*hdr));
 
+	/* vmbus_packet_type: 0 is invalid, nothing is defined past 13. */
+	if (unlikely(hdr->type == 0 || hdr->type > VMBUS_CHANPKT_TYPE_LAST)) {
+		vmbus_br_corrupt(rbr, "packet type", hdr->type);
+		return -EIO;
+	}
 	if (unlikely(hdr->hlen < VMBUS_CHANPKT_HLEN_MIN)) {
 		vmbus_br_corrupt(rbr, "descriptor offset8", hdr->hlen);
 		return -EIO;

@@ -33,6 +33,9 @@ extern int vmbus_logtype_bus;
 /* The ring header takes one Hyper-V page whatever the guest page size. */
 #define VMBUS_RING_HDR_SIZE HYPERV_PAGE_SIZE
 
+/* Highest packet type VMBus defines (VM_PKT_ADDITIONAL_DATA). */
+#define VMBUS_CHANPKT_TYPE_LAST 13
+
 /* Monitor ids index vmbus_mon_page.trigs: 4 groups of 32. */
 #define VMBUS_MONITOR_ID_MAX (VMBUS_MONTRIGS_MAX * VMBUS_MONTRIG_LEN - 1)
 
