@@ -70,36 +70,71 @@ desc_skips_unknown_type_and_flags(void)
 }
 
 static int
-gpa_rejects_bad_ranges(void)
+gpa_ranges_page_buffers_and_multipage(void)
 {
 	struct {
 		struct hvh_gpa_hdr h;
-		struct hvh_gpa_page p[2];
+		uint32_t r[16];
 	} m;
-	const struct hvh_gpa_page *pages;
+	struct hvh_gpa_seg segs[8];
 	const char *why;
 	uint32_t n;
+	uint64_t pfn;
 	uint8_t *b;
-	int ret;
 
+	/* Page buffers (DPDK): {96 @ 4000, pfn 7}, {10 @ 0, pfn 9}. */
 	memset(&m, 0, sizeof(m));
-	m.h.d.offset8 = sizeof(m) / 8;
+	m.h.d.offset8 = (24 + 32) / 8;
 	m.h.range_cnt = 2;
-	m.p[0].len = 100;
-	m.p[0].offset = 4000;	/* crosses its page */
-	m.p[1].len = 10;
-	b = exact(&m, sizeof(m));
-	CHECK(hvh_check_gpa(b, sizeof(m), &pages, &n, &why) == -EINVAL);
+	m.r[0] = 96;
+	m.r[1] = 4000;
+	pfn = 7;
+	memcpy(&m.r[2], &pfn, 8);
+	m.r[4] = 10;
+	m.r[5] = 0;
+	pfn = 9;
+	memcpy(&m.r[6], &pfn, 8);
+	b = exact(&m, 24 + 32);
+	CHECK(hvh_check_gpa(b, 24 + 32, segs, 8, &n, &why) == 0);
 	free(b);
-	m.p[0].offset = 3996;
-	b = exact(&m, sizeof(m));
-	CHECK(hvh_check_gpa(b, sizeof(m), &pages, &n, &why) == 0 && n == 2);
+	CHECK(n == 2 && segs[0].gpa == 7 * 4096 + 4000 && segs[0].len == 96);
+	CHECK(segs[1].gpa == 9 * 4096 && segs[1].len == 10);
+
+	/* Multi-page range (Linux): 5000 bytes at 4000 span pfns 3, 4, 5. */
+	memset(&m, 0, sizeof(m));
+	m.h.d.offset8 = (24 + 8 + 24) / 8;
+	m.h.range_cnt = 1;
+	m.r[0] = 5000;
+	m.r[1] = 4000;
+	for (pfn = 3; pfn <= 5; pfn++)
+		memcpy(&m.r[2 + (pfn - 3) * 2], &pfn, 8);
+	b = exact(&m, 24 + 32);
+	CHECK(hvh_check_gpa(b, 24 + 32, segs, 8, &n, &why) == 0);
 	free(b);
-	m.h.range_cnt = 0xffffffffu;	/* must not wrap the bound */
-	b = exact(&m, sizeof(m));
-	ret = hvh_check_gpa(b, sizeof(m), &pages, &n, &why);
+	CHECK(n == 3 && segs[0].len == 96 && segs[1].gpa == 4 * 4096 &&
+	      segs[1].len == 4096 && segs[2].len == 5000 - 96 - 4096);
+
+	/* Crossing a page with one pfn only: its pages are missing. */
+	m.h.d.offset8 = (24 + 16) / 8;
+	b = exact(&m, 24 + 32);
+	CHECK(hvh_check_gpa(b, 24 + 32, segs, 8, &n, &why) == -EINVAL);
 	free(b);
-	CHECK(ret == -EINVAL);
+	/* More pages than the caller takes. */
+	m.h.d.offset8 = (24 + 8 + 24) / 8;
+	b = exact(&m, 24 + 32);
+	CHECK(hvh_check_gpa(b, 24 + 32, segs, 2, &n, &why) == -EINVAL);
+	free(b);
+	/* A huge count must not wrap any bound. */
+	m.h.range_cnt = 0xffffffffu;
+	b = exact(&m, 24 + 32);
+	CHECK(hvh_check_gpa(b, 24 + 32, segs, 8, &n, &why) == -EINVAL);
+	free(b);
+	/* Header length beyond the packet. */
+	m.h.range_cnt = 1;
+	m.h.d.offset8 = 100;
+	b = exact(&m, 24 + 32);
+	CHECK(hvh_check_gpa(b, 24 + 32, segs, 8, &n, &why) == -EINVAL);
+	free(b);
 	return 0;
 }
 
@@ -254,7 +289,7 @@ static int
 validators_survive_garbage(void)
 {
 	unsigned int i, seed = 12345;
-	const struct hvh_gpa_page *pages;
+	struct hvh_gpa_seg segs[64];
 	struct hvh_tx_info ti;
 	struct hvh_rss_conf rc;
 	const uint8_t *info;
@@ -281,7 +316,7 @@ validators_survive_garbage(void)
 		hvh_check_rndis_ctrl(b, len, &info, &ilen, &why);
 		hvh_check_rss_params(b, len, 1 + i % 64, &rc, &why);
 		if (len >= sizeof(struct hvh_gpa_hdr))
-			hvh_check_gpa(b, len, &pages, &n, &why);
+			hvh_check_gpa(b, len, segs, 64, &n, &why);
 		if (len >= sizeof(d)) {
 			memcpy(&d, b, sizeof(d));
 			hvh_check_desc(&d, rand_r(&seed), 4096, &why);
@@ -583,7 +618,8 @@ static const struct {
 } tests[] = {
 	{ "desc_rejects_bad_lengths", desc_rejects_bad_lengths },
 	{ "desc_skips_unknown_type_and_flags", desc_skips_unknown_type_and_flags },
-	{ "gpa_rejects_bad_ranges", gpa_rejects_bad_ranges },
+	{ "gpa_ranges_page_buffers_and_multipage",
+	  gpa_ranges_page_buffers_and_multipage },
 	{ "rndis_pkt_parses_ppis", rndis_pkt_parses_ppis },
 	{ "rndis_pkt_rejects_bad_offsets", rndis_pkt_rejects_bad_offsets },
 	{ "rndis_ctrl_bounds_info_buffer", rndis_ctrl_bounds_info_buffer },

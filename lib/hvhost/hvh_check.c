@@ -42,31 +42,55 @@ hvh_check_desc(const struct hvh_pkt_desc *d, uint64_t avail,
 }
 
 int
-hvh_check_gpa(const uint8_t *pkt, uint32_t pkt_len,
-	      const struct hvh_gpa_page **pages, uint32_t *npages,
-	      const char **why)
+hvh_check_gpa(const uint8_t *pkt, uint32_t pkt_len, struct hvh_gpa_seg *segs,
+	      uint32_t max_segs, uint32_t *nsegs, const char **why)
 {
 	const struct hvh_gpa_hdr *h = (const void *)pkt;
-	uint32_t hlen, n, i;
+	uint32_t hlen, n, r, off, k = 0;
 
 	if (pkt_len < sizeof(*h))
 		HVH_FAIL("GPA packet shorter than its header");
 	hlen = (uint32_t)h->d.offset8 * 8;
+	if (hlen > pkt_len)
+		HVH_FAIL("GPA descriptor header beyond the packet");
 	n = h->range_cnt;
 	if (n == 0)
 		HVH_FAIL("GPA range count 0");
-	/* 64-bit: a huge count must not wrap the bound. */
-	if (sizeof(*h) + (uint64_t)n * sizeof(struct hvh_gpa_page) > hlen)
-		HVH_FAIL("GPA range count beyond the descriptor header");
-	*pages = (const struct hvh_gpa_page *)(pkt + sizeof(*h));
-	for (i = 0; i < n; i++) {
-		const struct hvh_gpa_page *p = &(*pages)[i];
+	off = sizeof(*h);
+	for (r = 0; r < n; r++) {
+		uint32_t len, first, npfn, i;
 
-		if (p->offset >= HVH_PAGE_SIZE || p->len == 0 ||
-		    p->len > HVH_PAGE_SIZE - p->offset)
-			HVH_FAIL("GPA page entry crosses its page or is empty");
+		/* Range header {len, offset} then its page numbers. */
+		if (off + 8 > hlen)
+			HVH_FAIL("GPA range beyond the descriptor header");
+		memcpy(&len, pkt + off, 4);
+		memcpy(&first, pkt + off + 4, 4);
+		if (len == 0 || first >= HVH_PAGE_SIZE)
+			HVH_FAIL("GPA range empty or its offset past a page");
+		npfn = (uint32_t)(((uint64_t)first + len + HVH_PAGE_SIZE - 1) /
+				  HVH_PAGE_SIZE);
+		if (off + 8 + (uint64_t)npfn * 8 > hlen)
+			HVH_FAIL("GPA range's pages beyond the descriptor header");
+		for (i = 0; i < npfn; i++) {
+			uint64_t pfn;
+			uint32_t o = i ? 0 : first;
+			uint32_t l = HVH_PAGE_SIZE - o;
+
+			if (l > len)
+				l = len;
+			if (k == max_segs)
+				HVH_FAIL("GPA packet names too many pages");
+			memcpy(&pfn, pkt + off + 8 + i * 8, 8);
+			if (pfn > (UINT64_MAX >> HVH_PAGE_SHIFT))
+				HVH_FAIL("GPA page number out of range");
+			segs[k].gpa = (pfn << HVH_PAGE_SHIFT) + o;
+			segs[k].len = l;
+			len -= l;
+			k++;
+		}
+		off += 8 + npfn * 8;
 	}
-	*npages = n;
+	*nsegs = k;
 	return 0;
 }
 

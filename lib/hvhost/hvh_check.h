@@ -23,12 +23,21 @@
 int hvh_check_desc(const struct hvh_pkt_desc *d, uint64_t avail,
 		   uint32_t max_len, const char **why);
 
+/* One piece of guest memory named by a GPA-direct packet. */
+struct hvh_gpa_seg {
+	uint64_t gpa;		/* pfn * 4096 + offset */
+	uint32_t len;
+};
+
 /*
- * GPA-direct packet of pkt_len bytes: range count and page entries.  On
- * success *pages points into pkt and *npages is set.
+ * GPA-direct packet of pkt_len bytes.  Each range is {len, offset,
+ * pfn[ceil((offset + len) / 4096)]}: the multi-page-buffer form Linux
+ * uses, of which DPDK's page buffers (one page per range) are a special
+ * case; OpenVMM parses both this way.  Fills at most max_segs segments,
+ * one per page touched, and sets *nsegs.
  */
 int hvh_check_gpa(const uint8_t *pkt, uint32_t pkt_len,
-		  const struct hvh_gpa_page **pages, uint32_t *npages,
+		  struct hvh_gpa_seg *segs, uint32_t max_segs, uint32_t *nsegs,
 		  const char **why);
 
 /* Smallest guest->host NVSP message of each type we act on; 0 = unknown. */

@@ -25,6 +25,7 @@
 #define HVH_TX_FRAMES_MAX	(HVH_TX_BURST * 8) /* 8 aggregated each */
 #define HVH_RX_BURST		32	/* frames per backend rx call */
 #define HVH_PKT_MAX		4096	/* largest guest ring packet */
+#define HVH_GPA_SEGS_MAX	(HVH_PKT_MAX / 8) /* pages one packet can name */
 #define HVH_TX_SECTION_SIZE	6144	/* send buffer section (nvsp.md) */
 #define HVH_CTRL_QUEUE		32	/* queued RNDIS responses */
 #define HVH_CTRL_MSG_MAX	1024
@@ -242,7 +243,7 @@ void hvh_nvsp_handle(struct hvh_chan *ch, const struct hvh_pkt_desc *d,
 		     const uint8_t *pkt, uint32_t pkt_len);
 int hvh_nvsp_send_comp(struct hvh_chan *ch, uint64_t tid, uint32_t type,
 		       uint32_t status);
-int hvh_gpa_read(struct hvh_nic *nic, const struct hvh_gpa_page *pages,
+int hvh_gpa_read(struct hvh_nic *nic, const struct hvh_gpa_seg *segs,
 		 uint32_t n, uint8_t *dst, uint32_t cap);
 void hvh_nvsp_reset_state(struct hvh_nic *nic);
 int hvh_nvsp_offer_subchannels(struct hvh_nic *nic, unsigned int want);

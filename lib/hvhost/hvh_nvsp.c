@@ -227,23 +227,22 @@ hvh_nvsp_subchannel(struct hvh_chan *ch, uint64_t tid, const uint8_t *m)
 }
 
 int
-hvh_gpa_read(struct hvh_nic *nic, const struct hvh_gpa_page *pages,
-	     uint32_t n, uint8_t *dst, uint32_t cap)
+hvh_gpa_read(struct hvh_nic *nic, const struct hvh_gpa_seg *segs, uint32_t n,
+	     uint8_t *dst, uint32_t cap)
 {
-	struct iovec remote[HVH_PKT_MAX / sizeof(struct hvh_gpa_page)];
+	struct iovec remote[HVH_GPA_SEGS_MAX];
 	struct iovec local;
 	uint64_t total = 0;
 	ssize_t got;
 	uint32_t i;
 
-	if (n > sizeof(remote) / sizeof(remote[0]))
+	if (n > HVH_GPA_SEGS_MAX)
 		return -E2BIG;
 	for (i = 0; i < n; i++) {
 		/* In VA mode the "pfn" is the guest's virtual page. */
-		remote[i].iov_base = (void *)(uintptr_t)
-			((pages[i].pfn << HVH_PAGE_SHIFT) + pages[i].offset);
-		remote[i].iov_len = pages[i].len;
-		total += pages[i].len;
+		remote[i].iov_base = (void *)(uintptr_t)segs[i].gpa;
+		remote[i].iov_len = segs[i].len;
+		total += segs[i].len;
 	}
 	if (total > cap)
 		return -E2BIG;
@@ -255,9 +254,9 @@ hvh_gpa_read(struct hvh_nic *nic, const struct hvh_gpa_page *pages,
 	nic->st.gpa_read_errors++;
 	if (hvh_log_ratelimit(nic->st.gpa_read_errors)) {
 		if (got < 0 && errno == EFAULT)
-			HVH_LOG(ERR, "guest page 0x%llx not readable in pid %d: "
+			HVH_LOG(ERR, "guest address 0x%llx not readable in pid %d: "
 				"the guest must run with --iova-mode=va",
-				(unsigned long long)pages[0].pfn,
+				(unsigned long long)segs[0].gpa,
 				(int)nic->guest_pid);
 		else
 			HVH_LOG(ERR, "reading guest pid %d memory failed: %s",
@@ -275,9 +274,9 @@ hvh_nvsp_rndis_ctrl(struct hvh_chan *ch, const struct hvh_pkt_desc *d,
 {
 	struct hvh_nic *nic = ch->nic;
 	uint32_t status = HVH_NVSP_STAT_SUCCESS;
-	const struct hvh_gpa_page *pages;
+	struct hvh_gpa_seg segs[HVH_GPA_SEGS_MAX];
 	const char *why = NULL;
-	uint32_t npages;
+	uint32_t nsegs;
 	int len;
 
 	if (!nic->rxbuf_on) {
@@ -295,12 +294,13 @@ hvh_nvsp_rndis_ctrl(struct hvh_chan *ch, const struct hvh_pkt_desc *d,
 				nv->section_size);
 		}
 	} else if (d->type != HVH_PKT_GPA_DIRECT ||
-		   hvh_check_gpa(pkt, pkt_len, &pages, &npages, &why)) {
+		   hvh_check_gpa(pkt, pkt_len, segs, HVH_GPA_SEGS_MAX, &nsegs,
+				 &why)) {
 		hvh_proto_error(nic, ch, why ? why :
 				"RNDIS message with neither section nor pages");
 		status = HVH_NVSP_STAT_FAILURE;
 	} else {
-		len = hvh_gpa_read(nic, pages, npages, ch->bounce,
+		len = hvh_gpa_read(nic, segs, nsegs, ch->bounce,
 				   HVH_FRAME_MAX);
 		if (len > 0)
 			hvh_rndis_control(nic, ch->bounce, len);

@@ -425,11 +425,11 @@ hvh_rndis_parse_data(struct hvh_chan *ch, const struct hvh_pkt_desc *d,
 {
 	struct hvh_nic *nic = ch->nic;
 	unsigned int slot_idx = slot - ch->slots, skip = 0;
-	const struct hvh_gpa_page *pages;
+	struct hvh_gpa_seg segs[HVH_GPA_SEGS_MAX];
 	const char *why = NULL;
 	struct hvh_nvsp_rndis nv;
 	const uint8_t *buf;
-	uint32_t len, off, npages;
+	uint32_t len, off, nsegs;
 	int n;
 
 	memcpy(&nv, pkt + (uint32_t)d->offset8 * 8, sizeof(nv));
@@ -452,13 +452,14 @@ hvh_rndis_parse_data(struct hvh_chan *ch, const struct hvh_pkt_desc *d,
 		len = nv.section_size;
 	} else {
 		if (d->type != HVH_PKT_GPA_DIRECT ||
-		    hvh_check_gpa(pkt, pkt_len, &pages, &npages, &why)) {
+		    hvh_check_gpa(pkt, pkt_len, segs, HVH_GPA_SEGS_MAX, &nsegs,
+				  &why)) {
 			hvh_proto_error(nic, ch, why ? why :
 				"RNDIS data with neither section nor pages");
 			slot->status = HVH_NVSP_STAT_FAILURE;
 			return -EINVAL;
 		}
-		n = hvh_gpa_read(nic, pages, npages, ch->bounce +
+		n = hvh_gpa_read(nic, segs, nsegs, ch->bounce +
 				 (size_t)slot_idx * (HVH_FRAME_MAX + 4096u),
 				 HVH_FRAME_MAX + 4096u);
 		if (n < 0) {
