@@ -141,12 +141,19 @@ if ! [ -S "$root/r/dev/uio0" ]; then
 	exit 1
 fi
 
-eal=(-a "$uuid" --iova-mode=va --file-prefix "$prefix" --huge-unlink)
+eal=(-a "$uuid" --iova-mode=va --file-prefix "$prefix")
 has_cores=0
+unlink=1
 for a in "${eal_extra[@]}"; do
-	case "$a" in -l|-c|--lcores|-l*|--lcores=*) has_cores=1 ;; esac
+	case "$a" in
+	-l|-c|--lcores|-l*|--lcores=*) has_cores=1 ;;
+	# No hugepage files to unlink, or the caller wants them kept.
+	--in-memory|--no-huge|--huge-unlink*|--proc-type*) unlink=0 ;;
+	esac
 done
 [ $has_cores = 0 ] && eal+=(-l "${HVTP_CORES:-0-1}")
+# Unlinked hugepage files cannot leak if the guest is killed.
+[ $unlink = 1 ] && eal+=(--huge-unlink)
 
 HVH_ROOT=$root/r LD_PRELOAD=$preload \
 	"$testpmd" "${eal[@]}" "${eal_extra[@]}" -- "${tp_args[@]}"
