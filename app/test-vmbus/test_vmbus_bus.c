@@ -576,10 +576,15 @@ main(int argc, char **argv)
 	    tb_check_device(uuid) != 0 || tb_nvsp_init() != 0)
 		return 1;
 
-	/* Second cycle: everything it takes must come back. */
+	/*
+	 * Second cycle, with subchannels again: everything it takes must
+	 * come back.
+	 */
 	fds = tb_count_fds();
 	maps = tb_count_maps();
 	heap = tb_heap_used();
+	if (tb_open_subchannels(nsub) != 0 || tb_exchange_all() != 0)
+		return 1;
 	if (rte_dev_remove(&tb_dev->device) != 0 || (tb_settle(), false) ||
 	    rte_dev_probe(uuid) != 0 || tb_dev == NULL ||
 	    tb_check_device(uuid) != 0 || tb_nvsp_init() != 0) {
