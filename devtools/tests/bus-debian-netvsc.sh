@@ -19,6 +19,7 @@ command -v unshare >/dev/null || hv_skip "unshare missing"
 hv_need_guest_env
 hv_start_host --mac 00:15:5d:0b:05:23
 out=$hv_tmp/debian.out
+hv_extra_cleanup+=("rm -rf /var/run/dpdk/hvdeb$$")
 # Only the pmds-23.0 entries Debian installed are loaded; ours replaces
 # the bus inside this mount namespace only.
 timeout 60 unshare -m --propagation private sh -c '

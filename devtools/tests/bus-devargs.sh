@@ -12,9 +12,11 @@ hv_start_host
 other=00000000-0000-4000-8000-000000000001
 for how in "-b $hv_uuid" "-a $other"; do
 	out=$hv_tmp/devargs.out
+	prefix=hvbus$$_$RANDOM
+	hv_extra_cleanup+=("rm -rf /var/run/dpdk/$prefix")
 	# shellcheck disable=SC2086 # $how is two words on purpose
 	timeout 60 env HVH_ROOT="$hv_root" LD_PRELOAD="$hv_preload" "$bin" \
-		$how --iova-mode=va --file-prefix "hvbus$$_$RANDOM" \
+		$how --iova-mode=va --file-prefix "$prefix" \
 		--huge-unlink -l 0 -- unprobed "$hv_uuid" >"$out" 2>&1
 	rc=$?
 	cat "$out"
