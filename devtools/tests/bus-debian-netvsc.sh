@@ -22,6 +22,7 @@ out=$hv_tmp/debian.out
 hv_extra_cleanup+=("rm -rf /var/run/dpdk/hvdeb$$")
 # Only the pmds-23.0 entries Debian installed are loaded; ours replaces
 # the bus inside this mount namespace only.
+# shellcheck disable=SC2016 # expanded by the inner shell
 timeout 60 unshare -m --propagation private sh -c '
 	mount --bind "$1" "$2/librte_bus_vmbus.so.23.0" || exit 3
 	shift 2
