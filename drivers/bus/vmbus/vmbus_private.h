@@ -158,16 +158,6 @@ TAILQ_HEAD(vmbus_mapped_resource_list, vmbus_mapped_resource);
 
 /* One subchannel found in sysfs. */
 struct vmbus_subchan_info {
-	/*
-	 * Where to signal the host.  Kept here rather than reached through
-	 * device: the channel lives in shared memory and is used by
-	 * secondary processes, where the primary's device pointer means
-	 * nothing but these mappings sit at the same address.
-	 */
-	uint32_t *int_page;
-	struct vmbus_mon_page *monitor_page;
-	rte_uuid_t device_id;	/* finds the device in this process */
-
 	uint16_t relid;
 	uint16_t subchannel_id;
 	uint8_t monitor_id;
