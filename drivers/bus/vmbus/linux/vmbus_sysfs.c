@@ -175,8 +175,8 @@ vmbus_sysfs_find_uio(const char *dir, int *uio_num)
 int
 vmbus_sysfs_read_device(const char *dir, struct rte_vmbus_device *dev)
 {
-	const char *name = strrchr(dir, '/') != NULL ?
-		strrchr(dir, '/') + 1 : dir;
+	const char *slash = strrchr(dir, '/');
+	const char *name = slash != NULL ? slash + 1 : dir;
 	char driver[VMBUS_ATTR_MAX];
 	rte_uuid_t nic_class;
 	unsigned long v;
