@@ -63,7 +63,7 @@ usage(const char *prog)
 	       "  --vf-ctl PATH       VF stand-in control file: \"present\" / \"removed\" written\n"
 	       "                      when the VF is offered / withdrawn\n"
 	       "  --control PATH      control socket (commands: link up|down, vf offer|withdraw,\n"
-	       "                      stats, quit)\n"
+	       "                      stats, fault NAME, quit)\n"
 	       "  --root DIR          root of the emulated /sys and /dev (default\n"
 	       "                      /dev/shm/hv-host-<pid>)\n"
 	       "  --kernel VER        surface variant: current (default) or 4.16 (no\n"
@@ -173,6 +173,18 @@ ctl_exec(struct hvh_nic *nic, char *cmd, FILE *out)
 		hvh_nic_vf(nic, 1);
 	} else if (strcmp(cmd, "vf withdraw") == 0) {
 		hvh_nic_vf(nic, 0);
+	} else if (strncmp(cmd, "fault ", 6) == 0) {
+		int ret = hvh_fault_arm(nic, cmd + 6);
+
+		if (ret == -EINVAL) {
+			fprintf(out, "error: unknown fault '%s' (faults: %s)\n",
+				cmd + 6, hvh_fault_names());
+			return;
+		}
+		if (ret) {
+			fprintf(out, "error: no guest with a receive buffer\n");
+			return;
+		}
 	} else if (strcmp(cmd, "stats") == 0) {
 		hvh_nic_print_stats(nic, out);
 	} else if (strcmp(cmd, "quit") == 0) {

@@ -133,7 +133,7 @@ hvh_rx_send(struct hvh_chan *ch, const uint32_t *sect, const uint32_t *len,
 	};
 	struct iovec iov[2];
 	unsigned int i;
-	int sig, ret;
+	int sig, ret, orphan = 0;
 
 	memset(&m.h, 0, sizeof(m.h));
 	m.h.d.type = HVH_PKT_XFER_PAGES;
@@ -150,6 +150,8 @@ hvh_rx_send(struct hvh_chan *ch, const uint32_t *sect, const uint32_t *len,
 		m.r[i].byte_offset = sect[i] * nic->rx_sect_size;
 		nic->rx_next[sect[i]] = i + 1 < n ? sect[i + 1] : UINT32_MAX;
 	}
+	if (nic->fault != HVH_FAULT_NONE && channel_type == 0)
+		orphan = hvh_fault_rx(nic, &m.h, m.r, sect);
 	iov[0].iov_base = &m;
 	iov[0].iov_len = sizeof(m.h) + n * sizeof(m.r[0]);
 	iov[1].iov_base = &nv;
@@ -163,11 +165,17 @@ hvh_rx_send(struct hvh_chan *ch, const uint32_t *sect, const uint32_t *len,
 		}
 		return ret;
 	}
-	nic->rx_head[sect[0]] = 1;
-	nic->rx_outstanding++;
 	ch->st.rx_messages++;
 	if (sig)
 		hvh_signal_guest(ch);
+	/* A message the guest cannot complete gives its sections back. */
+	if (orphan) {
+		for (i = 0; i < n; i++)
+			hvh_sect_put(nic, sect[i]);
+		return 0;
+	}
+	nic->rx_head[sect[0]] = 1;
+	nic->rx_outstanding++;
 	return 0;
 }
 
@@ -918,11 +926,11 @@ hvh_nic_print_stats(struct hvh_nic *nic, FILE *f)
 		" rx_ring_full %" PRIu64 " rx_filtered %" PRIu64
 		" tx_link_down %" PRIu64 " ctrl_dropped %" PRIu64
 		" irq_raised %" PRIu64 " uio_writes %" PRIu64 " rx_to_vf %"
-		PRIu64 " vf_messages %" PRIu64 "\n",
+		PRIu64 " vf_messages %" PRIu64 " faults %" PRIu64 "\n",
 		nic->st.gpa_read_errors, nic->st.rx_no_section,
 		nic->st.rx_ring_full, nic->st.rx_filtered, nic->st.tx_link_down,
 		nic->st.ctrl_dropped, nic->st.irq_raised, nic->st.uio_writes,
-		nic->st.rx_to_vf, nic->st.vf_assoc_sent);
+		nic->st.rx_to_vf, nic->st.vf_assoc_sent, nic->st.faults);
 	hvh_backend_stats(nic->be, &bs);
 	fprintf(f, "backend %s tx_frames %" PRIu64 " tx_full %" PRIu64
 		" tx_errors %" PRIu64 " rx_frames %" PRIu64 " rx_dropped %"

@@ -123,8 +123,25 @@ struct hvh_nic_stats {
 	uint64_t ctrl_dropped;
 	uint64_t vf_assoc_sent;
 	uint64_t rx_to_vf;	/* unicast steered to the VF, not delivered */
+	uint64_t faults;	/* injected on command */
 	uint64_t irq_raised;
 	uint64_t uio_writes;
+};
+
+enum hvh_fault {
+	HVH_FAULT_NONE,
+	/* On the next received data message. */
+	HVH_FAULT_XFER_RANGE,
+	HVH_FAULT_XFER_ID,
+	HVH_FAULT_XFER_PAGESET,
+	HVH_FAULT_XFER_COUNT,
+	HVH_FAULT_RNDIS_LEN,
+	HVH_FAULT_PPI_ZERO,
+	/* Sent at once. */
+	HVH_FAULT_COMP_TID,
+	HVH_FAULT_DESC,
+	HVH_FAULT_INDIR,
+	HVH_FAULT_VF_SHORT,
 };
 
 enum hvh_nvs_phase {
@@ -172,6 +189,8 @@ struct hvh_nic {
 	uint8_t rss_key[HVH_RSS_KEY_LEN];
 	struct hvh_toeplitz *toeplitz;
 	uint32_t mcast_count;
+
+	enum hvh_fault fault;	/* armed receive fault */
 
 	/* VF. */
 	int vf_offered;		/* control: offer wanted */
@@ -229,6 +248,9 @@ int hvh_nic_rx_always(const struct hvh_nic *nic);
 void hvh_nic_set_link(struct hvh_nic *nic, int up);
 void hvh_nic_vf(struct hvh_nic *nic, int offer);
 void hvh_nic_print_stats(struct hvh_nic *nic, FILE *f);
+/* Inject fault NAME (see hvh_fault.c): 0, -EINVAL unknown, -ENOTCONN. */
+int hvh_fault_arm(struct hvh_nic *nic, const char *name);
+const char *hvh_fault_names(void);
 /* Counters of channel index q over every guest so far. */
 void hvh_nic_chan_stats(const struct hvh_nic *nic, unsigned int q,
 			struct hvh_chan_stats *out);
@@ -260,5 +282,7 @@ uint32_t hvh_rndis_build_rx(struct hvh_nic *nic, uint8_t *sect,
 void hvh_rndis_reset_state(struct hvh_nic *nic);
 int hvh_ctrl_enqueue(struct hvh_nic *nic, const void *msg, uint32_t len);
 uint64_t hvh_now_ns(void);
+int hvh_fault_rx(struct hvh_nic *nic, struct hvh_xfer_hdr *h,
+		 struct hvh_xfer_range *r, const uint32_t *sect);
 
 #endif /* HVH_NIC_H */

@@ -46,9 +46,9 @@ hvh_ring_commit_read(struct hvh_ring *r, uint32_t bytes_read)
 	return 1;
 }
 
-int
-hvh_ring_write(struct hvh_ring *r, const struct iovec *iov, int iovcnt,
-	       int *signal)
+static int
+hvh_ring_put(struct hvh_ring *r, const struct iovec *iov, int iovcnt,
+	     int *signal, int keep_len8)
 {
 	static const uint8_t zeros[8];
 	struct hvh_pkt_desc *d = iov[0].iov_base;
@@ -72,7 +72,8 @@ hvh_ring_write(struct hvh_ring *r, const struct iovec *iov, int iovcnt,
 	if (r->hdr->pending_send_sz)
 		r->hdr->pending_send_sz = 0;
 
-	d->len8 = padded / 8;
+	if (!keep_len8)
+		d->len8 = padded / 8;
 	start = r->own;
 	off = start;
 	for (i = 0; i < iovcnt; i++) {
@@ -95,4 +96,18 @@ hvh_ring_write(struct hvh_ring *r, const struct iovec *iov, int iovcnt,
 	if (r->hdr->imask == 0 && r->hdr->rindex == start)
 		*signal = 1;
 	return 0;
+}
+
+int
+hvh_ring_write(struct hvh_ring *r, const struct iovec *iov, int iovcnt,
+	       int *signal)
+{
+	return hvh_ring_put(r, iov, iovcnt, signal, 0);
+}
+
+int
+hvh_ring_write_raw(struct hvh_ring *r, const struct iovec *iov, int iovcnt,
+		   int *signal)
+{
+	return hvh_ring_put(r, iov, iovcnt, signal, 1);
 }

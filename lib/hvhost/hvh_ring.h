@@ -115,4 +115,10 @@ int hvh_ring_commit_read(struct hvh_ring *r, uint32_t bytes_read);
 int hvh_ring_write(struct hvh_ring *r, const struct iovec *iov, int iovcnt,
 		   int *signal);
 
+/* The same, but the descriptor's len8 is written as the caller set it:
+ * only fault injection wants a descriptor that lies about its length.
+ */
+int hvh_ring_write_raw(struct hvh_ring *r, const struct iovec *iov,
+		       int iovcnt, int *signal);
+
 #endif /* HVH_RING_H */

@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+/*
+ * Injected host faults, one at a time on command ("fault NAME" on the
+ * control socket): each breaks one rule of hardening.md so a guest
+ * driver's checks can be exercised end to end.  A fault on received data
+ * applies to the next data message; the others are sent at once on the
+ * primary channel.
+ */
+
+#include <errno.h>
+#include <string.h>
+
+#include "hvh_log.h"
+#include "hvh_nic.h"
+
+static const struct {
+	const char *name;
+	enum hvh_fault fault;
+	const char *what;
+} hvh_faults[] = {
+	{ "xfer-range", HVH_FAULT_XFER_RANGE,
+	  "a transfer-page range past the receive buffer" },
+	{ "xfer-id", HVH_FAULT_XFER_ID,
+	  "a receive transaction id equal to the section count" },
+	{ "xfer-pageset", HVH_FAULT_XFER_PAGESET,
+	  "a transfer page set id that is not the receive buffer's" },
+	{ "xfer-count", HVH_FAULT_XFER_COUNT,
+	  "a range count beyond the packet header" },
+	{ "rndis-len", HVH_FAULT_RNDIS_LEN,
+	  "an RNDIS message longer than its range" },
+	{ "ppi-zero", HVH_FAULT_PPI_ZERO,
+	  "a per-packet info element of size 0" },
+	{ "comp-tid", HVH_FAULT_COMP_TID,
+	  "a send completion for a transaction never sent" },
+	{ "desc", HVH_FAULT_DESC,
+	  "a ring descriptor whose header is longer than the packet" },
+	{ "indir", HVH_FAULT_INDIR,
+	  "an indirection table claiming 1000 entries" },
+	{ "vf-short", HVH_FAULT_VF_SHORT,
+	  "a VF association of 4 bytes" },
+};
+
+const char *
+hvh_fault_names(void)
+{
+	return "xfer-range xfer-id xfer-pageset xfer-count rndis-len "
+		"ppi-zero comp-tid desc indir vf-short";
+}
+
+/* Faults carried by a message of their own, sent right away. */
+static void
+hvh_fault_send(struct hvh_nic *nic, enum hvh_fault f)
+{
+	struct hvh_chan *ch = nic->chan[0];
+	uint32_t msg[3 + HVH_NVSP_INDIR_ENTRIES] = { 0 };
+
+	switch (f) {
+	case HVH_FAULT_COMP_TID:
+		hvh_nvsp_send_comp(ch, 0xdead0000beefull,
+				   HVH_NVSP_RNDIS_PKT_COMP,
+				   HVH_NVSP_STAT_SUCCESS);
+		break;
+	case HVH_FAULT_DESC: {
+		struct hvh_pkt_desc d = {
+			.type = HVH_PKT_INBAND, .offset8 = 5, .len8 = 3,
+		};
+		uint8_t pad[8] = { 0 };
+		struct iovec iov[2] = { { &d, sizeof(d) }, { pad, 8 } };
+		int sig;
+
+		hvh_ring_write_raw(&ch->out, iov, 2, &sig);
+		break;
+	}
+	case HVH_FAULT_INDIR:
+		msg[0] = HVH_NVSP_SEND_INDIR_TABLE;
+		msg[1] = 1000;
+		msg[2] = 12;
+		hvh_send_inband(ch, HVH_PKT_INBAND, 0, 0, msg, sizeof(msg));
+		break;
+	case HVH_FAULT_VF_SHORT:
+		msg[0] = HVH_NVSP_VF_ASSOCIATION;
+		hvh_send_inband(ch, HVH_PKT_INBAND, 0, 0, msg, 4);
+		break;
+	default:
+		return;
+	}
+	nic->st.faults++;
+}
+
+int
+hvh_fault_arm(struct hvh_nic *nic, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(hvh_faults) / sizeof(hvh_faults[0]); i++) {
+		if (strcmp(name, hvh_faults[i].name) != 0)
+			continue;
+		if (!nic->guest_present || !nic->rxbuf_on)
+			return -ENOTCONN;
+		HVH_LOG(NOTICE, "injecting fault: %s", hvh_faults[i].what);
+		if (hvh_faults[i].fault >= HVH_FAULT_COMP_TID)
+			hvh_fault_send(nic, hvh_faults[i].fault);
+		else
+			nic->fault = hvh_faults[i].fault;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/*
+ * Apply the armed receive fault to a data message about to be written.
+ * Returns 1 when the guest cannot complete the message (its sections are
+ * then released by the caller at once), 0 otherwise.
+ */
+int
+hvh_fault_rx(struct hvh_nic *nic, struct hvh_xfer_hdr *h,
+	     struct hvh_xfer_range *r, const uint32_t *sect)
+{
+	enum hvh_fault f = nic->fault;
+	uint8_t *msg = nic->rxbuf + (size_t)sect[0] * nic->rx_sect_size;
+	struct hvh_rndis_pkt pkt;
+	struct hvh_rndis_ppi zero = { 0, 0, 0 };
+
+	nic->fault = HVH_FAULT_NONE;
+	nic->st.faults++;
+	switch (f) {
+	case HVH_FAULT_XFER_RANGE:
+		r[0].byte_offset = HVH_RXBUF_SIZE - 8;
+		r[0].byte_count = 64;
+		return 0;
+	case HVH_FAULT_XFER_ID:
+		h->d.trans_id = nic->rx_sect_count;
+		return 1;
+	case HVH_FAULT_XFER_PAGESET:
+		h->xfer_pageset_id = (uint16_t)(nic->rxbuf_id ^ 0x5555);
+		return 1;
+	case HVH_FAULT_XFER_COUNT:
+		h->range_cnt += 1000;
+		return 1;
+	case HVH_FAULT_RNDIS_LEN:
+		memcpy(&pkt, msg, sizeof(pkt));
+		pkt.len = r[0].byte_count + 100;
+		memcpy(msg, &pkt, sizeof(pkt));
+		return 0;
+	case HVH_FAULT_PPI_ZERO:
+		memcpy(&pkt, msg, sizeof(pkt));
+		pkt.ppi_off = sizeof(pkt) - HVH_RNDIS_OFF_BASE;
+		pkt.ppi_len = 16;
+		memcpy(msg, &pkt, sizeof(pkt));
+		memcpy(msg + sizeof(pkt), &zero, sizeof(zero));
+		return 0;
+	default:
+		return 0;
+	}
+}
