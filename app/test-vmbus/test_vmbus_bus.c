@@ -10,7 +10,7 @@
  * back, checks the channel works again, and unplugs it once more to
  * show that a plug/unplug cycle leaks no fd, mapping or memory.
  *
- * Usage: test-vmbus-bus <EAL args, with -a UUID> -- NSUB
+ * Usage: test-vmbus-bus <EAL args, with -a UUID> -- NSUB [CYCLES]
  *        test-vmbus-bus <EAL args, UUID blocked or not allowed> -- unprobed UUID
  */
 
@@ -537,7 +537,7 @@ tb_expect_unprobed(const char *uuid)
 int
 main(int argc, char **argv)
 {
-	unsigned int nsub;
+	unsigned int nsub, cycles, cycle;
 	int fds, maps, ret;
 	size_t heap;
 	char uuid[64];
@@ -561,6 +561,7 @@ main(int argc, char **argv)
 		return ret == 0 ? 0 : 1;
 	}
 	nsub = argc >= 2 ? (unsigned int)atoi(argv[1]) : 8;
+	cycles = argc >= 3 ? (unsigned int)atoi(argv[2]) : 1;
 	if (nsub == 0 || nsub >= TB_MAX_CHAN)
 		return 2;
 	if (tb_dev == NULL) {
@@ -583,22 +584,26 @@ main(int argc, char **argv)
 	fds = tb_count_fds();
 	maps = tb_count_maps();
 	heap = tb_heap_used();
-	if (tb_open_subchannels(nsub) != 0 || tb_exchange_all() != 0)
-		return 1;
-	if (rte_dev_remove(&tb_dev->device) != 0 || (tb_settle(), false) ||
-	    rte_dev_probe(uuid) != 0 || tb_dev == NULL ||
-	    tb_check_device(uuid) != 0 || tb_nvsp_init() != 0) {
-		printf("FAIL: second plug cycle\n");
-		return 1;
+	for (cycle = 0; cycle < cycles; cycle++) {
+		if (tb_open_subchannels(nsub) != 0 || tb_exchange_all() != 0)
+			return 1;
+		if (rte_dev_remove(&tb_dev->device) != 0 ||
+		    (tb_settle(), false) || rte_dev_probe(uuid) != 0 ||
+		    tb_dev == NULL || tb_check_device(uuid) != 0 ||
+		    tb_nvsp_init() != 0) {
+			printf("FAIL: plug cycle %u\n", cycle + 1);
+			return 1;
+		}
 	}
 	if (tb_count_fds() != fds || tb_count_maps() != maps ||
 	    tb_heap_used() != heap) {
-		printf("FAIL: plug cycle leaked: fds %d -> %d, maps %d -> %d, heap %zu -> %zu\n",
+		printf("FAIL: plug cycles leaked: fds %d -> %d, maps %d -> %d, heap %zu -> %zu\n",
 		       fds, tb_count_fds(), maps, tb_count_maps(), heap,
 		       tb_heap_used());
 		return 1;
 	}
-	printf("ok: a plug cycle leaks no fd, mapping or heap memory\n");
+	printf("ok: %u plug cycles leak no fd, mapping or heap memory\n",
+	       cycles);
 
 	rte_dev_remove(&tb_dev->device);
 	rte_eal_cleanup();

@@ -5,6 +5,7 @@
 # primary channel and 8 subchannels, exchange messages on every channel,
 # use a subchannel from a secondary process, unplug and plug back
 # without leaks (app/test-vmbus/test_vmbus_bus.c).
+# Usage: bus-channels.sh [PLUG-CYCLES, default 1]
 . "$(dirname "$0")/emu-lib.sh"
 
 bin=$hv_build/app/test-vmbus/test-vmbus-bus
@@ -16,9 +17,9 @@ out=$hv_tmp/bus.out
 # --huge-unlink; remove them afterwards instead.
 prefix=hvbus$$_$RANDOM
 hv_extra_cleanup+=("rm -rf /dev/hugepages/${prefix}map_* /var/run/dpdk/$prefix")
-timeout 60 env HVH_ROOT="$hv_root" LD_PRELOAD="$hv_preload" "$bin" \
+timeout $((60 + 2 * ${1:-1})) env HVH_ROOT="$hv_root" LD_PRELOAD="$hv_preload" "$bin" \
 	-a "$hv_uuid" --iova-mode=va --file-prefix "$prefix" -l 0-1 \
-	--log-level=bus.vmbus:info -- 8 >"$out" 2>&1
+	--log-level=bus.vmbus:info -- 8 "${1:-1}" >"$out" 2>&1
 rc=$?
 cat "$out"
 [ $rc -eq 0 ] || hv_fail "test-vmbus-bus exited $rc"
