@@ -73,6 +73,8 @@ tv_open(struct tv_chan *t, uint32_t dsize, uint32_t start)
 	if (vmbus_br_setup(&t->chan.txbr, t->tx, TV_HDR + dsize, true) != 0 ||
 	    vmbus_br_setup(&t->chan.rxbr, t->rx, TV_HDR + dsize, false) != 0)
 		return -1;
+	t->chan.txbr.relid = TV_RELID;
+	t->chan.rxbr.relid = TV_RELID;
 	return 0;
 }
 

@@ -80,8 +80,8 @@ vmbus_br_corrupt(struct vmbus_br *br, const char *what, uint32_t value)
 {
 	if (__atomic_fetch_add(&br->errors, 1, __ATOMIC_RELAXED) == 0)
 		VMBUS_LOG(ERR,
-			  "ring %p (%u data bytes): bad %s %u from host, ring stopped",
-			  br->vbr, br->dsize, what, value);
+			  "channel %u %s ring: bad %s %u from host, ring stopped",
+			  br->relid, br->tx ? "tx" : "rx", what, value);
 }
 
 int
@@ -97,6 +97,7 @@ vmbus_br_setup(struct vmbus_br *br, void *buf, uint32_t blen, bool tx)
 	}
 
 	memset(br, 0, sizeof(*br));
+	br->tx = tx;
 	br->vbr = vbr;
 	br->data = (uint8_t *)buf + VMBUS_RING_HDR_SIZE;
 	br->dsize = blen - VMBUS_RING_HDR_SIZE;

@@ -326,6 +326,8 @@ vmbus_chan_create(const struct rte_vmbus_device *dev, uint16_t relid,
 		rte_free(chan);
 		return ret;
 	}
+	chan->txbr.relid = relid;
+	chan->rxbr.relid = relid;
 	*newp = chan;
 	return 0;
 }

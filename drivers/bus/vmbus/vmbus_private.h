@@ -104,6 +104,8 @@ struct vmbus_br {
 	uint32_t committed;	/* TX: index published to the host */
 	uint32_t rindex;	/* RX: next byte to consume */
 	uint64_t errors;	/* malformed indices or packets seen */
+	uint16_t relid;		/* channel, for log lines */
+	bool tx;
 };
 
 struct vmbus_channel {
