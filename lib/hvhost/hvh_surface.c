@@ -107,6 +107,9 @@ hvh_surface_zero_map(struct hvh_map *m)
 		memset(m->addr, 0, m->size);
 }
 
+static int hvh_rm_one(const char *path, const struct stat *st, int flag,
+		      struct FTW *f);
+
 static const char *const hvh_map_names_fmt[HVH_UIO_NMAPS] = {
 	"txrx_rings", "int_page", "monitor_page", "recv:%u", "send:%u",
 };
@@ -205,6 +208,9 @@ hvh_surface_create(struct hvh_surface *sf, const struct hvh_surface_conf *conf)
 
 	snprintf(sf->devdir, sizeof(sf->devdir),
 		 "%s" HVH_PREFIX_VMBUS "/devices/%s", c->root, c->uuid);
+	/* Channels left by an hv-host that died must not be offered. */
+	snprintf(path, sizeof(path), "%s/channels", sf->devdir);
+	nftw(path, hvh_rm_one, 16, FTW_DEPTH | FTW_PHYS);
 	snprintf(path, sizeof(path), "%s" HVH_PREFIX_VMBUS
 		 "/drivers/uio_hv_generic", c->root);
 	ret = hvh_mkdirs(path);
