@@ -116,8 +116,9 @@ hn_link_event(struct hn_data *hv, uint32_t status)
 
 	hv->link_status = status;
 	hn_link_fill(hv, &link);
-	if (rte_eth_linkstatus_set(hv->eth_dev, &link) == 0)
-		return;	/* unchanged */
+	/* rte_eth_linkstatus_set() returns 0 only when the status changed. */
+	if (rte_eth_linkstatus_set(hv->eth_dev, &link) != 0)
+		return;
 	if (hv->eth_dev->data->dev_conf.intr_conf.lsc == 0)
 		return;
 	hv->lsc_pending = true;

@@ -212,6 +212,12 @@ hn_nvs_send_ndis(struct hn_data *hv, uint32_t mtu)
 		conf.type = HN_NVS_TYPE_NDIS_CONF;
 		conf.mtu = mtu + RTE_ETHER_HDR_LEN;
 		conf.caps = HN_NVS_NDIS_CONF_VLAN;
+		/*
+		 * As Linux and DPDK do from NVSP 5: without it the host never
+		 * tells us about a VF. We keep the synthetic path either way.
+		 */
+		if (hv->nvs_ver >= HN_NVS_VERSION_5)
+			conf.caps |= HN_NVS_NDIS_CONF_SRIOV;
 		ret = hn_nvs_send_oneway(hv, &conf, sizeof(conf));
 		if (ret != 0) {
 			HN_INIT_LOG(ERR, "cannot send NDIS config: %d", ret);

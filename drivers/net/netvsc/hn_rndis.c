@@ -316,6 +316,12 @@ hn_rndis_query_rsscaps(struct hn_data *hv)
 	if (ret != 0)
 		return ret;
 	hv->max_queues = RTE_MIN(nq, (uint32_t)HN_MAX_CHANNELS);
+	/* A uio surface without per-channel ring files allows one queue. */
+	if (rte_vmbus_max_channels(hv->vmbus) < 2 && hv->max_queues > 1) {
+		HN_INIT_LOG(NOTICE, "bus has no subchannel support: single queue (host offers %u)",
+			    hv->max_queues);
+		hv->max_queues = 1;
+	}
 	hv->rss_caps_hash = HN_NDIS_HASH_IPV4 | HN_NDIS_HASH_IPV6;
 	if (caps & HN_NDIS_RSS_CAP_TCP4)
 		hv->rss_caps_hash |= HN_NDIS_HASH_TCP_IPV4;
