@@ -21,6 +21,7 @@
 
 #include "hn_var.h"
 #include "hn_nvs.h"
+#include "hn_vf.h"
 #include "hn_rndis.h"
 
 RTE_LOG_REGISTER_SUFFIX(hn_logtype_init, init, NOTICE);
@@ -168,6 +169,7 @@ hn_dev_promiscuous_enable(struct rte_eth_dev *dev)
 	struct hn_data *hv = dev->data->dev_private;
 
 	hv->promisc = true;
+	hn_vf_rx_mode(hv);
 	return hn_filter_apply(dev);
 }
 
@@ -177,6 +179,7 @@ hn_dev_promiscuous_disable(struct rte_eth_dev *dev)
 	struct hn_data *hv = dev->data->dev_private;
 
 	hv->promisc = false;
+	hn_vf_rx_mode(hv);
 	return hn_filter_apply(dev);
 }
 
@@ -186,6 +189,7 @@ hn_dev_allmulticast_enable(struct rte_eth_dev *dev)
 	struct hn_data *hv = dev->data->dev_private;
 
 	hv->allmulti = true;
+	hn_vf_rx_mode(hv);
 	return hn_filter_apply(dev);
 }
 
@@ -195,6 +199,7 @@ hn_dev_allmulticast_disable(struct rte_eth_dev *dev)
 	struct hn_data *hv = dev->data->dev_private;
 
 	hv->allmulti = false;
+	hn_vf_rx_mode(hv);
 	return hn_filter_apply(dev);
 }
 
@@ -235,6 +240,7 @@ hn_dev_info_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	info->default_txportconf.burst_size = 32;
 	info->default_rxportconf.nb_queues = 1;
 	info->default_txportconf.nb_queues = 1;
+	hn_vf_info_get(hv, info);
 	return 0;
 }
 
@@ -363,6 +369,7 @@ hn_dev_configure(struct rte_eth_dev *dev)
 	} else {
 		memset(hv->rss_ind, 0, sizeof(hv->rss_ind));
 	}
+	hn_vf_configure(hv);
 	return hn_rss_apply(hv, nrx);
 }
 
@@ -376,6 +383,7 @@ hn_dev_start(struct rte_eth_dev *dev)
 	if (ret != 0)
 		return ret;
 	hn_dev_link_update(dev, 0);
+	hn_vf_start(hv);
 	return 0;
 }
 
@@ -388,6 +396,7 @@ hn_dev_stop(struct rte_eth_dev *dev)
 	int ret;
 
 	dev->data->dev_started = 0;
+	hn_vf_stop(hv);
 	ret = hn_rndis_set_rxfilter(hv, 0);
 	for (i = 0; i < dev->data->nb_tx_queues; i++)
 		if (hv->txq[i] != NULL)
@@ -440,6 +449,7 @@ hn_dev_close(struct rte_eth_dev *dev)
 		return 0;
 	if (dev->data->dev_started)
 		hn_dev_stop(dev);
+	hn_vf_close(hv);
 	rte_eal_alarm_cancel(hn_lsc_alarm, hv);
 	hv->closed = true;
 	for (i = 0; i < dev->data->nb_tx_queues; i++)
@@ -509,6 +519,7 @@ hn_dev_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
 		return ret;
 	}
 	hv->mtu = mtu;
+	hn_vf_configure(hv);
 	HN_LOG(INFO, "MTU %u", mtu);
 	return 0;
 }
@@ -550,6 +561,7 @@ hn_dev_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *st)
 			st->q_obytes[i] = txq->stats.bytes;
 		}
 	}
+	hn_vf_stats_add(hv, st);
 	return 0;
 }
 
@@ -565,6 +577,7 @@ hn_dev_stats_reset(struct rte_eth_dev *dev)
 		if (hv->txq[i] != NULL)
 			memset(&hv->txq[i]->stats, 0, sizeof(hv->txq[i]->stats));
 	}
+	hn_vf_stats_reset(hv);
 	return 0;
 }
 
@@ -631,7 +644,8 @@ static unsigned int
 hn_xstats_count(const struct rte_eth_dev *dev)
 {
 	return dev->data->nb_rx_queues * RTE_DIM(hn_rx_xstats) +
-		dev->data->nb_tx_queues * HN_TX_XSTATS_PER_Q;
+		dev->data->nb_tx_queues * HN_TX_XSTATS_PER_Q +
+		hn_vf_xstats_count(dev->data->dev_private);
 }
 
 static int
@@ -653,6 +667,7 @@ hn_dev_xstats_get_names(struct rte_eth_dev *dev,
 		snprintf(names[k++].name, sizeof(names[0].name),
 			 "tx_q%u_descriptors_outstanding", q);
 	}
+	hn_vf_xstats_names(dev->data->dev_private, names + k, n - k);
 	return n;
 }
 
@@ -688,6 +703,7 @@ hn_dev_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs,
 			hv->txq[q]->nb_desc - hv->txq[q]->desc_nfree;
 		k++;
 	}
+	hn_vf_xstats_get(hv, xs + k, n - k, k);
 	return n;
 }
 
@@ -725,6 +741,8 @@ hn_rss_reta_update(struct rte_eth_dev *dev,
 	if (!hv->rss_on)
 		return 0;
 	ret = hn_rndis_conf_rss(hv, true);
+	if (ret == 0)
+		hn_vf_rss_update(hv);
 	return ret;
 }
 
@@ -751,6 +769,7 @@ hn_rss_hash_update(struct rte_eth_dev *dev, struct rte_eth_rss_conf *conf)
 {
 	struct hn_data *hv = dev->data->dev_private;
 	uint32_t hash;
+	int ret;
 
 	if (hn_rss_eth_to_ndis(conf->rss_hf, &hash) != 0 ||
 	    (hash & ~hv->rss_caps_hash) != 0) {
@@ -771,7 +790,10 @@ hn_rss_hash_update(struct rte_eth_dev *dev, struct rte_eth_rss_conf *conf)
 	}
 	hv->rss_hash = hash;
 	hv->rss_on = true;
-	return hn_rndis_conf_rss(hv, true);
+	ret = hn_rndis_conf_rss(hv, true);
+	if (ret == 0)
+		hn_vf_rss_update(hv);
+	return ret;
 }
 
 static int
@@ -920,7 +942,7 @@ hn_dev_init(struct rte_eth_dev *eth_dev, struct rte_vmbus_device *vdev)
 		    hv->port_id, RTE_ETHER_ADDR_BYTES(&hv->mac),
 		    hv->max_queues,
 		    hv->link_status == HN_NDIS_MEDIA_CONNECTED ? "up" : "down");
-	return 0;
+	return hn_vf_init(hv);
 
 fail_rndis:
 	hn_rndis_detach(hv);
@@ -929,6 +951,18 @@ fail_nvs:
 fail:
 	hn_channels_free(hv);
 	return ret;
+}
+
+/* The VF-aware bursts only when a VF may be taken (hn_vf.c). */
+static void
+hn_set_burst(struct rte_eth_dev *eth_dev)
+{
+	struct hn_data *hv = eth_dev->data->dev_private;
+
+	eth_dev->rx_pkt_burst = hv->args.enable_vf ? hn_vf_recv_pkts :
+		hn_recv_pkts;
+	eth_dev->tx_pkt_burst = hv->args.enable_vf ? hn_vf_xmit_pkts :
+		hn_xmit_pkts;
 }
 
 static int
@@ -943,8 +977,7 @@ eth_hn_probe(struct rte_vmbus_driver *drv, struct rte_vmbus_device *vdev)
 		if (eth_dev == NULL)
 			return -ENOMEM;
 		eth_dev->dev_ops = &hn_eth_dev_ops;
-		eth_dev->rx_pkt_burst = hn_recv_pkts;
-		eth_dev->tx_pkt_burst = hn_xmit_pkts;
+		hn_set_burst(eth_dev);
 		rte_eth_dev_probing_finish(eth_dev);
 		return 0;
 	}
@@ -968,8 +1001,7 @@ eth_hn_probe(struct rte_vmbus_driver *drv, struct rte_vmbus_device *vdev)
 		rte_eth_dev_release_port(eth_dev);
 		return ret;
 	}
-	eth_dev->rx_pkt_burst = hn_recv_pkts;
-	eth_dev->tx_pkt_burst = hn_xmit_pkts;
+	hn_set_burst(eth_dev);
 	rte_eth_dev_probing_finish(eth_dev);
 	return 0;
 }
@@ -1005,4 +1037,5 @@ RTE_PMD_REGISTER_PARAM_STRING(net_netvsc,
 			      HN_DEVARG_LATENCY "=<uint> "
 			      HN_DEVARG_RX_COPYBREAK "=<uint> "
 			      HN_DEVARG_TX_COPYBREAK "=<uint> "
-			      HN_DEVARG_RX_EXTMBUF "=<0|1>");
+			      HN_DEVARG_RX_EXTMBUF "=<0|1> "
+			      HN_DEVARG_ENABLE_VF "=<0|1>");

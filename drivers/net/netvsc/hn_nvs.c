@@ -16,6 +16,7 @@
 
 #include "hn_var.h"
 #include "hn_nvs.h"
+#include "hn_vf.h"
 
 /* Newest first: the first version the host accepts wins (nvsp.md 1). */
 static const uint32_t hn_nvs_versions[] = {
@@ -158,11 +159,24 @@ hn_nvs_handle_notify(struct hn_data *hv, struct hn_rx_queue *rxq,
 		}
 		hv->vf_offered = allocated;
 		hv->vf_serial = serial;
-		HN_LOG(INFO, "host %s VF serial %u (synthetic path kept)",
-		       allocated ? "offers" : "withdraws", serial);
+		if (allocated)
+			hv->vf_host_synthetic = false;
+		HN_LOG(INFO, "host %s VF serial %u%s",
+		       allocated ? "offers" : "withdraws", serial,
+		       hv->args.enable_vf ? "" : " (enable_vf=0: ignored)");
+		hn_vf_host_event(hv);
 		break;
 	case HN_NVS_TYPE_SET_DATAPATH:
-		HN_LOG(INFO, "host switched the data path");
+		if (hn_nvs_check_datapath(buf, len, &serial) != 0) {
+			rxq->stats.bad_nvs++;
+			return;
+		}
+		HN_LOG(INFO, "host switched the data path to %s",
+		       serial == HN_NVS_DATAPATH_VF ? "the VF" : "synthetic");
+		if (serial == HN_NVS_DATAPATH_SYNTHETIC) {
+			hv->vf_host_synthetic = true;
+			hn_vf_host_event(hv);
+		}
 		break;
 	default:
 		HN_BAD("unexpected NVSP message type %u", type);
@@ -214,7 +228,7 @@ hn_nvs_send_ndis(struct hn_data *hv, uint32_t mtu)
 		conf.caps = HN_NVS_NDIS_CONF_VLAN;
 		/*
 		 * As Linux and DPDK do from NVSP 5: without it the host never
-		 * tells us about a VF. We keep the synthetic path either way.
+		 * tells us about a VF; hn_vf.c decides whether to use one.
 		 */
 		if (hv->nvs_ver >= HN_NVS_VERSION_5)
 			conf.caps |= HN_NVS_NDIS_CONF_SRIOV;
@@ -335,6 +349,18 @@ hn_nvs_detach(struct hn_data *hv)
 	}
 	hv->rxbuf_connected = false;
 	hv->chim_connected = false;
+}
+
+/* SWITCH_DATA_PATH: the host completes it only if asked; we do not ask. */
+int
+hn_nvs_set_datapath(struct hn_data *hv, uint32_t path)
+{
+	struct hn_nvs_datapath req;
+
+	memset(&req, 0, sizeof(req));
+	req.type = HN_NVS_TYPE_SET_DATAPATH;
+	req.path = path;
+	return hn_nvs_send_oneway(hv, &req, sizeof(req));
 }
 
 int

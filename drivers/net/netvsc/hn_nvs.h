@@ -18,4 +18,5 @@ void hn_nvs_handle_comp(struct hn_data *hv, uint16_t queue_id,
 void hn_nvs_handle_notify(struct hn_data *hv, struct hn_rx_queue *rxq,
 			  const uint8_t *buf, uint32_t len);
 int hn_chan_poll_ctrl(struct hn_data *hv);
+int hn_nvs_set_datapath(struct hn_data *hv, uint32_t path);
 #endif /* _HN_NVS_H_ */

@@ -73,6 +73,12 @@ hn_devarg_handler(const char *key, const char *value, void *opaque)
 			a->rx_extmbuf = v != 0;
 		return ret;
 	}
+	if (strcmp(key, HN_DEVARG_ENABLE_VF) == 0) {
+		ret = hn_devarg_u32(key, value, 1, &v);
+		if (ret == 0)
+			a->enable_vf = v != 0;
+		return ret;
+	}
 	HN_INIT_LOG(ERR, "unknown devarg %s", key);
 	return -EINVAL;
 }
@@ -85,6 +91,7 @@ hn_parse_devargs(const char *args, struct hn_devargs *out)
 		HN_DEVARG_RX_COPYBREAK,
 		HN_DEVARG_TX_COPYBREAK,
 		HN_DEVARG_RX_EXTMBUF,
+		HN_DEVARG_ENABLE_VF,
 		NULL,
 	};
 	struct hn_devargs a = {
@@ -92,6 +99,7 @@ hn_parse_devargs(const char *args, struct hn_devargs *out)
 		.rx_copybreak = HN_RX_COPYBREAK_DEFAULT,
 		.tx_copybreak = HN_TX_COPYBREAK_DEFAULT,
 		.rx_extmbuf = false,
+		.enable_vf = true,
 	};
 	struct rte_kvargs *kv;
 	int ret;
@@ -100,8 +108,9 @@ hn_parse_devargs(const char *args, struct hn_devargs *out)
 		kv = rte_kvargs_parse(args, keys);
 		if (kv == NULL) {
 			HN_INIT_LOG(ERR,
-				    "invalid devargs '%s' (known: %s, %s, %s, %s)",
-				    args, keys[0], keys[1], keys[2], keys[3]);
+				    "invalid devargs '%s' (known: %s, %s, %s, %s, %s)",
+				    args, keys[0], keys[1], keys[2], keys[3],
+				    keys[4]);
 			return -EINVAL;
 		}
 		ret = rte_kvargs_process(kv, NULL, hn_devarg_handler, &a);
@@ -549,6 +558,28 @@ hn_nvs_check_vf_assoc(const uint8_t *msg, uint32_t len, bool *allocated,
 	memcpy(&v, msg, sizeof(v));
 	*allocated = v.allocated != 0;
 	*serial = v.allocated ? v.serial : 0;
+	return 0;
+}
+
+int
+hn_nvs_check_datapath(const uint8_t *msg, uint32_t len, uint32_t *path)
+{
+	struct {
+		uint32_t type;
+		uint32_t path;
+	} d;
+
+	if (len < sizeof(d)) {
+		HN_BAD("data path switch of %u bytes", len);
+		return -EINVAL;
+	}
+	memcpy(&d, msg, sizeof(d));
+	if (d.path != HN_NVS_DATAPATH_SYNTHETIC &&
+	    d.path != HN_NVS_DATAPATH_VF) {
+		HN_BAD("data path switch to %u", d.path);
+		return -EINVAL;
+	}
+	*path = d.path;
 	return 0;
 }
 

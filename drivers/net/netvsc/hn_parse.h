@@ -54,6 +54,7 @@ static_assert(sizeof(struct hn_xfer_hdr) == 24, "transfer-page header");
 #define HN_DEVARG_RX_COPYBREAK		"rx_copybreak"
 #define HN_DEVARG_TX_COPYBREAK		"tx_copybreak"
 #define HN_DEVARG_RX_EXTMBUF		"rx_extmbuf_enable"
+#define HN_DEVARG_ENABLE_VF		"enable_vf"
 
 #define HN_LATENCY_US_DEFAULT		50
 #define HN_LATENCY_US_MAX		6500	/* host field is u16 of 100 ns */
@@ -66,6 +67,7 @@ struct hn_devargs {
 	uint32_t rx_copybreak;
 	uint32_t tx_copybreak;
 	bool rx_extmbuf;
+	bool enable_vf;		/* take the VF and move the data path to it */
 };
 
 int hn_parse_devargs(const char *args, struct hn_devargs *out);
@@ -134,6 +136,7 @@ int hn_nvs_check_txtbl(const uint8_t *msg, uint32_t len,
 		       uint32_t table[HN_TXTBL_SIZE]);
 int hn_nvs_check_vf_assoc(const uint8_t *msg, uint32_t len,
 			  bool *allocated, uint32_t *serial);
+int hn_nvs_check_datapath(const uint8_t *msg, uint32_t len, uint32_t *path);
 
 struct hn_offload_caps {
 	bool ip4_csum;

@@ -32,6 +32,7 @@
 
 #include "hn_var.h"
 #include "hn_nvs.h"
+#include "hn_vf.h"
 #include "hn_rndis.h"
 
 #define HN_EVENT_BUF_SIZE	16384
@@ -867,6 +868,7 @@ hn_dev_rx_queue_setup(struct rte_eth_dev *dev, uint16_t queue_idx,
 	rxq->ready = true;
 	rte_spinlock_unlock(&rxq->ring_lock);
 	dev->data->rx_queues[queue_idx] = rxq;
+	hn_vf_rx_queue_setup(hv, queue_idx, nb_desc, socket_id, rx_conf, mp);
 	return 0;
 }
 
@@ -977,6 +979,7 @@ hn_dev_tx_queue_setup(struct rte_eth_dev *dev, uint16_t queue_idx,
 
 	hv->txq[queue_idx] = txq;
 	dev->data->tx_queues[queue_idx] = txq;
+	hn_vf_tx_queue_setup(hv, queue_idx, nb_desc, socket_id, tx_conf);
 	return 0;
 }
 

@@ -44,6 +44,7 @@ struct rte_mempool;
 struct rte_memzone;
 struct rte_vmbus_device;
 struct vmbus_channel;
+struct hn_vf_ctx;
 
 #define HN_MAX_CHANNELS		64
 #define HN_MTU_MIN		RTE_ETHER_MIN_MTU
@@ -273,11 +274,14 @@ struct hn_data {
 
 	/* Host notices. */
 	bool vf_offered;
+	bool vf_host_synthetic;	/* host moved the data path back */
 	uint32_t vf_serial;
 	uint32_t txtbl[HN_TXTBL_SIZE];
 	bool txtbl_valid;
 
 	struct rte_ether_addr mac;
+
+	struct hn_vf_ctx *vf;	/* hn_vf.c; NULL with enable_vf=0 */
 };
 
 /* hn_rxtx.c */

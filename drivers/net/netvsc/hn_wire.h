@@ -170,6 +170,15 @@ struct hn_nvs_vf_assoc {
 	uint32_t serial;
 } __rte_packed;
 
+struct hn_nvs_datapath {
+	uint32_t type;		/* SWITCH_DATA_PATH */
+	uint32_t path;		/* active_data_path */
+	uint8_t pad[32];
+} __rte_packed;
+
+#define HN_NVS_DATAPATH_SYNTHETIC	0
+#define HN_NVS_DATAPATH_VF		1
+
 struct hn_nvs_txtbl {
 	uint32_t type;		/* SEND_INDIRECTION_TABLE */
 	uint32_t count;
@@ -192,6 +201,7 @@ static_assert(sizeof(struct hn_nvs_rndis) == HN_NVS_REQ_SIZE, "rndis");
 static_assert(HN_NVS_RNDIS_MINLEN == 16, "rndis min");
 static_assert(sizeof(struct hn_nvs_rndis_ack) == HN_NVS_REQ_SIZE, "ack");
 static_assert(sizeof(struct hn_nvs_txtbl) == 12, "txtbl");
+static_assert(sizeof(struct hn_nvs_datapath) == HN_NVS_REQ_SIZE, "datapath");
 
 /* RNDIS (rndis.md) */
 

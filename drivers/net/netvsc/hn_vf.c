@@ -1,0 +1,955 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+/*
+ * Accelerated networking (nvsp.md 4, hardening.md 2).
+ *
+ * A port whose MAC equals the synthetic NIC's is our VF: it is claimed
+ * (ethdev ownership) as soon as it is seen, at probe or on
+ * RTE_ETH_EVENT_NEW, so the application never drives it. Once the host
+ * has offered a VF (SEND_VF_ASSOCIATION allocated=1) and the netvsc port
+ * is started, the VF gets the port's configuration, is started, the host
+ * is asked to switch the data path, and only then do the bursts use it.
+ * A withdrawal, a removal event (RTE_ETH_EVENT_INTR_RMV) or the port
+ * going away (RTE_ETH_EVENT_DESTROY) unpublishes the VF from the data
+ * path first, waits for bursts in flight to leave it, switches the host
+ * back to synthetic, and then stops and releases the VF.
+ *
+ * Threads: host notices arrive on whichever lcore reads the primary
+ * channel, so they only schedule an alarm; all VF control work runs under
+ * vf.lock in the application's control thread or the interrupt thread.
+ * The bursts read vf.dp_port and a per-queue sequence (hn_vf.h), no lock.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_alarm.h>
+#include <rte_cycles.h>
+#include <rte_dev.h>
+#include <rte_ethdev.h>
+#include <ethdev_driver.h>
+#include <rte_malloc.h>
+#include <rte_pause.h>
+
+#include "hn_var.h"
+#include "hn_nvs.h"
+#include "hn_vf.h"
+
+static_assert(HN_VF_MAX_QUEUES == HN_MAX_CHANNELS, "one guard per channel");
+
+/* How long a burst may keep the VF after it was unpublished. */
+#define HN_VF_QUIESCE_MS	100
+/* Let the application finish attaching a new port before we touch it. */
+#define HN_VF_SETTLE_US		(100 * 1000)
+
+static const char *const hn_vf_op_names[HN_VF_OP_COUNT] = {
+	[HN_VF_OP_PROMISC] = "promiscuous mode",
+	[HN_VF_OP_ALLMULTI] = "all-multicast mode",
+	[HN_VF_OP_MTU] = "MTU setting",
+	[HN_VF_OP_RETA] = "RSS redirection table",
+	[HN_VF_OP_RSS_HASH] = "RSS hash configuration",
+	[HN_VF_OP_STATS] = "statistics",
+};
+
+/* Our own transition counters, ahead of the VF's own xstats. */
+static const char *const hn_vf_own_xstats[] = {
+	"vf_datapath_to_vf",
+	"vf_datapath_to_synthetic",
+	"vf_taken",
+	"vf_released",
+};
+
+#define HN_VF_OWN_XSTATS	RTE_DIM(hn_vf_own_xstats)
+
+/* Data path */
+
+static inline void
+hn_vf_enter(struct hn_vf_guard *g)
+{
+	__atomic_store_n(&g->seq, g->seq + 1, __ATOMIC_RELAXED);
+	/* The odd sequence must be visible before dp_port is read. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
+static inline void
+hn_vf_leave(struct hn_vf_guard *g)
+{
+	__atomic_store_n(&g->seq, g->seq + 1, __ATOMIC_RELEASE);
+}
+
+uint16_t
+hn_vf_recv_pkts(void *prxq, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct hn_rx_queue *rxq = prxq;
+	struct hn_vf_ctx *vf = rxq->hv->vf;
+	struct hn_vf_guard *g;
+	uint16_t got, k, i, port;
+
+	/*
+	 * The synthetic channel always: it carries completions and host
+	 * messages, and the host still delivers some frames there.
+	 */
+	got = hn_recv_pkts(prxq, pkts, n);
+	if (likely(__atomic_load_n(&vf->dp_port, __ATOMIC_RELAXED) ==
+		   HN_VF_NONE) || got == n)
+		return got;
+	g = &vf->rxg[rxq->queue_id];
+	hn_vf_enter(g);
+	port = __atomic_load_n(&vf->dp_port, __ATOMIC_ACQUIRE);
+	if (likely(port != HN_VF_NONE)) {
+		k = rte_eth_rx_burst(port, rxq->queue_id, pkts + got, n - got);
+		for (i = 0; i < k; i++)
+			pkts[got + i]->port = rxq->port_id;
+		got += k;
+	}
+	hn_vf_leave(g);
+	return got;
+}
+
+uint16_t
+hn_vf_xmit_pkts(void *ptxq, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct hn_tx_queue *txq = ptxq;
+	struct hn_vf_ctx *vf = txq->hv->vf;
+	struct hn_vf_guard *g;
+	uint16_t port, sent;
+
+	if (likely(__atomic_load_n(&vf->dp_port, __ATOMIC_RELAXED) ==
+		   HN_VF_NONE))
+		return hn_xmit_pkts(ptxq, pkts, n);
+	g = &vf->txg[txq->queue_id];
+	hn_vf_enter(g);
+	port = __atomic_load_n(&vf->dp_port, __ATOMIC_ACQUIRE);
+	if (likely(port != HN_VF_NONE))
+		sent = rte_eth_tx_burst(port, txq->queue_id, pkts, n);
+	else
+		sent = hn_xmit_pkts(ptxq, pkts, n);
+	hn_vf_leave(g);
+	return sent;
+}
+
+/* Control side helpers (vf.lock held) */
+
+static void
+hn_vf_quiesce(const struct hn_vf_guard *g)
+{
+	uint32_t s = __atomic_load_n(&g->seq, __ATOMIC_ACQUIRE);
+	uint64_t deadline;
+
+	if (!(s & 1))
+		return;
+	deadline = rte_get_timer_cycles() +
+		rte_get_timer_hz() * HN_VF_QUIESCE_MS / 1000;
+	while (__atomic_load_n(&g->seq, __ATOMIC_ACQUIRE) == s) {
+		if (rte_get_timer_cycles() > deadline) {
+			HN_LOG(ERR, "a burst kept the VF for %u ms; going on",
+			       HN_VF_QUIESCE_MS);
+			return;
+		}
+		rte_pause();
+	}
+}
+
+/* Take the VF out of the data path; on return no burst uses it. */
+static void
+hn_vf_dp_off(struct hn_data *hv)
+{
+	struct hn_vf_ctx *vf = hv->vf;
+	unsigned int i;
+
+	if (vf->dp_port == HN_VF_NONE)
+		return;
+	__atomic_store_n(&vf->dp_port, HN_VF_NONE, __ATOMIC_SEQ_CST);
+	for (i = 0; i < HN_VF_MAX_QUEUES; i++) {
+		hn_vf_quiesce(&vf->rxg[i]);
+		hn_vf_quiesce(&vf->txg[i]);
+	}
+}
+
+static void
+hn_vf_switch(struct hn_data *hv, bool to_vf)
+{
+	struct hn_vf_ctx *vf = hv->vf;
+	int ret;
+
+	if (vf->switched == to_vf)
+		return;
+	ret = hn_nvs_set_datapath(hv, to_vf ? HN_NVS_DATAPATH_VF :
+				  HN_NVS_DATAPATH_SYNTHETIC);
+	if (ret != 0) {
+		HN_LOG(ERR, "port %u: cannot ask the host for the %s data path: %d",
+		       hv->port_id, to_vf ? "VF" : "synthetic", ret);
+		/* Going back never waits for the host. */
+		if (to_vf)
+			return;
+	}
+	vf->switched = to_vf;
+	if (to_vf)
+		vf->n_to_vf++;
+	else
+		vf->n_to_synthetic++;
+	HN_LOG(NOTICE, "port %u: data path switched to %s (VF port %u)",
+	       hv->port_id, to_vf ? "the VF" : "synthetic", vf->port);
+}
+
+/* A VF operation failed: once per kind when the VF lacks it. */
+static void
+hn_vf_op_result(struct hn_data *hv, enum hn_vf_op op, int ret)
+{
+	struct hn_vf_ctx *vf = hv->vf;
+
+	if (ret == 0)
+		return;
+	if (ret == -ENOTSUP) {
+		if (!(vf->warned & (1u << op)))
+			HN_LOG(NOTICE, "VF port %u has no %s; the port goes on without it",
+			       vf->port, hn_vf_op_names[op]);
+		vf->warned |= 1u << op;
+		return;
+	}
+	HN_LOG(ERR, "VF port %u: %s failed: %d", vf->port, hn_vf_op_names[op],
+	       ret);
+}
+
+static void
+hn_vf_stats_sum(struct rte_eth_stats *d, const struct rte_eth_stats *s)
+{
+	unsigned int i;
+
+	d->ipackets += s->ipackets;
+	d->opackets += s->opackets;
+	d->ibytes += s->ibytes;
+	d->obytes += s->obytes;
+	d->imissed += s->imissed;
+	d->ierrors += s->ierrors;
+	d->oerrors += s->oerrors;
+	d->rx_nombuf += s->rx_nombuf;
+	for (i = 0; i < RTE_ETHDEV_QUEUE_STAT_CNTRS; i++) {
+		d->q_ipackets[i] += s->q_ipackets[i];
+		d->q_opackets[i] += s->q_opackets[i];
+		d->q_ibytes[i] += s->q_ibytes[i];
+		d->q_obytes[i] += s->q_obytes[i];
+		d->q_errors[i] += s->q_errors[i];
+	}
+}
+
+static int hn_vf_event_cb(uint16_t port, enum rte_eth_event_type ev,
+			  void *arg, void *out);
+
+/* Claim port as our VF if it carries our MAC and nobody else owns it. */
+static bool
+hn_vf_claim(struct hn_data *hv, uint16_t port, bool quiet)
+{
+	struct hn_vf_ctx *vf = hv->vf;
+	struct rte_eth_dev_owner owner;
+	struct rte_ether_addr mac;
+
+	if (port == hv->port_id || vf->port != HN_VF_NONE || !vf->owner_ok ||
+	    !rte_eth_dev_is_valid_port(port))
+		return false;
+	if (rte_eth_macaddr_get(port, &mac) != 0 ||
+	    !rte_is_same_ether_addr(&mac, &hv->mac))
+		return false;
+	if (rte_eth_dev_owner_get(port, &owner) != 0)
+		return false;
+	if (owner.id != RTE_ETH_DEV_NO_OWNER && owner.id != vf->owner_id) {
+		if (!quiet)
+			HN_LOG(NOTICE, "port %u has our MAC but belongs to '%s'; not taken as VF",
+			       port, owner.name);
+		return false;
+	}
+	if (owner.id == RTE_ETH_DEV_NO_OWNER) {
+		owner.id = vf->owner_id;
+		snprintf(owner.name, sizeof(owner.name), "net_netvsc port %u",
+			 hv->port_id);
+		if (rte_eth_dev_owner_set(port, &owner) != 0) {
+			HN_LOG(ERR, "cannot take ownership of port %u", port);
+			return false;
+		}
+	}
+	rte_eth_dev_callback_register(port, RTE_ETH_EVENT_INTR_RMV,
+				      hn_vf_event_cb, hv);
+	rte_eth_dev_callback_register(port, RTE_ETH_EVENT_DESTROY,
+				      hn_vf_event_cb, hv);
+	vf->port = port;
+	vf->configured = false;
+	vf->started = false;
+	vf->removing = false;
+	vf->warned = 0;
+	memset(&vf->last, 0, sizeof(vf->last));
+	vf->n_taken++;
+	HN_LOG(NOTICE, "port %u: took port %u (%s) as its VF", hv->port_id,
+	       port, rte_eth_devices[port].data->name);
+	return true;
+}
+
+static bool
+hn_vf_scan(struct hn_data *hv, bool quiet)
+{
+	uint16_t port;
+
+	for (port = 0; port < RTE_MAX_ETHPORTS; port++)
+		if (hn_vf_claim(hv, port, quiet))
+			return true;
+	return false;
+}
+
+/*
+ * Forget the VF. With close, stop and close the port and, for a device
+ * that was hot-removed, detach it so that it can be attached again.
+ */
+static void
+hn_vf_release(struct hn_data *hv, bool close, bool remove)
+{
+	struct hn_vf_ctx *vf = hv->vf;
+	uint16_t port = vf->port, p;
+	struct rte_eth_stats st;
+	struct rte_device *dev;
+	bool shared = false;
+
+	if (port == HN_VF_NONE)
+		return;
+	hn_vf_dp_off(hv);
+	hn_vf_switch(hv, false);
+	if (close && rte_eth_stats_get(port, &st) == 0)
+		vf->last = st;
+	hn_vf_stats_sum(&vf->retired, &vf->last);
+	memset(&vf->last, 0, sizeof(vf->last));
+	vf->port = HN_VF_NONE;
+	vf->configured = false;
+	vf->started = false;
+	vf->removing = false;
+	vf->n_released++;
+	HN_LOG(NOTICE, "port %u: VF port %u released", hv->port_id, port);
+	if (!close)
+		return;	/* the port is being destroyed by its owner */
+	rte_eth_dev_callback_unregister(port, RTE_ETH_EVENT_INTR_RMV,
+					hn_vf_event_cb, hv);
+	rte_eth_dev_callback_unregister(port, RTE_ETH_EVENT_DESTROY,
+					hn_vf_event_cb, hv);
+	if (rte_eth_devices[port].data->dev_started)
+		rte_eth_dev_stop(port);
+	rte_eth_dev_owner_unset(port, vf->owner_id);
+	dev = rte_eth_devices[port].device;
+	if (rte_eth_dev_close(port) != 0)
+		HN_LOG(ERR, "cannot close VF port %u", port);
+	if (!remove || dev == NULL)
+		return;
+	for (p = 0; p < RTE_MAX_ETHPORTS; p++)
+		if (rte_eth_dev_is_valid_port(p) &&
+		    rte_eth_devices[p].device == dev)
+			shared = true;
+	if (!shared && rte_dev_remove(dev) != 0)
+		HN_LOG(ERR, "cannot detach the removed VF device");
+}
+
+static void
+hn_vf_mask(uint64_t *want, uint64_t capa, uint16_t port, const char *what)
+{
+	if ((*want & ~capa) == 0)
+		return;
+	HN_LOG(NOTICE, "VF port %u lacks %s offloads %#" PRIx64 "; not used on it",
+	       port, what, *want & ~capa);
+	*want &= capa;
+}
+
+static uint16_t
+hn_vf_desc(uint16_t nb, const struct rte_eth_desc_lim *lim)
+{
+	if (nb > lim->nb_max)
+		nb = lim->nb_max;
+	if (nb < lim->nb_min)
+		nb = lim->nb_min;
+	if (lim->nb_align > 1)
+		nb = RTE_ALIGN_CEIL(nb, lim->nb_align);
+	return nb;
+}
+
+static void
+hn_vf_apply_rx_mode(struct hn_data *hv)
+{
+	uint16_t port = hv->vf->port;
+
+	hn_vf_op_result(hv, HN_VF_OP_PROMISC, hv->promisc ?
+			rte_eth_promiscuous_enable(port) :
+			rte_eth_promiscuous_disable(port));
+	hn_vf_op_result(hv, HN_VF_OP_ALLMULTI, hv->allmulti ?
+			rte_eth_allmulticast_enable(port) :
+			rte_eth_allmulticast_disable(port));
+}
+
+/* The netvsc port's RSS key, hash types and table, as far as the VF can. */
+static void
+hn_vf_apply_rss(struct hn_data *hv)
+{
+	struct rte_eth_rss_reta_entry64 reta[RTE_ETH_RSS_RETA_SIZE_512 /
+					     RTE_ETH_RETA_GROUP_SIZE];
+	uint16_t port = hv->vf->port, i;
+	struct rte_eth_rss_conf rss;
+	struct rte_eth_dev_info vi;
+	uint8_t key[64];
+
+	if (hv->eth_dev->data->nb_rx_queues <= 1 ||
+	    rte_eth_dev_info_get(port, &vi) != 0)
+		return;
+	memset(&rss, 0, sizeof(rss));
+	rss.rss_key = key;
+	rss.rss_key_len = sizeof(key);
+	if (rte_eth_dev_rss_hash_conf_get(hv->port_id, &rss) == 0) {
+		rss.rss_hf &= vi.flow_type_rss_offloads;
+		if (rss.rss_key_len != vi.hash_key_size)
+			rss.rss_key = NULL;
+		hn_vf_op_result(hv, HN_VF_OP_RSS_HASH,
+				rte_eth_dev_rss_hash_update(port, &rss));
+	}
+	if (vi.reta_size == 0 || vi.reta_size > RTE_ETH_RSS_RETA_SIZE_512)
+		return;
+	memset(reta, 0, sizeof(reta));
+	for (i = 0; i < vi.reta_size; i++) {
+		reta[i / RTE_ETH_RETA_GROUP_SIZE].mask |=
+			UINT64_C(1) << (i % RTE_ETH_RETA_GROUP_SIZE);
+		reta[i / RTE_ETH_RETA_GROUP_SIZE].reta[i %
+			RTE_ETH_RETA_GROUP_SIZE] =
+			hv->rss_ind[i % HN_RSS_IND_SIZE];
+	}
+	hn_vf_op_result(hv, HN_VF_OP_RETA,
+			rte_eth_dev_rss_reta_update(port, reta, vi.reta_size));
+}
+
+/* Give the VF everything the application set on the netvsc port. */
+static int
+hn_vf_apply_config(struct hn_data *hv)
+{
+	struct hn_vf_ctx *vf = hv->vf;
+	struct rte_eth_dev_data *data = hv->eth_dev->data;
+	struct rte_eth_conf conf = data->dev_conf;
+	uint16_t port = vf->port, nrx = data->nb_rx_queues;
+	uint16_t ntx = data->nb_tx_queues, i;
+	struct rte_eth_rxconf rxc;
+	struct rte_eth_txconf txc;
+	struct rte_eth_dev_info vi;
+	int ret;
+
+	ret = rte_eth_dev_info_get(port, &vi);
+	if (ret != 0)
+		return ret;
+	if (nrx > vi.max_rx_queues || ntx > vi.max_tx_queues ||
+	    nrx > HN_VF_MAX_QUEUES || ntx > HN_VF_MAX_QUEUES) {
+		HN_LOG(ERR, "VF port %u has %u/%u queues, the port uses %u/%u; data path stays synthetic",
+		       port, vi.max_rx_queues, vi.max_tx_queues, nrx, ntx);
+		return -ENOTSUP;
+	}
+	if (rte_eth_devices[port].data->dev_started)
+		rte_eth_dev_stop(port);
+	conf.intr_conf.lsc = 0;
+	conf.intr_conf.rxq = 0;
+	/* Removal must reach us (hardening.md 2: surprise removal). */
+	conf.intr_conf.rmv = 1;
+	if (!(rte_eth_devices[port].data->dev_flags & RTE_ETH_DEV_INTR_RMV)) {
+		HN_LOG(NOTICE, "VF port %u raises no removal events", port);
+		conf.intr_conf.rmv = 0;
+	}
+	hn_vf_mask(&conf.rxmode.offloads, vi.rx_offload_capa, port, "receive");
+	hn_vf_mask(&conf.txmode.offloads, vi.tx_offload_capa, port,
+		   "transmit");
+	conf.rx_adv_conf.rss_conf.rss_hf &= vi.flow_type_rss_offloads;
+	if (conf.rx_adv_conf.rss_conf.rss_key_len != vi.hash_key_size)
+		conf.rx_adv_conf.rss_conf.rss_key = NULL;
+	conf.rxmode.mtu = data->mtu;
+	ret = rte_eth_dev_configure(port, nrx, ntx, &conf);
+	if (ret != 0) {
+		HN_LOG(ERR, "cannot configure VF port %u: %d", port, ret);
+		return ret;
+	}
+	for (i = 0; i < nrx; i++) {
+		if (!vf->rxq[i].set)
+			return -EINVAL;
+		rxc = vf->rxq[i].conf;
+		rxc.offloads &= vi.rx_offload_capa;
+		ret = rte_eth_rx_queue_setup(port, i,
+				hn_vf_desc(vf->rxq[i].nb_desc, &vi.rx_desc_lim),
+				vf->rxq[i].socket, &rxc, vf->rxq[i].mp);
+		if (ret != 0) {
+			HN_LOG(ERR, "VF port %u: receive queue %u: %d", port,
+			       i, ret);
+			return ret;
+		}
+	}
+	for (i = 0; i < ntx; i++) {
+		if (!vf->txq[i].set)
+			return -EINVAL;
+		txc = vf->txq[i].conf;
+		txc.offloads &= vi.tx_offload_capa;
+		ret = rte_eth_tx_queue_setup(port, i,
+				hn_vf_desc(vf->txq[i].nb_desc, &vi.tx_desc_lim),
+				vf->txq[i].socket, &txc);
+		if (ret != 0) {
+			HN_LOG(ERR, "VF port %u: transmit queue %u: %d", port,
+			       i, ret);
+			return ret;
+		}
+	}
+	hn_vf_op_result(hv, HN_VF_OP_MTU, rte_eth_dev_set_mtu(port, data->mtu));
+	hn_vf_apply_rx_mode(hv);
+	hn_vf_apply_rss(hv);
+	vf->configured = true;
+	HN_LOG(INFO, "VF port %u configured: %u/%u queues, MTU %u", port, nrx,
+	       ntx, data->mtu);
+	return 0;
+}
+
+static void hn_vf_sync_alarm(void *arg);
+
+/*
+ * Bring the VF and the data path to what the host and the application
+ * want now. Idempotent: every event ends here.
+ */
+static void
+hn_vf_sync(struct hn_data *hv)
+{
+	struct hn_vf_ctx *vf = hv->vf;
+	int ret;
+
+	if (vf->closing || !vf->owner_ok)
+		return;
+	if (!hv->vf_offered || hv->vf_host_synthetic || !vf->nv_started) {
+		hn_vf_dp_off(hv);
+		hn_vf_switch(hv, false);
+		if (vf->port != HN_VF_NONE && vf->started && !vf->removing) {
+			rte_eth_dev_stop(vf->port);
+			vf->started = false;
+		}
+		return;
+	}
+	if (vf->port == HN_VF_NONE && !hn_vf_scan(hv, true)) {
+		if (!vf->retry_armed) {
+			HN_LOG(NOTICE, "port %u: host offers VF serial %u, no port with our MAC yet; retrying",
+			       hv->port_id, hv->vf_serial);
+			vf->retry_armed = true;
+			rte_eal_alarm_set(HN_VF_RETRY_US, hn_vf_sync_alarm, hv);
+		}
+		return;
+	}
+	if (vf->removing)
+		return;
+	if (!vf->configured && hn_vf_apply_config(hv) != 0)
+		return;
+	if (!vf->started) {
+		ret = rte_eth_dev_start(vf->port);
+		if (ret != 0) {
+			HN_LOG(ERR, "cannot start VF port %u: %d", vf->port,
+			       ret);
+			return;
+		}
+		vf->started = true;
+	}
+	hn_vf_switch(hv, true);
+	if (vf->switched)
+		__atomic_store_n(&vf->dp_port, vf->port, __ATOMIC_RELEASE);
+}
+
+static void
+hn_vf_sync_alarm(void *arg)
+{
+	struct hn_data *hv = arg;
+
+	rte_spinlock_recursive_lock(&hv->vf->lock);
+	hv->vf->retry_armed = false;
+	hn_vf_sync(hv);
+	rte_spinlock_recursive_unlock(&hv->vf->lock);
+}
+
+static void
+hn_vf_release_alarm(void *arg)
+{
+	struct hn_data *hv = arg;
+
+	rte_spinlock_recursive_lock(&hv->vf->lock);
+	if (hv->vf->removing && !hv->vf->closing)
+		hn_vf_release(hv, true, true);
+	rte_spinlock_recursive_unlock(&hv->vf->lock);
+}
+
+/* Removal and destruction of the VF port, and new ports. */
+static int
+hn_vf_event_cb(uint16_t port, enum rte_eth_event_type ev, void *arg,
+	       void *out)
+{
+	struct hn_data *hv = arg;
+	struct hn_vf_ctx *vf = hv->vf;
+
+	RTE_SET_USED(out);
+	rte_spinlock_recursive_lock(&vf->lock);
+	if (vf->closing) {
+		rte_spinlock_recursive_unlock(&vf->lock);
+		return 0;
+	}
+	switch (ev) {
+	case RTE_ETH_EVENT_NEW:
+		if (hn_vf_claim(hv, port, false) && hv->vf_offered)
+			rte_eal_alarm_set(HN_VF_SETTLE_US, hn_vf_sync_alarm,
+					  hv);
+		break;
+	case RTE_ETH_EVENT_INTR_RMV:
+		if (port != vf->port || vf->removing)
+			break;
+		HN_LOG(NOTICE, "port %u: VF port %u is being removed",
+		       hv->port_id, port);
+		/* Off the VF now; the port is closed outside its callback. */
+		hn_vf_dp_off(hv);
+		hn_vf_switch(hv, false);
+		vf->removing = true;
+		rte_eal_alarm_set(1, hn_vf_release_alarm, hv);
+		break;
+	case RTE_ETH_EVENT_DESTROY:
+		if (port != vf->port)
+			break;
+		HN_LOG(NOTICE, "port %u: VF port %u went away", hv->port_id,
+		       port);
+		hn_vf_release(hv, false, false);
+		break;
+	default:
+		break;
+	}
+	rte_spinlock_recursive_unlock(&vf->lock);
+	return 0;
+}
+
+/* Hooks of hn_ethdev.c and hn_nvs.c */
+
+int
+hn_vf_init(struct hn_data *hv)
+{
+	struct hn_vf_ctx *vf;
+
+	if (!hv->args.enable_vf) {
+		HN_INIT_LOG(INFO, "port %u: %s=0, the data path stays synthetic",
+			    hv->port_id, HN_DEVARG_ENABLE_VF);
+		return 0;
+	}
+	vf = rte_zmalloc("hn_vf", sizeof(*vf), RTE_CACHE_LINE_SIZE);
+	if (vf == NULL)
+		return -ENOMEM;
+	vf->dp_port = HN_VF_NONE;
+	vf->port = HN_VF_NONE;
+	rte_spinlock_recursive_init(&vf->lock);
+	hv->vf = vf;
+	if (rte_eth_dev_owner_new(&vf->owner_id) != 0) {
+		HN_INIT_LOG(ERR, "no ethdev owner id; VF support off");
+		return 0;
+	}
+	vf->owner_ok = true;
+	vf->new_cb = rte_eth_dev_callback_register(RTE_ETH_ALL,
+			RTE_ETH_EVENT_NEW, hn_vf_event_cb, hv) == 0;
+	rte_spinlock_recursive_lock(&vf->lock);
+	hn_vf_scan(hv, false);
+	rte_spinlock_recursive_unlock(&vf->lock);
+	return 0;
+}
+
+void
+hn_vf_close(struct hn_data *hv)
+{
+	struct hn_vf_ctx *vf = hv->vf;
+
+	if (vf == NULL)
+		return;
+	if (vf->owner_ok) {
+		rte_spinlock_recursive_lock(&vf->lock);
+		vf->closing = true;
+		vf->nv_started = false;
+		if (vf->port != HN_VF_NONE)
+			hn_vf_release(hv, true, false);
+		rte_spinlock_recursive_unlock(&vf->lock);
+		/* Outside the lock: a running alarm may be waiting for it. */
+		rte_eal_alarm_cancel(hn_vf_sync_alarm, hv);
+		rte_eal_alarm_cancel(hn_vf_release_alarm, hv);
+		if (vf->new_cb)
+			rte_eth_dev_callback_unregister(RTE_ETH_ALL,
+					RTE_ETH_EVENT_NEW, hn_vf_event_cb, hv);
+	}
+	hv->vf = NULL;
+	rte_free(vf);
+}
+
+/*
+ * A VF association or data path switch from the host, seen while a
+ * channel is read (possibly on a data-path lcore): defer the work.
+ */
+void
+hn_vf_host_event(struct hn_data *hv)
+{
+	if (hv->vf == NULL || !hv->vf->owner_ok || hv->vf->closing)
+		return;
+	rte_eal_alarm_set(1, hn_vf_sync_alarm, hv);
+}
+
+/* Report what both paths can do. */
+void
+hn_vf_info_get(struct hn_data *hv, struct rte_eth_dev_info *info)
+{
+	struct hn_vf_ctx *vf = hv->vf;
+	struct rte_eth_dev_info vi;
+
+	if (vf == NULL || !vf->owner_ok)
+		return;
+	rte_spinlock_recursive_lock(&vf->lock);
+	if (vf->port == HN_VF_NONE || rte_eth_dev_info_get(vf->port, &vi)) {
+		rte_spinlock_recursive_unlock(&vf->lock);
+		return;
+	}
+	rte_spinlock_recursive_unlock(&vf->lock);
+	info->max_rx_queues = RTE_MIN(info->max_rx_queues, vi.max_rx_queues);
+	info->max_tx_queues = RTE_MIN(info->max_tx_queues, vi.max_tx_queues);
+	info->rx_offload_capa &= vi.rx_offload_capa;
+	info->tx_offload_capa &= vi.tx_offload_capa;
+	info->rx_queue_offload_capa &= vi.rx_queue_offload_capa;
+	info->tx_queue_offload_capa &= vi.tx_queue_offload_capa;
+	info->flow_type_rss_offloads &= vi.flow_type_rss_offloads;
+	info->max_mtu = RTE_MIN(info->max_mtu, vi.max_mtu);
+	info->min_mtu = RTE_MAX(info->min_mtu, vi.min_mtu);
+	info->max_rx_pktlen = RTE_MIN(info->max_rx_pktlen, vi.max_rx_pktlen);
+	info->rx_desc_lim.nb_max = RTE_MIN(info->rx_desc_lim.nb_max,
+					   vi.rx_desc_lim.nb_max);
+	info->rx_desc_lim.nb_min = RTE_MAX(info->rx_desc_lim.nb_min,
+					   vi.rx_desc_lim.nb_min);
+	info->tx_desc_lim.nb_max = RTE_MIN(info->tx_desc_lim.nb_max,
+					   vi.tx_desc_lim.nb_max);
+	info->tx_desc_lim.nb_min = RTE_MAX(info->tx_desc_lim.nb_min,
+					   vi.tx_desc_lim.nb_min);
+}
+
+/* The port was (re)configured: the VF takes it all again at start. */
+void
+hn_vf_configure(struct hn_data *hv)
+{
+	if (hv->vf == NULL || !hv->vf->owner_ok)
+		return;
+	rte_spinlock_recursive_lock(&hv->vf->lock);
+	hv->vf->configured = false;
+	rte_spinlock_recursive_unlock(&hv->vf->lock);
+}
+
+void
+hn_vf_rx_queue_setup(struct hn_data *hv, uint16_t qid, uint16_t nb_desc,
+		     unsigned int socket, const struct rte_eth_rxconf *conf,
+		     struct rte_mempool *mp)
+{
+	struct hn_vf_rxq_conf *q;
+
+	if (hv->vf == NULL || !hv->vf->owner_ok || qid >= HN_VF_MAX_QUEUES)
+		return;
+	rte_spinlock_recursive_lock(&hv->vf->lock);
+	q = &hv->vf->rxq[qid];
+	q->conf = *conf;
+	/* Buffer split is the netvsc port's business, not the VF's. */
+	q->conf.rx_seg = NULL;
+	q->conf.rx_nseg = 0;
+	q->mp = mp;
+	q->nb_desc = nb_desc;
+	q->socket = socket;
+	q->set = true;
+	hv->vf->configured = false;
+	rte_spinlock_recursive_unlock(&hv->vf->lock);
+}
+
+void
+hn_vf_tx_queue_setup(struct hn_data *hv, uint16_t qid, uint16_t nb_desc,
+		     unsigned int socket, const struct rte_eth_txconf *conf)
+{
+	struct hn_vf_txq_conf *q;
+
+	if (hv->vf == NULL || !hv->vf->owner_ok || qid >= HN_VF_MAX_QUEUES)
+		return;
+	rte_spinlock_recursive_lock(&hv->vf->lock);
+	q = &hv->vf->txq[qid];
+	q->conf = *conf;
+	q->nb_desc = nb_desc;
+	q->socket = socket;
+	q->set = true;
+	hv->vf->configured = false;
+	rte_spinlock_recursive_unlock(&hv->vf->lock);
+}
+
+void
+hn_vf_start(struct hn_data *hv)
+{
+	if (hv->vf == NULL || !hv->vf->owner_ok)
+		return;
+	rte_spinlock_recursive_lock(&hv->vf->lock);
+	hv->vf->nv_started = true;
+	hn_vf_sync(hv);
+	rte_spinlock_recursive_unlock(&hv->vf->lock);
+}
+
+void
+hn_vf_stop(struct hn_data *hv)
+{
+	if (hv->vf == NULL || !hv->vf->owner_ok)
+		return;
+	rte_spinlock_recursive_lock(&hv->vf->lock);
+	hv->vf->nv_started = false;
+	hn_vf_sync(hv);
+	rte_spinlock_recursive_unlock(&hv->vf->lock);
+}
+
+/* Promiscuous or all-multicast changed on the netvsc port. */
+void
+hn_vf_rx_mode(struct hn_data *hv)
+{
+	if (hv->vf == NULL || !hv->vf->owner_ok)
+		return;
+	rte_spinlock_recursive_lock(&hv->vf->lock);
+	if (hv->vf->port != HN_VF_NONE && hv->vf->configured &&
+	    !hv->vf->removing)
+		hn_vf_apply_rx_mode(hv);
+	rte_spinlock_recursive_unlock(&hv->vf->lock);
+}
+
+void
+hn_vf_rss_update(struct hn_data *hv)
+{
+	if (hv->vf == NULL || !hv->vf->owner_ok)
+		return;
+	rte_spinlock_recursive_lock(&hv->vf->lock);
+	if (hv->vf->port != HN_VF_NONE && hv->vf->configured &&
+	    !hv->vf->removing)
+		hn_vf_apply_rss(hv);
+	rte_spinlock_recursive_unlock(&hv->vf->lock);
+}
+
+void
+hn_vf_stats_add(struct hn_data *hv, struct rte_eth_stats *st)
+{
+	struct hn_vf_ctx *vf = hv->vf;
+	struct rte_eth_stats vs;
+
+	if (vf == NULL || !vf->owner_ok)
+		return;
+	rte_spinlock_recursive_lock(&vf->lock);
+	hn_vf_stats_sum(st, &vf->retired);
+	if (vf->port != HN_VF_NONE && !vf->removing) {
+		if (rte_eth_stats_get(vf->port, &vs) == 0)
+			vf->last = vs;
+		else
+			hn_vf_op_result(hv, HN_VF_OP_STATS, -ENOTSUP);
+	}
+	if (vf->port != HN_VF_NONE)
+		hn_vf_stats_sum(st, &vf->last);
+	rte_spinlock_recursive_unlock(&vf->lock);
+}
+
+void
+hn_vf_stats_reset(struct hn_data *hv)
+{
+	struct hn_vf_ctx *vf = hv->vf;
+
+	if (vf == NULL || !vf->owner_ok)
+		return;
+	rte_spinlock_recursive_lock(&vf->lock);
+	memset(&vf->retired, 0, sizeof(vf->retired));
+	memset(&vf->last, 0, sizeof(vf->last));
+	if (vf->port != HN_VF_NONE && !vf->removing)
+		rte_eth_stats_reset(vf->port);
+	rte_spinlock_recursive_unlock(&vf->lock);
+}
+
+/* VF xstats count, 0 without a usable VF. Called with the lock held. */
+static unsigned int
+hn_vf_port_xstats(struct hn_data *hv)
+{
+	int n;
+
+	if (hv->vf->port == HN_VF_NONE || hv->vf->removing)
+		return 0;
+	n = rte_eth_xstats_get_names(hv->vf->port, NULL, 0);
+	return n > 0 ? (unsigned int)n : 0;
+}
+
+unsigned int
+hn_vf_xstats_count(struct hn_data *hv)
+{
+	unsigned int n;
+
+	if (hv->vf == NULL || !hv->vf->owner_ok)
+		return 0;
+	rte_spinlock_recursive_lock(&hv->vf->lock);
+	n = HN_VF_OWN_XSTATS + hn_vf_port_xstats(hv);
+	rte_spinlock_recursive_unlock(&hv->vf->lock);
+	return n;
+}
+
+/*
+ * Fill exactly n names (n from hn_vf_xstats_count): if the VF changed
+ * in between, the remainder reads as unavailable.
+ */
+unsigned int
+hn_vf_xstats_names(struct hn_data *hv, struct rte_eth_xstat_name *names,
+		   unsigned int n)
+{
+	struct rte_eth_xstat_name *tmp = NULL;
+	unsigned int k, i, m = 0;
+	int got;
+
+	if (hv->vf == NULL || !hv->vf->owner_ok || n == 0)
+		return 0;
+	rte_spinlock_recursive_lock(&hv->vf->lock);
+	for (k = 0; k < n && k < HN_VF_OWN_XSTATS; k++)
+		snprintf(names[k].name, sizeof(names[k].name), "%s",
+			 hn_vf_own_xstats[k]);
+	if (k < n && hn_vf_port_xstats(hv) == n - k) {
+		tmp = calloc(n - k, sizeof(*tmp));
+		got = tmp == NULL ? -ENOMEM :
+			rte_eth_xstats_get_names(hv->vf->port, tmp, n - k);
+		if (got == (int)(n - k))
+			m = n - k;
+	}
+	for (i = 0; i < m; i++)
+		snprintf(names[k + i].name, sizeof(names[0].name), "vf_%s",
+			 tmp[i].name);
+	for (i = m; k + i < n; i++)
+		snprintf(names[k + i].name, sizeof(names[0].name),
+			 "vf_unavailable_%u", i);
+	rte_spinlock_recursive_unlock(&hv->vf->lock);
+	free(tmp);
+	return n;
+}
+
+unsigned int
+hn_vf_xstats_get(struct hn_data *hv, struct rte_eth_xstat *xs,
+		 unsigned int n, unsigned int first_id)
+{
+	struct hn_vf_ctx *vf = hv->vf;
+	struct rte_eth_xstat *tmp = NULL;
+	unsigned int k, i, m = 0;
+	uint64_t own[HN_VF_OWN_XSTATS];
+	int got;
+
+	if (vf == NULL || !vf->owner_ok || n == 0)
+		return 0;
+	rte_spinlock_recursive_lock(&vf->lock);
+	own[0] = vf->n_to_vf;
+	own[1] = vf->n_to_synthetic;
+	own[2] = vf->n_taken;
+	own[3] = vf->n_released;
+	for (k = 0; k < n && k < HN_VF_OWN_XSTATS; k++) {
+		xs[k].id = first_id + k;
+		xs[k].value = own[k];
+	}
+	if (k < n && hn_vf_port_xstats(hv) == n - k) {
+		tmp = calloc(n - k, sizeof(*tmp));
+		got = tmp == NULL ? -ENOMEM :
+			rte_eth_xstats_get(vf->port, tmp, n - k);
+		if (got == (int)(n - k))
+			m = n - k;
+	}
+	for (i = 0; k + i < n; i++) {
+		xs[k + i].id = first_id + k + i;
+		xs[k + i].value = i < m ? tmp[i].value : 0;
+	}
+	rte_spinlock_recursive_unlock(&vf->lock);
+	free(tmp);
+	return n;
+}

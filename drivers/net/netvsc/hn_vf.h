@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+/*
+ * Accelerated networking: the SR-IOV VF that the host pairs with the
+ * synthetic NIC (same MAC) is taken as a sub-device of the netvsc port.
+ * The application keeps using the netvsc port; configuration is mirrored
+ * to the VF and, once the host has offered the VF and it is running, the
+ * data path moves to it (nvsp.md 4, hardening.md 2).
+ */
+
+#ifndef _HN_VF_H_
+#define _HN_VF_H_
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_config.h>
+#include <rte_ethdev.h>
+#include <rte_spinlock.h>
+
+struct hn_data;
+
+#define HN_VF_NONE		RTE_MAX_ETHPORTS
+#define HN_VF_MAX_QUEUES	64
+#define HN_VF_RETRY_US		(1000 * 1000)	/* MAC match retry, as upstream */
+
+/*
+ * One per queue and direction. A burst that may use the VF makes the
+ * sequence odd on entry and even on exit; the control side, after
+ * unpublishing the VF port, waits for every odd sequence to move on
+ * before it stops or closes the VF. The data path takes no lock.
+ */
+struct hn_vf_guard {
+	uint32_t seq;
+} __rte_cache_aligned;
+
+/* What the application set up on a netvsc queue, replayed on the VF. */
+struct hn_vf_rxq_conf {
+	struct rte_eth_rxconf conf;
+	struct rte_mempool *mp;
+	uint16_t nb_desc;
+	unsigned int socket;
+	bool set;
+};
+
+struct hn_vf_txq_conf {
+	struct rte_eth_txconf conf;
+	uint16_t nb_desc;
+	unsigned int socket;
+	bool set;
+};
+
+/* Operations logged once when the VF lacks them. */
+enum hn_vf_op {
+	HN_VF_OP_PROMISC,
+	HN_VF_OP_ALLMULTI,
+	HN_VF_OP_MTU,
+	HN_VF_OP_RETA,
+	HN_VF_OP_RSS_HASH,
+	HN_VF_OP_STATS,
+	HN_VF_OP_COUNT
+};
+
+struct hn_vf_ctx {
+	/* Read by every burst: the port the data path uses, or HN_VF_NONE. */
+	uint16_t dp_port;
+
+	/* Everything below is control side, under lock. */
+	rte_spinlock_recursive_t lock;
+	uint16_t port;		/* the VF port we own, or HN_VF_NONE */
+	uint64_t owner_id;
+	bool owner_ok;
+	bool new_cb;		/* RTE_ETH_EVENT_NEW callback registered */
+	bool configured;	/* the VF holds the current configuration */
+	bool started;
+	bool switched;		/* the host was told to use the VF */
+	bool nv_started;	/* the netvsc port is started */
+	bool removing;		/* removal event seen, release pending */
+	bool retry_armed;	/* MAC match retry alarm pending */
+	bool closing;
+	uint32_t warned;	/* bit per hn_vf_op */
+
+	struct hn_vf_rxq_conf rxq[HN_VF_MAX_QUEUES];
+	struct hn_vf_txq_conf txq[HN_VF_MAX_QUEUES];
+
+	/* Counters of VFs already released, so port totals never go back. */
+	struct rte_eth_stats retired;
+	struct rte_eth_stats last;	/* the current VF's, last read */
+
+	/* Transitions, reported as xstats. */
+	uint64_t n_to_vf;
+	uint64_t n_to_synthetic;
+	uint64_t n_taken;
+	uint64_t n_released;
+
+	struct hn_vf_guard rxg[HN_VF_MAX_QUEUES];
+	struct hn_vf_guard txg[HN_VF_MAX_QUEUES];
+};
+
+int hn_vf_init(struct hn_data *hv);
+void hn_vf_close(struct hn_data *hv);
+void hn_vf_host_event(struct hn_data *hv);
+void hn_vf_info_get(struct hn_data *hv, struct rte_eth_dev_info *info);
+void hn_vf_configure(struct hn_data *hv);
+void hn_vf_rx_queue_setup(struct hn_data *hv, uint16_t qid, uint16_t nb_desc,
+			  unsigned int socket,
+			  const struct rte_eth_rxconf *conf,
+			  struct rte_mempool *mp);
+void hn_vf_tx_queue_setup(struct hn_data *hv, uint16_t qid, uint16_t nb_desc,
+			  unsigned int socket,
+			  const struct rte_eth_txconf *conf);
+void hn_vf_start(struct hn_data *hv);
+void hn_vf_stop(struct hn_data *hv);
+void hn_vf_rx_mode(struct hn_data *hv);
+void hn_vf_rss_update(struct hn_data *hv);
+void hn_vf_stats_add(struct hn_data *hv, struct rte_eth_stats *st);
+void hn_vf_stats_reset(struct hn_data *hv);
+unsigned int hn_vf_xstats_count(struct hn_data *hv);
+unsigned int hn_vf_xstats_names(struct hn_data *hv,
+				struct rte_eth_xstat_name *names,
+				unsigned int n);
+unsigned int hn_vf_xstats_get(struct hn_data *hv, struct rte_eth_xstat *xs,
+			      unsigned int n, unsigned int first_id);
+uint16_t hn_vf_recv_pkts(void *rxq, struct rte_mbuf **pkts, uint16_t n);
+uint16_t hn_vf_xmit_pkts(void *txq, struct rte_mbuf **pkts, uint16_t n);
+
+#endif /* _HN_VF_H_ */
