@@ -572,6 +572,48 @@ hn_vf_release_alarm(void *arg)
 	rte_spinlock_recursive_unlock(&hv->vf->lock);
 }
 
+/*
+ * A port is announced (RTE_ETH_EVENT_NEW) before ethdev counts it as
+ * valid, so the ownership API refuses it then; but the application may
+ * enumerate ports as soon as probing returns. Mark a matching, unowned
+ * port as ours in its data right away (nothing else knows the port yet)
+ * and finish the claim from an alarm.
+ */
+static bool
+hn_vf_reserve(struct hn_data *hv, uint16_t port)
+{
+	struct rte_eth_dev_data *data;
+
+	if (port >= RTE_MAX_ETHPORTS || port == hv->port_id)
+		return false;
+	data = rte_eth_devices[port].data;
+	if (data == NULL || data->mac_addrs == NULL ||
+	    !rte_is_same_ether_addr(&data->mac_addrs[0], &hv->mac))
+		return false;
+	if (data->owner.id != RTE_ETH_DEV_NO_OWNER) {
+		HN_LOG(NOTICE, "port %u has our MAC but belongs to '%s'; not taken as VF",
+		       port, data->owner.name);
+		return false;
+	}
+	data->owner.id = hv->vf->owner_id;
+	snprintf(data->owner.name, sizeof(data->owner.name),
+		 "net_netvsc port %u", hv->port_id);
+	return true;
+}
+
+static void
+hn_vf_claim_alarm(void *arg)
+{
+	struct hn_data *hv = arg;
+	struct hn_vf_ctx *vf = hv->vf;
+
+	rte_spinlock_recursive_lock(&vf->lock);
+	if (!vf->closing && vf->port == HN_VF_NONE && hn_vf_scan(hv, false) &&
+	    hv->vf_offered)
+		rte_eal_alarm_set(HN_VF_SETTLE_US, hn_vf_sync_alarm, hv);
+	rte_spinlock_recursive_unlock(&vf->lock);
+}
+
 /* Removal and destruction of the VF port, and new ports. */
 static int
 hn_vf_event_cb(uint16_t port, enum rte_eth_event_type ev, void *arg,
@@ -588,9 +630,8 @@ hn_vf_event_cb(uint16_t port, enum rte_eth_event_type ev, void *arg,
 	}
 	switch (ev) {
 	case RTE_ETH_EVENT_NEW:
-		if (hn_vf_claim(hv, port, false) && hv->vf_offered)
-			rte_eal_alarm_set(HN_VF_SETTLE_US, hn_vf_sync_alarm,
-					  hv);
+		if (vf->port == HN_VF_NONE && hn_vf_reserve(hv, port))
+			rte_eal_alarm_set(1, hn_vf_claim_alarm, hv);
 		break;
 	case RTE_ETH_EVENT_INTR_RMV:
 		if (port != vf->port || vf->removing)
@@ -666,6 +707,7 @@ hn_vf_close(struct hn_data *hv)
 		/* Outside the lock: a running alarm may be waiting for it. */
 		rte_eal_alarm_cancel(hn_vf_sync_alarm, hv);
 		rte_eal_alarm_cancel(hn_vf_release_alarm, hv);
+		rte_eal_alarm_cancel(hn_vf_claim_alarm, hv);
 		if (vf->new_cb)
 			rte_eth_dev_callback_unregister(RTE_ETH_ALL,
 					RTE_ETH_EVENT_NEW, hn_vf_event_cb, hv);
