@@ -1,0 +1,187 @@
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# Helpers of the VF (accelerated networking) scenario tests, sourced after
+# pmd-lib.sh. One network namespace holds everything: hv-host's tap
+# backend and the VF stand-in's TAP are both ports of a bridge there, as
+# the synthetic path and the VF share one segment on Azure; testpmd
+# (with hv-host) runs inside the namespace so the stand-in finds its TAP.
+# Pings come from the bridge's own address.
+#
+# VF_PLUGIN (default: the build's librte_net_vfstandin.so) is loaded into
+# testpmd with -d. PMD_UPSTREAM=1 runs the upstream PMD, as in pmd-lib.sh.
+
+vf_mac=00:15:5d:0a:0b:0c
+vf_ns=hvvf$$
+vf_htap=hvvfh$$
+vf_vtap=hvvfv$$
+vf_ip=10.81.$(($$ % 200)).2
+vf_myip=10.81.$(($$ % 200)).1
+vf_ctl=$pmd_work/vf-state
+vf_sock=$pmd_work/host.sock
+vf_hvhost=
+
+vf_cleanup() {
+	ip netns del "$vf_ns" 2>/dev/null
+}
+trap 'rc=$?; vf_cleanup; (exit $rc); pmd_cleanup' EXIT
+
+vf_prereq() {
+	[ "$(id -u)" = 0 ] || pmd_skip "needs root"
+	[ -c /dev/net/tun ] || pmd_skip "no /dev/net/tun"
+	command -v ping >/dev/null || pmd_skip "no ping"
+	command -v python3 >/dev/null || pmd_skip "no python3"
+	local b
+
+	for b in "${HVNET_BUILD:-}" "$top/build" "$top"/build*; do
+		[ -n "$b" ] || continue
+		[ -z "${VF_PLUGIN:-}" ] &&
+			[ -f "$b/app/vf-standin/librte_net_vfstandin.so" ] &&
+			VF_PLUGIN=$b/app/vf-standin/librte_net_vfstandin.so
+		[ -z "$vf_hvhost" ] && [ -x "$b/app/hv-host/hv-host" ] &&
+			vf_hvhost=$b/app/hv-host/hv-host
+	done
+	[ -n "${VF_PLUGIN:-}" ] || pmd_skip "VF stand-in not built"
+	[ -n "$vf_hvhost" ] || pmd_skip "hv-host not built"
+	ip netns add "$vf_ns" || pmd_skip "cannot create a network namespace"
+	ip -n "$vf_ns" link set lo up
+	ip -n "$vf_ns" link add br0 type bridge
+	ip -n "$vf_ns" link set br0 up
+	ip -n "$vf_ns" addr add "$vf_myip/24" dev br0
+	vf_make_tap
+}
+
+# The stand-in's TAP, made beforehand (multi-queue) as a harness would.
+vf_make_tap() {
+	ip -n "$vf_ns" tuntap add dev "$vf_vtap" mode tap multi_queue vnet_hdr
+	ip netns exec "$vf_ns" sysctl -qw \
+		"net.ipv6.conf.$vf_vtap.disable_ipv6=1"
+	ip -n "$vf_ns" link set "$vf_vtap" master br0
+	ip -n "$vf_ns" link set "$vf_vtap" up
+}
+
+# Devargs of the stand-in for --vdev and "port attach".
+vf_standin() {
+	echo "net_vfstandin0,mac=$vf_mac,iface=$vf_vtap,ctl=$vf_ctl"
+}
+
+# vf_start [hv-host args] -- [EAL args] -- [testpmd args]
+# Like pmd_start, inside the namespace, with the VF offer wired up.
+vf_start() {
+	local up=() i
+
+	[ "${PMD_UPSTREAM:-0}" = 1 ] && up=(--upstream)
+	pmd_wrap_testpmd
+	mkfifo "$pmd_work/in"
+	ip netns exec "$vf_ns" "$top/devtools/hv-testpmd.sh" "${up[@]}" \
+		--backend "tap:$vf_htap" --mac "$vf_mac" --vf-mac "$vf_mac" \
+		--vf-ctl "$vf_ctl" --vf-delay-ms 100 --control "$vf_sock" \
+		"$@" <"$pmd_work/in" >"$pmd_out" 2>&1 &
+	pmd_pid=$!
+	exec 3>"$pmd_work/in"
+	for ((i = 0; i < 100; i++)); do
+		ip -n "$vf_ns" link show "$vf_htap" >/dev/null 2>&1 && break
+		sleep 0.1
+	done
+	ip -n "$vf_ns" link set "$vf_htap" master br0 2>/dev/null
+	ip netns exec "$vf_ns" sysctl -qw \
+		"net.ipv6.conf.$vf_htap.disable_ipv6=1" 2>/dev/null
+	ip -n "$vf_ns" link set "$vf_htap" up 2>/dev/null
+	if ! pmd_wait_prompt 1 60; then
+		if grep -q "not built\|hugepages" "$pmd_out"; then
+			pmd_skip "$(head -3 "$pmd_out")"
+		fi
+		echo "FAIL: testpmd did not come up"
+		exit 1
+	fi
+	pmd_cmds=0
+}
+
+# EAL arguments that load the stand-in (and, with "vdev", create it).
+vf_eal() {
+	echo "-d $VF_PLUGIN"
+	[ "${1:-}" = vdev ] && echo "--vdev $(vf_standin)"
+	echo "--log-level=pmd.net.netvsc.*:info"
+}
+
+vf_host() {
+	"$vf_hvhost" --ctl "$vf_sock" "$@"
+}
+
+# One hv-host counter from the "total" line of its stats, now.
+vf_host_total() {
+	vf_host stats | awk -v k="$1" '/^total / {
+		for (i = 2; i < NF; i++) if ($i == k) v = $(i + 1) }
+		END { printf "%.0f\n", v }'
+}
+
+vf_host_datapath() {
+	vf_host stats | sed -n 's/.* datapath \([a-z]*\) .*/\1/p'
+}
+
+# Lines of the output matching a pattern (our PMD and upstream's words).
+vf_count() {
+	grep -c -- "$1" "$pmd_out"
+}
+
+# Wait until the output holds at least n lines matching the pattern.
+vf_wait_log() {
+	local pat=$1 n=$2 t=${3:-10} i
+
+	for ((i = 0; i < t * 10; i++)); do
+		[ "$(vf_count "$pat")" -ge "$n" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# Words the two PMDs log when they move the data path.
+if [ "${PMD_UPSTREAM:-0}" = 1 ]; then
+	vf_on_pat='set datapath VF'
+	vf_off_pat='set datapath SYNTHETIC\|Removing VF portid'
+else
+	vf_on_pat='data path switched to the VF'
+	vf_off_pat='data path switched to synthetic'
+fi
+
+# One xstat of port 0, now.
+vf_xstat() {
+	local m
+
+	m=$(pmd_mark)
+	pmd_cmd_until "$m" "$1" show port xstats 0
+	pmd_since "$m" | awk -v k="$1:" '$1 == k { v = $2 } END { print v + 0 }'
+}
+
+vf_tap_count() {
+	ip netns exec "$vf_ns" cat \
+		"/sys/class/net/$vf_vtap/statistics/$1" 2>/dev/null || echo 0
+}
+
+# Ping from the namespace: prints "sent received".
+vf_ping() {
+	ip netns exec "$vf_ns" ping -q "$@" "$vf_ip" 2>/dev/null |
+		awk '/packets transmitted/ { print $1, $4 }'
+}
+
+# A field of /ethdev/info for a port, read over DPDK telemetry: ethdev's
+# own record of the port, whoever owns it.
+vf_telemetry() {
+	local sock
+
+	sock=$(ls /var/run/dpdk/hvtp"$pmd_pid"/dpdk_telemetry.v2 2>/dev/null)
+	[ -n "$sock" ] || { echo "none"; return; }
+	python3 - "$sock" "$1" "$2" <<'PY'
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.connect(sys.argv[1])
+s.recv(4096)
+s.send(("/ethdev/info,%s" % sys.argv[2]).encode())
+r = json.loads(s.recv(65536).decode())
+print(r.get("/ethdev/info", {}).get(sys.argv[3], "none"))
+PY
+}
+
+# The port our PMD took as its VF most recently.
+vf_port() {
+	sed -n 's/.*took port \([0-9]*\) .*/\1/p' "$pmd_out" | tail -1
+}

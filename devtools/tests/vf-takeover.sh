@@ -1,0 +1,57 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# VF present at start: testpmd is started with the VF stand-in as a vdev
+# carrying the synthetic NIC's MAC. Checks:
+# - the netvsc PMD takes the stand-in (testpmd sees one port only);
+# - after hv-host's VF association the PMD asks for the VF data path and
+#   hv-host records it;
+# - pings answered by testpmd's icmpecho on the netvsc port travel through
+#   the stand-in: its TAP's kernel counters and the vf_ xstats move, while
+#   hv-host's synthetic counters (frames the guest sent) do not;
+# - port statistics include the VF's traffic.
+
+set -u
+. "$(dirname "$0")/pmd-lib.sh"
+. "$(dirname "$0")/vf-lib.sh"
+
+vf_prereq
+vf_start -- $(vf_eal vdev) -- -i --total-num-mbufs=8192
+if [ "${PMD_UPSTREAM:-0}" != 1 ]; then
+	pmd_expect "testpmd ports (the VF is hidden)" \
+		"$(grep -c '^Configuring Port' "$pmd_out")" 1
+fi
+pmd_cmd set fwd icmpecho
+pmd_cmd start
+vf_wait_log "$vf_on_pat" 1 10
+pmd_expect "data path moved to the VF" "$(vf_count "$vf_on_pat")" 1
+sleep 0.5
+pmd_expect "hv-host's data path" "$(vf_host_datapath)" vf
+
+# Let ARP settle, then count only the pings.
+vf_ping -c 2 -i 0.2 -W 1 >/dev/null
+host_tx0=$(vf_host_total tx_frames)
+tap_rx0=$(vf_tap_count tx_packets)
+tap_tx0=$(vf_tap_count rx_packets)
+read -r sent got <<<"$(vf_ping -c 40 -i 0.05 -W 1)"
+pmd_expect "pings answered" "$got" "$sent"
+pmd_expect_ge "frames the VF received (TAP tx)" \
+	$(($(vf_tap_count tx_packets) - tap_rx0)) 40
+pmd_expect_ge "frames the VF sent (TAP rx)" \
+	$(($(vf_tap_count rx_packets) - tap_tx0)) 40
+pmd_expect "frames sent on the synthetic path meanwhile" \
+	$(($(vf_host_total tx_frames) - host_tx0)) 0
+if [ "${PMD_UPSTREAM:-0}" != 1 ]; then
+	pmd_expect_ge "vf_rx_good_packets" "$(vf_xstat vf_rx_good_packets)" 40
+	pmd_expect_ge "vf_tx_good_packets" "$(vf_xstat vf_tx_good_packets)" 40
+	m=$(pmd_mark)
+	pmd_stats
+	pmd_expect_ge "port RX-packets include the VF's" \
+		"$(pmd_port_stat "$m" RX-packets)" 42
+	pmd_expect_ge "port TX-packets include the VF's" \
+		"$(pmd_port_stat "$m" TX-packets)" 42
+fi
+pmd_cmd stop
+pmd_quit
+pmd_expect "testpmd exit status" "$pmd_rc" 0
+pmd_done
