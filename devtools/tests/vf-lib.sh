@@ -5,7 +5,11 @@
 # backend and the VF stand-in's TAP are both ports of a bridge there, as
 # the synthetic path and the VF share one segment on Azure; testpmd
 # (with hv-host) runs inside the namespace so the stand-in finds its TAP.
-# Pings come from the bridge's own address.
+# Pings come from the bridge's own address. The bridge learns no address
+# on either port, so it floods frames for the NIC's MAC to both: which
+# path receives is then decided by the host's steering (hv-host drops
+# unicast while the data path is the VF) and by whether the VF is in, as
+# the virtual switch of a Hyper-V host decides.
 #
 # VF_PLUGIN (default: the build's librte_net_vfstandin.so) is loaded into
 # testpmd with -d. PMD_UPSTREAM=1 runs the upstream PMD, as in pmd-lib.sh.
@@ -21,6 +25,7 @@ vf_sock=$pmd_work/host.sock
 vf_hvhost=
 
 vf_cleanup() {
+	[ -n "${VF_KEEP:-}" ] && cp "$pmd_out" "$VF_KEEP"
 	ip netns del "$vf_ns" 2>/dev/null
 }
 trap 'rc=$?; vf_cleanup; (exit $rc); pmd_cleanup' EXIT
@@ -29,6 +34,7 @@ vf_prereq() {
 	[ "$(id -u)" = 0 ] || pmd_skip "needs root"
 	[ -c /dev/net/tun ] || pmd_skip "no /dev/net/tun"
 	command -v ping >/dev/null || pmd_skip "no ping"
+	command -v bridge >/dev/null || pmd_skip "no bridge (iproute2)"
 	command -v python3 >/dev/null || pmd_skip "no python3"
 	local b
 
@@ -56,6 +62,7 @@ vf_make_tap() {
 	ip netns exec "$vf_ns" sysctl -qw \
 		"net.ipv6.conf.$vf_vtap.disable_ipv6=1"
 	ip -n "$vf_ns" link set "$vf_vtap" master br0
+	bridge -n "$vf_ns" link set dev "$vf_vtap" learning off
 	ip -n "$vf_ns" link set "$vf_vtap" up
 }
 
@@ -83,6 +90,7 @@ vf_start() {
 		sleep 0.1
 	done
 	ip -n "$vf_ns" link set "$vf_htap" master br0 2>/dev/null
+	bridge -n "$vf_ns" link set dev "$vf_htap" learning off 2>/dev/null
 	ip netns exec "$vf_ns" sysctl -qw \
 		"net.ipv6.conf.$vf_htap.disable_ipv6=1" 2>/dev/null
 	ip -n "$vf_ns" link set "$vf_htap" up 2>/dev/null
