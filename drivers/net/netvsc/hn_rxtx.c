@@ -362,6 +362,8 @@ hn_chan_process(struct hn_data *hv, struct hn_rx_queue *rxq, uint32_t budget)
 	uint8_t *buf;
 	int ret;
 
+	if (unlikely(rxq->chan_dead))
+		return 0;
 	if (unlikely(rxq->comp_npending != 0))
 		hn_rx_complete_retry(rxq, &need_sig);
 	for (n = 0; n < budget; n++) {
@@ -387,10 +389,15 @@ hn_chan_process(struct hn_data *hv, struct hn_rx_queue *rxq, uint32_t budget)
 			continue;
 		}
 		if (unlikely(ret < 0)) {
-			/* The bus keeps a malformed packet; count, not exit. */
-			HN_BAD("queue %u: ring read failed: %d", rxq->queue_id,
-			       ret);
+			/*
+			 * The bus found the ring corrupt and keeps the packet:
+			 * nothing after it can be found. Stop reading this
+			 * channel, once, rather than end the process.
+			 */
+			HN_LOG(ERR, "queue %u: ring unreadable (%d): channel stopped",
+			       rxq->queue_id, ret);
 			rxq->stats.chan_error++;
+			rxq->chan_dead = true;
 			break;
 		}
 		bytes += ret;

@@ -176,6 +176,7 @@ struct hn_rx_queue {
 	uint16_t queue_id;
 	bool vlan_strip;
 	bool ready;		/* set up by the application: deliver data */
+	bool chan_dead;		/* the bus found the ring corrupt */
 	rte_spinlock_t ring_lock; /* one reader of the channel at a time */
 
 	/* Private copy of the ring packet being handled. */

@@ -1,0 +1,79 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# Hostile host: while testpmd receives (rxonly from hv-host's source), hv-host
+# injects one malformed message after another (its "fault" command, each
+# breaking one rule of hardening.md). For each, our PMD must count it in
+# the matching xstat and drop it, keep receiving (except after a corrupt
+# ring descriptor, which ends reading of that ring), and the process must
+# survive to quit normally.
+
+set -u
+. "$(dirname "$0")/pmd-lib.sh"
+
+ctl=$pmd_work/host.ctl
+host=${HVNET_HOST:-}
+for b in "${HVNET_BUILD:-}" "$top"/build "$top"/build*; do
+	[ -z "$host" ] && [ -x "$b/app/hv-host/hv-host" ] && host=$b/app/hv-host/hv-host
+done
+[ -n "$host" ] || pmd_skip "hv-host not built"
+
+xstat() {
+	local m
+
+	m=$(pmd_mark)
+	pmd_cmd_until "$m" tx_q0_descriptors_outstanding show port xstats 0
+	pmd_since "$m" | awk -v k="rx_q0_$1:" '$1 == k { v = $2 } END { print v + 0 }'
+}
+
+rx_now() {
+	local m
+
+	m=$(pmd_mark)
+	pmd_stats
+	pmd_port_stat "$m" RX-packets
+}
+
+pmd_start --backend source:64 --control "$ctl" -- -- -i
+pmd_cmd set fwd rxonly
+pmd_cmd start
+sleep 0.5
+for f in xfer-range:bad_ranges xfer-id:bad_transfer_packets \
+	xfer-pageset:bad_transfer_packets xfer-count:bad_transfer_packets \
+	rndis-len:bad_rndis_messages ppi-zero:bad_rndis_messages \
+	comp-tid:bad_transaction_ids indir:bad_nvsp_messages \
+	vf-short:bad_nvsp_messages desc:ring_read_errors; do
+	name=${f%%:*}
+	stat=${f#*:}
+	before=$(xstat "$stat")
+	if ! "$host" --ctl "$ctl" fault "$name" >/dev/null 2>&1; then
+		echo "FAIL: hv-host refused fault $name"
+		pmd_fails=$((pmd_fails + 1))
+		continue
+	fi
+	sleep 0.5
+	after=$(xstat "$stat")
+	if [ "$after" -gt "$before" ]; then
+		echo "ok: $name counted in rx_q0_$stat ($before -> $after)"
+	else
+		echo "FAIL: $name not counted in rx_q0_$stat ($before -> $after)"
+		pmd_fails=$((pmd_fails + 1))
+	fi
+	# A corrupt ring descriptor leaves no way to find the next packet: the
+	# bus stops reading that ring (as Linux and OpenVMM do); the process
+	# lives on.
+	[ "$name" = desc ] && continue
+	r1=$(rx_now)
+	sleep 0.3
+	r2=$(rx_now)
+	if [ "$r2" -gt "$r1" ]; then
+		echo "ok: still receiving after $name"
+	else
+		echo "FAIL: receiving stopped after $name ($r1 -> $r2)"
+		pmd_fails=$((pmd_fails + 1))
+	fi
+done
+pmd_cmd stop
+pmd_quit
+pmd_expect "testpmd exit status" "$pmd_rc" 0
+pmd_done
