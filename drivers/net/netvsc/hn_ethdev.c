@@ -437,6 +437,8 @@ hn_channels_free(struct hn_data *hv)
 	hv->num_channels = 0;
 	rte_memzone_free(hv->ctrl_mz);
 	hv->ctrl_mz = NULL;
+	rte_free(hv->rxbuf_info);
+	hv->rxbuf_info = NULL;
 }
 
 static int
@@ -482,6 +484,11 @@ hn_dev_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
 	}
 	if (mtu == hv->mtu)
 		return 0;
+	for (i = 0; hv->rxbuf_info != NULL && i < hv->rxbuf_slots; i++)
+		if (rte_mbuf_ext_refcnt_read(&hv->rxbuf_info[i].shinfo) != 0) {
+			HN_LOG(ERR, "received frames still held: free them first");
+			return -EBUSY;
+		}
 	hn_detach(hv);
 	ret = hn_nvs_attach(hv, mtu);
 	if (ret == 0)
@@ -511,6 +518,18 @@ hn_dev_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
 		}
 		hv->rxq[i]->comp_pending = comp;
 		hv->rxq[i]->comp_max = hv->rxbuf_slots + 1;
+	}
+	if (ret == 0 && hv->rxbuf_info != NULL) {
+		struct hn_rx_bufinfo *bi;
+
+		bi = rte_zmalloc("hn_rxbuf_info", hv->rxbuf_slots * sizeof(*bi),
+				 RTE_CACHE_LINE_SIZE);
+		if (bi == NULL) {
+			ret = -ENOMEM;
+		} else {
+			rte_free(hv->rxbuf_info);
+			hv->rxbuf_info = bi;
+		}
 	}
 	if (ret == 0 && hv->rss_on)
 		ret = hn_rndis_conf_rss(hv, true);
@@ -613,6 +632,8 @@ static const struct hn_xstat_name hn_rx_xstats[] = {
 	HN_RXS("staging_full_drops", stage_full),
 	HN_RXS("completion_retries", comp_retry),
 	HN_RXS("ring_read_errors", chan_error),
+	HN_RXS("attached_packets", attached),
+	HN_RXS("transfer_ids_busy", busy_xact),
 };
 
 static const struct hn_xstat_name hn_tx_xstats[] = {
@@ -881,8 +902,9 @@ hn_dev_init(struct rte_eth_dev *eth_dev, struct rte_vmbus_device *vdev)
 	ret = hn_parse_devargs(da != NULL ? da->args : NULL, &hv->args);
 	if (ret != 0)
 		return ret;
-	if (hv->args.rx_extmbuf) {
-		HN_INIT_LOG(ERR, "rx_extmbuf_enable=1 is not supported by this driver; receive always copies");
+	/* Attached frames carry their virtual address as IOVA. */
+	if (hv->args.rx_extmbuf && rte_eal_iova_mode() != RTE_IOVA_VA) {
+		HN_INIT_LOG(ERR, "rx_extmbuf_enable=1 needs --iova-mode=va");
 		return -ENOTSUP;
 	}
 	ret = hn_map_buffers(hv, vdev);
@@ -922,6 +944,15 @@ hn_dev_init(struct rte_eth_dev *eth_dev, struct rte_vmbus_device *vdev)
 		}
 		rxq0->comp_pending = comp;
 		rxq0->comp_max = hv->rxbuf_slots + 1;
+	}
+	if (hv->args.rx_extmbuf) {
+		hv->rxbuf_info = rte_zmalloc("hn_rxbuf_info", hv->rxbuf_slots *
+					     sizeof(*hv->rxbuf_info),
+					     RTE_CACHE_LINE_SIZE);
+		if (hv->rxbuf_info == NULL) {
+			ret = -ENOMEM;
+			goto fail_nvs;
+		}
 	}
 	ret = hn_rndis_attach(hv);
 	if (ret != 0)

@@ -29,6 +29,7 @@
 #include <rte_memcpy.h>
 #include <rte_memzone.h>
 #include <rte_prefetch.h>
+#include <rte_ring.h>
 
 #include "hn_var.h"
 #include "hn_nvs.h"
@@ -171,7 +172,8 @@ hn_rx_offloads(struct hn_rx_queue *rxq, struct rte_mbuf *m,
 		m->hash.rss = ri->hash_value;
 		fl |= RTE_MBUF_F_RX_RSS_HASH;
 	}
-	m->ol_flags = fl;
+	/* |=: an attached frame carries RTE_MBUF_F_EXTERNAL already. */
+	m->ol_flags |= fl;
 	if (ri->present & HN_RXINFO_VLAN) {
 		tci = ((ri->vlan >> HN_VLAN_VID_SHIFT) & HN_VLAN_VID_MASK) |
 			((ri->vlan & HN_VLAN_PRI_MASK) << 13) |
@@ -186,8 +188,33 @@ hn_rx_offloads(struct hn_rx_queue *rxq, struct rte_mbuf *m,
 	}
 }
 
+/*
+ * Hand a frame out in place: the mbuf points into the receive buffer and
+ * holds a reference on the transfer-page packet, which is completed once
+ * the last such mbuf is freed. The frame bytes stay host-writable; every
+ * header the driver acts on was copied and checked before.
+ */
+static struct rte_mbuf *
+hn_rx_attach(struct hn_rx_queue *rxq, struct hn_rx_bufinfo *bi,
+	     const uint8_t *data, uint32_t len)
+{
+	struct rte_mbuf *m = hn_rx_mbuf(rxq);
+
+	if (unlikely(m == NULL))
+		return NULL;
+	rte_mbuf_ext_refcnt_update(&bi->shinfo, 1);
+	rte_pktmbuf_attach_extbuf(m, (void *)(uintptr_t)data,
+				  (rte_iova_t)(uintptr_t)data, len,
+				  &bi->shinfo);
+	m->data_len = len;
+	m->pkt_len = len;
+	rxq->stats.attached++;
+	return m;
+}
+
 static void
-hn_rx_frame(struct hn_rx_queue *rxq, const uint8_t *msg, uint32_t len)
+hn_rx_frame(struct hn_rx_queue *rxq, struct hn_rx_bufinfo *bi,
+	    const uint8_t *msg, uint32_t len)
 {
 	struct hn_rx_info ri;
 	struct rte_mbuf *m;
@@ -199,7 +226,12 @@ hn_rx_frame(struct hn_rx_queue *rxq, const uint8_t *msg, uint32_t len)
 	}
 	if (unlikely(!rxq->ready))
 		return;
-	m = hn_rx_copy(rxq, msg + ri.data_off, ri.data_len);
+	/* A tag to put back into the frame needs a private copy. */
+	if (bi != NULL && ri.data_len > rxq->hv->args.rx_copybreak &&
+	    (rxq->vlan_strip || !(ri.present & HN_RXINFO_VLAN)))
+		m = hn_rx_attach(rxq, bi, msg + ri.data_off, ri.data_len);
+	else
+		m = hn_rx_copy(rxq, msg + ri.data_off, ri.data_len);
 	if (unlikely(m == NULL)) {
 		rxq->stats.nombuf++;
 		return;
@@ -264,11 +296,60 @@ hn_rx_complete_retry(struct hn_rx_queue *rxq, bool *need_sig)
 	rxq->comp_npending -= i;
 }
 
+/* Last attached mbuf of a transfer-page packet freed, on any lcore. */
+static void
+hn_rx_ext_free(void *addr, void *opaque)
+{
+	struct hn_rx_bufinfo *bi = opaque;
+	struct hn_rx_queue *rxq = bi->rxq;
+	struct hn_nvs_rndis_ack ack = {
+		.type = HN_NVS_TYPE_RNDIS_ACK,
+		.status = HN_NVS_STATUS_OK,
+	};
+
+	RTE_SET_USED(addr);
+	if (rte_vmbus_chan_send(rxq->chan, VMBUS_CHANPKT_TYPE_COMP, &ack,
+				sizeof(ack), bi->xact, VMBUS_CHANPKT_FLAG_NONE,
+				NULL) == 0)
+		return;
+	/* Ring full: the queue's reader sends it on its next pass. */
+	if (rte_ring_mp_enqueue(rxq->ext_comp,
+				(void *)(uintptr_t)bi->xact) != 0)
+		HN_BAD("queue %u: receive completion %" PRIu64 " lost",
+		       rxq->queue_id, bi->xact);
+}
+
+/*
+ * The per-packet reference for in-place frames (*out stays NULL when the
+ * driver copies), or -EBUSY when the id is still held by attached frames.
+ */
+static int
+hn_rx_bufinfo_get(struct hn_data *hv, struct hn_rx_queue *rxq, uint64_t xact,
+		  struct hn_rx_bufinfo **out)
+{
+	struct hn_rx_bufinfo *bi;
+
+	*out = NULL;
+	if (hv->rxbuf_info == NULL)
+		return 0;
+	bi = &hv->rxbuf_info[xact];	/* xact < rxbuf_slots, checked */
+	if (unlikely(rte_mbuf_ext_refcnt_read(&bi->shinfo) != 0))
+		return -EBUSY;
+	bi->rxq = rxq;
+	bi->xact = xact;
+	bi->shinfo.free_cb = hn_rx_ext_free;
+	bi->shinfo.fcb_opaque = bi;
+	rte_mbuf_ext_refcnt_set(&bi->shinfo, 1);
+	*out = bi;
+	return 0;
+}
+
 static void
 hn_rx_xfer(struct hn_data *hv, struct hn_rx_queue *rxq, const uint8_t *pkt,
 	   uint32_t len, bool *need_sig)
 {
 	const uint8_t *rxbuf = hv->rxbuf;
+	struct hn_rx_bufinfo *bi;
 	struct hn_xfer x;
 	uint32_t i, ofs, rlen, type;
 	int ret;
@@ -278,6 +359,17 @@ hn_rx_xfer(struct hn_data *hv, struct hn_rx_queue *rxq, const uint8_t *pkt,
 		rxq->stats.bad_xfer++;
 		/* Completing a bad packet still lets the host reuse it. */
 		hn_rx_complete(rxq, x.xact, need_sig);
+		return;
+	}
+	if (unlikely(hn_rx_bufinfo_get(hv, rxq, x.xact, &bi) != 0)) {
+		/*
+		 * The host reused an id whose frames the application still
+		 * holds: its memory cannot be handed out twice. The packet is
+		 * dropped and not completed (the id completes when freed).
+		 */
+		HN_BAD("queue %u: transfer id %" PRIu64 " reused while held",
+		       rxq->queue_id, x.xact);
+		rxq->stats.busy_xact++;
 		return;
 	}
 	for (i = 0; i < x.nranges; i++) {
@@ -297,11 +389,13 @@ hn_rx_xfer(struct hn_data *hv, struct hn_rx_queue *rxq, const uint8_t *pkt,
 		}
 		memcpy(&type, rxbuf + ofs, sizeof(type));
 		if (likely(type == HN_RNDIS_PACKET_MSG))
-			hn_rx_frame(rxq, rxbuf + ofs, rlen);
+			hn_rx_frame(rxq, bi, rxbuf + ofs, rlen);
 		else
 			hn_rndis_receive_ctrl(hv, rxq, rxbuf + ofs, rlen);
 	}
-	hn_rx_complete(rxq, x.xact, need_sig);
+	/* Drop the packet's own reference: complete now unless attached. */
+	if (bi == NULL || rte_mbuf_ext_refcnt_update(&bi->shinfo, -1) == 0)
+		hn_rx_complete(rxq, x.xact, need_sig);
 }
 
 /* Transmit completions */
@@ -366,6 +460,12 @@ hn_chan_process(struct hn_data *hv, struct hn_rx_queue *rxq, uint32_t budget)
 		return 0;
 	if (unlikely(rxq->comp_npending != 0))
 		hn_rx_complete_retry(rxq, &need_sig);
+	if (unlikely(rxq->ext_comp != NULL && !rte_ring_empty(rxq->ext_comp))) {
+		void *x;
+
+		while (rte_ring_sc_dequeue(rxq->ext_comp, &x) == 0)
+			hn_rx_complete(rxq, (uint64_t)(uintptr_t)x, &need_sig);
+	}
 	for (n = 0; n < budget; n++) {
 		len = rxq->event_sz;
 		buf = rxq->event_buf;
@@ -811,6 +911,19 @@ hn_rx_queue_alloc(struct hn_data *hv, uint16_t queue_id,
 		hn_rx_queue_free(rxq);
 		return NULL;
 	}
+	if (hv->args.rx_extmbuf) {
+		char name[RTE_RING_NAMESIZE];
+
+		snprintf(name, sizeof(name), "hn_extc_%u_%u", hv->port_id,
+			 queue_id);
+		rxq->ext_comp = rte_ring_create(name,
+				rte_align32pow2(rxq->comp_max + 1), socket_id,
+				RING_F_SC_DEQ);
+		if (rxq->ext_comp == NULL) {
+			hn_rx_queue_free(rxq);
+			return NULL;
+		}
+	}
 	return rxq;
 }
 
@@ -839,6 +952,7 @@ hn_rx_queue_free(struct hn_rx_queue *rxq)
 	rte_free(rxq->stage);
 	rte_free(rxq->event_buf);
 	rte_free(rxq->comp_pending);
+	rte_ring_free(rxq->ext_comp);
 	rte_free(rxq);
 }
 

@@ -11,6 +11,7 @@
 #include <rte_common.h>
 #include <rte_ether.h>
 #include <rte_log.h>
+#include <rte_mbuf_core.h>
 #include <rte_spinlock.h>
 
 #include "hn_parse.h"
@@ -100,6 +101,8 @@ struct hn_rx_stats {
 	uint64_t stage_full;	/* frames dropped because staging was full */
 	uint64_t comp_retry;	/* receive completions delayed by a full ring */
 	uint64_t chan_error;	/* the bus refused to read the ring */
+	uint64_t attached;	/* frames handed out without a copy */
+	uint64_t busy_xact;	/* transfer id still held by attached frames */
 };
 
 struct hn_tx_stats {
@@ -118,6 +121,18 @@ struct hn_tx_stats {
 };
 
 struct hn_data;
+struct rte_ring;
+
+/*
+ * A transfer-page packet whose frames were attached to mbufs without a
+ * copy (rx_extmbuf_enable=1): completed when the last mbuf is freed.
+ * Indexed by the packet's transaction id, checked below the section count.
+ */
+struct hn_rx_bufinfo {
+	struct rte_mbuf_ext_shared_info shinfo;
+	struct hn_rx_queue *rxq;
+	uint64_t xact;
+};
 
 /* One VMBus packet in flight: an aggregate of copies or a page-list send. */
 struct hn_txdesc {
@@ -190,6 +205,9 @@ struct hn_rx_queue {
 	uint32_t stage_tail;	/* next free slot */
 	uint32_t stage_want;	/* stop reading the ring once this many */
 
+	/* Completions of attached buffers the ring had no room for. */
+	struct rte_ring *ext_comp;
+
 	/* Receive completions the ring had no room for. */
 	uint64_t *comp_pending;
 	uint32_t comp_npending;
@@ -225,6 +243,7 @@ struct hn_data {
 	uint32_t rxbuf_size;
 	uint32_t rxbuf_gpadl;
 	uint32_t rxbuf_slots;	/* host's sub-allocation count */
+	struct hn_rx_bufinfo *rxbuf_info; /* per slot, rx_extmbuf_enable=1 */
 	bool rxbuf_connected;
 	uint8_t *chim;
 	uint32_t chim_size;
