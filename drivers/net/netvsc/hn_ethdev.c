@@ -1050,16 +1050,19 @@ eth_hn_remove(struct rte_vmbus_device *vdev)
 	return rte_eth_dev_release_port(eth_dev);
 }
 
-/* Devices of the synthetic network class (nvsp.md scope). */
-static const rte_uuid_t hn_net_ids[] = {
-	RTE_UUID_INIT(0xf8615163, 0xdf3e, 0x46c5, 0x913f, 0xf2d2f965ed0eULL),
-	{ 0 }
+/*
+ * The bus matches devices by class: the synthetic network adapter's class
+ * GUID (nvsp.md scope), then an all-zero terminator.
+ */
+static const rte_uuid_t hn_class_table[2] = {
+	[0] = RTE_UUID_INIT(0xf8615163, 0xdf3e, 0x46c5, 0x913f,
+			    0xf2d2f965ed0eULL),
 };
 
 static struct rte_vmbus_driver hn_vmbus_driver = {
-	.id_table = hn_net_ids,
 	.probe = eth_hn_probe,
 	.remove = eth_hn_remove,
+	.id_table = hn_class_table,
 };
 
 RTE_PMD_REGISTER_VMBUS(net_netvsc, hn_vmbus_driver);

@@ -222,10 +222,12 @@ hn_nvs_send_ndis(struct hn_data *hv, uint32_t mtu)
 	int ret;
 
 	if (hv->nvs_ver >= HN_NVS_VERSION_2) {
-		memset(&conf, 0, sizeof(conf));
-		conf.type = HN_NVS_TYPE_NDIS_CONF;
-		conf.mtu = mtu + RTE_ETHER_HDR_LEN;
-		conf.caps = HN_NVS_NDIS_CONF_VLAN;
+		conf = (struct hn_nvs_ndis_conf){
+			.type = HN_NVS_TYPE_NDIS_CONF,
+			/* The host counts the Ethernet header in. */
+			.mtu = RTE_ETHER_HDR_LEN + mtu,
+			.caps = HN_NVS_NDIS_CONF_VLAN,
+		};
 		/*
 		 * As Linux and DPDK do from NVSP 5: without it the host never
 		 * tells us about a VF; hn_vf.c decides whether to use one.
