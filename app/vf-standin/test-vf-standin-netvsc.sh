@@ -13,7 +13,8 @@
 
 set -u
 . "$(dirname "$0")/vfsi-test-lib.sh"
-plugin=$1
+plugin_src=$1
+plugin=
 top=${HVNET_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 mac=00:15:5d:0a:0b:0c
 
@@ -32,12 +33,14 @@ hostctl=$work/host.sock
 log=$work/testpmd.log
 tp_pid=
 cleanup() {
+	[ -n "$plugin" ] && rm -rf "$(dirname "$plugin")"
 	[ -n "$tp_pid" ] && kill "$tp_pid" 2> /dev/null && wait "$tp_pid"
 	exec 3>&- 2> /dev/null
 	ip link del "$ifname" 2> /dev/null
 	[ -n "${KEEP:-}" ] || rm -rf "$work"
 }
 trap cleanup EXIT
+plugin=$(private_plugin "$plugin_src") || { echo "cannot copy the plugin $plugin_src"; exit 1; }
 
 # One command on hv-host's control socket; prints the reply.
 host_cmd() {

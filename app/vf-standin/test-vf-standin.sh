@@ -16,7 +16,8 @@
 
 set -u
 . "$(dirname "$0")/vfsi-test-lib.sh"
-plugin=$1
+plugin_src=$1
+plugin=
 shift
 mac=00:15:5d:12:34:56
 other=00:15:5d:99:99:99
@@ -31,6 +32,7 @@ work=$(mktemp -d /tmp/vfsi-test.XXXXXX)
 tp_pid=
 taps=()
 cleanup() {
+	[ -n "$plugin" ] && rm -rf "$(dirname "$plugin")"
 	[ -n "$tp_pid" ] && kill "$tp_pid" 2> /dev/null
 	for t in "${taps[@]}"; do
 		ip link del "$t" 2> /dev/null
@@ -39,6 +41,7 @@ cleanup() {
 	[ -n "${KEEP:-}" ] || rm -rf "$work"
 }
 trap cleanup EXIT
+plugin=$(private_plugin "$plugin_src") || { echo "cannot copy the plugin $plugin_src"; exit 1; }
 
 # Send $2 frames to destination MAC $3 out of the kernel side of TAP $1.
 inject() {

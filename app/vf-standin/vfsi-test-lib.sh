@@ -54,3 +54,15 @@ need_root_tun() {
 		exit 77
 	fi
 }
+
+# EAL refuses to load a plugin (-d) when any folder above it is
+# world-writable, as /tmp is; a build tree cloned under /tmp would fail for
+# that reason alone.  Copy the plugin into a fresh root-only folder under
+# /run and print the copy's path; the caller removes "$(dirname copy)".
+private_plugin() {
+	local src=$1 dir
+	dir=$(mktemp -d /run/hvnet-plugin.XXXXXX) || return 1
+	chmod 0755 "$dir"
+	cp "$src" "$dir/" || return 1
+	echo "$dir/$(basename "$src")"
+}
