@@ -24,6 +24,8 @@ hvh_fg_attach(struct hvh_fake_guest *g)
 	if (g->sock < 0 ||
 	    connect(g->sock, (struct sockaddr *)&sa, sizeof(sa)) < 0)
 		return -errno;
+	/* As hv-host woken by the connection on its poll set. */
+	hvh_nic_wake(g->nic);
 	hvh_nic_poll(g->nic);
 	if (!g->nic->guest_present)
 		return -ENOTCONN;
@@ -43,6 +45,7 @@ hvh_fg_detach(struct hvh_fake_guest *g)
 	if (g->sock >= 0)
 		close(g->sock);
 	g->sock = -1;
+	hvh_nic_wake(g->nic);
 	hvh_nic_poll(g->nic);
 	return g->nic->guest_present ? -EBUSY : 0;
 }

@@ -272,7 +272,6 @@ sleep_on(struct hvh_nic *nic, int ctl_fd, uint64_t ns)
 	struct timespec ts = { .tv_sec = 0, .tv_nsec = (long)ns };
 	unsigned int n, i;
 
-
 	n = hvh_nic_fds(nic, fds, HVH_UIO_CLIENTS_MAX + 2);
 	for (i = 0; i < n; i++) {
 		pfd[i].fd = fds[i];
@@ -315,6 +314,8 @@ run(struct hvh_nic *nic, int ctl_fd)
 		if (backoff > HVH_SLEEP_MAX_NS)
 			backoff = HVH_SLEEP_MAX_NS;
 		sleep_on(nic, ctl_fd, backoff);
+		/* Idle: the uio sockets cost nothing compared to sleeping. */
+		hvh_nic_wake(nic);
 		if (ctl_fd >= 0)
 			ctl_service(nic, ctl_fd);
 	}

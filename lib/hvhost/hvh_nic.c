@@ -545,31 +545,43 @@ hvh_rx_steer(struct hvh_nic *nic, const struct hvh_frame *f, uint32_t *hash,
 	return q < nic->nchan ? q : 0;
 }
 
-static unsigned int
-hvh_nic_rx(struct hvh_nic *nic)
+/* Has the guest room for a receive message on every channel? */
+static int
+hvh_rx_rings_room(struct hvh_nic *nic)
 {
-	uint32_t frame_max = nic->mtu + 14 + 4;
-	unsigned int i, n, got, q;
+	unsigned int q;
 
-	if (!nic->rndis_up || !nic->filter || !nic->link_up ||
-	    !nic->rxbuf_on)
-		return 0;
-	n = nic->rx_nfree < HVH_RX_BURST ? nic->rx_nfree : HVH_RX_BURST;
-	if (n == 0) {
-		nic->st.rx_no_section++;
-		return 0;
-	}
 	/* Any channel may receive the whole burst; a broken one receives
-	 * nothing (its frames are dropped below).
+	 * nothing (its frames are dropped).
 	 */
 	for (q = 0; q < nic->nchan; q++) {
 		struct hvh_chan *ch = nic->chan[q];
 
 		if (!ch->broken && hvh_ring_writable(&ch->out) <
-		    (int64_t)HVH_RX_MSG_MAX + 64) {
-			nic->st.rx_ring_full++;
+		    (int64_t)HVH_RX_MSG_MAX + 64)
 			return 0;
-		}
+	}
+	return 1;
+}
+
+/* Could the guest take frames at all (set up, filter set, link up)? */
+static int
+hvh_rx_open(const struct hvh_nic *nic)
+{
+	return nic->rndis_up && nic->filter && nic->link_up && nic->rxbuf_on;
+}
+
+/* One backend burst of at most HVH_RX_BURST frames to the guest. */
+static unsigned int
+hvh_nic_rx_burst(struct hvh_nic *nic)
+{
+	uint32_t frame_max = nic->mtu + 14 + 4;
+	unsigned int i, n, got, q;
+
+	n = nic->rx_nfree < HVH_RX_BURST ? nic->rx_nfree : HVH_RX_BURST;
+	if (!hvh_rx_rings_room(nic)) {
+		nic->st.rx_ring_full++;
+		return 0;
 	}
 	for (i = 0; i < n; i++) {
 		nic->rx_sects[i] = hvh_sect_get(nic);
@@ -631,6 +643,30 @@ hvh_nic_rx(struct hvh_nic *nic)
 		ch->rx_n = 0;
 	}
 	return got;
+}
+
+/*
+ * Several bursts per pass (bounded), as TX takes several ring packets per
+ * channel: with one burst loopback could not return what the guest sends.
+ */
+static unsigned int
+hvh_nic_rx(struct hvh_nic *nic)
+{
+	unsigned int b, got, total = 0;
+
+	if (!hvh_rx_open(nic))
+		return 0;
+	if (nic->rx_nfree == 0) {
+		nic->st.rx_no_section++;
+		return 0;
+	}
+	for (b = 0; b < HVH_RX_BURSTS && nic->rx_nfree > 0; b++) {
+		got = hvh_nic_rx_burst(nic);
+		total += got;
+		if (got < HVH_RX_BURST)
+			break;
+	}
+	return total;
 }
 
 /* ---- doorbells and uio ---- */
@@ -716,6 +752,10 @@ hvh_uio_service(struct hvh_nic *nic)
 	int32_t val;
 	int ret;
 
+	nic->st.uio_checks++;
+	if (!hvh_surface_pending(&nic->sf))
+		return 0;
+
 	/* Closes first: a guest that exits and a new one that connects in
 	 * the same round must see a reset device, not the old one's state.
 	 */
@@ -755,9 +795,13 @@ hvh_uio_service(struct hvh_nic *nic)
 unsigned int
 hvh_nic_poll(struct hvh_nic *nic)
 {
-	unsigned int work, q;
+	unsigned int work = 0, q;
+	uint64_t now = hvh_now_ns();
 
-	work = hvh_uio_service(nic);
+	if (now >= nic->uio_due_ns) {
+		nic->uio_due_ns = now + HVH_UIO_PERIOD_NS;
+		work = hvh_uio_service(nic);
+	}
 	if (!nic->guest_present)
 		return work;
 	work += hvh_doorbells(nic);
@@ -776,16 +820,22 @@ hvh_nic_poll(struct hvh_nic *nic)
 unsigned int
 hvh_nic_fds(struct hvh_nic *nic, int *fds, unsigned int max)
 {
-	unsigned int n = 0, i;
+	unsigned int n = 0;
 
+	/* One fd stands for the listener and every connection. */
 	if (n < max)
-		fds[n++] = nic->sf.listen_fd;
-	for (i = 0; i < nic->sf.nclients && n < max; i++)
-		fds[n++] = nic->sf.clients[i].fd;
+		fds[n++] = nic->sf.ep_fd;
 	if ((nic->be->caps & HVH_BACKEND_C_RX_FD) && nic->be->rx_fd >= 0 &&
-	    n < max && nic->rndis_up && nic->filter)
+	    n < max && hvh_rx_open(nic) && nic->rx_nfree > 0 &&
+	    hvh_rx_rings_room(nic))
 		fds[n++] = nic->be->rx_fd;
 	return n;
+}
+
+void
+hvh_nic_wake(struct hvh_nic *nic)
+{
+	nic->uio_due_ns = 0;
 }
 
 int
@@ -925,12 +975,14 @@ hvh_nic_print_stats(struct hvh_nic *nic, FILE *f)
 	fprintf(f, "misc gpa_read_errors %" PRIu64 " rx_no_section %" PRIu64
 		" rx_ring_full %" PRIu64 " rx_filtered %" PRIu64
 		" tx_link_down %" PRIu64 " ctrl_dropped %" PRIu64
-		" irq_raised %" PRIu64 " uio_writes %" PRIu64 " rx_to_vf %"
-		PRIu64 " vf_messages %" PRIu64 " faults %" PRIu64 "\n",
+		" irq_raised %" PRIu64 " uio_writes %" PRIu64 " uio_checks %"
+		PRIu64 " rx_to_vf %" PRIu64 " vf_messages %" PRIu64 " faults %"
+		PRIu64 "\n",
 		nic->st.gpa_read_errors, nic->st.rx_no_section,
 		nic->st.rx_ring_full, nic->st.rx_filtered, nic->st.tx_link_down,
 		nic->st.ctrl_dropped, nic->st.irq_raised, nic->st.uio_writes,
-		nic->st.rx_to_vf, nic->st.vf_assoc_sent, nic->st.faults);
+		nic->st.uio_checks, nic->st.rx_to_vf, nic->st.vf_assoc_sent,
+		nic->st.faults);
 	hvh_backend_stats(nic->be, &bs);
 	fprintf(f, "backend %s tx_frames %" PRIu64 " tx_full %" PRIu64
 		" tx_errors %" PRIu64 " rx_frames %" PRIu64 " rx_dropped %"

@@ -24,6 +24,16 @@
 #define HVH_TX_BURST		32	/* ring packets per TX batch */
 #define HVH_TX_FRAMES_MAX	(HVH_TX_BURST * 8) /* 8 aggregated each */
 #define HVH_RX_BURST		32	/* frames per backend rx call */
+#define HVH_RX_BURSTS		8	/* rx calls per pass at most: a pass
+					 * may take 32 x 8 frames per channel
+					 * from the guest, loopback returns as
+					 * many */
+/* The uio sockets (opens, closes, mask/unmask writes) are looked at once
+ * per this period while polling, not on every pass: even a check that finds
+ * nothing costs a system call.  The kernel's irqcontrol is not latency
+ * critical for a polling guest.
+ */
+#define HVH_UIO_PERIOD_NS	100000ull
 #define HVH_PKT_MAX		4096	/* largest guest ring packet */
 #define HVH_GPA_SEGS_MAX	(HVH_PKT_MAX / 8) /* pages one packet can name */
 #define HVH_TX_SECTION_SIZE	6144	/* send buffer section (nvsp.md) */
@@ -126,6 +136,7 @@ struct hvh_nic_stats {
 	uint64_t faults;	/* injected on command */
 	uint64_t irq_raised;
 	uint64_t uio_writes;
+	uint64_t uio_checks;	/* looks at the uio sockets */
 };
 
 enum hvh_fault {
@@ -160,6 +171,7 @@ struct hvh_nic {
 	uint8_t *intpage;
 	pid_t guest_pid;
 	int guest_present;
+	uint64_t uio_due_ns;	/* next look at the uio sockets */
 
 	/* NVSP state. */
 	enum hvh_nvs_phase phase;
@@ -238,8 +250,18 @@ void hvh_nic_destroy(struct hvh_nic *nic);
  */
 unsigned int hvh_nic_poll(struct hvh_nic *nic);
 
-/* File descriptors worth sleeping on: fills up to max, returns count. */
+/*
+ * File descriptors worth sleeping on: fills up to max, returns count.  The
+ * backend's receive fd is among them only while a received frame could go
+ * to the guest (free sections), or a slow guest would make hv-host spin.
+ */
 unsigned int hvh_nic_fds(struct hvh_nic *nic, int *fds, unsigned int max);
+
+/*
+ * The caller slept on hvh_nic_fds() (or a uio socket changed behind its
+ * back): look at the uio sockets on the next poll, whatever the period.
+ */
+void hvh_nic_wake(struct hvh_nic *nic);
 
 /* True when the backend always has frames for a guest with room. */
 int hvh_nic_rx_always(const struct hvh_nic *nic);

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -161,11 +162,20 @@ hvh_surface_maps(struct hvh_surface *sf, const char *uiodir)
 	return 0;
 }
 
+/* Watch fd for input (and hang-up, which epoll always reports). */
+static int
+hvh_surface_watch(struct hvh_surface *sf, int fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
+
+	return epoll_ctl(sf->ep_fd, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
+}
+
 static int
 hvh_surface_listen(struct hvh_surface *sf)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd;
+	int fd, ret;
 
 	if (snprintf(sa.sun_path, sizeof(sa.sun_path), HVH_UIO_SOCK_FMT,
 		     sf->conf.root, sf->conf.uio_index) >=
@@ -188,7 +198,14 @@ hvh_surface_listen(struct hvh_surface *sf)
 	}
 	chmod(sa.sun_path, 0600);
 	sf->listen_fd = fd;
-	return 0;
+	sf->ep_fd = epoll_create1(EPOLL_CLOEXEC);
+	if (sf->ep_fd < 0)
+		return -errno;
+	ret = hvh_surface_watch(sf, fd);
+	if (ret)
+		HVH_LOG(ERR, "cannot watch %s: %s", sa.sun_path,
+			strerror(-ret));
+	return ret;
 }
 
 int
@@ -203,6 +220,7 @@ hvh_surface_create(struct hvh_surface *sf, const struct hvh_surface_conf *conf)
 	sf->conf = *conf;
 	c = &sf->conf;
 	sf->listen_fd = -1;
+	sf->ep_fd = -1;
 	for (k = 0; k < HVH_UIO_NMAPS; k++)
 		sf->maps[k].fd = -1;
 
@@ -347,6 +365,14 @@ hvh_surface_remove_channel(struct hvh_surface *sf, uint32_t relid,
 }
 
 int
+hvh_surface_pending(struct hvh_surface *sf)
+{
+	struct epoll_event ev[4];
+
+	return epoll_wait(sf->ep_fd, ev, 4, 0) > 0;
+}
+
+int
 hvh_surface_accept(struct hvh_surface *sf)
 {
 	struct ucred cred;
@@ -358,6 +384,12 @@ hvh_surface_accept(struct hvh_surface *sf)
 		return -errno;
 	if (sf->nclients == HVH_UIO_CLIENTS_MAX) {
 		HVH_LOG(WARNING, "too many /dev/uio%u openers, refusing one",
+			sf->conf.uio_index);
+		close(fd);
+		return -EMFILE;
+	}
+	if (hvh_surface_watch(sf, fd) < 0) {
+		HVH_LOG(WARNING, "cannot watch a /dev/uio%u opener, refusing it",
 			sf->conf.uio_index);
 		close(fd);
 		return -EMFILE;
@@ -380,6 +412,7 @@ hvh_surface_client_recv(struct hvh_surface *sf, unsigned int i, int32_t *val)
 		      errno == EINTR))
 		return -EAGAIN;
 	if (n <= 0) {
+		epoll_ctl(sf->ep_fd, EPOLL_CTL_DEL, sf->clients[i].fd, NULL);
 		close(sf->clients[i].fd);
 		sf->nclients--;
 		memmove(&sf->clients[i], &sf->clients[i + 1],
@@ -427,6 +460,9 @@ hvh_surface_destroy(struct hvh_surface *sf)
 	if (sf->listen_fd >= 0)
 		close(sf->listen_fd);
 	sf->listen_fd = -1;
+	if (sf->ep_fd >= 0)
+		close(sf->ep_fd);
+	sf->ep_fd = -1;
 	for (k = 0; k < HVH_UIO_NMAPS; k++)
 		hvh_map_release(&sf->maps[k]);
 	snprintf(path, sizeof(path), "%s/sys", sf->conf.root);

@@ -58,6 +58,7 @@ struct hvh_surface {
 	char devdir[PATH_MAX / 2 + 128];
 	struct hvh_map maps[HVH_UIO_NMAPS];
 	int listen_fd;
+	int ep_fd;		/* epoll of listen_fd and every client */
 	struct hvh_uio_client clients[HVH_UIO_CLIENTS_MAX];
 	unsigned int nclients;
 	uint32_t event_count;
@@ -83,6 +84,12 @@ void hvh_surface_remove_channel(struct hvh_surface *sf, uint32_t relid,
 /* Zero a map's contents (and free its memory) for the next guest. */
 void hvh_surface_zero_map(struct hvh_map *m);
 
+/*
+ * True when a connection or a client message (or hang-up) waits on
+ * /dev/uioN: one epoll_wait() that never blocks, so a caller may check
+ * often without paying an accept() per check.
+ */
+int hvh_surface_pending(struct hvh_surface *sf);
 /* Accept one pending connection on /dev/uioN; returns its index or < 0. */
 int hvh_surface_accept(struct hvh_surface *sf);
 /*
