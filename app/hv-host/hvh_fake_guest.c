@@ -14,6 +14,7 @@ hvh_fg_attach(struct hvh_fake_guest *g)
 {
 	const struct hvh_surface_conf *sc = &g->nic->conf.surface;
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	uint32_t ready = 0;
 	uint8_t *base;
 	size_t size;
 
@@ -29,6 +30,10 @@ hvh_fg_attach(struct hvh_fake_guest *g)
 	hvh_nic_poll(g->nic);
 	if (!g->nic->guest_present)
 		return -ENOTCONN;
+	/* What hv-preload's open() waits for (hvh_surface_abi.h). */
+	if (recv(g->sock, &ready, sizeof(ready), MSG_DONTWAIT) !=
+	    (ssize_t)sizeof(ready) || ready != HVH_UIO_READY)
+		return -EPROTO;
 	base = g->nic->sf.maps[HVH_MAP_RINGS].addr;
 	size = g->nic->sf.maps[HVH_MAP_RINGS].size;
 	hvh_ring_attach(&g->tx, base, size / 2);

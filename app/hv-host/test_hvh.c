@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "hvh_check.h"
@@ -639,6 +640,102 @@ tap_fd_polled_only_with_free_sections(void)
 	return 0;
 }
 
+/* connect() to /dev/uio0 as hv-preload's open() does, without waiting. */
+static int
+uio_connect(const struct hvh_nic *nic)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int s;
+
+	if (snprintf(sa.sun_path, sizeof(sa.sun_path), HVH_UIO_SOCK_FMT,
+		     nic->conf.surface.root, nic->conf.surface.uio_index) >=
+	    (int)sizeof(sa.sun_path))
+		return -1;
+	s = socket(AF_UNIX, HVH_UIO_SOCK_TYPE, 0);
+	if (s >= 0 && connect(s, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		close(s);
+		return -1;
+	}
+	return s;
+}
+
+/* The next message on s, without waiting: 0 and *v, or -1 if none. */
+static int
+uio_msg(int s, uint32_t *v)
+{
+	return recv(s, v, sizeof(*v), MSG_DONTWAIT) == (ssize_t)sizeof(*v) ?
+		0 : -1;
+}
+
+/*
+ * A guest closes /dev/uio0 and opens it again at once (a DPDK process
+ * re-plugging the device): its open() must not return (no ready message)
+ * until hv-host has reset the device after the close, or the reset would
+ * zero rings the new guest already uses.
+ */
+static int
+uio_ready_only_after_reset(void)
+{
+	struct hvh_fake_guest g;
+	struct hvh_nic_conf c;
+	uint32_t v;
+	int s;
+
+	fg_conf(&c, "loopback");
+	CHECK(hvh_fg_open(&g, &c) == 0);
+	CHECK(hvh_fg_bringup(&g, HVH_NVSP_V61) == 0);
+	CHECK(hvh_nvsp_offer_subchannels(g.nic, 3) == 3);
+	close(g.sock);
+	g.sock = -1;
+	s = uio_connect(g.nic);
+	CHECK(s >= 0);
+	/* hv-host has not looked yet: open() would still be waiting. */
+	CHECK(uio_msg(s, &v) != 0);
+	hvh_nic_wake(g.nic);
+	hvh_nic_poll(g.nic);
+	CHECK(uio_msg(s, &v) == 0 && v == HVH_UIO_READY);
+	/* By then the old guest's state was gone and the new one counted. */
+	CHECK(g.nic->guest_present && g.nic->st.guests == 2);
+	CHECK(g.nic->nchan == 1 && !g.nic->rndis_up && g.nic->rxbuf_on == 0);
+	CHECK(g.nic->chan[0]->in.hdr->windex == 0);
+	/* The ready message is the only one: no interrupt count follows. */
+	CHECK(uio_msg(s, &v) != 0);
+	g.sock = s;
+	hvh_fg_close(&g);
+	return 0;
+}
+
+/*
+ * A second opener while the guest keeps /dev/uio0 open (a secondary
+ * process) is ready at once and changes nothing: the kernel counts opens
+ * and resets only after the last close.
+ */
+static int
+uio_second_opener_keeps_state(void)
+{
+	struct hvh_fake_guest g;
+	struct hvh_nic_conf c;
+	uint32_t v;
+	int s;
+
+	fg_conf(&c, "loopback");
+	CHECK(hvh_fg_open(&g, &c) == 0);
+	CHECK(hvh_fg_bringup(&g, HVH_NVSP_V61) == 0);
+	s = uio_connect(g.nic);
+	CHECK(s >= 0);
+	hvh_nic_wake(g.nic);
+	hvh_nic_poll(g.nic);
+	CHECK(uio_msg(s, &v) == 0 && v == HVH_UIO_READY);
+	CHECK(g.nic->rndis_up && g.nic->st.guests == 1);
+	CHECK(g.nic->sf.nclients == 2);
+	close(s);
+	hvh_nic_wake(g.nic);
+	hvh_nic_poll(g.nic);
+	CHECK(g.nic->guest_present && g.nic->rndis_up);
+	hvh_fg_close(&g);
+	return 0;
+}
+
 /* A new guest on the same hv-host: the old one leaves, the device resets. */
 static int
 fg_reconnect(struct hvh_fake_guest *g)
@@ -754,6 +851,8 @@ static const struct {
 	{ "uio_checked_on_budget_not_every_pass",
 	  uio_checked_on_budget_not_every_pass },
 	{ "rx_several_bursts_per_pass", rx_several_bursts_per_pass },
+	{ "uio_ready_only_after_reset", uio_ready_only_after_reset },
+	{ "uio_second_opener_keeps_state", uio_second_opener_keeps_state },
 	{ "tap_fd_polled_only_with_free_sections",
 	  tap_fd_polled_only_with_free_sections },
 };

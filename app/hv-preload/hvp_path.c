@@ -43,19 +43,14 @@ static size_t hvp_root_given_len;
 static bool hvp_debug;
 static pthread_once_t hvp_once = PTHREAD_ONCE_INIT;
 
-void
-hvp_log(const char *fmt, ...)
+static void
+hvp_vlog(const char *fmt, va_list ap)
 {
 	char line[PATH_MAX + 128];
 	int saved = errno;
-	va_list ap;
 	int n;
 
-	if (!hvp_debug)
-		return;
-	va_start(ap, fmt);
 	n = vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
 	if (n > 0) {
 		if ((size_t)n >= sizeof(line))
 			n = sizeof(line) - 1;
@@ -64,6 +59,28 @@ hvp_log(const char *fmt, ...)
 			hvp_real.write(STDERR_FILENO, line, n);
 	}
 	errno = saved;
+}
+
+void
+hvp_log(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!hvp_debug)
+		return;
+	va_start(ap, fmt);
+	hvp_vlog(fmt, ap);
+	va_end(ap);
+}
+
+void
+hvp_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	hvp_vlog(fmt, ap);
+	va_end(ap);
 }
 
 const char *

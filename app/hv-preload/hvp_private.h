@@ -102,6 +102,9 @@ HVP_HIDDEN void hvp_init(void);
 
 HVP_HIDDEN void hvp_log(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
+/* Always printed: a failure the application only sees as an errno. */
+HVP_HIDDEN void hvp_warn(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
 
 /*
  * Path mapping (hvp_path.c).  hvp_map() returns 0 when path is not part of

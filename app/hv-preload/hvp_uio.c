@@ -15,13 +15,16 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hvh_surface_abi.h"
@@ -161,6 +164,60 @@ hvp_uio_connect(int sock, const char *host)
 	return 0;
 }
 
+static int64_t
+hvp_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Wait for hv-host's ready message (hvh_surface_abi.h): open() returns only
+ * on a device hv-host has finished setting up for this opener, as the
+ * kernel's open() connects the ring before returning.  The message is
+ * consumed here so that read() and poll see interrupt counts only.
+ */
+static int
+hvp_uio_wait_ready(int sock, int unit)
+{
+	int64_t left, deadline = hvp_now_ms() + HVH_UIO_OPEN_TIMEOUT_MS;
+	struct pollfd pfd = { .fd = sock, .events = POLLIN };
+	uint32_t msg = 0;
+	ssize_t n;
+	int rc;
+
+	do {
+		left = deadline - hvp_now_ms();
+		rc = poll(&pfd, 1, left > 0 ? (int)left : 0);
+	} while (rc < 0 && errno == EINTR);
+	if (rc < 0)
+		return -1;
+	if (rc == 0) {
+		hvp_warn("hv-preload: /dev/uio%d: hv-host did not accept the "
+			"open within %d ms\n", unit, HVH_UIO_OPEN_TIMEOUT_MS);
+		errno = ETIMEDOUT;
+		return -1;
+	}
+	n = recv(sock, &msg, sizeof(msg), MSG_DONTWAIT);
+	if (n == 0 || (n < 0 && errno == ECONNRESET)) {
+		hvp_warn("hv-preload: /dev/uio%d: hv-host refused the open\n",
+			unit);
+		errno = ENODEV;
+		return -1;
+	}
+	if (n < 0)
+		return -1;
+	if (n != HVH_UIO_MSG_SIZE || msg != HVH_UIO_READY) {
+		hvp_warn("hv-preload: /dev/uio%d: no ready message from "
+			"hv-host (got %zd bytes, 0x%x)\n", unit, n, msg);
+		errno = EPROTO;
+		return -1;
+	}
+	return 0;
+}
+
 int
 hvp_uio_open(const char *host, int unit, int flags)
 {
@@ -187,6 +244,8 @@ hvp_uio_open(const char *host, int unit, int flags)
 	 * fail with EAGAIN on a busy listener, which open() never does.
 	 */
 	if (hvp_uio_connect(sock, host) != 0)
+		goto fail;
+	if (hvp_uio_wait_ready(sock, unit) != 0)
 		goto fail;
 	if ((flags & O_NONBLOCK) &&
 	    hvp_real.fcntl(sock, F_SETFL, O_NONBLOCK) != 0)

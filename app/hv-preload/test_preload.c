@@ -11,6 +11,9 @@
  *   test_preload surface   everything, HVH_ROOT set
  *   test_preload inert     HVH_ROOT unset: nothing may be redirected
  *   test_preload uio       only /dev/uio0 (for a root longer than sun_path)
+ *
+ * hv-host's side of /dev/uio0 runs on a thread of its own, since open()
+ * waits for its ready message.
  */
 
 #include <dirent.h>
@@ -29,8 +32,10 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "hvh_surface_abi.h"
 #include "test_preload.h"
 
 int tp_failures;
@@ -477,10 +482,174 @@ tp_listen(const char *virt, bool do_listen)
 	return s;
 }
 
+/* How the host thread answers the next connections. */
+enum tp_answer {
+	TP_READY,	/* HVH_UIO_READY at once */
+	TP_LATE,	/* HVH_UIO_READY after 200 ms */
+	TP_SILENT,	/* nothing */
+	TP_WRONG,	/* another 4-byte value */
+	TP_HANGUP,	/* close the connection */
+};
+
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	enum tp_answer answer;
+	int fds[16];		/* accepted, not yet taken by tp_accept() */
+	unsigned int n;
+	bool opened;		/* the test's open() has returned */
+	bool early;		/* ...before a late ready message was sent */
+} tp_srv = {
+	.lock = PTHREAD_MUTEX_INITIALIZER,
+	.cond = PTHREAD_COND_INITIALIZER,
+};
+
+static void
+tp_srv_answer(enum tp_answer a)
+{
+	pthread_mutex_lock(&tp_srv.lock);
+	tp_srv.answer = a;
+	tp_srv.opened = false;
+	tp_srv.early = false;
+	pthread_mutex_unlock(&tp_srv.lock);
+}
+
+/* The test's open() returned (call right after it). */
+static void
+tp_srv_opened(void)
+{
+	pthread_mutex_lock(&tp_srv.lock);
+	tp_srv.opened = true;
+	pthread_mutex_unlock(&tp_srv.lock);
+}
+
+static void *
+tp_srv_thread(void *arg)
+{
+	const uint32_t ready = HVH_UIO_READY, wrong = 1;
+	struct timespec late = { .tv_nsec = 200 * 1000 * 1000 };
+	enum tp_answer a;
+	int fd;
+
+	(void)arg;
+	for (;;) {
+		fd = accept4(tp_listener, NULL, NULL, SOCK_CLOEXEC);
+		if (fd < 0)
+			continue;
+		pthread_mutex_lock(&tp_srv.lock);
+		a = tp_srv.answer;
+		pthread_mutex_unlock(&tp_srv.lock);
+		if (a == TP_LATE) {
+			nanosleep(&late, NULL);
+			pthread_mutex_lock(&tp_srv.lock);
+			tp_srv.early = tp_srv.opened;
+			pthread_mutex_unlock(&tp_srv.lock);
+		}
+		if (a == TP_HANGUP) {
+			close(fd);
+			continue;
+		}
+		if (a == TP_READY || a == TP_LATE)
+			send(fd, &ready, sizeof(ready), MSG_NOSIGNAL);
+		else if (a == TP_WRONG)
+			send(fd, &wrong, sizeof(wrong), MSG_NOSIGNAL);
+		pthread_mutex_lock(&tp_srv.lock);
+		if (tp_srv.n < 16)
+			tp_srv.fds[tp_srv.n++] = fd;
+		else
+			close(fd);
+		pthread_cond_signal(&tp_srv.cond);
+		pthread_mutex_unlock(&tp_srv.lock);
+	}
+	return NULL;
+}
+
+/* The host end of the last connection (oldest first), or -1 after 3 s. */
 static int
 tp_accept(void)
 {
-	return accept4(tp_listener, NULL, NULL, SOCK_CLOEXEC);
+	struct timespec until;
+	int fd = -1;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 3;
+	pthread_mutex_lock(&tp_srv.lock);
+	while (tp_srv.n == 0 &&
+	       pthread_cond_timedwait(&tp_srv.cond, &tp_srv.lock,
+			&until) == 0)
+		;
+	if (tp_srv.n > 0) {
+		fd = tp_srv.fds[0];
+		memmove(&tp_srv.fds[0], &tp_srv.fds[1],
+			--tp_srv.n * sizeof(tp_srv.fds[0]));
+	}
+	pthread_mutex_unlock(&tp_srv.lock);
+	return fd;
+}
+
+static void
+tp_srv_start(void)
+{
+	pthread_t t;
+
+	if (pthread_create(&t, NULL, tp_srv_thread, NULL) != 0) {
+		perror("host thread");
+		exit(2);
+	}
+	pthread_detach(t);
+}
+
+/*
+ * open() returns only once hv-host said the device is ready (it may first
+ * have to reset it after the previous guest), and fails clearly when
+ * hv-host stays silent, answers something else or refuses.
+ */
+static void
+test_uio_open_handshake(void)
+{
+	int fd, srv, err;
+
+	tp_srv_answer(TP_LATE);
+	fd = open("/dev/uio0", O_RDWR);
+	tp_srv_opened();
+	srv = tp_accept();
+	TP_CHECK(fd >= 0 && srv >= 0 && !tp_srv.early,
+		"uio_open_waits_for_host_ready", "fd %d srv %d early %d", fd,
+		srv, tp_srv.early);
+	if (fd >= 0)
+		close(fd);
+	if (srv >= 0)
+		close(srv);
+
+	tp_srv_answer(TP_SILENT);
+	errno = 0;
+	fd = open("/dev/uio0", O_RDWR);
+	err = errno;
+	srv = tp_accept();
+	TP_CHECK(fd == -1 && err == ETIMEDOUT,
+		"uio_open_without_ready_is_etimedout", "fd %d errno %d", fd,
+		err);
+	if (srv >= 0)
+		close(srv);
+
+	tp_srv_answer(TP_WRONG);
+	errno = 0;
+	fd = open("/dev/uio0", O_RDWR | O_NONBLOCK);
+	err = errno;
+	srv = tp_accept();
+	TP_CHECK(fd == -1 && err == EPROTO,
+		"uio_open_with_wrong_first_message_is_eproto",
+		"fd %d errno %d", fd, err);
+	if (srv >= 0)
+		close(srv);
+
+	tp_srv_answer(TP_HANGUP);
+	errno = 0;
+	fd = open("/dev/uio0", O_RDWR);
+	err = errno;
+	TP_CHECK(fd == -1 && err == ENODEV, "uio_open_refused_is_enodev",
+		"fd %d errno %d", fd, err);
+	tp_srv_answer(TP_READY);
 }
 
 static void
@@ -782,6 +951,7 @@ main(int argc, char **argv)
 	tp_listener = tp_listen("/dev/uio0", true);
 	dead = tp_listen("/dev/uio1", false);
 	close(dead);
+	tp_srv_start();
 	if (strcmp(mode, "uio") == 0) {
 		test_uio_mmap_maps();
 		test_uio_messages();
@@ -798,6 +968,7 @@ main(int argc, char **argv)
 	test_readlink_realpath();
 	test_other_paths_untouched();
 	test_bad_paths();
+	test_uio_open_handshake();
 	test_uio_mmap_maps();
 	test_uio_messages();
 	test_uio_nonblock_and_dead();

@@ -745,20 +745,17 @@ hvh_guest_gone(struct hvh_nic *nic)
 	}
 }
 
+/*
+ * Messages and hang-ups of the connected clients; when the last one has
+ * gone, the guest has: reset the device.
+ */
 static unsigned int
-hvh_uio_service(struct hvh_nic *nic)
+hvh_uio_drain(struct hvh_nic *nic)
 {
 	unsigned int i, work = 0;
 	int32_t val;
 	int ret;
 
-	nic->st.uio_checks++;
-	if (!hvh_surface_pending(&nic->sf))
-		return 0;
-
-	/* Closes first: a guest that exits and a new one that connects in
-	 * the same round must see a reset device, not the old one's state.
-	 */
 	for (i = 0; i < nic->sf.nclients; ) {
 		ret = hvh_surface_client_recv(&nic->sf, i, &val);
 		if (ret == -EAGAIN) {
@@ -777,11 +774,34 @@ hvh_uio_service(struct hvh_nic *nic)
 	}
 	if (nic->guest_present && nic->sf.nclients == 0)
 		hvh_guest_gone(nic);
-	while ((ret = hvh_surface_accept(&nic->sf)) >= 0) {
+	return work;
+}
+
+static unsigned int
+hvh_uio_service(struct hvh_nic *nic)
+{
+	unsigned int work;
+	pid_t pid;
+	int fd, ret;
+
+	nic->st.uio_checks++;
+	if (!hvh_surface_pending(&nic->sf))
+		return 0;
+	work = hvh_uio_drain(nic);
+	while ((fd = hvh_surface_accept(&nic->sf, &pid)) >= 0) {
 		work++;
+		/* A guest re-opening /dev/uioN closed it before connecting,
+		 * so that close is visible now even if the drain above ran
+		 * before it: finish the departure (the reset) before the
+		 * ready message lets the opener touch the rings.
+		 */
+		work += hvh_uio_drain(nic);
+		ret = hvh_surface_admit(&nic->sf, fd, pid);
+		if (ret < 0)
+			continue;
 		if (!nic->guest_present) {
 			nic->guest_present = 1;
-			nic->guest_pid = nic->sf.clients[ret].pid;
+			nic->guest_pid = pid;
 			nic->st.guests++;
 			HVH_LOG(NOTICE, "guest pid %d opened /dev/uio%u",
 				(int)nic->guest_pid, nic->sf.conf.uio_index);

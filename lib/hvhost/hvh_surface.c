@@ -373,7 +373,7 @@ hvh_surface_pending(struct hvh_surface *sf)
 }
 
 int
-hvh_surface_accept(struct hvh_surface *sf)
+hvh_surface_accept(struct hvh_surface *sf, pid_t *pid)
 {
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
@@ -382,22 +382,43 @@ hvh_surface_accept(struct hvh_surface *sf)
 	fd = accept4(sf->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (fd < 0)
 		return -errno;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
+		cred.pid = 0;
+	*pid = cred.pid;
+	return fd;
+}
+
+int
+hvh_surface_admit(struct hvh_surface *sf, int fd, pid_t pid)
+{
+	const uint32_t ready = HVH_UIO_READY;
+	int ret;
+
 	if (sf->nclients == HVH_UIO_CLIENTS_MAX) {
 		HVH_LOG(WARNING, "too many /dev/uio%u openers, refusing one",
 			sf->conf.uio_index);
 		close(fd);
 		return -EMFILE;
 	}
-	if (hvh_surface_watch(sf, fd) < 0) {
+	ret = hvh_surface_watch(sf, fd);
+	if (ret < 0) {
 		HVH_LOG(WARNING, "cannot watch a /dev/uio%u opener, refusing it",
 			sf->conf.uio_index);
 		close(fd);
-		return -EMFILE;
+		return ret;
 	}
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
-		cred.pid = 0;
+	/* A new connection has room for one message; failing means the
+	 * opener gave up already.
+	 */
+	if (send(fd, &ready, sizeof(ready), MSG_DONTWAIT | MSG_NOSIGNAL) !=
+	    (ssize_t)sizeof(ready)) {
+		ret = -errno;
+		epoll_ctl(sf->ep_fd, EPOLL_CTL_DEL, fd, NULL);
+		close(fd);
+		return ret;
+	}
 	sf->clients[sf->nclients].fd = fd;
-	sf->clients[sf->nclients].pid = cred.pid;
+	sf->clients[sf->nclients].pid = pid;
 	return sf->nclients++;
 }
 

@@ -90,8 +90,18 @@ void hvh_surface_zero_map(struct hvh_map *m);
  * often without paying an accept() per check.
  */
 int hvh_surface_pending(struct hvh_surface *sf);
-/* Accept one pending connection on /dev/uioN; returns its index or < 0. */
-int hvh_surface_accept(struct hvh_surface *sf);
+/*
+ * Accept one pending connection on /dev/uioN: returns its fd (the peer's
+ * pid in *pid) or < 0.  It is not a client yet: hvh_surface_admit() makes
+ * it one once the device is ready for it.
+ */
+int hvh_surface_accept(struct hvh_surface *sf, pid_t *pid);
+/*
+ * Make an accepted connection a client: send it HVH_UIO_READY (its open()
+ * returns) and deliver interrupts to it from now on.  Returns its index,
+ * or < 0 after closing it (too many openers, or it is already gone).
+ */
+int hvh_surface_admit(struct hvh_surface *sf, int fd, pid_t pid);
 /*
  * Read one message from client i: 1 with *val set, 0 when the client has
  * gone (it is then removed: indices above i shift down), -EAGAIN if idle.

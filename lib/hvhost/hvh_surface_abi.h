@@ -27,12 +27,25 @@
  *
  * /dev/uioN semantics:
  *   open(/dev/uioN)   -> socket(AF_UNIX, HVH_UIO_SOCK_TYPE) + connect() to
- *                        R/dev/uioN.  hv-host learns the guest pid with
- *                        SO_PEERCRED (it reads guest pages with
- *                        process_vm_readv).
+ *                        R/dev/uioN, then wait for the ready message: one
+ *                        HVH_UIO_MSG_SIZE message holding HVH_UIO_READY,
+ *                        the first thing hv-host sends on a connection.
+ *                        hv-host sends it once it has accepted the
+ *                        connection and finished the reset that follows
+ *                        the previous guest's last close, so open()
+ *                        returns on a device ready for use, as Linux
+ *                        connects the ring inside open().  The preload
+ *                        consumes it: read() and poll never see it.  No
+ *                        ready message within HVH_UIO_OPEN_TIMEOUT_MS:
+ *                        open() fails with ETIMEDOUT; hv-host hung up
+ *                        (it refuses an opener with a close): ENODEV;
+ *                        anything else first: EPROTO.  hv-host learns the
+ *                        guest pid with SO_PEERCRED (it reads guest pages
+ *                        with process_vm_readv).
  *   read(fd, 4)       -> recv() of one HVH_UIO_MSG_SIZE message: the u32
  *                        total interrupt count, sent by hv-host to every
- *                        connected client each time it raises an interrupt.
+ *                        connected client each time it raises an interrupt
+ *                        after that client's ready message.
  *   write(fd, s32, 4) -> send() of one HVH_UIO_MSG_SIZE message: 0 = mask,
  *                        1 = unmask (irqcontrol of uio_hv_generic).
  *   mmap(fd, len, off = K * HVH_UIO_MAP_PAGE) -> mmap of R/dev/uioN.mapK at
@@ -61,6 +74,15 @@
 
 /* Every message on a uio connection is exactly this many bytes. */
 #define HVH_UIO_MSG_SIZE 4
+
+/* Host -> guest, first message of a connection: open() may return.  An
+ * interrupt count cannot come first, so the value only guards against a
+ * peer that does not speak this contract.
+ */
+#define HVH_UIO_READY 0x72647668u	/* "hvdr" in memory order */
+
+/* How long open() waits for HVH_UIO_READY before failing. */
+#define HVH_UIO_OPEN_TIMEOUT_MS 2000
 
 /* Guest -> host irqcontrol values (the s32 written to /dev/uioN). */
 #define HVH_UIO_IRQ_MASK 0
