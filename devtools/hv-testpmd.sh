@@ -155,7 +155,9 @@ done
 # Unlinked hugepage files cannot leak if the guest is killed.
 [ $unlink = 1 ] && eal+=(--huge-unlink)
 
-HVH_ROOT=$root/r LD_PRELOAD=$preload \
+# Keep the caller's preloads (stdbuf -oL works by one: without it testpmd's
+# output reaches a pipe or log in 4 KiB lumps, late).
+HVH_ROOT=$root/r LD_PRELOAD=$preload${LD_PRELOAD:+ $LD_PRELOAD} \
 	"$testpmd" "${eal[@]}" "${eal_extra[@]}" -- "${tp_args[@]}"
 tp_rc=$?
 
