@@ -973,7 +973,10 @@ hn_dev_init(struct rte_eth_dev *eth_dev, struct rte_vmbus_device *vdev)
 		    hv->port_id, RTE_ETHER_ADDR_BYTES(&hv->mac),
 		    hv->max_queues,
 		    hv->link_status == HN_NDIS_MEDIA_CONNECTED ? "up" : "down");
-	return hn_vf_init(hv);
+	ret = hn_vf_init(hv);
+	if (ret != 0)
+		goto fail_rndis;
+	return 0;
 
 fail_rndis:
 	hn_rndis_detach(hv);
