@@ -108,7 +108,12 @@ vf_start() {
 vf_eal() {
 	echo "-d $VF_PLUGIN"
 	[ "${1:-}" = vdev ] && echo "--vdev $(vf_standin)"
-	echo "--log-level=pmd.net.netvsc.*:info"
+	# Upstream logs its data path switches at debug level.
+	if [ "${PMD_UPSTREAM:-0}" = 1 ]; then
+		echo "--log-level=pmd.net.netvsc.*:debug"
+	else
+		echo "--log-level=pmd.net.netvsc.*:info"
+	fi
 }
 
 vf_host() {
@@ -145,7 +150,7 @@ vf_wait_log() {
 # Words the two PMDs log when they move the data path.
 if [ "${PMD_UPSTREAM:-0}" = 1 ]; then
 	vf_on_pat='set datapath VF'
-	vf_off_pat='set datapath SYNTHETIC\|Removing VF portid'
+	vf_off_pat='set datapath Synthetic'
 else
 	vf_on_pat='data path switched to the VF'
 	vf_off_pat='data path switched to synthetic'
