@@ -23,10 +23,12 @@ vf_myip=10.81.$(($$ % 200)).1
 vf_ctl=$pmd_work/vf-state
 vf_sock=$pmd_work/host.sock
 vf_hvhost=
+vf_plugin_dir=
 
 vf_cleanup() {
 	[ -n "${VF_KEEP:-}" ] && cp "$pmd_out" "$VF_KEEP"
 	ip netns del "$vf_ns" 2>/dev/null
+	[ -n "$vf_plugin_dir" ] && rm -rf "$vf_plugin_dir"
 }
 trap 'rc=$?; vf_cleanup; (exit $rc); pmd_cleanup' EXIT
 
@@ -47,6 +49,13 @@ vf_prereq() {
 			vf_hvhost=$b/app/hv-host/hv-host
 	done
 	[ -n "${VF_PLUGIN:-}" ] || pmd_skip "VF stand-in not built"
+	# EAL loads no plugin below a world-writable folder (a build tree
+	# under /tmp): use a copy in a folder of our own.
+	vf_plugin_dir=$(mktemp -d /run/hvvf-plugin.XXXXXX) &&
+		chmod 0755 "$vf_plugin_dir" &&
+		cp "$VF_PLUGIN" "$vf_plugin_dir/" ||
+		pmd_skip "cannot copy the stand-in plugin"
+	VF_PLUGIN=$vf_plugin_dir/$(basename "$VF_PLUGIN")
 	[ -n "$vf_hvhost" ] || pmd_skip "hv-host not built"
 	ip netns add "$vf_ns" || pmd_skip "cannot create a network namespace"
 	ip -n "$vf_ns" link set lo up
