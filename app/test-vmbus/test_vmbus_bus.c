@@ -482,19 +482,6 @@ tb_heap_used(void)
 	return used;
 }
 
-/*
- * On Linux the ring of a re-opened uio device is reset inside open().
- * Under hv-preload, open() is a connect() that returns before hv-host
- * has even seen the previous connection close, so hv-host resets the
- * rings under the new guest if it comes back at once.  Until the
- * preload waits for hv-host to accept, give hv-host time to notice.
- */
-static void
-tb_settle(void)
-{
-	rte_delay_us_sleep(200 * 1000);
-}
-
 static int
 tb_replug(const char *uuid)
 {
@@ -503,7 +490,6 @@ tb_replug(const char *uuid)
 	ret = rte_dev_remove(&tb_dev->device);
 	TB_CHECK(ret == 0 && tb_removes == 1 && tb_dev == NULL,
 		 "unplug: %d", ret);
-	tb_settle();
 	ret = rte_dev_probe(uuid);
 	TB_CHECK(ret == 0 && tb_probes == 2 && tb_dev != NULL,
 		 "re-plug: %d", ret);
@@ -588,7 +574,7 @@ main(int argc, char **argv)
 		if (tb_open_subchannels(nsub) != 0 || tb_exchange_all() != 0)
 			return 1;
 		if (rte_dev_remove(&tb_dev->device) != 0 ||
-		    (tb_settle(), false) || rte_dev_probe(uuid) != 0 ||
+		    rte_dev_probe(uuid) != 0 ||
 		    tb_dev == NULL || tb_check_device(uuid) != 0 ||
 		    tb_nvsp_init() != 0) {
 			printf("FAIL: plug cycle %u\n", cycle + 1);
