@@ -667,6 +667,17 @@ uio_msg(int s, uint32_t *v)
 		0 : -1;
 }
 
+/* hv-host wakes on the connection: 1 if it sent s the ready message. */
+static int
+uio_admitted(struct hvh_nic *nic, int s)
+{
+	uint32_t v;
+
+	hvh_nic_wake(nic);
+	hvh_nic_poll(nic);
+	return uio_msg(s, &v) == 0 && v == HVH_UIO_READY;
+}
+
 /*
  * A guest closes /dev/uio0 and opens it again at once (a DPDK process
  * re-plugging the device): its open() must not return (no ready message)
@@ -691,9 +702,7 @@ uio_ready_only_after_reset(void)
 	CHECK(s >= 0);
 	/* hv-host has not looked yet: open() would still be waiting. */
 	CHECK(uio_msg(s, &v) != 0);
-	hvh_nic_wake(g.nic);
-	hvh_nic_poll(g.nic);
-	CHECK(uio_msg(s, &v) == 0 && v == HVH_UIO_READY);
+	CHECK(uio_admitted(g.nic, s));
 	/* By then the old guest's state was gone and the new one counted. */
 	CHECK(g.nic->guest_present && g.nic->st.guests == 2);
 	CHECK(g.nic->nchan == 1 && !g.nic->rndis_up && g.nic->rxbuf_on == 0);
@@ -715,17 +724,13 @@ uio_second_opener_keeps_state(void)
 {
 	struct hvh_fake_guest g;
 	struct hvh_nic_conf c;
-	uint32_t v;
 	int s;
 
 	fg_conf(&c, "loopback");
 	CHECK(hvh_fg_open(&g, &c) == 0);
 	CHECK(hvh_fg_bringup(&g, HVH_NVSP_V61) == 0);
 	s = uio_connect(g.nic);
-	CHECK(s >= 0);
-	hvh_nic_wake(g.nic);
-	hvh_nic_poll(g.nic);
-	CHECK(uio_msg(s, &v) == 0 && v == HVH_UIO_READY);
+	CHECK(s >= 0 && uio_admitted(g.nic, s));
 	CHECK(g.nic->rndis_up && g.nic->st.guests == 1);
 	CHECK(g.nic->sf.nclients == 2);
 	close(s);
