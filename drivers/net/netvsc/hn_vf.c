@@ -607,10 +607,16 @@ hn_vf_claim_alarm(void *arg)
 	struct hn_data *hv = arg;
 	struct hn_vf_ctx *vf = hv->vf;
 
+	uint64_t p;
+
 	rte_spinlock_recursive_lock(&vf->lock);
 	if (!vf->closing && vf->port == HN_VF_NONE && hn_vf_scan(hv, false) &&
 	    hv->vf_offered)
 		rte_eal_alarm_set(HN_VF_SETTLE_US, hn_vf_sync_alarm, hv);
+	/* Look-alikes reserved together with the one taken go back. */
+	RTE_ETH_FOREACH_DEV_OWNED_BY(p, vf->owner_id)
+		if (p != vf->port)
+			rte_eth_dev_owner_unset(p, vf->owner_id);
 	rte_spinlock_recursive_unlock(&vf->lock);
 }
 
