@@ -714,9 +714,10 @@ hn_vf_close(struct hn_data *hv)
 		rte_eal_alarm_cancel(hn_vf_sync_alarm, hv);
 		rte_eal_alarm_cancel(hn_vf_release_alarm, hv);
 		rte_eal_alarm_cancel(hn_vf_claim_alarm, hv);
-		if (vf->new_cb)
-			rte_eth_dev_callback_unregister(RTE_ETH_ALL,
-					RTE_ETH_EVENT_NEW, hn_vf_event_cb, hv);
+		/* -EAGAIN: it runs right now elsewhere; hv must outlive it. */
+		while (vf->new_cb && rte_eth_dev_callback_unregister(RTE_ETH_ALL,
+				RTE_ETH_EVENT_NEW, hn_vf_event_cb, hv) == -EAGAIN)
+			rte_delay_us_sleep(1000);
 	}
 	hv->vf = NULL;
 	rte_free(vf);
