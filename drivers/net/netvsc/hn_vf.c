@@ -238,6 +238,21 @@ hn_vf_stats_sum(struct rte_eth_stats *d, const struct rte_eth_stats *s)
 static int hn_vf_event_cb(uint16_t port, enum rte_eth_event_type ev,
 			  void *arg, void *out);
 
+/* Not from inside the callback itself, where ethdev refuses it. */
+static void
+hn_vf_unregister(struct hn_data *hv)
+{
+	struct hn_vf_ctx *vf = hv->vf;
+
+	if (vf->cb_port == HN_VF_NONE)
+		return;
+	rte_eth_dev_callback_unregister(vf->cb_port, RTE_ETH_EVENT_INTR_RMV,
+					hn_vf_event_cb, hv);
+	rte_eth_dev_callback_unregister(vf->cb_port, RTE_ETH_EVENT_DESTROY,
+					hn_vf_event_cb, hv);
+	vf->cb_port = HN_VF_NONE;
+}
+
 /* Claim port as our VF if it carries our MAC and nobody else owns it. */
 static bool
 hn_vf_claim(struct hn_data *hv, uint16_t port, bool quiet)
@@ -269,10 +284,13 @@ hn_vf_claim(struct hn_data *hv, uint16_t port, bool quiet)
 			return false;
 		}
 	}
+	if (vf->cb_port != port)
+		hn_vf_unregister(hv);
 	rte_eth_dev_callback_register(port, RTE_ETH_EVENT_INTR_RMV,
 				      hn_vf_event_cb, hv);
 	rte_eth_dev_callback_register(port, RTE_ETH_EVENT_DESTROY,
 				      hn_vf_event_cb, hv);
+	vf->cb_port = port;
 	vf->port = port;
 	vf->configured = false;
 	vf->started = false;
@@ -324,11 +342,8 @@ hn_vf_release(struct hn_data *hv, bool close, bool remove)
 	vf->n_released++;
 	HN_LOG(NOTICE, "port %u: VF port %u released", hv->port_id, port);
 	if (!close)
-		return;	/* the port is being destroyed by its owner */
-	rte_eth_dev_callback_unregister(port, RTE_ETH_EVENT_INTR_RMV,
-					hn_vf_event_cb, hv);
-	rte_eth_dev_callback_unregister(port, RTE_ETH_EVENT_DESTROY,
-					hn_vf_event_cb, hv);
+		return;	/* destroyed by its owner; callbacks go at close */
+	hn_vf_unregister(hv);
 	if (rte_eth_devices[port].data->dev_started)
 		rte_eth_dev_stop(port);
 	rte_eth_dev_owner_unset(port, vf->owner_id);
@@ -681,6 +696,7 @@ hn_vf_init(struct hn_data *hv)
 		return -ENOMEM;
 	vf->dp_port = HN_VF_NONE;
 	vf->port = HN_VF_NONE;
+	vf->cb_port = HN_VF_NONE;
 	rte_spinlock_recursive_init(&vf->lock);
 	hv->vf = vf;
 	if (rte_eth_dev_owner_new(&vf->owner_id) != 0) {
@@ -709,6 +725,7 @@ hn_vf_close(struct hn_data *hv)
 		vf->nv_started = false;
 		if (vf->port != HN_VF_NONE)
 			hn_vf_release(hv, true, false);
+		hn_vf_unregister(hv);
 		rte_spinlock_recursive_unlock(&vf->lock);
 		/* Outside the lock: a running alarm may be waiting for it. */
 		rte_eal_alarm_cancel(hn_vf_sync_alarm, hv);

@@ -69,6 +69,7 @@ struct hn_vf_ctx {
 	/* Everything below is control side, under lock. */
 	rte_spinlock_recursive_t lock;
 	uint16_t port;		/* the VF port we own, or HN_VF_NONE */
+	uint16_t cb_port;	/* port our RMV/DESTROY callbacks are on */
 	uint64_t owner_id;
 	bool owner_ok;
 	bool new_cb;		/* RTE_ETH_EVENT_NEW callback registered */
