@@ -590,6 +590,53 @@ rx_several_bursts_per_pass(void)
 	return 0;
 }
 
+/*
+ * A guest that has not yet emptied its RX ring still gets its sections
+ * back: its completions wait in the TX ring, and they need no reply, so
+ * the host reads them though it has no room left for replies.
+ */
+static int
+rx_completions_read_without_reply_room(void)
+{
+	uint32_t comp[10] = { HVH_NVSP_RNDIS_PKT_COMP, HVH_NVSP_STAT_SUCCESS };
+	const struct hvh_xfer_hdr *x;
+	struct hvh_fake_guest g;
+	struct hvh_nic_conf c;
+	struct hvh_ring *out;
+	uint64_t tids[16];
+	unsigned int n = 0, i, before;
+	int len;
+
+	fg_conf(&c, "source:64:16");
+	CHECK(hvh_fg_open(&g, &c) == 0);
+	CHECK(hvh_fg_bringup(&g, HVH_NVSP_V61) == 0);
+	x = (const void *)g.pkt;
+	for (i = 0; i < 100 && n < 16; i++) {
+		hvh_nic_poll(g.nic);
+		while (n < 16 && (len = hvh_fg_recv(&g)) > 0)
+			if (x->d.type == HVH_PKT_XFER_PAGES)
+				tids[n++] = x->d.trans_id;
+	}
+	CHECK(n == 16);
+	/* The guest's RX ring now looks nearly full: 256 bytes free, less
+	 * than any reply batch and any receive message needs.
+	 */
+	out = &g.nic->chan[0]->out;
+	out->hdr->rindex = hvh_ring_advance(out, out->own, 256);
+	CHECK(hvh_ring_writable(out) == 256);
+	before = g.nic->rx_outstanding;
+	for (i = 0; i < n; i++)
+		CHECK(hvh_fg_send(&g, HVH_PKT_COMP, 0, tids[i], comp,
+				  sizeof(comp)) == 0);
+	hvh_nic_poll(g.nic);
+	printf("outstanding %u -> %u\n", before, g.nic->rx_outstanding);
+	CHECK(g.nic->rx_outstanding == before - n);
+	CHECK(hvh_ring_readable(&g.nic->chan[0]->in) == 0);
+	CHECK(g.nic->st.proto_errors == 0);
+	hvh_fg_close(&g);
+	return 0;
+}
+
 static int
 fds_has(const int *fds, unsigned int n, int fd)
 {
@@ -856,6 +903,8 @@ static const struct {
 	{ "uio_checked_on_budget_not_every_pass",
 	  uio_checked_on_budget_not_every_pass },
 	{ "rx_several_bursts_per_pass", rx_several_bursts_per_pass },
+	{ "rx_completions_read_without_reply_room",
+	  rx_completions_read_without_reply_room },
 	{ "uio_ready_only_after_reset", uio_ready_only_after_reset },
 	{ "uio_second_opener_keeps_state", uio_second_opener_keeps_state },
 	{ "tap_fd_polled_only_with_free_sections",

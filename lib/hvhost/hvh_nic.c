@@ -420,6 +420,7 @@ hvh_chan_tx(struct hvh_chan *ch)
 	struct hvh_nic *nic = ch->nic;
 	unsigned int npkts = 0;
 	int64_t avail, room;
+	int comps_only;
 	uint32_t off;
 
 	avail = hvh_ring_readable(&ch->in);
@@ -430,10 +431,16 @@ hvh_chan_tx(struct hvh_chan *ch)
 	}
 	if (avail < (int64_t)(sizeof(struct hvh_pkt_desc) + HVH_PKT_TRAILER))
 		return 0;
-	/* Every packet may need a completion: without room, wait. */
+	/* Every other packet may need a reply: without room for a batch of
+	 * them only the guest's completions are taken.  They need no reply,
+	 * and a guest that has not yet emptied its RX ring holds sections
+	 * we get back only by reading them (Linux and OpenVMM read them
+	 * whatever the state of the other ring).
+	 */
 	room = hvh_ring_writable(&ch->out);
-	if (room < (int64_t)HVH_TX_ROOM)
+	if (room < 0)
 		return 0;
+	comps_only = room < (int64_t)HVH_TX_ROOM;
 
 	off = ch->in.own;
 	ch->nslots = 0;
@@ -452,6 +459,10 @@ hvh_chan_tx(struct hvh_chan *ch)
 		if (ret == -EPROTO) {
 			hvh_proto_error(nic, ch, why);
 			ch->broken = 1;
+			break;
+		}
+		if (comps_only && d.type != HVH_PKT_COMP) {
+			nic->st.tx_comps_only++;
 			break;
 		}
 		len = (uint32_t)d.len8 * 8;
@@ -997,12 +1008,12 @@ hvh_nic_print_stats(struct hvh_nic *nic, FILE *f)
 		" tx_link_down %" PRIu64 " ctrl_dropped %" PRIu64
 		" irq_raised %" PRIu64 " uio_writes %" PRIu64 " uio_checks %"
 		PRIu64 " rx_to_vf %" PRIu64 " vf_messages %" PRIu64 " faults %"
-		PRIu64 "\n",
+		PRIu64 " tx_comps_only %" PRIu64 "\n",
 		nic->st.gpa_read_errors, nic->st.rx_no_section,
 		nic->st.rx_ring_full, nic->st.rx_filtered, nic->st.tx_link_down,
 		nic->st.ctrl_dropped, nic->st.irq_raised, nic->st.uio_writes,
 		nic->st.uio_checks, nic->st.rx_to_vf, nic->st.vf_assoc_sent,
-		nic->st.faults);
+		nic->st.faults, nic->st.tx_comps_only);
 	hvh_backend_stats(nic->be, &bs);
 	fprintf(f, "backend %s tx_frames %" PRIu64 " tx_full %" PRIu64
 		" tx_errors %" PRIu64 " rx_frames %" PRIu64 " rx_dropped %"

@@ -127,6 +127,7 @@ struct hvh_nic_stats {
 	uint64_t rndis_requests;
 	uint64_t gpa_read_errors;
 	uint64_t rx_no_section;
+	uint64_t tx_comps_only;	/* TX passes limited to completions */
 	uint64_t rx_ring_full;
 	uint64_t rx_filtered;
 	uint64_t tx_link_down;
