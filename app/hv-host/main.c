@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -260,33 +259,8 @@ ctl_client(const char *path, int argc, char **argv)
 
 /* ---- main loop ---- */
 
-/*
- * Sleep until a file descriptor is ready or ns pass.  Without a guest only
- * a connection (or a control command) can start work: block on those.
- */
 static void
-sleep_on(struct hvh_nic *nic, int ctl_fd, uint64_t ns)
-{
-	struct pollfd pfd[HVH_UIO_CLIENTS_MAX + 4];
-	int fds[HVH_UIO_CLIENTS_MAX + 4];
-	struct timespec ts = { .tv_sec = 0, .tv_nsec = (long)ns };
-	unsigned int n, i;
-
-	n = hvh_nic_fds(nic, fds, HVH_UIO_CLIENTS_MAX + 2);
-	for (i = 0; i < n; i++) {
-		pfd[i].fd = fds[i];
-		pfd[i].events = POLLIN;
-	}
-	if (ctl_fd >= 0) {
-		pfd[n].fd = ctl_fd;
-		pfd[n].events = POLLIN;
-		n++;
-	}
-	ppoll(pfd, n, nic->guest_present ? &ts : NULL, NULL);
-}
-
-static void
-run(struct hvh_nic *nic, int ctl_fd)
+run(struct hvh_nic *nic, int ctl_fd, const sigset_t *stop_sigs)
 {
 	uint64_t last_work = hvh_now_ns(), backoff = 0;
 	unsigned int iter = 0;
@@ -313,7 +287,7 @@ run(struct hvh_nic *nic, int ctl_fd)
 		backoff = backoff ? backoff * 2 : HVH_SLEEP_MIN_NS;
 		if (backoff > HVH_SLEEP_MAX_NS)
 			backoff = HVH_SLEEP_MAX_NS;
-		sleep_on(nic, ctl_fd, backoff);
+		hvh_nic_sleep(nic, ctl_fd, backoff, &hvh_stop, stop_sigs);
 		/* Idle: the uio sockets cost nothing compared to sleeping. */
 		hvh_nic_wake(nic);
 		if (ctl_fd >= 0)
@@ -361,6 +335,7 @@ main(int argc, char **argv)
 	uint64_t bench_frames = 5000000;
 	unsigned int bench_size = 64;
 	struct hvh_nic *nic;
+	sigset_t stop_sigs;
 	int opt, ctl_fd = -1, ret;
 
 	memset(&conf, 0, sizeof(conf));
@@ -493,6 +468,10 @@ main(int argc, char **argv)
 	if (bench)
 		return hvh_bench_run(&conf, bench, bench_frames, bench_size);
 
+	sigemptyset(&stop_sigs);
+	sigaddset(&stop_sigs, SIGINT);
+	sigaddset(&stop_sigs, SIGTERM);
+	sigaddset(&stop_sigs, SIGHUP);
 	signal(SIGINT, hvh_on_signal);
 	signal(SIGTERM, hvh_on_signal);
 	signal(SIGHUP, hvh_on_signal);
@@ -518,7 +497,7 @@ main(int argc, char **argv)
 			"guests can use a single queue only");
 	fflush(stdout);
 
-	run(nic, ctl_fd);
+	run(nic, ctl_fd, &stop_sigs);
 
 	printf("hv-host counters:\n");
 	hvh_nic_print_stats(nic, stdout);

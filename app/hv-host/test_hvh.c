@@ -8,10 +8,12 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -637,6 +639,71 @@ rx_completions_read_without_reply_room(void)
 	return 0;
 }
 
+static volatile sig_atomic_t test_stop;
+
+static void
+test_on_stop(int sig)
+{
+	(void)sig;
+	test_stop = 1;
+}
+
+static void
+test_on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * Without a guest hv-host sleeps until a connection comes.  A stop signal
+ * handled after its loop last looked at the flag must still end that
+ * sleep at once (hv-testpmd.sh waits for hv-host after SIGTERM), and so
+ * must one arriving during it.
+ */
+static int
+sleep_ends_on_stop_signal(void)
+{
+	struct itimerval it = { .it_value = { .tv_usec = 100000 } };
+	struct hvh_fake_guest g;
+	struct hvh_nic_conf c;
+	sigset_t sigs;
+	uint64_t t0, ns;
+
+	fg_conf(&c, "sink");
+	CHECK(hvh_fg_open(&g, &c) == 0);
+	CHECK(hvh_fg_detach(&g) == 0);
+	CHECK(!g.nic->guest_present);
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGUSR1);
+	signal(SIGUSR1, test_on_stop);
+	/* The safety net: a sleep the stop missed ends after 2 s. */
+	signal(SIGALRM, test_on_alarm);
+	test_stop = 0;
+	raise(SIGUSR1);
+	alarm(2);
+	t0 = hvh_now_ns();
+	hvh_nic_sleep(g.nic, -1, 1000000, &test_stop, &sigs);
+	ns = hvh_now_ns() - t0;
+	alarm(0);
+	printf("stopped before the sleep: %" PRIu64 " us\n", ns / 1000);
+	CHECK(ns < 1000000000ull);
+
+	signal(SIGALRM, test_on_stop);
+	sigaddset(&sigs, SIGALRM);
+	test_stop = 0;
+	t0 = hvh_now_ns();
+	CHECK(setitimer(ITIMER_REAL, &it, NULL) == 0);
+	hvh_nic_sleep(g.nic, -1, 1000000, &test_stop, &sigs);
+	ns = hvh_now_ns() - t0;
+	printf("stopped during the sleep: %" PRIu64 " us\n", ns / 1000);
+	CHECK(test_stop == 1);
+	CHECK(ns < 1000000000ull);
+	signal(SIGALRM, SIG_DFL);
+	signal(SIGUSR1, SIG_DFL);
+	hvh_fg_close(&g);
+	return 0;
+}
+
 static int
 fds_has(const int *fds, unsigned int n, int fd)
 {
@@ -905,6 +972,7 @@ static const struct {
 	{ "rx_several_bursts_per_pass", rx_several_bursts_per_pass },
 	{ "rx_completions_read_without_reply_room",
 	  rx_completions_read_without_reply_room },
+	{ "sleep_ends_on_stop_signal", sleep_ends_on_stop_signal },
 	{ "uio_ready_only_after_reset", uio_ready_only_after_reset },
 	{ "uio_second_opener_keeps_state", uio_second_opener_keeps_state },
 	{ "tap_fd_polled_only_with_free_sections",

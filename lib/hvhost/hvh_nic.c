@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -861,6 +862,41 @@ hvh_nic_fds(struct hvh_nic *nic, int *fds, unsigned int max)
 	    hvh_rx_rings_room(nic))
 		fds[n++] = nic->be->rx_fd;
 	return n;
+}
+
+void
+hvh_nic_sleep(struct hvh_nic *nic, int extra_fd, uint64_t ns,
+	      const volatile sig_atomic_t *stop, const sigset_t *stop_sigs)
+{
+	struct pollfd pfd[HVH_UIO_CLIENTS_MAX + 4];
+	int fds[HVH_UIO_CLIENTS_MAX + 4];
+	struct timespec ts = {
+		.tv_sec = (time_t)(ns / 1000000000ull),
+		.tv_nsec = (long)(ns % 1000000000ull),
+	};
+	unsigned int n, i;
+	sigset_t old;
+
+	n = hvh_nic_fds(nic, fds, HVH_UIO_CLIENTS_MAX + 2);
+	for (i = 0; i < n; i++) {
+		pfd[i].fd = fds[i];
+		pfd[i].events = POLLIN;
+	}
+	if (extra_fd >= 0) {
+		pfd[n].fd = extra_fd;
+		pfd[n].events = POLLIN;
+		n++;
+	}
+	/* A stop signal handled after the caller's last look at *stop and
+	 * before an unbounded wait would be lost: the wait would last
+	 * until the next guest comes.  Blocked here, it stays pending until
+	 * ppoll() unblocks it and returns.
+	 */
+	if (sigprocmask(SIG_BLOCK, stop_sigs, &old) != 0)
+		return;
+	if (!*stop)
+		ppoll(pfd, n, nic->guest_present ? &ts : NULL, &old);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
 void

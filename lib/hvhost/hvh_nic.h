@@ -9,6 +9,7 @@
 #ifndef HVH_NIC_H
 #define HVH_NIC_H
 
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
@@ -257,6 +258,17 @@ unsigned int hvh_nic_poll(struct hvh_nic *nic);
  * to the guest (free sections), or a slow guest would make hv-host spin.
  */
 unsigned int hvh_nic_fds(struct hvh_nic *nic, int *fds, unsigned int max);
+
+/*
+ * Sleep on hvh_nic_fds() and extra_fd (if >= 0) for at most ns, or until
+ * a file descriptor is ready when no guest is there (nothing else can
+ * start work).  Returns at once when *stop is set; the signals of
+ * stop_sigs, whose handler sets it, are blocked from that test until the
+ * wait unblocks them, so one arriving in between ends the wait.
+ */
+void hvh_nic_sleep(struct hvh_nic *nic, int extra_fd, uint64_t ns,
+		   const volatile sig_atomic_t *stop,
+		   const sigset_t *stop_sigs);
 
 /*
  * The caller slept on hvh_nic_fds() (or a uio socket changed behind its
