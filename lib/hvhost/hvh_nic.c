@@ -434,9 +434,8 @@ hvh_chan_tx(struct hvh_chan *ch)
 		return 0;
 	/* Every other packet may need a reply: without room for a batch of
 	 * them only the guest's completions are taken.  They need no reply,
-	 * and a guest that has not yet emptied its RX ring holds sections
-	 * we get back only by reading them (Linux and OpenVMM read them
-	 * whatever the state of the other ring).
+	 * and the sections they give back are what lets receive go on; a
+	 * guest acks as it reads, well before its RX ring is empty.
 	 */
 	room = hvh_ring_writable(&ch->out);
 	if (room < 0)
