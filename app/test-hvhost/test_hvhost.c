@@ -468,7 +468,11 @@ test_backend_spec_errors(void)
 		{ "source:60:", "FLOWS ''" },
 		{ "source:60:0", "FLOWS '0'" },
 		{ "source:60:65537", "FLOWS '65537'" },
-		{ "source:60:8:9", "FLOWS '8:9'" },
+		{ "source:60:8:", "PPS ''" },
+		{ "source:60:8:0", "PPS '0'" },
+		{ "source:60:8:x", "PPS 'x'" },
+		{ "source:60:x:9", "FLOWS 'x'" },
+		{ "source:60:8:9", NULL },
 		{ "tap:", "tap: interface name ''" },
 		{ "tap:0123456789abcdef", "must be 1..15" },
 		{ "tap:a/b", "forbidden character" },
@@ -516,6 +520,56 @@ test_backend_spec_errors(void)
 }
 
 /* ---- source / sink ---- */
+
+/* source:SIZE:FLOWS:PPS hands out no more than its bucket at once, and
+ * refills it as time passes.
+ */
+static int
+test_source_rate_caps_frames(void)
+{
+	static uint8_t bufs[256][64];
+	struct hvh_frame fr[256];
+	struct hvh_backend *be;
+	const struct timespec pause = { 0, 20 * 1000 * 1000 };
+	unsigned int got, i, n;
+
+	/* 10,000 pps: the bucket is the 64-frame minimum. */
+	be = open_ok("source:60:4:10000", 1500);
+	if (be == NULL)
+		return 1;
+	got = 0;
+	for (n = 0; n < 8; n++) {
+		for (i = 0; i < 256; i++) {
+			fr[i].data = bufs[i];
+			fr[i].len = sizeof(bufs[i]);
+		}
+		got += hvh_backend_rx_burst(be, fr, 256);
+	}
+	/* Nothing is in the bucket at open; a few µs refill a frame or so. */
+	CHECK(got <= 8, "capped source gave %u frames at once", got);
+	nanosleep(&pause, NULL);
+	for (i = 0; i < 256; i++) {
+		fr[i].data = bufs[i];
+		fr[i].len = sizeof(bufs[i]);
+	}
+	n = hvh_backend_rx_burst(be, fr, 256);
+	/* 20 ms at 10,000 pps is 200 frames, capped by the 64-frame bucket. */
+	CHECK(n == 64, "after 20 ms the bucket gave %u frames, want 64", n);
+	CHECK(memcmp(bufs[0], guest_mac, 6) == 0, "capped frames are real");
+	hvh_backend_close(be);
+
+	/* Without a cap every burst is full. */
+	be = open_ok("source:60:4", 1500);
+	if (be == NULL)
+		return 1;
+	for (i = 0; i < 256; i++) {
+		fr[i].data = bufs[i];
+		fr[i].len = sizeof(bufs[i]);
+	}
+	CHECK(hvh_backend_rx_burst(be, fr, 256) == 256, "uncapped burst short");
+	hvh_backend_close(be);
+	return 0;
+}
 
 static int
 test_source_frames_valid_udp(void)
@@ -1409,6 +1463,7 @@ static const struct {
 	{ "parsers_survive_garbage", test_parsers_survive_garbage },
 	{ "backend_spec_errors", test_backend_spec_errors },
 	{ "source_frames_valid_udp", test_source_frames_valid_udp },
+	{ "source_rate_caps_frames", test_source_rate_caps_frames },
 	{ "sink_discards_and_counts", test_sink_discards_and_counts },
 	{ "loopback_returns_frames", test_loopback_returns_frames },
 	{ "loopback_segments_lso", test_loopback_segments_lso },

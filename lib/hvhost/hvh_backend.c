@@ -28,7 +28,7 @@ static const struct backend_kind backend_kinds[] = {
 const char *
 hvh_backend_usage(void)
 {
-	return "loopback | tap[:IFNAME] | sink | source[:SIZE[:FLOWS]]";
+	return "loopback | tap[:IFNAME] | sink | source[:SIZE[:FLOWS[:PPS]]]";
 }
 
 int

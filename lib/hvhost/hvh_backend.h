@@ -129,7 +129,7 @@ struct hvh_backend_conf {
 
 /**
  * Create a backend from its command-line spec:
- *   "loopback" | "tap[:IFNAME]" | "sink" | "source[:SIZE[:FLOWS]]".
+ *   "loopback" | "tap[:IFNAME]" | "sink" | "source[:SIZE[:FLOWS[:PPS]]]".
  * On failure returns a negative errno and writes one line to err.
  */
 int hvh_backend_open(const char *spec, const struct hvh_backend_conf *conf,
