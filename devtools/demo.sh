@@ -17,6 +17,16 @@ upstream=0
 [ "${1:-}" = --upstream ] && upstream=1
 
 [ "$(id -u)" = 0 ] || { echo "demo: must run as root (netns, tap, hugepages)"; exit 1; }
+
+# On a fresh machine: packages, DPDK source, hugepages and the build, as
+# the test command does; with everything in place this rebuilds nothing.
+if [ -z "${HVNET_BUILD:-}" ]; then
+	HVNET_TEST_SETUP_ONLY=1 bash "$top/devtools/test.sh" >"${TMPDIR:-/tmp}/hvnet-demo-build.log" 2>&1 || {
+		echo "demo: FAILED: building the project failed; see ${TMPDIR:-/tmp}/hvnet-demo-build.log"
+		tail -20 "${TMPDIR:-/tmp}/hvnet-demo-build.log"
+		exit 1
+	}
+fi
 ns=hvdemo$$
 tmp=$(mktemp -d /dev/shm/hvdemo.XXXXXX)
 fifo=$tmp/stdin
