@@ -839,26 +839,28 @@ hn_vf_tx_queue_setup(struct hn_data *hv, uint16_t qid, uint16_t nb_desc,
 	rte_spinlock_recursive_unlock(&hv->vf->lock);
 }
 
-void
-hn_vf_start(struct hn_data *hv)
+/* The netvsc port started or stopped: bring the VF to the same state. */
+static void
+hn_vf_follow_port(struct hn_data *hv, bool started)
 {
 	if (hv->vf == NULL || !hv->vf->owner_ok)
 		return;
 	rte_spinlock_recursive_lock(&hv->vf->lock);
-	hv->vf->nv_started = true;
+	hv->vf->nv_started = started;
 	hn_vf_sync(hv);
 	rte_spinlock_recursive_unlock(&hv->vf->lock);
 }
 
 void
+hn_vf_start(struct hn_data *hv)
+{
+	hn_vf_follow_port(hv, true);
+}
+
+void
 hn_vf_stop(struct hn_data *hv)
 {
-	if (hv->vf == NULL || !hv->vf->owner_ok)
-		return;
-	rte_spinlock_recursive_lock(&hv->vf->lock);
-	hv->vf->nv_started = false;
-	hn_vf_sync(hv);
-	rte_spinlock_recursive_unlock(&hv->vf->lock);
+	hn_vf_follow_port(hv, false);
 }
 
 /* Promiscuous or all-multicast changed on the netvsc port. */
