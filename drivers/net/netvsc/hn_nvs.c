@@ -252,21 +252,34 @@ hn_nvs_send_ndis(struct hn_data *hv, uint32_t mtu)
 	return ret;
 }
 
+/*
+ * Hand one of the buffers (receive or send) to the host by its GPADL and
+ * wait for the completion; the caller checks what the host answered.
+ */
+static int
+hn_nvs_buf_connect(struct hn_data *hv, uint32_t type, uint32_t comp_type,
+		   uint32_t gpadl, uint16_t sig, uint8_t *resp, uint32_t *len)
+{
+	struct hn_nvs_buf_conn req = {
+		.type = type,
+		.gpadl = gpadl,
+		.sig = sig,
+	};
+
+	return hn_nvs_execute(hv, &req, sizeof(req), comp_type, resp,
+			      sizeof(struct hn_nvs_hdr), len);
+}
+
 static int
 hn_nvs_conn_rxbuf(struct hn_data *hv)
 {
-	struct hn_nvs_buf_conn req;
 	uint8_t resp[sizeof(hv->nvs_resp)];
 	uint32_t len;
 	int ret;
 
-	memset(&req, 0, sizeof(req));
-	req.type = HN_NVS_TYPE_RXBUF_CONN;
-	req.gpadl = hv->rxbuf_gpadl;
-	req.sig = HN_NVS_RXBUF_SIG;
-	ret = hn_nvs_execute(hv, &req, sizeof(req),
-			     HN_NVS_TYPE_RXBUF_CONN_COMP, resp,
-			     sizeof(struct hn_nvs_hdr), &len);
+	ret = hn_nvs_buf_connect(hv, HN_NVS_TYPE_RXBUF_CONN,
+				 HN_NVS_TYPE_RXBUF_CONN_COMP, hv->rxbuf_gpadl,
+				 HN_NVS_RXBUF_SIG, resp, &len);
 	if (ret != 0)
 		return ret;
 	/* The host holds the buffer from here on, even if we refuse it. */
@@ -277,18 +290,13 @@ hn_nvs_conn_rxbuf(struct hn_data *hv)
 static int
 hn_nvs_conn_chim(struct hn_data *hv)
 {
-	struct hn_nvs_buf_conn req;
 	uint8_t resp[sizeof(hv->nvs_resp)];
 	uint32_t len;
 	int ret;
 
-	memset(&req, 0, sizeof(req));
-	req.type = HN_NVS_TYPE_CHIM_CONN;
-	req.gpadl = hv->chim_gpadl;
-	req.sig = HN_NVS_CHIM_SIG;
-	ret = hn_nvs_execute(hv, &req, sizeof(req),
-			     HN_NVS_TYPE_CHIM_CONN_COMP, resp,
-			     sizeof(struct hn_nvs_hdr), &len);
+	ret = hn_nvs_buf_connect(hv, HN_NVS_TYPE_CHIM_CONN,
+				 HN_NVS_TYPE_CHIM_CONN_COMP, hv->chim_gpadl,
+				 HN_NVS_CHIM_SIG, resp, &len);
 	if (ret != 0)
 		return ret;
 	hv->chim_connected = true;
@@ -299,15 +307,11 @@ hn_nvs_conn_chim(struct hn_data *hv)
 static void
 hn_nvs_revoke(struct hn_data *hv, uint32_t type, uint16_t sig)
 {
-	struct hn_nvs_buf_revoke req;
-	int ret;
+	/* One-way: the host acknowledges a revoke by no message. */
+	struct hn_nvs_buf_revoke req = { .type = type, .sig = sig };
 
-	memset(&req, 0, sizeof(req));
-	req.type = type;
-	req.sig = sig;
-	ret = hn_nvs_send_oneway(hv, &req, sizeof(req));
-	if (ret != 0)
-		HN_LOG(ERR, "cannot revoke buffer %#x: %d", sig, ret);
+	if (hn_nvs_send_oneway(hv, &req, sizeof(req)) != 0)
+		HN_LOG(ERR, "cannot revoke buffer %#x", sig);
 }
 
 int
