@@ -2,37 +2,73 @@
 # SPDX-License-Identifier: BSD-3-Clause
 #
 # Transmit offloads of our PMD through hv-host's loopback, driven by
-# hv-guest's offload mode (app/hv-host/hv_guest.c, built against our DPDK):
-# per round one UDP frame with IPv4 and UDP checksum offload, one with
-# VLAN insertion as well, and one 4000-byte TCP frame with TSO (MSS 1000).
-# Every frame must come back with right checksums and good RX checksum
-# flags, the VLAN tag as stripped metadata, and the TSO frame as four
-# segments of at most 1000 payload bytes carrying 4000 bytes in all.
+# hv-guest's offload mode (app/hv-host/hv_guest.c, built against our DPDK)
+# with every frame kind it knows, per round one frame of each:
+#   udp4  UDP/IPv4, IP and UDP checksum offload (100-byte payload)
+#   vlan4 the same with VLAN insertion
+#   tso4  TCP/IPv4 TSO, 4000 bytes, MSS 1000
+#   tcp4  TCP/IPv4, IP and TCP checksum offload (300 bytes)
+#   udp6  UDP/IPv6 checksum offload (100 bytes)
+#   tcp6  TCP/IPv6 checksum offload (300 bytes)
+#   tso6  TCP/IPv6 TSO (LSOv2 with the IPv6 bit), 4000 bytes, MSS 1000
+#   vlan6 UDP/IPv6 checksum offload with VLAN insertion
+# The guest only puts the pseudo-header sums in; every frame must come back
+# with right checksums in its bytes and "good" RX flags, a VLAN tag as
+# stripped metadata, and each TSO frame as four segments of at most 1000
+# payload bytes at MSS-aligned sequence offsets, PSH on the last only,
+# whose payload is byte-identical to what was sent.
+#
+# PMD_UPSTREAM=1 runs the same with the upstream PMD (hv-guest-upstream).
 
 set -u
 . "$(dirname "$0")/pmd-lib.sh"
 
 rounds=100
+up=()
+[ "${PMD_UPSTREAM:-0}" = 1 ] && up=(--upstream)
 out=$pmd_work/guest.out
-"$top/devtools/hv-testpmd.sh" --guest --backend loopback -- --mode offload \
-	--frames "$rounds" --seconds 20 >"$out" 2>&1 </dev/null
+"$top/devtools/hv-testpmd.sh" "${up[@]}" --guest --backend loopback -- \
+	--mode offload --offloads all --frames "$rounds" --seconds 20 \
+	>"$out" 2>&1 </dev/null
 rc=$?
 grep -q "not built" "$out" && pmd_skip "$(head -1 "$out")"
-line=$(grep '^hv-guest: offload' "$out")
-echo "$line"
+grep '^hv-guest: \(offload\|kind\) ' "$out"
+
+# val WORDS KEY: the value after KEY on the line "hv-guest: WORDS ...".
 val() {
-	echo "$line" | awk -v k="$1" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }'
+	grep "^hv-guest: $1 " "$out" | head -1 |
+		awk -v k="$2" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }'
 }
 
 pmd_expect "hv-guest exit status" "$rc" 0
-pmd_expect "rounds sent" "$(val rounds)" "$rounds"
-pmd_expect "frames back (1 + 1 + 4 per round)" "$(val received)" $((rounds * 6))
-pmd_expect "checksums right" "$(val checksums_right)" $((rounds * 6))
-pmd_expect "RX checksum flags good" "$(val rx_flags_good)" $((rounds * 6))
-pmd_expect "VLAN tags back as metadata" "$(val vlan_ok)" "$rounds"
-pmd_expect "TSO segments" "$(val tso_segments)" $((rounds * 4))
-pmd_expect "TSO payload bytes" "$(val tso_payload)" $((rounds * 4000))
-pmd_expect "bad frames" "$(val bad)" 0
+pmd_expect "rounds sent" "$(val "offload rounds" rounds)" "$rounds"
+pmd_expect "frames back (14 per round)" "$(val "offload rounds" received)" \
+	$((rounds * 14))
+pmd_expect "bad or unknown frames" "$(val "offload rounds" bad)" 0
+
+# kind payload-bytes frames-back-per-round vlan
+for spec in "udp4 100 1 0" "vlan4 100 1 1" "tso4 4000 4 0" "tcp4 300 1 0" \
+	"udp6 100 1 0" "tcp6 300 1 0" "tso6 4000 4 0" "vlan6 100 1 1"; do
+	set -- $spec
+	k=$1 bytes=$2 per=$3 vlan=$4
+	pmd_expect "$k: frames the PMD took" "$(val "kind $k" sent)" "$rounds"
+	pmd_expect "$k: frames back" "$(val "kind $k" back)" $((rounds * per))
+	pmd_expect "$k: checksums right" \
+		"$(val "kind $k" checksums_right)" $((rounds * per))
+	pmd_expect "$k: RX checksum flags good" \
+		"$(val "kind $k" rx_flags_good)" $((rounds * per))
+	pmd_expect "$k: VLAN tags back as metadata" "$(val "kind $k" vlan_ok)" \
+		$((rounds * vlan))
+	if [ "$per" -gt 1 ]; then
+		pmd_expect "$k: TSO segments" "$(val "kind $k" segments)" \
+			$((rounds * per))
+	fi
+	pmd_expect "$k: payload bytes" "$(val "kind $k" payload)" \
+		$((rounds * bytes))
+	pmd_expect "$k: payload bytes as sent" \
+		"$(val "kind $k" payload_same)" $((rounds * bytes))
+	pmd_expect "$k: bad frames" "$(val "kind $k" bad)" 0
+done
 pmd_expect "hv-host protocol errors" \
 	"$(awk '/^protocol_errors/ { print $2 }' "$out")" 0
 pmd_done
