@@ -44,7 +44,7 @@
 #define HVG_BURST_MAX 64
 
 enum hvg_mode { HVG_INFO, HVG_IO, HVG_RXONLY, HVG_TXONLY, HVG_ICMPECHO,
-	HVG_OFFLOAD };
+	HVG_OFFLOAD, HVG_TSOSEND, HVG_TXCLEANUP };
 
 static volatile sig_atomic_t hvg_stop;
 static volatile unsigned int hvg_lsc_events;
@@ -59,7 +59,10 @@ static struct {
 	unsigned int burst;
 	int events;
 	uint32_t ol_kinds;	/* offload mode: bit i = hvg_ol_kinds[i] */
-} hvg = { HVG_INFO, 1, 0, 5.0, 64, 64, 32, 0, 0x7 };
+	struct rte_ether_addr peer;	/* tsosend: destination MAC */
+	const char *payload_file;	/* tsosend: where the payloads go */
+	const char *start_file;		/* tsosend: send once it exists */
+} hvg = { HVG_INFO, 1, 0, 5.0, 64, 64, 32, 0, 0x7, { { 0 } }, NULL, NULL };
 
 static uint64_t hvg_rx[HVG_MAX_Q], hvg_tx[HVG_MAX_Q];
 
@@ -198,7 +201,7 @@ hvg_port_setup(uint16_t port, struct rte_mempool *mp)
 			info.flow_type_rss_offloads;
 	}
 	conf.intr_conf.lsc = hvg.events ? 1 : 0;
-	if (hvg.mode == HVG_OFFLOAD) {
+	if (hvg.mode == HVG_OFFLOAD || hvg.mode == HVG_TSOSEND) {
 		conf.txmode.offloads = info.tx_offload_capa &
 			(RTE_ETH_TX_OFFLOAD_IPV4_CKSUM |
 			 RTE_ETH_TX_OFFLOAD_UDP_CKSUM |
@@ -597,6 +600,207 @@ hvg_offload(uint16_t port, struct rte_mempool *mp)
 	}
 }
 
+/*
+ * tsosend: one TCP super-frame over IPv4, then one over IPv6, each as
+ * large as the host's LSOv2 limit allows and asking for TSO, built as an
+ * mbuf chain (so it leaves as a page list) with a random payload that is
+ * written to --payload-file (IPv4's, then IPv6's) for the far side to
+ * compare with the segments it sees.  With --start-file it waits until
+ * that file exists, so the far side can get ready first.
+ */
+#define HVG_TSO_FRAME 62780u	/* Hyper-V's LSOv2 maximum offload size */
+#define HVG_TSO_PAYLOAD (HVG_TSO_FRAME - 14 - 40 - 20)
+#define HVG_TSO_CHUNK 4000u
+
+static struct rte_mbuf *
+hvg_tso_frame(struct rte_mempool *mp, const struct rte_ether_addr *src,
+	      int ipv6, const uint8_t *payload)
+{
+	unsigned int l3 = ipv6 ? sizeof(struct rte_ipv6_hdr) :
+		sizeof(struct rte_ipv4_hdr);
+	unsigned int hdr = sizeof(struct rte_ether_hdr) + l3 +
+		sizeof(struct rte_tcp_hdr), off, n;
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mp), *seg;
+	struct rte_ether_hdr *eh;
+	struct rte_tcp_hdr *t;
+	uint16_t phdr;
+
+	if (!m)
+		return NULL;
+	eh = (struct rte_ether_hdr *)rte_pktmbuf_append(m, hdr);
+	memset(eh, 0, hdr);
+	eh->dst_addr = hvg.peer;
+	eh->src_addr = *src;
+	m->l2_len = sizeof(*eh);
+	m->l3_len = l3;
+	m->l4_len = sizeof(*t);
+	m->tso_segsz = 1500 - l3 - sizeof(*t);
+	m->ol_flags = RTE_MBUF_F_TX_TCP_SEG | RTE_MBUF_F_TX_TCP_CKSUM;
+	t = (struct rte_tcp_hdr *)((uint8_t *)(eh + 1) + l3);
+	if (ipv6) {
+		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)(eh + 1);
+		static const uint8_t s6[16] = { 0xfd, 0, 0, 0x78, [15] = 2 };
+		static const uint8_t d6[16] = { 0xfd, 0, 0, 0x78, [15] = 1 };
+
+		eh->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6);
+		ip6->vtc_flow = rte_cpu_to_be_32(6u << 28);
+		ip6->payload_len = rte_cpu_to_be_16(sizeof(*t) +
+						    HVG_TSO_PAYLOAD);
+		ip6->proto = IPPROTO_TCP;
+		ip6->hop_limits = 64;
+		memcpy(ip6->src_addr, s6, 16);
+		memcpy(ip6->dst_addr, d6, 16);
+		m->ol_flags |= RTE_MBUF_F_TX_IPV6;
+		phdr = rte_ipv6_phdr_cksum(ip6, m->ol_flags);
+	} else {
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eh + 1);
+
+		eh->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+		ip->version_ihl = RTE_IPV4_VHL_DEF;
+		ip->total_length = rte_cpu_to_be_16(l3 + sizeof(*t) +
+						    HVG_TSO_PAYLOAD);
+		ip->time_to_live = 64;
+		ip->next_proto_id = IPPROTO_TCP;
+		ip->src_addr = rte_cpu_to_be_32(0x0a4e0002);	/* 10.78.0.2 */
+		ip->dst_addr = rte_cpu_to_be_32(0x0a4e0001);
+		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
+		phdr = rte_ipv4_phdr_cksum(ip, m->ol_flags);
+	}
+	t->src_port = rte_cpu_to_be_16(HVG_OL_PORT);
+	t->dst_port = rte_cpu_to_be_16(5001);
+	t->sent_seq = rte_cpu_to_be_32(HVG_OL_ISN);
+	t->data_off = (sizeof(*t) / 4) << 4;
+	t->tcp_flags = RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG;
+	t->rx_win = rte_cpu_to_be_16(1000);
+	t->cksum = phdr;
+	for (off = 0; off < HVG_TSO_PAYLOAD; off += n) {
+		n = RTE_MIN(HVG_TSO_CHUNK, HVG_TSO_PAYLOAD - off);
+		seg = rte_pktmbuf_alloc(mp);
+		if (!seg || rte_pktmbuf_chain(m, seg)) {
+			rte_pktmbuf_free(seg);
+			rte_pktmbuf_free(m);
+			return NULL;
+		}
+		memcpy(rte_pktmbuf_append(seg, n), payload + off, n);
+		m->pkt_len += n;
+	}
+	return m;
+}
+
+static void
+hvg_tsosend(uint16_t port, struct rte_mempool *mp)
+{
+	static uint8_t payload[2][HVG_TSO_PAYLOAD];
+	struct rte_mbuf *pkts[2];
+	struct rte_ether_addr mac;
+	unsigned int i, v;
+	uint64_t end;
+	uint16_t n = 0;
+	FILE *f;
+
+	for (v = 0; v < 2; v++)
+		for (i = 0; i < HVG_TSO_PAYLOAD; i++)
+			payload[v][i] = (uint8_t)rte_rand();
+	f = fopen(hvg.payload_file, "wb");
+	if (!f || fwrite(payload, sizeof(payload), 1, f) != 1) {
+		printf("hv-guest: cannot write %s\n", hvg.payload_file);
+		if (f)
+			fclose(f);
+		return;
+	}
+	fclose(f);
+	end = rte_get_timer_cycles() +
+		(uint64_t)(hvg.seconds * rte_get_timer_hz());
+	while (hvg.start_file && access(hvg.start_file, F_OK) != 0) {
+		if (hvg_stop || rte_get_timer_cycles() > end) {
+			printf("hv-guest: %s never appeared\n", hvg.start_file);
+			return;
+		}
+		usleep(10000);
+	}
+	rte_eth_macaddr_get(port, &mac);
+	for (v = 0; v < 2; v++) {
+		pkts[v] = hvg_tso_frame(mp, &mac, v, payload[v]);
+		if (!pkts[v]) {
+			rte_pktmbuf_free_bulk(pkts, v);
+			printf("hv-guest: no mbufs for the super-frames\n");
+			return;
+		}
+	}
+	/* One at a time, in order: the far side checks each. */
+	for (v = 0; v < 2; v++) {
+		while (!hvg_stop && rte_get_timer_cycles() < end &&
+		       rte_eth_tx_burst(port, 0, &pkts[v], 1) == 0)
+			rte_delay_us(100);
+		if (hvg_stop || rte_get_timer_cycles() >= end)
+			break;
+		n++;
+	}
+	rte_pktmbuf_free_bulk(pkts + n, 2 - n);
+	hvg_tx[0] += n;
+	printf("hv-guest: tsosend frames %u payload_bytes %u segment_chain %u\n",
+	       n, n * HVG_TSO_PAYLOAD,
+	       (HVG_TSO_PAYLOAD + HVG_TSO_CHUNK - 1) / HVG_TSO_CHUNK + 1);
+}
+
+/*
+ * txcleanup: send --frames frames of --size bytes (above the PMD's copy
+ * break, so the PMD holds each mbuf until the host completes it) without
+ * ever polling receive, then free them with rte_eth_tx_done_cleanup: a
+ * first call limited to HVG_CLEANUP_FIRST packets, then unlimited calls.
+ * Prints the mempool's in-use count at each step and what the calls
+ * returned, for the test to compare.
+ */
+#define HVG_CLEANUP_FIRST 16
+
+static void
+hvg_txcleanup(uint16_t port, struct rte_mempool *mp)
+{
+	unsigned int base, after_send, after_first, end_use, i;
+	struct rte_mbuf *pkts[HVG_BURST_MAX];
+	struct rte_ether_addr mac;
+	int first, r, total = 0, last, bad_ret = 0;
+	uint64_t sent = 0;
+	uint16_t n, k;
+
+	rte_eth_macaddr_get(port, &mac);
+	base = rte_mempool_in_use_count(mp);
+	while (sent < hvg.frames) {
+		for (n = 0; n < hvg.burst && sent + n < hvg.frames; n++) {
+			pkts[n] = hvg_frame(mp, &mac, (unsigned int)(sent + n));
+			if (!pkts[n])
+				break;
+		}
+		k = rte_eth_tx_burst(port, 0, pkts, n);
+		rte_pktmbuf_free_bulk(pkts + k, n - k);
+		sent += k;
+		if (k < n)
+			break;
+	}
+	hvg_tx[0] += sent;
+	after_send = rte_mempool_in_use_count(mp);
+	/* Give the host time to complete every send. */
+	rte_delay_ms(300);
+	first = rte_eth_tx_done_cleanup(port, 0, HVG_CLEANUP_FIRST);
+	after_first = rte_mempool_in_use_count(mp);
+	for (i = 0; i < 50 && rte_mempool_in_use_count(mp) > base; i++) {
+		r = rte_eth_tx_done_cleanup(port, 0, 0);
+		if (r < 0)
+			bad_ret++;
+		else
+			total += r;
+		rte_delay_ms(10);
+	}
+	last = rte_eth_tx_done_cleanup(port, 0, 0);
+	end_use = rte_mempool_in_use_count(mp);
+	printf("hv-guest: txcleanup sent %" PRIu64 " base %u held %u "
+	       "first_limit %u first_ret %d first_freed %u rest_ret %d "
+	       "rest_freed %u calls %u negative %d last_ret %d in_use_end %u\n",
+	       sent, base, after_send - base, HVG_CLEANUP_FIRST, first,
+	       after_send - after_first, total, after_first - end_use, i,
+	       bad_ret, last, end_use);
+}
+
 static void
 hvg_run(uint16_t port, struct rte_mempool *mp)
 {
@@ -611,6 +815,12 @@ hvg_run(uint16_t port, struct rte_mempool *mp)
 		hvg_offload(port, mp);
 		return;
 	}
+	if (hvg.mode == HVG_TXCLEANUP) {
+		hvg_txcleanup(port, mp);
+		return;
+	}
+	if (hvg.mode == HVG_TSOSEND)
+		hvg_tsosend(port, mp);
 	if (hvg.mode == HVG_IO) {
 		for (q = 0; q < hvg.queues; q++) {
 			for (n = 0; n < hvg.burst; n++) {
@@ -625,7 +835,8 @@ hvg_run(uint16_t port, struct rte_mempool *mp)
 	}
 	end = rte_get_timer_cycles() +
 		(uint64_t)(hvg.seconds * rte_get_timer_hz());
-	while (!hvg_stop && rte_get_timer_cycles() < end &&
+	while (hvg.mode != HVG_TSOSEND && !hvg_stop &&
+	       rte_get_timer_cycles() < end &&
 	       (hvg.frames == 0 || total_rx < hvg.frames)) {
 		for (q = 0; q < hvg.queues; q++) {
 			if (hvg.mode == HVG_TXONLY) {
@@ -748,6 +959,9 @@ hvg_args(int argc, char **argv)
 		{ "burst", required_argument, NULL, 'b' },
 		{ "events", no_argument, NULL, 'e' },
 		{ "offloads", required_argument, NULL, 'o' },
+		{ "peer", required_argument, NULL, 'p' },
+		{ "payload-file", required_argument, NULL, 'P' },
+		{ "start-file", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -767,6 +981,10 @@ hvg_args(int argc, char **argv)
 				hvg.mode = HVG_ICMPECHO;
 			else if (!strcmp(optarg, "info"))
 				hvg.mode = HVG_INFO;
+			else if (!strcmp(optarg, "tsosend"))
+				hvg.mode = HVG_TSOSEND;
+			else if (!strcmp(optarg, "txcleanup"))
+				hvg.mode = HVG_TXCLEANUP;
 			else
 				return -1;
 			break;
@@ -795,10 +1013,22 @@ hvg_args(int argc, char **argv)
 			if (hvg_ol_parse(optarg))
 				return -1;
 			break;
+		case 'p':
+			if (rte_ether_unformat_addr(optarg, &hvg.peer))
+				return -1;
+			break;
+		case 'P':
+			hvg.payload_file = optarg;
+			break;
+		case 'S':
+			hvg.start_file = optarg;
+			break;
 		default:
 			return -1;
 		}
 	}
+	if (hvg.mode == HVG_TSOSEND && hvg.payload_file == NULL)
+		return -1;
 	if (hvg.queues == 0 || hvg.burst == 0 || hvg.burst > HVG_BURST_MAX ||
 	    hvg.flows == 0 || hvg.size < 60 || hvg.size > 1514)
 		return -1;

@@ -1170,14 +1170,28 @@ hn_dev_tx_done_cleanup(void *arg, uint32_t free_cnt)
 	struct hn_rx_queue *rxq = txq->hv->rxq[txq->queue_id];
 	bool need_sig = false;
 	uint32_t before;
+	/*
+	 * Each send completion is one ring packet freeing one descriptor,
+	 * so a ring budget of what is left to free never frees more than
+	 * free_cnt; 0 means all, at most a queue's worth. The passes are
+	 * bounded too, should receive traffic use up the budgets.
+	 */
+	uint32_t limit = free_cnt != 0 ? free_cnt : txq->nb_desc;
+	uint32_t done = 0, budget, pass;
+	int n;
 
 	rte_spinlock_lock(&rxq->ring_lock);
 	before = txq->desc_nfree;
 	if (txq->agg_txd != NULL && hn_tx_flush(txq, &need_sig) == 0 &&
 	    need_sig)
 		rte_vmbus_chan_signal_tx(txq->chan);
-	hn_chan_process(txq->hv, rxq, HN_RX_RING_BUDGET);
+	for (pass = 0; pass <= txq->nb_desc / HN_RX_RING_BUDGET; pass++) {
+		budget = RTE_MIN(limit - done, (uint32_t)HN_RX_RING_BUDGET);
+		n = hn_chan_process(txq->hv, rxq, budget);
+		done = txq->desc_nfree - before;
+		if (n < (int)budget || done >= limit)
+			break;
+	}
 	rte_spinlock_unlock(&rxq->ring_lock);
-	RTE_SET_USED(free_cnt);
-	return txq->desc_nfree > before ? (int)(txq->desc_nfree - before) : 0;
+	return (int)done;
 }
