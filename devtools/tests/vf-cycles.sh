@@ -2,45 +2,70 @@
 # SPDX-License-Identifier: BSD-3-Clause
 #
 # VF offered after start, withdrawn, offered again, $1 times (default 3;
-# the slow suite runs 20), under a continuous ping answered by
-# testpmd's icmpecho on the netvsc port. Each offer is hv-host's VF offer
+# the slow suite runs 20), under continuous traffic that testpmd's io
+# forwarding carries: a ping every 50 ms and a UDP stream of $2 frames/s
+# (default 2000), both from br0 to the reflector namespace through the
+# guest (vf_reflect in vf-lib.sh), so an answer or a counted frame means
+# the netvsc port received and sent it. Each offer is hv-host's VF offer
 # plus testpmd's "port attach" of the stand-in (a hot-added VF), in
 # alternating order; each withdrawal is hv-host's, which removes the
 # stand-in (RTE_ETH_EVENT_INTR_RMV). Checks: every offer moves the data
-# path to the VF and every withdrawal back, the VF carries traffic while
-# it is in, pings keep being answered with no gap of a second or more,
-# testpmd survives, and no mbuf is left in use once the port is stopped.
+# path to the VF and every withdrawal back, the VF carries the traffic
+# while it is in, neither the pings nor the stream stop for a second or
+# more, every silence longer than 100 ms (stream) or 200 ms (ping)
+# begins close to a transition, loss stays within what those silences
+# explain, testpmd survives, and no mbuf is left in use once the port is
+# stopped.
 
 set -u
 . "$(dirname "$0")/pmd-lib.sh"
 . "$(dirname "$0")/vf-lib.sh"
 
 cycles=${1:-3}
+rate=${2:-2000}
 ping_pid=
+ping_stop=
 stop_ping() {
+	ping_stop=$(date +%s.%N)
 	[ -n "$ping_pid" ] && kill -INT "$ping_pid" 2>/dev/null &&
 		wait "$ping_pid" 2>/dev/null
 	ping_pid=
 }
-trap 'rc=$?; stop_ping; vf_cleanup; (exit $rc); pmd_cleanup' EXIT
+trap 'rc=$?; stop_ping; vf_stream_stop >/dev/null; vf_cleanup; (exit $rc);
+	pmd_cleanup' EXIT
+
+# Wall clock of a transition the script starts.
+mark() {
+	date +%s.%N >>"$pmd_work/marks"
+}
 
 vf_prereq
 vf_start -- $(vf_eal) -- -i --total-num-mbufs=8192
-pmd_cmd set fwd icmpecho
+vf_reflect
+pmd_cmd set fwd io
 pmd_cmd start
-vf_ping -c 3 -i 0.2 -W 1 >/dev/null
+read -r sent got <<<"$(vf_ping -c 5 -i 0.2 -W 1)"
+[ "${got:-0}" -ge 1 ] || {
+	echo "FAIL: no ping answered through io forwarding before the cycles"
+	exit 1
+}
+: >"$pmd_work/marks"
 ip netns exec "$vf_ns" ping -D -i 0.05 -W 1 "$vf_ip" >"$pmd_work/ping" 2>&1 &
 ping_pid=$!
+vf_stream_start "$rate"
 sleep 1
 
 for ((c = 1; c <= cycles; c++)); do
 	if [ $c -gt 1 ] && [ $((c % 2)) = 0 ]; then
+		mark
 		vf_host vf offer >/dev/null
 		sleep 0.3
 	fi
+	mark
 	pmd_cmd port attach "$(vf_standin)"
 	if [ $c -gt 1 ] && [ $((c % 2)) = 1 ]; then
 		sleep 0.3
+		mark
 		vf_host vf offer >/dev/null
 	fi
 	if ! vf_wait_log "$vf_on_pat" $c 10; then
@@ -48,22 +73,25 @@ for ((c = 1; c <= cycles; c++)); do
 		pmd_fails=$((pmd_fails + 1))
 		break
 	fi
+	mark
 	tap0=$(vf_tap_count tx_packets)
 	sleep 1
 	[ "$(vf_host_datapath)" = vf ] || {
 		echo "FAIL: cycle $c: hv-host's data path is not the VF"
 		pmd_fails=$((pmd_fails + 1))
 	}
-	if [ $(($(vf_tap_count tx_packets) - tap0)) -lt 10 ]; then
-		echo "FAIL: cycle $c: the VF carried no pings"
+	if [ $(($(vf_tap_count tx_packets) - tap0)) -lt $((rate / 2)) ]; then
+		echo "FAIL: cycle $c: the VF carried little of the traffic"
 		pmd_fails=$((pmd_fails + 1))
 	fi
+	mark
 	vf_host vf withdraw >/dev/null
 	if ! vf_wait_log "$vf_off_pat" $c 10; then
 		echo "FAIL: cycle $c: data path never came back"
 		pmd_fails=$((pmd_fails + 1))
 		break
 	fi
+	mark
 	sleep 1
 	[ "$(vf_host_datapath)" = synthetic ] || {
 		echo "FAIL: cycle $c: hv-host's data path is not synthetic"
@@ -71,23 +99,50 @@ for ((c = 1; c <= cycles; c++)); do
 	}
 done
 echo "ok: $((c - 1)) offer/withdraw cycles done"
+sleep 0.5
 stop_ping
+read -r u_sent u_got u_gap <<<"$(vf_stream_stop)"
+# Loss the stream may show: what its silences explain (rate x their
+# length), plus 1%.
+lost_max=$(awk -v r="$rate" -v s="${u_sent:-0}" '
+	{ t += $3 - $2 } END { printf "%d\n", t * r + s / 100 }' "$pmd_work/gaps")
 
-# Largest time between two answers, and the pings answered at least once.
-read -r sent got gap <<<"$(awk '
-	/bytes from/ { t = substr($1, 2, length($1) - 2) + 0
-		if (last != "" && t - last > gap) gap = t - last; last = t
-		for (i = 2; i <= NF; i++) if ($i ~ /^icmp_seq=/ && !seen[$i]++) n++ }
+# Ping: the pings answered at least once, and its silences (start end).
+read -r sent got <<<"$(awk '
+	/bytes from/ { for (i = 2; i <= NF; i++)
+		if ($i ~ /^icmp_seq=/ && !seen[$i]++) n++ }
 	/packets transmitted/ { s = $1 }
-	END { printf "%d %d %.3f\n", s, n, gap }' "$pmd_work/ping")"
-echo "pings: $sent sent, $got answered, longest silence ${gap}s"
-pmd_expect_ge "pings answered" "$got" $((sent - cycles * 2 * 20))
-if awk -v g="$gap" 'BEGIN { exit !(g < 1.0) }'; then
-	echo "ok: traffic resumed within a second of every transition"
+	END { printf "%d %d\n", s, n }' "$pmd_work/ping")"
+awk -v end="$ping_stop" '/bytes from/ { t = substr($1, 2, length($1) - 2) + 0
+	if (last != "" && t - last > 0.2) printf "gap %.3f %.3f\n", last, t
+	last = t }
+	END { if (end - last > 0.2) printf "gap %.3f %.3f\n", last, end }' \
+	"$pmd_work/ping" >>"$pmd_work/gaps"
+echo "pings: $sent sent, $got answered"
+echo "stream: ${u_sent:-0} sent, ${u_got:-0} received, longest silence ${u_gap:-?}s"
+echo "transitions: $(wc -l <"$pmd_work/marks"), silences: $(wc -l <"$pmd_work/gaps")"
+
+pmd_expect_ge "pings answered" "${got:-0}" $((sent - cycles * 2 * 20))
+# A silence is explained by a transition started at most 1.5 s before it
+# began (or 100 ms after: clocks of two processes).
+unexplained=$(awk 'NR == FNR { m[NR] = $1; n = NR; next }
+	{ ok = 0
+	  for (i = 1; i <= n; i++) if ($2 >= m[i] - 0.1 && $2 <= m[i] + 1.5) ok = 1
+	  if (!ok) { print "unexplained " $0 > "/dev/stderr"; bad++ } }
+	END { print bad + 0 }' "$pmd_work/marks" "$pmd_work/gaps")
+pmd_expect "silences away from any transition" "$unexplained" 0
+longest=$(awk '{ d = $3 - $2; if (d > g) g = d } END { printf "%.3f\n", g }' \
+	"$pmd_work/gaps")
+if awk -v g="$longest" -v u="${u_gap:-9}" 'BEGIN { exit !(g < 1.0 && u < 1.0) }'
+then
+	echo "ok: traffic resumed within a second of every transition (${longest}s)"
 else
-	echo "FAIL: pings unanswered for ${gap}s"
+	echo "FAIL: traffic stopped for ${longest}s (stream ${u_gap:-?}s)"
 	pmd_fails=$((pmd_fails + 1))
 fi
+pmd_expect_ge "stream frames received" "${u_got:-0}" \
+	$(( ${u_sent:-0} - lost_max ))
+pmd_expect_ge "stream frames sent" "${u_sent:-0}" $((rate * cycles))
 
 pmd_cmd stop
 pmd_cmd port stop 0

@@ -23,11 +23,14 @@ vf_myip=10.81.$(($$ % 200)).1
 vf_ctl=$pmd_work/vf-state
 vf_sock=$pmd_work/host.sock
 vf_hvhost=
+vf_traffic=
 vf_plugin_dir=
+vf_rns=
 
 vf_cleanup() {
 	[ -n "${VF_KEEP:-}" ] && cp "$pmd_out" "$VF_KEEP"
 	ip netns del "$vf_ns" 2>/dev/null
+	[ -n "$vf_rns" ] && ip netns del "$vf_rns" 2>/dev/null
 	[ -n "$vf_plugin_dir" ] && rm -rf "$vf_plugin_dir"
 }
 trap 'rc=$?; vf_cleanup; (exit $rc); pmd_cleanup' EXIT
@@ -47,6 +50,8 @@ vf_prereq() {
 			VF_PLUGIN=$b/app/vf-standin/librte_net_vfstandin.so
 		[ -z "$vf_hvhost" ] && [ -x "$b/app/hv-host/hv-host" ] &&
 			vf_hvhost=$b/app/hv-host/hv-host
+		[ -z "$vf_traffic" ] && [ -x "$b/app/test-vf/vf-traffic" ] &&
+			vf_traffic=$b/app/test-vf/vf-traffic
 	done
 	[ -n "${VF_PLUGIN:-}" ] || pmd_skip "VF stand-in not built"
 	# EAL loads no plugin below a world-writable folder (a build tree
@@ -73,6 +78,86 @@ vf_make_tap() {
 	ip -n "$vf_ns" link set "$vf_vtap" master br0
 	bridge -n "$vf_ns" link set dev "$vf_vtap" learning off
 	ip -n "$vf_ns" link set "$vf_vtap" up
+}
+
+# io forwarding made observable. testpmd's io mode sends every frame back
+# out unchanged (to the NIC's own MAC), which nothing on the segment would
+# take, and which the bridge would flood back to the other path. So every
+# frame the guest sends, through hv-host's tap or the stand-in's, is
+# redirected (tc mirred) into a second namespace, the "reflector", whose
+# interface carries the NIC's MAC and vf_ip: it answers pings from br0
+# (vf_myip) and receives the UDP stream vf_traffic sends from br0. A ping
+# is then answered, and a UDP frame counted, only if the guest forwarded
+# it; and nothing the guest sends re-enters the bridge, so no loop. The
+# reflector's answers come back over the veth pair (rfl1 -> rfl0).
+# Call after vf_start (hv-host's tap must exist).
+vf_reflect() {
+	local t
+
+	command -v tc >/dev/null || pmd_skip "no tc (iproute2)"
+	[ -n "$vf_traffic" ] || pmd_skip "vf-traffic not built"
+	vf_rns=${vf_ns}r
+	ip netns add "$vf_rns" || pmd_skip "cannot create a namespace"
+	ip -n "$vf_ns" link add rfl0 type veth peer name rfl1 netns "$vf_rns"
+	ip netns exec "$vf_rns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+	ip netns exec "$vf_ns" sysctl -qw net.ipv6.conf.rfl0.disable_ipv6=1
+	ip -n "$vf_rns" link set rfl1 address "$vf_mac"
+	ip -n "$vf_rns" addr add "$vf_ip/24" dev rfl1
+	ip -n "$vf_rns" link set rfl1 up
+	ip -n "$vf_rns" link set lo up
+	ip -n "$vf_ns" link set rfl0 up
+	# rfl0 holds no address: the answers it receives are for br0's
+	# (weak host model, no reverse-path filter).
+	ip netns exec "$vf_ns" sysctl -qw net.ipv4.conf.all.rp_filter=0 \
+		net.ipv4.conf.rfl0.rp_filter=0
+	ip -n "$vf_ns" neigh replace "$vf_ip" lladdr "$vf_mac" dev br0 \
+		nud permanent
+	ip -n "$vf_rns" neigh replace "$vf_myip" lladdr \
+		"$(ip netns exec "$vf_ns" cat /sys/class/net/rfl0/address)" \
+		dev rfl1 nud permanent
+	for t in "$vf_vtap" "$vf_htap"; do
+		tc -n "$vf_ns" qdisc add dev "$t" clsact &&
+		tc -n "$vf_ns" filter add dev "$t" ingress protocol all \
+			u32 match u32 0 0 action mirred egress redirect \
+			dev rfl0 || pmd_skip "tc cannot redirect (act_mirred, cls_u32)"
+	done
+}
+
+# vf_stream_start RATE: the UDP stream from br0 to the reflector, at RATE
+# frames/s, and its receiver there. vf_stream_stop prints "sent unique
+# longest-gap", the longest silence including one that lasted to the end,
+# and leaves the silences ("gap START END") in $pmd_work/gaps.
+vf_stream_pids=
+vf_stream_start() {
+	ip netns exec "$vf_rns" "$vf_traffic" recv 5001 100 \
+		>"$pmd_work/recv" 2>&1 &
+	vf_stream_pids=$!
+	sleep 0.2
+	ip netns exec "$vf_ns" "$vf_traffic" send br0 "$vf_mac" "$vf_myip" \
+		"$vf_ip" 5001 "$1" >"$pmd_work/send" 2>&1 &
+	vf_stream_pids="$! $vf_stream_pids"
+}
+
+vf_stream_stop() {
+	local p t_stop
+
+	[ -n "$vf_stream_pids" ] || return 0
+	t_stop=$(date +%s.%N)
+	for p in $vf_stream_pids; do
+		kill -TERM "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+		sleep 0.3
+	done
+	vf_stream_pids=
+	# A silence that lasted until the end counts too.
+	awk -v t="$t_stop" '/^gap / { print }
+		/^received/ && $2 > 0 {
+			if (t - $10 > 0.1) printf "gap %.3f %.3f\n", $10, t }' \
+		"$pmd_work/recv" >"$pmd_work/gaps"
+	echo "$(awk '/^sent/ { print $2 }' "$pmd_work/send")" \
+		"$(awk '/^received/ { print $4 }' "$pmd_work/recv")" \
+		"$(awk '{ d = $3 - $2; if (d > g) g = d } END { printf "%.3f", g }' \
+			"$pmd_work/gaps")"
 }
 
 # Devargs of the stand-in for --vdev and "port attach".

@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+/*
+ * vf-traffic: the traffic of the VF scenarios, steady on a loaded machine.
+ *
+ *   vf-traffic send IFACE DST-MAC SRC-IP DST-IP PORT RATE [SIZE]
+ *	Raw frames out of IFACE: UDP to DST-IP:PORT through DST-MAC, each
+ *	carrying a sequence number. RATE frames per second (0: as fast as
+ *	the kernel takes them), paced against the clock so that a late
+ *	wake-up sends the missed frames at once. SIZE is the frame length
+ *	(default 64). On SIGINT/SIGTERM prints "sent N".
+ *   vf-traffic recv PORT [GAP-MS]
+ *	Counts the frames of "send" arriving on UDP PORT. Prints a line
+ *	"gap START END" (wall clock seconds) for every silence longer than
+ *	GAP-MS (default 100) between two frames, at once, and on
+ *	SIGINT/SIGTERM "received N unique U last-seq S longest-gap G last T"
+ *	(T: wall clock of the last frame, 0 if none).
+ */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/udp.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define VFT_MAGIC	0x76667466u	/* "vftf" */
+#define VFT_BATCH	32
+#define VFT_MAX_SIZE	1514
+/* Sequence numbers remembered for duplicate detection. */
+#define VFT_SEEN_BITS	(1u << 24)
+
+struct vft_payload {
+	uint32_t magic;
+	uint32_t pad;
+	uint64_t seq;
+} __attribute__((packed));
+
+static volatile sig_atomic_t vft_stop;
+
+static void
+vft_on_signal(int sig)
+{
+	(void)sig;
+	vft_stop = 1;
+}
+
+static double
+vft_now(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static uint16_t
+vft_ip_cksum(const void *hdr, size_t len)
+{
+	const uint16_t *w = hdr;
+	uint32_t sum = 0;
+
+	for (; len > 1; len -= 2)
+		sum += *w++;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+static int
+vft_usage(void)
+{
+	fprintf(stderr,
+		"usage: vf-traffic send IFACE DST-MAC SRC-IP DST-IP PORT RATE [SIZE]\n"
+		"       vf-traffic recv PORT [GAP-MS]\n");
+	return 2;
+}
+
+/* One frame template: Ethernet, IPv4, UDP, payload; seq patched per send. */
+static int
+vft_build(uint8_t *f, size_t size, int sock, const char *ifname,
+	  const char *dmac, const char *sip, const char *dip, uint16_t port)
+{
+	struct ether_header *eh = (struct ether_header *)f;
+	struct iphdr *ip = (struct iphdr *)(eh + 1);
+	struct udphdr *udp = (struct udphdr *)(ip + 1);
+	unsigned int m[6];
+	struct ifreq ifr;
+	int i;
+
+	memset(f, 0, size);
+	if (sscanf(dmac, "%x:%x:%x:%x:%x:%x", &m[0], &m[1], &m[2], &m[3],
+		   &m[4], &m[5]) != 6)
+		return -1;
+	for (i = 0; i < 6; i++)
+		eh->ether_dhost[i] = m[i];
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	if (ioctl(sock, SIOCGIFHWADDR, &ifr) != 0)
+		return -1;
+	memcpy(eh->ether_shost, ifr.ifr_hwaddr.sa_data, 6);
+	eh->ether_type = htons(ETHERTYPE_IP);
+	ip->version = 4;
+	ip->ihl = 5;
+	ip->ttl = 64;
+	ip->protocol = IPPROTO_UDP;
+	ip->tot_len = htons(size - sizeof(*eh));
+	if (inet_pton(AF_INET, sip, &ip->saddr) != 1 ||
+	    inet_pton(AF_INET, dip, &ip->daddr) != 1)
+		return -1;
+	ip->check = vft_ip_cksum(ip, sizeof(*ip));
+	udp->source = htons(port);
+	udp->dest = htons(port);
+	udp->len = htons(size - sizeof(*eh) - sizeof(*ip));
+	/* UDP checksum 0: none, so the sequence can change freely. */
+	return 0;
+}
+
+static int
+vft_send(int argc, char **argv)
+{
+	size_t size = argc > 8 ? strtoul(argv[8], NULL, 0) : 64;
+	size_t hdrs = sizeof(struct ether_header) + sizeof(struct iphdr) +
+		sizeof(struct udphdr);
+	uint8_t frames[VFT_BATCH][VFT_MAX_SIZE];
+	struct mmsghdr msgs[VFT_BATCH];
+	struct iovec iov[VFT_BATCH];
+	struct sockaddr_ll sll;
+	double rate, t0;
+	uint64_t sent = 0;
+	int sock, i;
+
+	if (argc < 8)
+		return vft_usage();
+	rate = strtod(argv[7], NULL);
+	if (size < hdrs + sizeof(struct vft_payload) || size > VFT_MAX_SIZE ||
+	    rate < 0) {
+		fprintf(stderr, "vf-traffic: bad size or rate\n");
+		return 2;
+	}
+	sock = socket(AF_PACKET, SOCK_RAW, 0);
+	if (sock < 0) {
+		perror("vf-traffic: socket");
+		return 1;
+	}
+	memset(&sll, 0, sizeof(sll));
+	sll.sll_family = AF_PACKET;
+	sll.sll_ifindex = if_nametoindex(argv[2]);
+	if (sll.sll_ifindex == 0 ||
+	    bind(sock, (struct sockaddr *)&sll, sizeof(sll)) != 0 ||
+	    vft_build(frames[0], size, sock, argv[2], argv[3], argv[4],
+		      argv[5], atoi(argv[6])) != 0) {
+		fprintf(stderr, "vf-traffic: cannot set up %s\n", argv[2]);
+		return 1;
+	}
+	memset(msgs, 0, sizeof(msgs));
+	for (i = 0; i < VFT_BATCH; i++) {
+		struct vft_payload *p = (struct vft_payload *)(frames[i] + hdrs);
+
+		if (i > 0)
+			memcpy(frames[i], frames[0], size);
+		p->magic = htonl(VFT_MAGIC);
+		iov[i].iov_base = frames[i];
+		iov[i].iov_len = size;
+		msgs[i].msg_hdr.msg_iov = &iov[i];
+		msgs[i].msg_hdr.msg_iovlen = 1;
+	}
+	signal(SIGINT, vft_on_signal);
+	signal(SIGTERM, vft_on_signal);
+	t0 = vft_now(CLOCK_MONOTONIC);
+	while (!vft_stop) {
+		uint64_t due = VFT_BATCH;
+		int n;
+
+		if (rate > 0) {
+			due = (uint64_t)((vft_now(CLOCK_MONOTONIC) - t0) *
+					 rate) - sent;
+			if (due == 0) {
+				struct timespec ts = { 0, 200 * 1000 };
+
+				nanosleep(&ts, NULL);
+				continue;
+			}
+			if (due > VFT_BATCH)
+				due = VFT_BATCH;
+		}
+		for (i = 0; i < (int)due; i++) {
+			struct vft_payload *p =
+				(struct vft_payload *)(frames[i] + hdrs);
+
+			p->seq = sent + i;
+		}
+		n = sendmmsg(sock, msgs, due, 0);
+		if (n > 0)
+			sent += n;
+		else if (n < 0 && errno != ENOBUFS && errno != EAGAIN &&
+			 errno != EINTR) {
+			perror("vf-traffic: send");
+			break;
+		}
+	}
+	printf("sent %llu\n", (unsigned long long)sent);
+	return 0;
+}
+
+static int
+vft_recv(int argc, char **argv)
+{
+	double gap_max = (argc > 3 ? strtod(argv[3], NULL) : 100) / 1000;
+	uint64_t got = 0, unique = 0, last_seq = 0;
+	struct sockaddr_in sin;
+	double last = 0, longest = 0;
+	struct timeval tv = { 0, 100 * 1000 };
+	uint8_t *seen;
+	int sock;
+
+	if (argc < 3)
+		return vft_usage();
+	seen = calloc(VFT_SEEN_BITS / 8, 1);
+	sock = socket(AF_INET, SOCK_DGRAM, 0);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(atoi(argv[2]));
+	if (seen == NULL || sock < 0 ||
+	    bind(sock, (struct sockaddr *)&sin, sizeof(sin)) != 0) {
+		perror("vf-traffic: recv");
+		return 1;
+	}
+	/* Wake up now and then to notice a stop signal. */
+	setsockopt(sock, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	signal(SIGINT, vft_on_signal);
+	signal(SIGTERM, vft_on_signal);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	while (!vft_stop) {
+		struct vft_payload p;
+		ssize_t n = recv(sock, &p, sizeof(p), 0);
+		double now;
+		uint64_t s;
+
+		if (n != (ssize_t)sizeof(p) || p.magic != htonl(VFT_MAGIC))
+			continue;
+		now = vft_now(CLOCK_REALTIME);
+		if (got > 0 && now - last > gap_max)
+			printf("gap %.3f %.3f\n", last, now);
+		if (got > 0 && now - last > longest)
+			longest = now - last;
+		last = now;
+		got++;
+		s = p.seq % VFT_SEEN_BITS;
+		if (!(seen[s / 8] & (1u << (s % 8)))) {
+			seen[s / 8] |= 1u << (s % 8);
+			unique++;
+		}
+		if (p.seq > last_seq)
+			last_seq = p.seq;
+	}
+	printf("received %llu unique %llu last-seq %llu longest-gap %.3f last %.3f\n",
+	       (unsigned long long)got, (unsigned long long)unique,
+	       (unsigned long long)last_seq, longest, last);
+	free(seen);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "send") == 0)
+		return vft_send(argc, argv);
+	if (argc >= 2 && strcmp(argv[1], "recv") == 0)
+		return vft_recv(argc, argv);
+	return vft_usage();
+}
