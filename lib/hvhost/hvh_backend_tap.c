@@ -2,10 +2,13 @@
 
 /*
  * tap: a kernel TAP interface is the wire. With IFF_VNET_HDR every frame
- * carries a virtio_net_hdr, so the guest's checksum and LSO requests
- * become the kernel's own CHECKSUM_PARTIAL/GSO and the kernel's partial
- * checksums and GSO frames come back as finished segments, as Hyper-V's
- * switch delivers them.
+ * carries a virtio_net_hdr, so the guest's checksum requests become the
+ * kernel's own CHECKSUM_PARTIAL and the kernel's partial checksums and GSO
+ * frames come back as finished segments, as Hyper-V's switch delivers
+ * them. The guest's LSO super-frames are cut into MSS segments with final
+ * checksums here, as they would be on the wire behind the switch: the
+ * kernel would hand a GSO frame to its stack (and to packet sockets)
+ * whole.
  *
  * The interface is created in the caller's network namespace; moving it
  * elsewhere afterwards (ip link set IF netns NS) keeps the fd working.
@@ -44,6 +47,7 @@ struct tap_backend {
 	struct hvh_backend be;
 	char ifname[IFNAMSIZ];
 	uint8_t *stage;		/* frame read from the kernel */
+	uint8_t *seg_buf;	/* one segment of a guest LSO frame */
 	struct hvh_frame pending;	/* frame in stage not yet delivered */
 	uint32_t seg;		/* next segment of pending */
 	int have_pending;
@@ -56,7 +60,8 @@ tap_of(struct hvh_backend *be)
 }
 
 /*
- * Build the virtio-net header and, for offloaded frames, a private copy
+ * Build the virtio-net header and, for checksum requests (LSO frames go
+ * through tap_tx_lso), a private copy
  * of the packet headers as the kernel wants them: IP length and IPv4
  * checksum final, L4 checksum field preloaded with the pseudo-header
  * sum. Returns the header bytes copied into hdrs (0 = send the frame
@@ -72,8 +77,7 @@ tap_tx_prepare(const struct hvh_frame *f, struct virtio_net_hdr *vh,
 	uint16_t c;
 
 	memset(vh, 0, sizeof(*vh));
-	if (!(f->flags & (HVH_FRAME_F_CSUM | HVH_FRAME_F_IP_CSUM |
-			  HVH_FRAME_F_LSO)))
+	if (!(f->flags & (HVH_FRAME_F_CSUM | HVH_FRAME_F_IP_CSUM)))
 		return 0;
 	if (hvh_frame_layout(f, &lay) != 0)
 		return -EINVAL;
@@ -91,25 +95,7 @@ tap_tx_prepare(const struct hvh_frame *f, struct virtio_net_hdr *vh,
 	if (lay.proto == 0)
 		return (int)copy;
 
-	/* Guests disagree on what they prefill (NDIS LSO wants the sum
-	 * without length, Linux with it): always start from scratch. */
-	if (f->flags & HVH_FRAME_F_LSO) {
-		if (lay.ipv == 4) {
-			hdrs[lay.l3 + 2] = (uint8_t)((f->len - lay.l3) >> 8);
-			hdrs[lay.l3 + 3] = (uint8_t)(f->len - lay.l3);
-			hvh_ipv4_csum_set(hdrs, &lay);
-		} else {
-			hdrs[lay.l3 + 4] = (uint8_t)((f->len - lay.l3 - 40) >> 8);
-			hdrs[lay.l3 + 5] = (uint8_t)(f->len - lay.l3 - 40);
-		}
-		vh->gso_type = f->gso_type == HVH_GSO_TCPV4 ?
-			VIRTIO_NET_HDR_GSO_TCPV4 : VIRTIO_NET_HDR_GSO_TCPV6;
-		/* CWR set: the kernel must keep it on the first segment only. */
-		if (hdrs[lay.l4 + 13] & 0x80)
-			vh->gso_type |= VIRTIO_NET_HDR_GSO_ECN;
-		vh->gso_size = f->gso_size;
-		vh->hdr_len = (uint16_t)(lay.hdr_len + vlan_shift);
-	}
+	/* Guests disagree on what they prefill: start from scratch. */
 	vh->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
 	vh->csum_start = (uint16_t)(lay.l4 + vlan_shift);
 	vh->csum_offset = lay.proto == HVH_IPPROTO_TCP ?
@@ -120,13 +106,93 @@ tap_tx_prepare(const struct hvh_frame *f, struct virtio_net_hdr *vh,
 	return (int)copy;
 }
 
+/* Write one frame: vh, the header run head[0..hlen) (with the guest's
+ * VLAN tag inserted after the MAC addresses when it has one), then body.
+ */
+static ssize_t
+tap_write(struct hvh_backend *be, const struct hvh_frame *meta,
+	  struct virtio_net_hdr *vh, const uint8_t *head, uint32_t hlen,
+	  const uint8_t *body, uint32_t blen)
+{
+	struct iovec iov[5];
+	uint8_t tag[4];
+	int k = 0;
+
+	iov[k].iov_base = vh;
+	iov[k++].iov_len = sizeof(*vh);
+	/* The wire carries the tag the guest handed over as metadata. */
+	if (meta->flags & HVH_FRAME_F_VLAN) {
+		tag[0] = HVH_ETHERTYPE_VLAN >> 8;
+		tag[1] = HVH_ETHERTYPE_VLAN & 0xff;
+		tag[2] = (uint8_t)(meta->vlan_tci >> 8);
+		tag[3] = (uint8_t)meta->vlan_tci;
+		iov[k].iov_base = (void *)(uintptr_t)head;
+		iov[k++].iov_len = 12;
+		iov[k].iov_base = tag;
+		iov[k++].iov_len = 4;
+		iov[k].iov_base = (void *)(uintptr_t)(head + 12);
+		iov[k++].iov_len = (size_t)hlen - 12;
+	} else {
+		iov[k].iov_base = (void *)(uintptr_t)head;
+		iov[k++].iov_len = (size_t)hlen;
+	}
+	iov[k].iov_base = (void *)(uintptr_t)body;
+	iov[k++].iov_len = blen;
+	return writev(be->rx_fd, iov, k);
+}
+
+static void
+tap_write_failed(struct hvh_backend *be, uint32_t len)
+{
+	be->stats.tx_errors++;
+	if (hvh_log_ratelimit(be->stats.tx_errors))
+		HVH_LOG(WARNING, "%s: write of a %u-byte frame failed: %s",
+			be->name, len, strerror(errno));
+}
+
+/*
+ * Cut an LSO frame into segments and write each. -EAGAIN if the first
+ * one found the queue full (retry the frame later); once a segment went
+ * out the frame is consumed, and segments the queue has no room for are
+ * counted as lost (tx_full), as a full wire queue would drop them.
+ */
+static int
+tap_tx_lso(struct hvh_backend *be, const struct hvh_frame *f)
+{
+	struct tap_backend *t = tap_of(be);
+	struct virtio_net_hdr vh;
+	struct hvh_frame seg;
+	uint32_t cursor = 0;
+	int more;
+
+	memset(&vh, 0, sizeof(vh));
+	do {
+		seg.data = t->seg_buf;
+		seg.len = HVH_FRAME_MAX;
+		more = hvh_frame_emit(f, &cursor, &seg);
+		if (more < 0)
+			return -EINVAL;
+		if (tap_write(be, f, &vh, seg.data, HVH_ETH_HLEN,
+			      seg.data + HVH_ETH_HLEN,
+			      seg.len - HVH_ETH_HLEN) < 0) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				tap_write_failed(be, seg.len);
+			else if (cursor == 1)
+				return -EAGAIN;
+			else
+				be->stats.tx_full++;
+			continue;
+		}
+		be->stats.tx_segments++;
+	} while (more > 0);
+	return 0;
+}
+
 static uint16_t
 tap_tx_burst(struct hvh_backend *be, const struct hvh_frame *f, uint16_t n)
 {
 	uint8_t hdrs[TAP_HDRS_MAX];
 	struct virtio_net_hdr vh;
-	struct iovec iov[5];
-	uint8_t tag[4];
 	uint16_t i;
 
 	for (i = 0; i < n; i++) {
@@ -134,11 +200,27 @@ tap_tx_burst(struct hvh_backend *be, const struct hvh_frame *f, uint16_t n)
 		uint32_t shift = (f[i].flags & HVH_FRAME_F_VLAN) ?
 			HVH_ETH_VLAN_HLEN : 0;
 		const uint8_t *head;
-		int hlen, k = 0;
-		ssize_t w;
+		int hlen;
 
-		hlen = f[i].len < HVH_ETH_HLEN || f[i].len > HVH_FRAME_MAX ?
-			-EINVAL : tap_tx_prepare(&f[i], &vh, hdrs, shift);
+		if (f[i].len < HVH_ETH_HLEN || f[i].len > HVH_FRAME_MAX) {
+			hvh_backend_bad_frame(be, &f[i]);
+			continue;
+		}
+		if (f[i].flags & HVH_FRAME_F_LSO) {
+			hlen = tap_tx_lso(be, &f[i]);
+			if (hlen == -EAGAIN) {
+				be->stats.tx_full += n - i;
+				break;
+			}
+			if (hlen < 0) {
+				hvh_backend_bad_frame(be, &f[i]);
+				continue;
+			}
+			be->stats.tx_frames++;
+			be->stats.tx_bytes += f[i].len;
+			continue;
+		}
+		hlen = tap_tx_prepare(&f[i], &vh, hdrs, shift);
 		if (hlen < 0) {
 			hvh_backend_bad_frame(be, &f[i]);
 			continue;
@@ -146,37 +228,13 @@ tap_tx_burst(struct hvh_backend *be, const struct hvh_frame *f, uint16_t n)
 		head = hlen > 0 ? hdrs : d;
 		if (hlen == 0)
 			hlen = HVH_ETH_HLEN;
-		iov[k].iov_base = &vh;
-		iov[k++].iov_len = sizeof(vh);
-		/* The wire carries the tag the guest handed over as
-		 * metadata: insert it after the MAC addresses. */
-		if (shift) {
-			tag[0] = HVH_ETHERTYPE_VLAN >> 8;
-			tag[1] = HVH_ETHERTYPE_VLAN & 0xff;
-			tag[2] = (uint8_t)(f[i].vlan_tci >> 8);
-			tag[3] = (uint8_t)f[i].vlan_tci;
-			iov[k].iov_base = (void *)(uintptr_t)head;
-			iov[k++].iov_len = 12;
-			iov[k].iov_base = tag;
-			iov[k++].iov_len = 4;
-			iov[k].iov_base = (void *)(uintptr_t)(head + 12);
-			iov[k++].iov_len = (size_t)hlen - 12;
-		} else {
-			iov[k].iov_base = (void *)(uintptr_t)head;
-			iov[k++].iov_len = (size_t)hlen;
-		}
-		iov[k].iov_base = (void *)(uintptr_t)(d + hlen);
-		iov[k++].iov_len = f[i].len - (uint32_t)hlen;
-		w = writev(be->rx_fd, iov, k);
-		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			be->stats.tx_full += n - i;
-			break;
-		}
-		if (w < 0) {
-			be->stats.tx_errors++;
-			if (hvh_log_ratelimit(be->stats.tx_errors))
-				HVH_LOG(WARNING, "%s: write of a %u-byte frame failed: %s",
-					be->name, f[i].len, strerror(errno));
+		if (tap_write(be, &f[i], &vh, head, (uint32_t)hlen, d + hlen,
+			      f[i].len - (uint32_t)hlen) < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				be->stats.tx_full += n - i;
+				break;
+			}
+			tap_write_failed(be, f[i].len);
 			continue;
 		}
 		be->stats.tx_frames++;
@@ -341,6 +399,7 @@ tap_close(struct hvh_backend *be)
 	if (be->rx_fd >= 0)
 		close(be->rx_fd);
 	free(t->stage);
+	free(t->seg_buf);
 	free(t);
 }
 
@@ -453,7 +512,8 @@ hvh_backend_tap_open(const char *args, const struct hvh_backend_conf *conf,
 	t->be.caps = HVH_BACKEND_C_RX_FD;
 	t->be.rx_fd = -1;
 	t->stage = malloc(TAP_STAGE_SIZE);
-	if (t->stage == NULL) {
+	t->seg_buf = malloc(HVH_FRAME_MAX);
+	if (t->stage == NULL || t->seg_buf == NULL) {
 		snprintf(err, errlen, "tap: out of memory");
 		tap_close(&t->be);
 		return -ENOMEM;
