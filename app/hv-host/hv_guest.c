@@ -602,24 +602,27 @@ hvg_offload(uint16_t port, struct rte_mempool *mp)
 
 /*
  * tsosend: one TCP super-frame over IPv4, then one over IPv6, each as
- * large as the host's LSOv2 limit allows and asking for TSO, built as an
- * mbuf chain (so it leaves as a page list) with a random payload that is
+ * large as the host's LSOv2 limit allows and asking for TSO, built as a
+ * two-mbuf chain, headers then payload (one VMBus packet names at most
+ * 32 pages, so the payload comes from a pool of 64 KiB buffers rather
+ * than as 4 KiB pieces that each straddle two pages), with a random
+ * payload that is
  * written to --payload-file (IPv4's, then IPv6's) for the far side to
  * compare with the segments it sees.  With --start-file it waits until
  * that file exists, so the far side can get ready first.
  */
 #define HVG_TSO_FRAME 62780u	/* Hyper-V's LSOv2 maximum offload size */
 #define HVG_TSO_PAYLOAD (HVG_TSO_FRAME - 14 - 40 - 20)
-#define HVG_TSO_CHUNK 4000u
 
 static struct rte_mbuf *
-hvg_tso_frame(struct rte_mempool *mp, const struct rte_ether_addr *src,
-	      int ipv6, const uint8_t *payload)
+hvg_tso_frame(struct rte_mempool *mp, struct rte_mempool *big,
+	      const struct rte_ether_addr *src, int ipv6,
+	      const uint8_t *payload)
 {
 	unsigned int l3 = ipv6 ? sizeof(struct rte_ipv6_hdr) :
 		sizeof(struct rte_ipv4_hdr);
 	unsigned int hdr = sizeof(struct rte_ether_hdr) + l3 +
-		sizeof(struct rte_tcp_hdr), off, n;
+		sizeof(struct rte_tcp_hdr);
 	struct rte_mbuf *m = rte_pktmbuf_alloc(mp), *seg;
 	struct rte_ether_hdr *eh;
 	struct rte_tcp_hdr *t;
@@ -673,17 +676,14 @@ hvg_tso_frame(struct rte_mempool *mp, const struct rte_ether_addr *src,
 	t->tcp_flags = RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG;
 	t->rx_win = rte_cpu_to_be_16(1000);
 	t->cksum = phdr;
-	for (off = 0; off < HVG_TSO_PAYLOAD; off += n) {
-		n = RTE_MIN(HVG_TSO_CHUNK, HVG_TSO_PAYLOAD - off);
-		seg = rte_pktmbuf_alloc(mp);
-		if (!seg || rte_pktmbuf_chain(m, seg)) {
-			rte_pktmbuf_free(seg);
-			rte_pktmbuf_free(m);
-			return NULL;
-		}
-		memcpy(rte_pktmbuf_append(seg, n), payload + off, n);
-		m->pkt_len += n;
+	seg = rte_pktmbuf_alloc(big);
+	if (!seg || !rte_pktmbuf_append(seg, HVG_TSO_PAYLOAD) ||
+	    rte_pktmbuf_chain(m, seg)) {
+		rte_pktmbuf_free(seg);
+		rte_pktmbuf_free(m);
+		return NULL;
 	}
+	memcpy(rte_pktmbuf_mtod(seg, void *), payload, HVG_TSO_PAYLOAD);
 	return m;
 }
 
@@ -692,6 +692,7 @@ hvg_tsosend(uint16_t port, struct rte_mempool *mp)
 {
 	static uint8_t payload[2][HVG_TSO_PAYLOAD];
 	struct rte_mbuf *pkts[2];
+	struct rte_mempool *big;
 	struct rte_ether_addr mac;
 	unsigned int i, v;
 	uint64_t end;
@@ -718,9 +719,15 @@ hvg_tsosend(uint16_t port, struct rte_mempool *mp)
 		}
 		usleep(10000);
 	}
+	big = rte_pktmbuf_pool_create("hvg_tso", 3, 0, 0, UINT16_MAX,
+				      rte_socket_id());
+	if (!big) {
+		printf("hv-guest: no pool of 64 KiB mbufs\n");
+		return;
+	}
 	rte_eth_macaddr_get(port, &mac);
 	for (v = 0; v < 2; v++) {
-		pkts[v] = hvg_tso_frame(mp, &mac, v, payload[v]);
+		pkts[v] = hvg_tso_frame(mp, big, &mac, v, payload[v]);
 		if (!pkts[v]) {
 			rte_pktmbuf_free_bulk(pkts, v);
 			printf("hv-guest: no mbufs for the super-frames\n");
@@ -738,9 +745,8 @@ hvg_tsosend(uint16_t port, struct rte_mempool *mp)
 	}
 	rte_pktmbuf_free_bulk(pkts + n, 2 - n);
 	hvg_tx[0] += n;
-	printf("hv-guest: tsosend frames %u payload_bytes %u segment_chain %u\n",
-	       n, n * HVG_TSO_PAYLOAD,
-	       (HVG_TSO_PAYLOAD + HVG_TSO_CHUNK - 1) / HVG_TSO_CHUNK + 1);
+	printf("hv-guest: tsosend frames %u payload_bytes %u\n", n,
+	       n * HVG_TSO_PAYLOAD);
 }
 
 /*
