@@ -19,6 +19,8 @@
  * real hardware) and no frame moves any more.  A removed device stays
  * removed until it is detached; attaching it again starts afresh, so the
  * application's attach and the host's offer may come in either order.
+ * Detaching a started device (rte_dev_remove) removes it the same way
+ * first, then releases it.
  */
 
 #include <errno.h>
@@ -106,15 +108,18 @@ vfsi_set_link(struct rte_eth_dev *dev, bool up)
 		rte_eth_dev_callback_process(dev, RTE_ETH_EVENT_INTR_LSC, NULL);
 }
 
-/* What a surprise PCI removal looks like to the application. */
+/*
+ * What a PCI removal looks like to the application: the device stops
+ * moving frames at once, the link goes down and RMV is raised, all
+ * before any of its resources is released.
+ */
 static void
-vfsi_surprise_removal(struct vfsi_priv *priv)
+vfsi_surprise_removal(struct vfsi_priv *priv, const char *by)
 {
 	struct rte_eth_dev *dev = priv->dev;
 
 	__atomic_store_n(&priv->removed, 1, __ATOMIC_RELEASE);
-	VFSI_LOG(NOTICE, "%s: removed by the host (%s)", dev->data->name,
-		priv->ctl_path);
+	VFSI_LOG(NOTICE, "%s: removed by %s", dev->data->name, by);
 	vfsi_set_link(dev, false);
 	if (dev->data->dev_conf.intr_conf.rmv)
 		rte_eth_dev_callback_process(dev, RTE_ETH_EVENT_INTR_RMV, NULL);
@@ -127,7 +132,7 @@ vfsi_ctl_poll(void *arg)
 	enum vfsi_ctl_state state = vfsi_ctl_read(priv);
 
 	if (state == VFSI_CTL_REMOVED && priv->ctl_last != VFSI_CTL_REMOVED)
-		vfsi_surprise_removal(priv);
+		vfsi_surprise_removal(priv, "the host");
 	priv->ctl_last = state;
 	if (!vfsi_is_removed(priv) &&
 	    rte_eal_alarm_set(VFSI_CTL_PERIOD_US, vfsi_ctl_poll, priv) != 0)
@@ -742,6 +747,13 @@ vfsi_remove(struct rte_vdev_device *vdev)
 	/* Already closed by the application: nothing left to release. */
 	if (dev == NULL)
 		return 0;
+	/*
+	 * Detached while running: as the device leaves the bus, whoever
+	 * drives it hears of it (RMV) before its queues are freed below.
+	 */
+	if (dev->data->dev_started &&
+	    !vfsi_is_removed(dev->data->dev_private))
+		vfsi_surprise_removal(dev->data->dev_private, "its detach");
 	vfsi_dev_close(dev);
 	return rte_eth_dev_release_port(dev);
 }

@@ -2,53 +2,87 @@
 # SPDX-License-Identifier: BSD-3-Clause
 #
 # The application detaches the VF (testpmd "device detach") while hv-host
-# still offers it: the netvsc port falls back to the synthetic path on
-# its own (RTE_ETH_EVENT_DESTROY), asks hv-host for the synthetic data
-# path, and pings go on being answered through hv-host. Attaching the
-# stand-in again makes it the VF again.
-#
-# Forwarding is stopped around the detach: the stand-in, like a removed
-# PCI driver, frees its queues before ethdev announces the port's end, so
-# a burst running at that moment could touch freed queues (a real mlx5
-# refuses to close a started port instead).
+# still offers it and io forwarding runs, under a ping every 50 ms and a
+# UDP stream through the guest (vf_reflect in vf-lib.sh). The stand-in,
+# as a device leaving the bus, stops moving frames and raises
+# RTE_ETH_EVENT_INTR_RMV before it frees its queues; the netvsc port
+# leaves the VF on that event, asks hv-host for the synthetic data path,
+# and traffic goes on through hv-host. Attaching the stand-in again, still
+# forwarding, makes it the VF again. Checks: no crash, the data path moves
+# both ways, traffic never stops for a second or more, loss is what those
+# silences explain, the synthetic path carried the traffic in between and
+# the returning VF after, and no mbuf is left in use at the end.
 
 set -u
 . "$(dirname "$0")/pmd-lib.sh"
 . "$(dirname "$0")/vf-lib.sh"
 
+rate=2000
+ping_pid=
+trap 'rc=$?; [ -n "$ping_pid" ] && kill -INT "$ping_pid" 2>/dev/null;
+	vf_stream_stop >/dev/null; vf_cleanup; (exit $rc); pmd_cleanup' EXIT
+
 vf_prereq
 vf_start -- $(vf_eal vdev) -- -i --total-num-mbufs=8192
-pmd_cmd set fwd icmpecho
+vf_reflect
+pmd_cmd set fwd io
 pmd_cmd start
-vf_wait_log "$vf_on_pat" 1 10
-read -r sent got <<<"$(vf_ping -c 10 -i 0.05 -W 1)"
+vf_wait_log "$vf_on_pat" 1 10 || { echo "FAIL: no VF data path"; exit 1; }
+read -r sent got <<<"$(vf_ping -c 5 -i 0.1 -W 1)"
 pmd_expect "pings answered through the VF" "$got" "$sent"
 
-pmd_cmd stop
+ip netns exec "$vf_ns" ping -D -i 0.05 -W 1 "$vf_ip" >"$pmd_work/ping" 2>&1 &
+ping_pid=$!
+vf_stream_start "$rate"
+sleep 1
+
 pmd_cmd device detach net_vfstandin0
 vf_wait_log "$vf_off_pat" 1 5
 pmd_expect "data path back to synthetic" "$(vf_count "$vf_off_pat")" 1
+sleep 1
 pmd_expect "hv-host's data path" "$(vf_host_datapath)" synthetic
-pmd_cmd start
 host_tx0=$(vf_host_total tx_frames)
-read -r sent got <<<"$(vf_ping -c 20 -i 0.05 -W 1)"
-pmd_expect "pings answered after the detach" "$got" "$sent"
-pmd_expect_ge "frames sent on the synthetic path" \
-	$(($(vf_host_total tx_frames) - host_tx0)) 20
-if [ "${PMD_UPSTREAM:-0}" != 1 ]; then
-	pmd_expect "vf_released" "$(vf_xstat vf_released)" 1
-fi
+sleep 1
+pmd_expect_ge "frames sent on the synthetic path in a second" \
+	$(($(vf_host_total tx_frames) - host_tx0)) $((rate / 2))
 
 # The VF comes back: the application attaches it again.
 pmd_cmd port attach "$(vf_standin)"
 vf_wait_log "$vf_on_pat" 2 10
 pmd_expect "data path on the returning VF" "$(vf_count "$vf_on_pat")" 2
+sleep 0.5
 tap0=$(vf_tap_count tx_packets)
-read -r sent got <<<"$(vf_ping -c 20 -i 0.05 -W 1)"
-pmd_expect "pings answered through the returning VF" "$got" "$sent"
-pmd_expect_ge "frames the returning VF received" \
-	$(($(vf_tap_count tx_packets) - tap0)) 20
+sleep 1
+pmd_expect_ge "frames the returning VF received in a second" \
+	$(($(vf_tap_count tx_packets) - tap0)) $((rate / 2))
+
+kill -INT "$ping_pid" 2>/dev/null
+wait "$ping_pid" 2>/dev/null
+ping_pid=
+read -r u_sent u_got u_gap <<<"$(vf_stream_stop)"
+read -r sent got <<<"$(awk '
+	/bytes from/ { for (i = 2; i <= NF; i++)
+		if ($i ~ /^icmp_seq=/ && !seen[$i]++) n++ }
+	/packets transmitted/ { s = $1 }
+	END { printf "%d %d\n", s, n }' "$pmd_work/ping")"
+echo "pings: $sent sent, $got answered"
+echo "stream: $u_sent sent, $u_got received, longest silence ${u_gap}s"
+pmd_expect_ge "pings answered" "$got" $((sent - 20))
+lost_max=$(awk -v r="$rate" -v s="$u_sent" '{ t += $3 - $2 }
+	END { printf "%d\n", t * r + s / 100 }' "$pmd_work/gaps")
+pmd_expect_ge "stream frames received" "$u_got" $((u_sent - lost_max))
+if awk -v g="$u_gap" 'BEGIN { exit !(g < 1.0) }'; then
+	echo "ok: the stream resumed within a second (${u_gap}s)"
+else
+	echo "FAIL: the stream stopped for ${u_gap}s"
+	pmd_fails=$((pmd_fails + 1))
+fi
+if [ "${PMD_UPSTREAM:-0}" != 1 ]; then
+	pmd_expect "vf_released" "$(vf_xstat vf_released)" 1
+fi
 pmd_cmd stop
+pmd_cmd port stop 0
+pmd_expect "mbufs in use with the port stopped" "$(pmd_mbufs_in_use)" 0
 pmd_quit
 pmd_expect "testpmd exit status" "$pmd_rc" 0
 pmd_done

@@ -41,7 +41,7 @@ static_assert(HN_VF_MAX_QUEUES == HN_MAX_CHANNELS, "one guard per channel");
 
 /* How long a burst may keep the VF after it was unpublished. */
 #define HN_VF_QUIESCE_MS	100
-/* Let the application finish attaching a new port before we touch it. */
+/* Let the application, or a driver, finish attaching or releasing a port. */
 #define HN_VF_SETTLE_US		(100 * 1000)
 
 static const char *const hn_vf_op_names[HN_VF_OP_COUNT] = {
@@ -659,11 +659,17 @@ hn_vf_event_cb(uint16_t port, enum rte_eth_event_type ev, void *arg,
 			break;
 		HN_LOG(NOTICE, "port %u: VF port %u is being removed",
 		       hv->port_id, port);
-		/* Off the VF now; the port is closed outside its callback. */
+		/*
+		 * Off the VF now, before its driver frees anything: a device
+		 * being detached raises RMV and frees its queues right after.
+		 * The port is closed outside its callback, and not at once:
+		 * if its driver is releasing it already, DESTROY follows and
+		 * leaves nothing to close.
+		 */
 		hn_vf_dp_off(hv);
 		hn_vf_switch(hv, false);
 		vf->removing = true;
-		rte_eal_alarm_set(1, hn_vf_release_alarm, hv);
+		rte_eal_alarm_set(HN_VF_SETTLE_US, hn_vf_release_alarm, hv);
 		break;
 	case RTE_ETH_EVENT_DESTROY:
 		if (port != vf->port)
