@@ -244,39 +244,14 @@ hn_dev_info_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	return 0;
 }
 
-/* Ask the host for subchannels once, then open what it granted. */
+/* Open the subchannels the host offers until nq channels are open. */
 static int
-hn_subchan_configure(struct hn_data *hv, uint16_t nq)
+hn_subchan_open(struct hn_data *hv, uint16_t nq)
 {
 	struct vmbus_channel *chan;
-	uint32_t nsub = nq - 1;
 	uint64_t deadline;
 	int ret;
 
-	if (nq <= hv->num_channels)
-		return 0;
-	if (hv->subch_requested) {
-		HN_LOG(ERR, "%u queues wanted but the host granted %u; close and probe the port again to change",
-		       nq, hv->subch_granted + 1);
-		return -EINVAL;
-	}
-	if (hv->nvs_ver < HN_NVS_VERSION_5) {
-		HN_LOG(ERR, "NVSP %#x has no subchannels", hv->nvs_ver);
-		return -ENOTSUP;
-	}
-	if (rte_vmbus_max_channels(hv->vmbus) < nq) {
-		HN_LOG(ERR, "the bus offers fewer than %u channels", nq);
-		return -ENOTSUP;
-	}
-	hv->subch_requested = true;
-	ret = hn_nvs_alloc_subchans(hv, &nsub);
-	if (ret != 0)
-		return ret;
-	hv->subch_granted = nsub;
-	if (nsub < nq - 1U) {
-		HN_LOG(ERR, "host granted %u of %u subchannels", nsub, nq - 1);
-		return -ENOSPC;
-	}
 	deadline = rte_get_timer_cycles() +
 		rte_get_timer_hz() * HN_CTRL_TIMEOUT_MS / 1000;
 	while (hv->num_channels < nq) {
@@ -303,6 +278,87 @@ hn_subchan_configure(struct hn_data *hv, uint16_t nq)
 		hv->channels[hv->num_channels++] = chan;
 	}
 	return 0;
+}
+
+/* Ask the host for nq - 1 subchannels and open them. */
+static int
+hn_subchan_request(struct hn_data *hv, uint16_t nq)
+{
+	uint32_t nsub = nq - 1;
+	int ret;
+
+	hv->subch_requested = true;
+	ret = hn_nvs_alloc_subchans(hv, &nsub);
+	if (ret != 0)
+		return ret;
+	hv->subch_granted = nsub;
+	if (nsub < nq - 1U) {
+		HN_LOG(ERR, "host granted %u of %u subchannels", nsub, nq - 1);
+		return -ENOSPC;
+	}
+	return hn_subchan_open(hv, nq);
+}
+
+/*
+ * A SUBCHANNEL request replaces the host's whole set (OpenVMM rescinds
+ * the subchannels it gave before and offers new channels), so a new NVSP
+ * session closes the subchannels open, asks for nq - 1 again and points
+ * the queues already set up at their new channels.
+ */
+static int
+hn_subchan_renew(struct hn_data *hv, uint16_t nq)
+{
+	uint16_t i;
+	int ret;
+
+	while (hv->num_channels > 1) {
+		hv->num_channels--;
+		rte_vmbus_chan_close(hv->channels[hv->num_channels]);
+		hv->channels[hv->num_channels] = NULL;
+	}
+	if (nq <= 1)
+		return 0;
+	ret = hn_subchan_request(hv, nq);
+	if (ret != 0)
+		return ret;
+	for (i = 1; i < nq; i++) {
+		if (hv->rxq[i] != NULL)
+			hv->rxq[i]->chan = hv->channels[i];
+		if (hv->txq[i] != NULL)
+			hv->txq[i]->chan = hv->channels[i];
+	}
+	return 0;
+}
+
+static int hn_session_redo(struct hn_data *hv, uint16_t mtu, uint16_t nq);
+
+/*
+ * Subchannels are granted per NVSP session: the first configure that
+ * needs more queues than are open asks for them, a later one that needs
+ * still more starts a new session (as mtu_set does) and asks again.
+ */
+static int
+hn_subchan_configure(struct hn_data *hv, uint16_t nq)
+{
+	int ret;
+
+	if (nq <= hv->num_channels)
+		return 0;
+	if (hv->nvs_ver < HN_NVS_VERSION_5) {
+		HN_LOG(ERR, "NVSP %#x has no subchannels", hv->nvs_ver);
+		return -ENOTSUP;
+	}
+	if (rte_vmbus_max_channels(hv->vmbus) < nq) {
+		HN_LOG(ERR, "the bus offers fewer than %u channels", nq);
+		return -ENOTSUP;
+	}
+	if (!hv->subch_requested)
+		return hn_subchan_request(hv, nq);
+	ret = hn_session_redo(hv, hv->mtu, nq);
+	if (ret != 0)
+		HN_LOG(ERR, "cannot grow from %u to %u queues: %d; close the port",
+		       hv->num_channels, nq, ret);
+	return ret;
 }
 
 static int
@@ -464,26 +520,18 @@ hn_dev_close(struct rte_eth_dev *dev)
 }
 
 /*
- * The host learns the MTU only from NVSP NDIS_CONFIG, which is legal only
- * while NVSP is being set up (nvsp.md 5): changing it means a new NVSP and
- * RNDIS session on the same channels, and asking again for the
- * subchannels already open.
+ * A new NVSP and RNDIS session on the same primary channel, with this MTU
+ * and nq queues' worth of subchannels: the host learns the MTU only from
+ * NVSP NDIS_CONFIG, legal only while NVSP is being set up (nvsp.md 5),
+ * and grants subchannels per session. The port is stopped.
  */
 static int
-hn_dev_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
+hn_session_redo(struct hn_data *hv, uint16_t mtu, uint16_t nq)
 {
-	struct hn_data *hv = dev->data->dev_private;
-	uint32_t nsub = hv->num_channels - 1, old_chim = hv->chim_szmax;
-	uint32_t old_cnt = hv->chim_cnt, i;
+	uint32_t old_chim = hv->chim_szmax, old_cnt = hv->chim_cnt, i;
 	uint64_t *comp;
 	int ret;
 
-	if (dev->data->dev_started) {
-		HN_LOG(ERR, "stop the port before changing the MTU");
-		return -EBUSY;
-	}
-	if (mtu == hv->mtu)
-		return 0;
 	for (i = 0; hv->rxbuf_info != NULL && i < hv->rxbuf_slots; i++)
 		if (rte_mbuf_ext_refcnt_read(&hv->rxbuf_info[i].shinfo) != 0) {
 			HN_LOG(ERR, "received frames still held: free them first");
@@ -493,14 +541,8 @@ hn_dev_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
 	ret = hn_nvs_attach(hv, mtu);
 	if (ret == 0)
 		ret = hn_rndis_attach(hv);
-	if (ret == 0 && nsub != 0) {
-		ret = hn_nvs_alloc_subchans(hv, &nsub);
-		if (ret == 0 && nsub != hv->num_channels - 1U) {
-			HN_LOG(ERR, "host granted %u subchannels again, %u open",
-			       nsub, hv->num_channels - 1);
-			ret = -EIO;
-		}
-	}
+	if (ret == 0)
+		ret = hn_subchan_renew(hv, nq);
 	if (ret == 0 && (hv->chim_szmax != old_chim ||
 			 hv->chim_cnt != old_cnt)) {
 		HN_LOG(ERR, "send buffer changed from %u x %u to %u x %u",
@@ -533,6 +575,22 @@ hn_dev_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
 	}
 	if (ret == 0 && hv->rss_on)
 		ret = hn_rndis_conf_rss(hv, true);
+	return ret;
+}
+
+static int
+hn_dev_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
+{
+	struct hn_data *hv = dev->data->dev_private;
+	int ret;
+
+	if (dev->data->dev_started) {
+		HN_LOG(ERR, "stop the port before changing the MTU");
+		return -EBUSY;
+	}
+	if (mtu == hv->mtu)
+		return 0;
+	ret = hn_session_redo(hv, mtu, hv->num_channels);
 	if (ret != 0) {
 		HN_LOG(ERR, "MTU %u not applied: %d; close the port", mtu, ret);
 		return ret;
