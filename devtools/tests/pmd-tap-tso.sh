@@ -17,12 +17,9 @@
 set -u
 . "$(dirname "$0")/pmd-lib.sh"
 
-command -v python3 >/dev/null || pmd_skip "no python3"
 ns=hvtso$$
 tap=hvtso$$
-ip netns add "$ns" || pmd_skip "cannot create a network namespace"
-trap 'rc=$?; ip netns del "$ns" 2>/dev/null; (exit $rc); pmd_cleanup' EXIT
-
+pmd_netns "$ns"
 tap_mac=02:00:00:78:00:01
 payload=$pmd_work/payload
 start=$pmd_work/start
@@ -33,12 +30,7 @@ up=()
 	--mode tsosend --peer "$tap_mac" --payload-file "$payload" \
 	--start-file "$start" --seconds 30 >"$out" 2>&1 </dev/null &
 pmd_pid=$!
-for _ in $(seq 100); do
-	ip link show "$tap" >/dev/null 2>&1 && break
-	grep -q "not built" "$out" && pmd_skip "$(head -1 "$out")"
-	sleep 0.1
-done
-ip link set "$tap" netns "$ns" || { echo "FAIL: no tap $tap"; exit 1; }
+pmd_tap_to_netns "$tap" "$out"
 ip -n "$ns" link set "$tap" address "$tap_mac"
 ip -n "$ns" addr add 10.78.0.1/24 dev "$tap"
 ip -n "$ns" link set "$tap" up
@@ -64,12 +56,12 @@ nseg = {v: (plen + MSS[v] - 1) // MSS[v] for v in (4, 6)}
 
 
 def csum(data):
-    if len(data) % 2:
-        data += b'\0'
-    s = sum(struct.unpack('!%dH' % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return s
+    """RFC 1071 sum of big-endian 16-bit words, folded; 0xffff = valid."""
+    s = int.from_bytes(data[-1:], 'big') << 8 if len(data) & 1 else 0
+    s += sum(int.from_bytes(data[i:i + 2], 'big')
+             for i in range(0, len(data) - 1, 2))
+    s = (s & 0xffff) + (s >> 16)
+    return (s & 0xffff) + (s >> 16)
 
 
 raw = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
