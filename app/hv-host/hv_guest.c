@@ -7,9 +7,11 @@
  * a port whose PMD never marks its queues started, which upstream's 22.11
  * netvsc does not do: with the upstream referee, testpmd cannot forward.
  *
- *   hv-guest [EAL options] -- [--mode info|io|rxonly|txonly|icmpecho|offload]
- *            [--queues N] [--frames N] [--seconds S] [--flows N]
- *            [--size N] [--burst N] [--events] [--offloads LIST|all]
+ *   hv-guest [EAL options] -- [--mode info|io|rxonly|txonly|icmpecho|
+ *            offload|tsosend|txcleanup] [--queues N] [--frames N]
+ *            [--seconds S] [--flows N] [--size N] [--burst N] [--events]
+ *            [--offloads LIST|all] [--peer MAC --payload-file PATH
+ *            [--start-file PATH]]
  *
  * info prints the MAC, link and queue limits; io sends a first burst per
  * queue and forwards every received frame back out of its queue until
@@ -18,7 +20,11 @@
  * (for any address, like testpmd's icmpecho); offload sends frames asking
  * for checksum, VLAN insertion and TSO over IPv4 and IPv6 (the kinds named
  * by --offloads, default udp4,vlan4,tso4) and checks what comes back
- * through a loopback host.  Per-queue and total counters are printed at the end.
+ * through a loopback host; tsosend sends one largest-size TSO frame over
+ * IPv4 and one over IPv6 to --peer, their payloads saved for the far side
+ * to compare; txcleanup sends without polling receive and frees with
+ * rte_eth_tx_done_cleanup, reporting the mempool's in-use counts.
+ * Per-queue and total counters are printed at the end.
  */
 
 #include <getopt.h>
