@@ -5,7 +5,7 @@
  * SR-IOV VF Azure pairs with a synthetic NIC: same MAC, RMV and LSC
  * interrupts, hot-removal on the host's command.  Frames go through a
  * kernel TAP interface (with virtio-net headers, so checksum and TSO
- * offloads are done by the kernel).
+ * offloads are done by the kernel), or, in loop mode, nowhere.
  */
 
 #ifndef VFSI_H
@@ -68,8 +68,19 @@ struct vfsi_txq {
 	struct vfsi_queue_stats stats;
 };
 
+/* Length of the frames loop mode hands out. */
+#define VFSI_LOOP_FRAME_LEN 64
+
 struct vfsi_priv {
 	struct rte_eth_dev *dev;
+	/*
+	 * Loop mode (devarg mode=loop): no TAP and no system call; receive
+	 * makes frames for our MAC out of the queue's mempool, transmit
+	 * frees what it is given. A VF as cheap as possible, for measuring
+	 * what sits above it.
+	 */
+	bool loop;
+	uint8_t loop_frame[VFSI_LOOP_FRAME_LEN];
 	char ifname[IFNAMSIZ];
 	char ctl_path[PATH_MAX];
 	/* fds[0] lives from probe to close, so the interface never vanishes
@@ -101,5 +112,7 @@ void vfsi_tap_up(const char *ifname);
 /* vfsi_rxtx.c */
 uint16_t vfsi_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t n);
 uint16_t vfsi_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t n);
+uint16_t vfsi_loop_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t n);
+uint16_t vfsi_loop_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t n);
 
 #endif /* VFSI_H */

@@ -9,6 +9,10 @@
  *   iface=NAME              TAP to attach to or create (default vfsi%d);
  *                           one made beforehand must be multi_queue
  *   ctl=PATH                removal control file (optional), see below
+ *   mode=tap|loop           tap (default) moves frames through the TAP;
+ *                           loop uses none: receive returns full bursts
+ *                           of 64-byte UDP frames for our MAC, transmit
+ *                           frees (for benchmarks of the layers above)
  *
  * Control file: its first word is "present" or "removed"; a missing file
  * reads as "present".  hv-host writes "removed" when it withdraws the VF
@@ -32,9 +36,11 @@
 #include <bus_vdev_driver.h>
 #include <ethdev_vdev.h>
 #include <rte_alarm.h>
+#include <rte_ip.h>
 #include <rte_kvargs.h>
 #include <rte_malloc.h>
 #include <rte_string_fns.h>
+#include <rte_udp.h>
 
 #include "vfsi.h"
 
@@ -43,6 +49,7 @@ RTE_LOG_REGISTER(vfsi_logtype, pmd.net.vfstandin, NOTICE);
 #define VFSI_ARG_MAC "mac"
 #define VFSI_ARG_IFACE "iface"
 #define VFSI_ARG_CTL "ctl"
+#define VFSI_ARG_MODE "mode"
 #define VFSI_CTL_PERIOD_US (100 * 1000)
 
 enum vfsi_ctl_state {
@@ -60,7 +67,7 @@ static const uint8_t vfsi_default_rss_key[VFSI_RSS_KEY_LEN] = {
 };
 
 static const char *const vfsi_valid_args[] = {
-	VFSI_ARG_MAC, VFSI_ARG_IFACE, VFSI_ARG_CTL, NULL
+	VFSI_ARG_MAC, VFSI_ARG_IFACE, VFSI_ARG_CTL, VFSI_ARG_MODE, NULL
 };
 
 /* ---- removal control -------------------------------------------------- */
@@ -146,6 +153,8 @@ vfsi_ctl_poll(void *arg)
 static int
 vfsi_set_queue_fds(struct vfsi_priv *priv, uint16_t want)
 {
+	if (priv->loop)
+		return 0;
 	while (priv->nb_fds < want) {
 		int fd = vfsi_tap_open(priv, true);
 
@@ -191,7 +200,7 @@ vfsi_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid,
 	struct vfsi_priv *priv = dev->data->dev_private;
 	struct vfsi_rxq *q;
 
-	if (qid >= priv->nb_fds)
+	if (!priv->loop && qid >= priv->nb_fds)
 		return -EINVAL;
 	vfsi_rx_queue_release(dev, qid);
 	q = rte_zmalloc_socket("vfsi_rxq", sizeof(*q), RTE_CACHE_LINE_SIZE,
@@ -206,7 +215,7 @@ vfsi_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid,
 	}
 	q->priv = priv;
 	q->mp = mp;
-	q->fd = priv->fds[qid];
+	q->fd = priv->loop ? -1 : priv->fds[qid];
 	q->port_id = dev->data->port_id;
 	q->offloads = conf->offloads | dev->data->dev_conf.rxmode.offloads;
 	dev->data->rx_queues[qid] = q;
@@ -221,7 +230,7 @@ vfsi_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid,
 	struct vfsi_priv *priv = dev->data->dev_private;
 	struct vfsi_txq *q;
 
-	if (qid >= priv->nb_fds)
+	if (!priv->loop && qid >= priv->nb_fds)
 		return -EINVAL;
 	vfsi_tx_queue_release(dev, qid);
 	q = rte_zmalloc_socket("vfsi_txq", sizeof(*q), RTE_CACHE_LINE_SIZE,
@@ -229,7 +238,7 @@ vfsi_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid,
 	if (q == NULL)
 		return -ENOMEM;
 	q->priv = priv;
-	q->fd = priv->fds[qid];
+	q->fd = priv->loop ? -1 : priv->fds[qid];
 	dev->data->tx_queues[qid] = q;
 	return 0;
 }
@@ -626,6 +635,18 @@ vfsi_arg_string(const char *key __rte_unused, const char *value,
 }
 
 static int
+vfsi_arg_mode(const char *key __rte_unused, const char *value, void *opaque)
+{
+	bool *loop = opaque;
+
+	if (value == NULL || (strcmp(value, "tap") != 0 &&
+			      strcmp(value, "loop") != 0))
+		return -EINVAL;
+	*loop = strcmp(value, "loop") == 0;
+	return 0;
+}
+
+static int
 vfsi_parse_args(struct rte_vdev_device *vdev, struct vfsi_priv *priv,
 		struct rte_ether_addr *mac, bool *have_mac)
 {
@@ -653,11 +674,39 @@ vfsi_parse_args(struct rte_vdev_device *vdev, struct vfsi_priv *priv,
 	if (ret == 0)
 		ret = rte_kvargs_process(kv, VFSI_ARG_CTL, vfsi_arg_string,
 				priv->ctl_path);
+	if (ret == 0)
+		ret = rte_kvargs_process(kv, VFSI_ARG_MODE, vfsi_arg_mode,
+				&priv->loop);
 	rte_kvargs_free(kv);
 	if (ret != 0)
 		VFSI_LOG(ERR, "%s: bad value in '%s'",
 			rte_vdev_device_name(vdev), args);
 	return ret;
+}
+
+/* Loop mode's frame: UDP over IPv4, 10.0.0.1:9 to 10.0.0.2:9, for us. */
+static void
+vfsi_loop_frame(struct vfsi_priv *priv, const struct rte_ether_addr *mac)
+{
+	struct rte_ether_hdr *eh = (struct rte_ether_hdr *)priv->loop_frame;
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eh + 1);
+	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
+	uint16_t l3_len = VFSI_LOOP_FRAME_LEN - sizeof(*eh);
+
+	memset(priv->loop_frame, 0, sizeof(priv->loop_frame));
+	rte_ether_addr_copy(mac, &eh->dst_addr);
+	rte_eth_random_addr(eh->src_addr.addr_bytes);
+	eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->time_to_live = 64;
+	ip->next_proto_id = IPPROTO_UDP;
+	ip->total_length = rte_cpu_to_be_16(l3_len);
+	ip->src_addr = RTE_BE32(RTE_IPV4(10, 0, 0, 1));
+	ip->dst_addr = RTE_BE32(RTE_IPV4(10, 0, 0, 2));
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	udp->src_port = RTE_BE16(9);
+	udp->dst_port = RTE_BE16(9);
+	udp->dgram_len = rte_cpu_to_be_16(l3_len - sizeof(*ip));
 }
 
 static int
@@ -688,6 +737,11 @@ vfsi_probe(struct rte_vdev_device *vdev)
 		rte_eth_random_addr(mac.addr_bytes);
 
 	priv->max_queues = VFSI_MAX_QUEUES;
+	if (priv->loop) {
+		vfsi_loop_frame(priv, &mac);
+		strlcpy(priv->ifname, "none (loop)", sizeof(priv->ifname));
+		goto no_tap;
+	}
 	fd = vfsi_tap_open(priv, true);
 	if (fd == -EINVAL) {
 		/* A TAP made beforehand without multi_queue: one queue. */
@@ -704,6 +758,8 @@ vfsi_probe(struct rte_vdev_device *vdev)
 	priv->nb_fds = 1;
 	vfsi_tap_up(priv->ifname);
 
+no_tap:
+
 	dev->data->mac_addrs = rte_zmalloc(name, sizeof(mac), 0);
 	if (dev->data->mac_addrs == NULL) {
 		ret = -ENOMEM;
@@ -712,8 +768,8 @@ vfsi_probe(struct rte_vdev_device *vdev)
 	rte_ether_addr_copy(&mac, dev->data->mac_addrs);
 	memcpy(priv->rss_key, vfsi_default_rss_key, VFSI_RSS_KEY_LEN);
 	dev->dev_ops = &vfsi_ops;
-	dev->rx_pkt_burst = vfsi_rx_burst;
-	dev->tx_pkt_burst = vfsi_tx_burst;
+	dev->rx_pkt_burst = priv->loop ? vfsi_loop_rx_burst : vfsi_rx_burst;
+	dev->tx_pkt_burst = priv->loop ? vfsi_loop_tx_burst : vfsi_tx_burst;
 	dev->data->dev_flags |= RTE_ETH_DEV_INTR_LSC | RTE_ETH_DEV_INTR_RMV |
 		RTE_ETH_DEV_AUTOFILL_QUEUE_XSTATS;
 
@@ -767,4 +823,5 @@ RTE_PMD_REGISTER_VDEV(net_vfstandin, vfsi_driver);
 RTE_PMD_REGISTER_PARAM_STRING(net_vfstandin,
 	VFSI_ARG_MAC "=<mac> "
 	VFSI_ARG_IFACE "=<ifname> "
-	VFSI_ARG_CTL "=<path>");
+	VFSI_ARG_CTL "=<path> "
+	VFSI_ARG_MODE "=tap|loop");
