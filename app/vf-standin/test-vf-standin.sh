@@ -9,7 +9,8 @@
 # removal event and stops the traffic.  The device is then attached again
 # while the file still says "removed" (the application's attach before the
 # host's offer) and removed once more.  Four queues share the flows, and
-# TSO and checksum requests reach the kernel.  Runs against every testpmd
+# TSO and checksum requests reach the kernel.  Loop mode forwards without
+# a TAP and obeys removal too.  Runs against every testpmd
 # given (ours and the pristine upstream build).
 #
 #   test-vf-standin.sh PLUGIN.so TESTPMD [TESTPMD...]
@@ -336,12 +337,68 @@ run_no_rmv() {
 	stop_testpmd "$tag"
 }
 
+# Loop mode: frames both ways with no TAP at all, io forwarding counts
+# them; removal still stops them; an unknown mode is refused at probe.
+run_loop() {
+	local testpmd=$1 tag=$2 rx tx n
+
+	ctl=$work/ctl-$tag
+	log=$work/testpmd-$tag.log
+	rm -f "$work/in"
+	mkfifo "$work/in"
+	stdbuf -o0 "$testpmd" -l 0-1 --no-huge -m 256 --no-pci \
+		--file-prefix "vfsi$$$tag" -d "$plugin" \
+		--vdev "net_vfstandin0,mac=$mac,mode=loop,ctl=$ctl" \
+		-- -i --total-num-mbufs=4096 < "$work/in" > "$log" 2>&1 &
+	tp_pid=$!
+	exec 3> "$work/in"
+	if ! wait_for 'testpmd>' 1 20; then
+		check "${tag}_testpmd_starts" 0 "$(tail -5 "$log")"
+		return
+	fi
+	send "set fwd io"
+	send "start"
+	sleep 0.5
+	send "stop"
+	wait_for 'Accumulated forward statistics' 1 5
+	rx=$(grep -A1 'Accumulated forward' "$log" | awk '/RX-packets:/ { print $2 }')
+	tx=$(grep -A2 'Accumulated forward' "$log" | awk '/TX-packets:/ { print $2 }')
+	check "${tag}_loop_mode_forwards" \
+		"$([ "${rx:-0}" -ge 100000 ] && [ "$rx" == "$tx" ] && echo 1)" \
+		"RX ${rx:-none} TX ${tx:-none}"
+	vf_state "$ctl" removed
+	wait_for 'device removal event' 1 5
+	send "clear port stats 0"
+	send "start"
+	sleep 0.3
+	send "stop"
+	send "show port stats 0"
+	wait_for 'RX-packets:' 3 5
+	n=$(rx_packets 3)
+	check "${tag}_loop_mode_removed_moves_nothing" \
+		"$([ "${n:-x}" == 0 ] && echo 1)" "RX-packets ${n:-none}"
+	stop_testpmd "$tag"
+
+	log=$work/testpmd-${tag}b.log
+	"$testpmd" -l 0-1 --no-huge -m 256 --no-pci --file-prefix "vfsi$$${tag}b" \
+		-d "$plugin" --vdev "net_vfstandin0,mac=$mac,mode=bogus" \
+		-- --total-num-mbufs=4096 --tx-first --stats-period 1 \
+		< /dev/null > "$log" 2>&1 &
+	n=$!
+	sleep 3
+	kill "$n" 2> /dev/null
+	wait "$n" 2> /dev/null
+	check "${tag}_unknown_mode_refused" \
+		"$(grep -q 'bad value in' "$log" && echo 1)" "$(tail -3 "$log")"
+}
+
 i=0
 for testpmd in "$@"; do
 	[ -x "$testpmd" ] || continue
 	run_one "$testpmd" "$i"
 	run_no_rmv "$testpmd" "n$i"
 	run_offloads "$testpmd" "o$i"
+	run_loop "$testpmd" "l$i"
 	i=$((i + 1))
 done
 if [ $i == 0 ]; then
