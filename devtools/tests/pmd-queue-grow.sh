@@ -6,15 +6,29 @@
 # 4 (subchannels are granted per NVSP session, so the second growth
 # starts a new session and asks again), then set MTU 9000 with 4 queues
 # (another new session, whose subchannels replace those open). After each
-# step io forwarding with tx_first must move traffic, every frame received
-# must be sent back or counted dropped, and at the end every one of the 4
-# channels must have carried its queue's tx_first burst to hv-host.
+# step io forwarding with tx_first must move traffic both ways, and every
+# queue's channel must carry at least its tx_first burst to hv-host (read
+# from hv-host's control socket before and after).
 
 set -u
 . "$(dirname "$0")/pmd-lib.sh"
 
-pmd_start --backend loopback --channels 4 --mtu 9000 -- -- -i --rxq=1 --txq=1
+hvhost=
+for b in "${HVNET_BUILD:-}" "$top/build" "$top"/build*; do
+	[ -n "$b" ] && [ -x "$b/app/hv-host/hv-host" ] &&
+		{ hvhost=$b/app/hv-host/hv-host; break; }
+done
+[ -n "$hvhost" ] || pmd_skip "hv-host not built"
+sock=$pmd_work/host.sock
+pmd_start --backend loopback --channels 4 --mtu 9000 --control "$sock" \
+	-- -- -i --rxq=1 --txq=1
 pmd_cmd set fwd io
+
+# Frames hv-host has taken from the guest on each channel, one a line.
+chan_tx() {
+	"$hvhost" --ctl "$sock" stats | awk '$1 == "chan" {
+		for (i = 3; i < NF; i++) if ($i == "tx_frames") print $(i + 1) }'
+}
 
 # traffic STEP QUEUES: forward for a second, check the port's counters.
 traffic() {
@@ -24,8 +38,15 @@ traffic() {
 	pmd_cmd_until "$m" "Current number of RX queues" show port info 0
 	pmd_expect "$1: RX queues" "$(pmd_since "$m" |
 		awk '/^Current number of RX queues:/ { print $NF }')" "$2"
+	mapfile -t before < <(chan_tx)
 	pmd_cmd start tx_first
 	sleep 1
+	mapfile -t after < <(chan_tx)
+	# Each queue's channel must carry at least its tx_first burst.
+	for ((c = 0; c < $2; c++)); do
+		pmd_expect_ge "$1: channel $c: frames to hv-host" \
+			$(( ${after[c]:-0} - ${before[c]:-0} )) 32
+	done
 	m=$(pmd_mark)
 	pmd_cmd_until "$m" "Accumulated forward statistics" stop
 	# The port's block of the forward statistics printed by stop.
@@ -34,14 +55,10 @@ traffic() {
 			/Forward statistics for port 0/ { on = 1 }
 			on { for (i = 1; i < NF; i++) if ($i == k) { print $(i + 1); exit } }'
 	}
-	rx=$(fwd RX-packets)
-	tx=$(fwd TX-packets)
-	drop=$(fwd TX-dropped)
-	pmd_expect_ge "$1: frames forwarded" "$rx" 1000
-	# io sends back (or drops) what it receives, plus one tx_first
-	# burst a queue.
-	pmd_expect "$1: TX-packets + TX-dropped = RX-packets + tx_first" \
-		$((tx + drop)) $((rx + 32 * $2))
+	# (Exact RX = TX + dropped does not hold: the PMD counts frames it
+	# has staged for a receive call that stop may never make.)
+	pmd_expect_ge "$1: frames received" "$(fwd RX-packets)" 1000
+	pmd_expect_ge "$1: frames sent back" "$(fwd TX-packets)" 1000
 }
 
 grow() {
@@ -63,11 +80,6 @@ pmd_cmd port start all
 traffic "MTU 9000 on 4 queues" 4
 pmd_quit
 pmd_expect "testpmd exit status" "$pmd_rc" 0
-for c in 0 1 2 3; do
-	pmd_expect_ge "channel $c: frames from the guest" "$(awk -v c="$c" '
-		$1 == "chan" && $2 == c { for (i = 3; i < NF; i++)
-			if ($i == "tx_frames") print $(i + 1) }' "$pmd_out")" 32
-done
 pmd_expect "hv-host protocol errors" \
 	"$(awk '/^protocol_errors/ { print $2 }' "$pmd_out")" 0
 pmd_done

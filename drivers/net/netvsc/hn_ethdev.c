@@ -244,45 +244,50 @@ hn_dev_info_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	return 0;
 }
 
-/* Open the subchannels the host offers until nq channels are open. */
+/* Open n subchannels the host offers into subs[]; none stays open on error. */
 static int
-hn_subchan_open(struct hn_data *hv, uint16_t nq)
+hn_subchan_open(struct hn_data *hv, struct vmbus_channel **subs, uint16_t n)
 {
 	struct vmbus_channel *chan;
 	uint64_t deadline;
-	int ret;
+	uint16_t got = 0;
+	int ret = 0;
 
 	deadline = rte_get_timer_cycles() +
 		rte_get_timer_hz() * HN_CTRL_TIMEOUT_MS / 1000;
-	while (hv->num_channels < nq) {
+	while (got < n) {
 		ret = rte_vmbus_subchan_open(hv->channels[0], &chan);
 		if (ret == -ENOENT) {
 			if (rte_get_timer_cycles() > deadline) {
-				HN_LOG(ERR, "only %u of %u channels appeared",
-				       hv->num_channels, nq);
-				return -ETIMEDOUT;
+				HN_LOG(ERR, "only %u of %u subchannels appeared",
+				       got, n);
+				ret = -ETIMEDOUT;
+				break;
 			}
 			rte_delay_us_sleep(1000);
 			continue;
 		}
 		if (ret != 0) {
 			HN_LOG(ERR, "cannot open subchannel: %d", ret);
-			return ret;
+			break;
 		}
-		if (rte_vmbus_sub_channel_index(chan) != hv->num_channels)
+		if (rte_vmbus_sub_channel_index(chan) != got + 1)
 			HN_LOG(DEBUG, "subchannel index %u opened as queue %u",
-			       rte_vmbus_sub_channel_index(chan),
-			       hv->num_channels);
+			       rte_vmbus_sub_channel_index(chan), got + 1);
 		rte_vmbus_set_latency(hv->vmbus, chan,
 				      hv->args.latency_us * 1000);
-		hv->channels[hv->num_channels++] = chan;
+		subs[got++] = chan;
 	}
-	return 0;
+	if (ret != 0)
+		while (got > 0)
+			rte_vmbus_chan_close(subs[--got]);
+	return ret;
 }
 
-/* Ask the host for nq - 1 subchannels and open them. */
+/* Ask the host for nq - 1 subchannels and open them into subs[]. */
 static int
-hn_subchan_request(struct hn_data *hv, uint16_t nq)
+hn_subchan_request(struct hn_data *hv, uint16_t nq,
+		   struct vmbus_channel **subs)
 {
 	uint32_t nsub = nq - 1;
 	int ret;
@@ -296,37 +301,39 @@ hn_subchan_request(struct hn_data *hv, uint16_t nq)
 		HN_LOG(ERR, "host granted %u of %u subchannels", nsub, nq - 1);
 		return -ENOSPC;
 	}
-	return hn_subchan_open(hv, nq);
+	return hn_subchan_open(hv, subs, nq - 1);
 }
 
 /*
  * A SUBCHANNEL request replaces the host's whole set (OpenVMM rescinds
  * the subchannels it gave before and offers new channels), so a new NVSP
- * session closes the subchannels open, asks for nq - 1 again and points
- * the queues already set up at their new channels.
+ * session asks for nq - 1 again, opens the new offers and moves the
+ * queues to them before closing the old channels. If that fails the old
+ * channels stay allocated (dead, never dangling) and the caller marks
+ * the port unusable.
  */
 static int
 hn_subchan_renew(struct hn_data *hv, uint16_t nq)
 {
+	struct vmbus_channel *subs[HN_MAX_CHANNELS];
 	uint16_t i;
 	int ret;
 
-	while (hv->num_channels > 1) {
-		hv->num_channels--;
-		rte_vmbus_chan_close(hv->channels[hv->num_channels]);
-		hv->channels[hv->num_channels] = NULL;
-	}
 	if (nq <= 1)
 		return 0;
-	ret = hn_subchan_request(hv, nq);
+	ret = hn_subchan_request(hv, nq, subs);
 	if (ret != 0)
 		return ret;
+	for (i = 1; i < hv->num_channels; i++)
+		rte_vmbus_chan_close(hv->channels[i]);
 	for (i = 1; i < nq; i++) {
+		hv->channels[i] = subs[i - 1];
 		if (hv->rxq[i] != NULL)
-			hv->rxq[i]->chan = hv->channels[i];
+			hv->rxq[i]->chan = subs[i - 1];
 		if (hv->txq[i] != NULL)
-			hv->txq[i]->chan = hv->channels[i];
+			hv->txq[i]->chan = subs[i - 1];
 	}
+	hv->num_channels = nq;
 	return 0;
 }
 
@@ -352,8 +359,12 @@ hn_subchan_configure(struct hn_data *hv, uint16_t nq)
 		HN_LOG(ERR, "the bus offers fewer than %u channels", nq);
 		return -ENOTSUP;
 	}
-	if (!hv->subch_requested)
-		return hn_subchan_request(hv, nq);
+	if (!hv->subch_requested) {
+		ret = hn_subchan_request(hv, nq, &hv->channels[1]);
+		if (ret == 0)
+			hv->num_channels = nq;
+		return ret;
+	}
 	ret = hn_session_redo(hv, hv->mtu, nq);
 	if (ret != 0)
 		HN_LOG(ERR, "cannot grow from %u to %u queues: %d; close the port",
@@ -435,6 +446,10 @@ hn_dev_start(struct rte_eth_dev *dev)
 	struct hn_data *hv = dev->data->dev_private;
 	int ret;
 
+	if (hv->session_lost) {
+		HN_LOG(ERR, "a failed MTU change or queue growth left no working host session: close and probe the port again");
+		return -EIO;
+	}
 	ret = hn_rndis_set_rxfilter(hv, hn_rx_filter(hv));
 	if (ret != 0)
 		return ret;
@@ -575,6 +590,7 @@ hn_session_redo(struct hn_data *hv, uint16_t mtu, uint16_t nq)
 	}
 	if (ret == 0 && hv->rss_on)
 		ret = hn_rndis_conf_rss(hv, true);
+	hv->session_lost = ret != 0;
 	return ret;
 }
 

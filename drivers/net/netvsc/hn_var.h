@@ -228,6 +228,7 @@ struct hn_data {
 	uint16_t subch_granted;
 	bool subch_requested;
 	bool closed;
+	bool session_lost;	/* a new NVSP session failed: close the port */
 
 	struct vmbus_channel *channels[HN_MAX_CHANNELS];
 	struct hn_rx_queue *rxq[HN_MAX_CHANNELS];
