@@ -7,14 +7,17 @@
  *	Raw frames out of IFACE: UDP to DST-IP:PORT through DST-MAC, each
  *	carrying a sequence number. RATE frames per second (0: as fast as
  *	the kernel takes them), paced against the clock so that a late
- *	wake-up sends the missed frames at once. SIZE is the frame length
- *	(default 64). On SIGINT/SIGTERM prints "sent N".
+ *	wake-up sends the missed frames at once: frame number S leaves at
+ *	START + S / RATE. SIZE is the frame length (default 64). On
+ *	SIGINT/SIGTERM prints "sent N start START" (START: wall clock).
  *   vf-traffic recv PORT [GAP-MS]
  *	Counts the frames of "send" arriving on UDP PORT. Prints a line
  *	"gap START END" (wall clock seconds) for every silence longer than
  *	GAP-MS (default 100) between two frames, at once, and on
  *	SIGINT/SIGTERM "received N unique U last-seq S longest-gap G last T"
- *	(T: wall clock of the last frame, 0 if none).
+ *	(T: wall clock of the last frame, 0 if none), then a line "lost A B"
+ *	for each run of sequence numbers A to B that never arrived (at most
+ *	VFT_MAX_LOST_RUNS lines).
  */
 
 #include <arpa/inet.h>
@@ -41,6 +44,7 @@
 #define VFT_MAX_SIZE	1514
 /* Sequence numbers remembered for duplicate detection. */
 #define VFT_SEEN_BITS	(1u << 24)
+#define VFT_MAX_LOST_RUNS 1000
 
 struct vft_payload {
 	uint32_t magic;
@@ -138,7 +142,7 @@ vft_send(int argc, char **argv)
 	struct mmsghdr msgs[VFT_BATCH];
 	struct iovec iov[VFT_BATCH];
 	struct sockaddr_ll sll;
-	double rate, t0;
+	double rate, t0, start;
 	uint64_t sent = 0;
 	int sock, i;
 
@@ -180,6 +184,7 @@ vft_send(int argc, char **argv)
 	signal(SIGINT, vft_on_signal);
 	signal(SIGTERM, vft_on_signal);
 	t0 = vft_now(CLOCK_MONOTONIC);
+	start = vft_now(CLOCK_REALTIME);
 	while (!vft_stop) {
 		uint64_t due = VFT_BATCH;
 		int n;
@@ -211,8 +216,33 @@ vft_send(int argc, char **argv)
 			break;
 		}
 	}
-	printf("sent %llu\n", (unsigned long long)sent);
+	printf("sent %llu start %.3f\n", (unsigned long long)sent, start);
 	return 0;
+}
+
+/* Runs of sequence numbers up to last that were never seen. */
+static void
+vft_print_lost(const uint8_t *seen, uint64_t last)
+{
+	unsigned int runs = 0;
+	uint64_t s, first = 0;
+	bool in_run = false;
+
+	if (last >= VFT_SEEN_BITS)
+		last = VFT_SEEN_BITS - 1;
+	for (s = 0; s <= last && runs < VFT_MAX_LOST_RUNS; s++) {
+		bool have = seen[s / 8] & (1u << (s % 8));
+
+		if (!have && !in_run) {
+			first = s;
+			in_run = true;
+		} else if (have && in_run) {
+			printf("lost %llu %llu\n", (unsigned long long)first,
+			       (unsigned long long)(s - 1));
+			in_run = false;
+			runs++;
+		}
+	}
 }
 
 static int
@@ -269,6 +299,7 @@ vft_recv(int argc, char **argv)
 	printf("received %llu unique %llu last-seq %llu longest-gap %.3f last %.3f\n",
 	       (unsigned long long)got, (unsigned long long)unique,
 	       (unsigned long long)last_seq, longest, last);
+	vft_print_lost(seen, got > 0 ? last_seq : 0);
 	free(seen);
 	return 0;
 }

@@ -12,10 +12,10 @@
 # stand-in (RTE_ETH_EVENT_INTR_RMV). Checks: every offer moves the data
 # path to the VF and every withdrawal back, the VF carries the traffic
 # while it is in, neither the pings nor the stream stop for a second or
-# more, every silence longer than 100 ms (stream) or 200 ms (ping)
-# begins close to a transition, loss stays within what those silences
-# explain, testpmd survives, and no mbuf is left in use once the port is
-# stopped.
+# more (silences are timed by arrival, up to the end of the run), every
+# stream frame lost was sent within 0.2 s before to 1.5 s after a
+# transition (by its sequence number and the sender's pacing), testpmd
+# survives, and no mbuf is left in use once the port is stopped.
 
 set -u
 . "$(dirname "$0")/pmd-lib.sh"
@@ -33,11 +33,6 @@ stop_ping() {
 }
 trap 'rc=$?; stop_ping; vf_stream_stop >/dev/null; vf_cleanup; (exit $rc);
 	pmd_cleanup' EXIT
-
-# Wall clock of a transition the script starts.
-mark() {
-	date +%s.%N >>"$pmd_work/marks"
-}
 
 # testpmd 22.11 forwards nothing on the upstream port (its queues never
 # read "started"); doc/guides/nics/netvsc.rst compares it with vf-fwd.
@@ -61,15 +56,15 @@ sleep 1
 
 for ((c = 1; c <= cycles; c++)); do
 	if [ $c -gt 1 ] && [ $((c % 2)) = 0 ]; then
-		mark
+		vf_mark
 		vf_host vf offer >/dev/null
 		sleep 0.3
 	fi
-	mark
+	vf_mark
 	pmd_cmd port attach "$(vf_standin)"
 	if [ $c -gt 1 ] && [ $((c % 2)) = 1 ]; then
 		sleep 0.3
-		mark
+		vf_mark
 		vf_host vf offer >/dev/null
 	fi
 	if ! vf_wait_log "$vf_on_pat" $c 10; then
@@ -77,7 +72,7 @@ for ((c = 1; c <= cycles; c++)); do
 		pmd_fails=$((pmd_fails + 1))
 		break
 	fi
-	mark
+	vf_mark
 	tap0=$(vf_tap_count tx_packets)
 	sleep 1
 	[ "$(vf_host_datapath)" = vf ] || {
@@ -88,14 +83,14 @@ for ((c = 1; c <= cycles; c++)); do
 		echo "FAIL: cycle $c: the VF carried little of the traffic"
 		pmd_fails=$((pmd_fails + 1))
 	fi
-	mark
+	vf_mark
 	vf_host vf withdraw >/dev/null
 	if ! vf_wait_log "$vf_off_pat" $c 10; then
 		echo "FAIL: cycle $c: data path never came back"
 		pmd_fails=$((pmd_fails + 1))
 		break
 	fi
-	mark
+	vf_mark
 	sleep 1
 	[ "$(vf_host_datapath)" = synthetic ] || {
 		echo "FAIL: cycle $c: hv-host's data path is not synthetic"
@@ -106,10 +101,6 @@ echo "ok: $((c - 1)) offer/withdraw cycles done"
 sleep 0.5
 stop_ping
 read -r u_sent u_got u_gap <<<"$(vf_stream_stop)"
-# Loss the stream may show: what its silences explain (rate x their
-# length), plus 1%.
-lost_max=$(awk -v r="$rate" -v s="${u_sent:-0}" '
-	{ t += $3 - $2 } END { printf "%d\n", t * r + s / 100 }' "$pmd_work/gaps")
 
 # Ping: the pings answered at least once, and its silences (start end).
 read -r sent got <<<"$(awk '
@@ -124,29 +115,21 @@ awk -v end="$ping_stop" '/bytes from/ { t = substr($1, 2, length($1) - 2) + 0
 	"$pmd_work/ping" >>"$pmd_work/gaps"
 echo "pings: $sent sent, $got answered"
 echo "stream: ${u_sent:-0} sent, ${u_got:-0} received, longest silence ${u_gap:-?}s"
-echo "transitions: $(wc -l <"$pmd_work/marks"), silences: $(wc -l <"$pmd_work/gaps")"
+echo "transitions: $(wc -l <"$pmd_work/marks"), silences over 100 ms: $(wc -l <"$pmd_work/gaps")"
 
 pmd_expect_ge "pings answered" "${got:-0}" $((sent - cycles * 2 * 20))
-# A silence is explained by a transition started at most 1.5 s before it
-# began (or 100 ms after: clocks of two processes).
-unexplained=$(awk 'NR == FNR { m[NR] = $1; n = NR; next }
-	{ ok = 0
-	  for (i = 1; i <= n; i++) if ($2 >= m[i] - 0.1 && $2 <= m[i] + 1.5) ok = 1
-	  if (!ok) { print "unexplained " $0 > "/dev/stderr"; bad++ } }
-	END { print bad + 0 }' "$pmd_work/marks" "$pmd_work/gaps")
-pmd_expect "silences away from any transition" "$unexplained" 0
+pmd_expect_ge "stream frames sent" "${u_sent:-0}" $((rate * cycles))
+pmd_expect_ge "stream frames received" "${u_got:-0}" $((${u_sent:-0} * 9 / 10))
+# Loss only around transitions: by the send time of every lost frame.
+pmd_expect "stream frames lost away from transitions" "$(vf_loss_away)" 0
 longest=$(awk '{ d = $3 - $2; if (d > g) g = d } END { printf "%.3f\n", g }' \
 	"$pmd_work/gaps")
-if awk -v g="$longest" -v u="${u_gap:-9}" 'BEGIN { exit !(g < 1.0 && u < 1.0) }'
-then
+if awk -v g="$longest" 'BEGIN { exit !(g < 1.0) }'; then
 	echo "ok: traffic resumed within a second of every transition (${longest}s)"
 else
-	echo "FAIL: traffic stopped for ${longest}s (stream ${u_gap:-?}s)"
+	echo "FAIL: traffic stopped for ${longest}s"
 	pmd_fails=$((pmd_fails + 1))
 fi
-pmd_expect_ge "stream frames received" "${u_got:-0}" \
-	$(( ${u_sent:-0} - lost_max ))
-pmd_expect_ge "stream frames sent" "${u_sent:-0}" $((rate * cycles))
 
 pmd_cmd stop
 pmd_cmd port stop 0

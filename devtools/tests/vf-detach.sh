@@ -9,9 +9,10 @@
 # leaves the VF on that event, asks hv-host for the synthetic data path,
 # and traffic goes on through hv-host. Attaching the stand-in again, still
 # forwarding, makes it the VF again. Checks: no crash, the data path moves
-# both ways, traffic never stops for a second or more, loss is what those
-# silences explain, the synthetic path carried the traffic in between and
-# the returning VF after, and no mbuf is left in use at the end.
+# both ways, traffic never stops for a second or more, frames are lost
+# only around the detach and the attach, the synthetic path carried the
+# traffic in between and the returning VF after, and no mbuf is left in
+# use at the end.
 
 set -u
 . "$(dirname "$0")/pmd-lib.sh"
@@ -40,6 +41,8 @@ ping_pid=$!
 vf_stream_start "$rate"
 sleep 1
 
+: >"$pmd_work/marks"
+vf_mark
 pmd_cmd device detach net_vfstandin0
 vf_wait_log "$vf_off_pat" 1 5
 pmd_expect "data path back to synthetic" "$(vf_count "$vf_off_pat")" 1
@@ -51,6 +54,7 @@ pmd_expect_ge "frames sent on the synthetic path in a second" \
 	$(($(vf_host_total tx_frames) - host_tx0)) $((rate / 2))
 
 # The VF comes back: the application attaches it again.
+vf_mark
 pmd_cmd port attach "$(vf_standin)"
 vf_wait_log "$vf_on_pat" 2 10
 pmd_expect "data path on the returning VF" "$(vf_count "$vf_on_pat")" 2
@@ -72,9 +76,9 @@ read -r sent got <<<"$(awk '
 echo "pings: $sent sent, $got answered"
 echo "stream: $u_sent sent, $u_got received, longest silence ${u_gap}s"
 pmd_expect_ge "pings answered" "$got" $((sent - 20))
-lost_max=$(awk -v r="$rate" -v s="$u_sent" '{ t += $3 - $2 }
-	END { printf "%d\n", t * r + s / 100 }' "$pmd_work/gaps")
-pmd_expect_ge "stream frames received" "$u_got" $((u_sent - lost_max))
+pmd_expect_ge "stream frames received" "$u_got" $((u_sent * 9 / 10))
+pmd_expect "stream frames lost away from the detach and attach" \
+	"$(vf_loss_away)" 0
 if awk -v g="$u_gap" 'BEGIN { exit !(g < 1.0) }'; then
 	echo "ok: the stream resumed within a second (${u_gap}s)"
 else

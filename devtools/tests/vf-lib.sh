@@ -126,9 +126,33 @@ vf_reflect() {
 # vf_stream_start RATE: the UDP stream from br0 to the reflector, at RATE
 # frames/s, and its receiver there. vf_stream_stop prints "sent unique
 # longest-gap", the longest silence including one that lasted to the end,
-# and leaves the silences ("gap START END") in $pmd_work/gaps.
+# and leaves the silences ("gap START END") in $pmd_work/gaps and the
+# frames never received ("lost T0 T1 N", when they were sent) in
+# $pmd_work/lost.
+
+# vf_mark: note the wall clock of a transition the test starts.
+vf_mark() {
+	date +%s.%N >>"$pmd_work/marks"
+}
+
+# vf_loss_away: frames of the stream lost more than 0.2 s before or 1.5 s
+# after every transition noted with vf_mark (those lost around one are
+# the expected cost of a switch).
+vf_loss_away() {
+	awk 'NR == FNR { m[NR] = $1; n = NR; next }
+		function near(t,  i) {
+			for (i = 1; i <= n; i++)
+				if (t >= m[i] - 0.2 && t <= m[i] + 1.5) return 1
+			return 0 }
+		$1 == "lost" && !(near($2) && near($3)) {
+			print "lost away from transitions: " $0 > "/dev/stderr"
+			away += $4 }
+		END { print away + 0 }' "$pmd_work/marks" "$pmd_work/lost"
+}
 vf_stream_pids=
+vf_stream_rate=
 vf_stream_start() {
+	vf_stream_rate=$1
 	ip netns exec "$vf_rns" "$vf_traffic" recv 5001 100 \
 		>"$pmd_work/recv" 2>&1 &
 	vf_stream_pids=$!
@@ -154,6 +178,16 @@ vf_stream_stop() {
 		/^received/ && $2 > 0 {
 			if (t - $10 > 0.1) printf "gap %.3f %.3f\n", $10, t }' \
 		"$pmd_work/recv" >"$pmd_work/gaps"
+	# Frames never received, as send-time windows: "lost T0 T1 N".
+	# The receiver knows nothing of frames after the last it got.
+	awk -v r="$vf_stream_rate" 'NR == FNR { if ($1 == "sent") { n = $2; t = $4 }
+			next }
+		function lost(a, b) { printf "lost %.3f %.3f %d\n", t + a / r,
+			t + (b + 1) / r, b - a + 1 }
+		$1 == "received" { next_seq = $2 > 0 ? $6 + 1 : 0 }
+		$1 == "lost" { lost($2, $3) }
+		END { if (n > next_seq) lost(next_seq, n - 1) }' \
+		"$pmd_work/send" "$pmd_work/recv" >"$pmd_work/lost"
 	echo "$(awk '/^sent/ { print $2 }' "$pmd_work/send")" \
 		"$(awk '/^received/ { print $4 }' "$pmd_work/recv")" \
 		"$(awk '{ d = $3 - $2; if (d > g) g = d } END { printf "%.3f", g }' \
