@@ -21,10 +21,20 @@ pmd_cmd port start all
 dead=0
 for ((c = 0; c < cycles; c++)); do
 	m=$(pmd_mark)
+	pmd_stats
+	rx0=$(pmd_port_stat "$m" RX-packets)
 	pmd_cmd start tx_first
-	sleep 0.05
+	# Forward until the port has received frames of this run; a
+	# deadline of 3 s (not a fixed window) keeps a loaded machine from
+	# passing for a dead port or the other way round.
+	for ((i = 0; i < 60; i++)); do
+		sleep 0.05
+		m=$(pmd_mark)
+		pmd_stats
+		[ "$(pmd_port_stat "$m" RX-packets)" -gt "$rx0" ] && break
+	done
+	m=$(pmd_mark)
 	pmd_cmd_until "$m" "Accumulated forward statistics" stop
-	sleep 0.05
 	# The forward statistics of this run: it must have received frames.
 	n=$(pmd_since "$m" | awk '/Accumulated forward statistics/ { on = 1 }
 		on && /RX-packets:/ { print $2; exit }')
