@@ -18,13 +18,22 @@
 # netvsc+vf minus vf-direct, same PMD, same run. Runs in which the VF
 # port did not carry the frames (vf-share below 0.9) are left out.
 #
-# Usage: devtools/bench-vf.sh [rounds (3)] [seconds per run (3)]
+# Usage: devtools/bench-vf.sh [--instructions] [rounds (3)] [seconds (3)]
+# --instructions: one run per case under valgrind (callgrind, collecting
+# only vf-fwd's forwarding loop) and instructions per packet instead of
+# cycles: exact and repeatable, where cycles on a shared machine are not
+# (instructions do not weigh a fence or a locked instruction, though).
 # Environment: HVNET_BUILD (build dir), VF_FWD, VF_FWD_UPSTREAM (the
 # two vf-fwd binaries), VF_PLUGIN (the stand-in).
 # A benchmark: it prints numbers and never fails for being slow.
 
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
+instr=0
+if [ "${1:-}" = --instructions ]; then
+	instr=1
+	shift
+fi
 rounds=${1:-3}
 secs=${2:-3}
 b=${HVNET_BUILD:-$top/build}
@@ -48,6 +57,25 @@ trap cleanup EXIT
 plugin_dir=$(mktemp -d /run/bench-vf.XXXXXX) && chmod 0755 "$plugin_dir" &&
 	cp "$plugin" "$plugin_dir/" || exit 77
 plugin=$plugin_dir/$(basename "$plugin")
+if [ $instr = 1 ]; then
+	command -v valgrind >/dev/null || { echo "bench-vf: no valgrind"; exit 77; }
+	rounds=1
+fi
+
+# The binary to run: vf-fwd itself, or a wrapper running it under
+# callgrind into $work/cg.TAG.
+fwd_bin() {
+	local real=$1 tag=$2
+
+	[ $instr = 1 ] || { echo "$real"; return; }
+	cat >"$work/vg-$tag" <<-WRAP
+	#!/bin/sh
+	exec valgrind --tool=callgrind --toggle-collect=vff_forward \
+		--callgrind-out-file="$work/cg.$tag" "$real" "\$@"
+	WRAP
+	chmod +x "$work/vg-$tag"
+	echo "$work/vg-$tag"
+}
 
 pmds=ours
 if [ -x "$fwd_up" ]; then
@@ -65,6 +93,7 @@ run_case() {
 		bin=$fwd_up
 		up=(--upstream)
 	fi
+	bin=$(fwd_bin "$bin" "$pmd-$name")
 	if [ "$name" = netvsc+vf ]; then
 		HVNET_TESTPMD=$bin HVNET_TESTPMD_UPSTREAM=$bin HVTP_CORES=0 \
 			HVNET_BUILD=$b "$top/devtools/hv-testpmd.sh" "${up[@]}" \
@@ -77,16 +106,21 @@ run_case() {
 			>"$log" 2>&1 </dev/null
 	fi
 	# The share of the frames the VF port carried: 1 through the VF.
-	awk -v p="$pmd" -v n="$name" '
-		/^cycles\/packet/ { c = $2; k = $4 }
+	awk -v p="$pmd" -v n="$name" -v cg="$work/cg.$pmd-$name" -v i=$instr '
+		BEGIN { while (i && (getline l < cg) > 0)
+			if (l ~ /^summary:/) { split(l, f, " "); ir = f[2] } }
+		/^cycles\/packet/ { c = $2; k = $4
+			if (i) c = ir && k ? sprintf("%.1f", ir / k) : "none" }
 		/^vf-port/ { v = $4 }
 		END { s = 0
 			if (k > 0) s = n == "vf-direct" ? 1 : v / k
 			printf "%-8s %-10s %8s %12s %5.2f\n", p, n, c, k, s }' "$log"
 }
 
+unit=cycles
+[ $instr = 1 ] && unit=instructions
 echo "bench-vf: $rounds rounds, ${secs}s each, io forwarding of 64-byte frames, stand-in in loop mode"
-echo "pmd      case       cycles/pkt      packets vf-share"
+echo "pmd      case       $unit/pkt      packets vf-share"
 for ((r = 1; r <= rounds; r++)); do
 	for p in $pmds; do
 		run_case "$p" netvsc+vf
@@ -105,10 +139,10 @@ for p in $pmds; do
 	read -r vf_min vf_med <"$work/sum-$p-netvsc+vf"
 	read -r d_min d_med <"$work/sum-$p-vf-direct"
 	awk -v p="$p" -v vm="$vf_min" -v vd="$vf_med" -v dm="$d_min" \
-		-v dd="$d_med" 'BEGIN {
-		printf "%-8s netvsc+vf min %s median %s, vf-direct min %s median %s cycles/packet\n",
-			p, vm, vd, dm, dd
+		-v dd="$d_med" -v u="$unit" 'BEGIN {
+		printf "%-8s netvsc+vf min %s median %s, vf-direct min %s median %s %s/packet\n",
+			p, vm, vd, dm, dd, u
 		if (vm != "none" && dm != "none")
-			printf "%-8s indirection: %+.1f cycles/packet (minima), %+.1f (medians)\n",
-				p, vm - dm, vd - dd }'
+			printf "%-8s indirection: %+.1f %s/packet (minima), %+.1f (medians)\n",
+				p, vm - dm, u, vd - dd }'
 done
