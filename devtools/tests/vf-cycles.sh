@@ -23,16 +23,8 @@ set -u
 
 cycles=${1:-3}
 rate=${2:-2000}
-ping_pid=
-ping_stop=
-stop_ping() {
-	ping_stop=$(date +%s.%N)
-	[ -n "$ping_pid" ] && kill -INT "$ping_pid" 2>/dev/null &&
-		wait "$ping_pid" 2>/dev/null
-	ping_pid=
-}
-trap 'rc=$?; stop_ping; vf_stream_stop >/dev/null; vf_cleanup; (exit $rc);
-	pmd_cleanup' EXIT
+trap 'rc=$?; vf_stream_stop >/dev/null; vf_cleanup; (exit $rc); pmd_cleanup' \
+	EXIT
 
 # testpmd 22.11 forwards nothing on the upstream port (its queues never
 # read "started"); doc/guides/nics/netvsc.rst compares it with vf-fwd.
@@ -49,8 +41,7 @@ read -r sent got <<<"$(vf_ping -c 5 -i 0.2 -W 1)"
 	exit 1
 }
 : >"$pmd_work/marks"
-ip netns exec "$vf_ns" ping -D -i 0.05 -W 1 "$vf_ip" >"$pmd_work/ping" 2>&1 &
-ping_pid=$!
+vf_ping_start
 vf_stream_start "$rate"
 sleep 1
 
@@ -99,20 +90,8 @@ for ((c = 1; c <= cycles; c++)); do
 done
 echo "ok: $((c - 1)) offer/withdraw cycles done"
 sleep 0.5
-stop_ping
 read -r u_sent u_got u_gap <<<"$(vf_stream_stop)"
-
-# Ping: the pings answered at least once, and its silences (start end).
-read -r sent got <<<"$(awk '
-	/bytes from/ { for (i = 2; i <= NF; i++)
-		if ($i ~ /^icmp_seq=/ && !seen[$i]++) n++ }
-	/packets transmitted/ { s = $1 }
-	END { printf "%d %d\n", s, n }' "$pmd_work/ping")"
-awk -v end="$ping_stop" '/bytes from/ { t = substr($1, 2, length($1) - 2) + 0
-	if (last != "" && t - last > 0.2) printf "gap %.3f %.3f\n", last, t
-	last = t }
-	END { if (end - last > 0.2) printf "gap %.3f %.3f\n", last, end }' \
-	"$pmd_work/ping" >>"$pmd_work/gaps"
+read -r sent got <<<"$(vf_ping_stop)"
 echo "pings: $sent sent, $got answered"
 echo "stream: ${u_sent:-0} sent, ${u_got:-0} received, longest silence ${u_gap:-?}s"
 echo "transitions: $(wc -l <"$pmd_work/marks"), silences over 100 ms: $(wc -l <"$pmd_work/gaps")"

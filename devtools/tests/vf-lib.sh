@@ -24,10 +24,12 @@ vf_ctl=$pmd_work/vf-state
 vf_sock=$pmd_work/host.sock
 vf_hvhost=
 vf_traffic=
+vf_ping_pid=
 vf_plugin_dir=
 vf_rns=
 
 vf_cleanup() {
+	[ -n "$vf_ping_pid" ] && kill -INT "$vf_ping_pid" 2>/dev/null
 	[ -n "${VF_KEEP:-}" ] && cp "$pmd_out" "$VF_KEEP"
 	ip netns del "$vf_ns" 2>/dev/null
 	[ -n "$vf_rns" ] && ip netns del "$vf_rns" 2>/dev/null
@@ -129,6 +131,38 @@ vf_reflect() {
 # and leaves the silences ("gap START END") in $pmd_work/gaps and the
 # frames never received ("lost T0 T1 N", when they were sent) in
 # $pmd_work/lost.
+
+# The continuous ping of the traffic tests: every 50 ms from br0 to the
+# reflector, timestamped, into $pmd_work/ping.
+vf_ping_start() {
+	ip netns exec "$vf_ns" ping -D -i 0.05 -W 1 "$vf_ip" \
+		>"$pmd_work/ping" 2>&1 &
+	vf_ping_pid=$!
+}
+
+# Stop it; print "sent answered" (pings answered at least once) and add
+# its silences over 200 ms, one lasting to the end included, to
+# $pmd_work/gaps (after vf_stream_stop, which starts that file).
+vf_ping_stop() {
+	local end
+
+	end=$(date +%s.%N)
+	[ -n "$vf_ping_pid" ] && kill -INT "$vf_ping_pid" 2>/dev/null &&
+		wait "$vf_ping_pid" 2>/dev/null
+	vf_ping_pid=
+	awk -v end="$end" '
+		/bytes from/ { t = substr($1, 2, length($1) - 2) + 0
+			if (last != "" && t - last > 0.2)
+				printf "gap %.3f %.3f\n", last, t
+			last = t }
+		END { if (last != "" && end - last > 0.2)
+			printf "gap %.3f %.3f\n", last, end }' \
+		"$pmd_work/ping" >>"$pmd_work/gaps"
+	awk '/bytes from/ { for (i = 2; i <= NF; i++)
+			if ($i ~ /^icmp_seq=/ && !seen[$i]++) n++ }
+		/packets transmitted/ { s = $1 }
+		END { printf "%d %d\n", s, n }' "$pmd_work/ping"
+}
 
 # vf_mark: note the wall clock of a transition the test starts.
 vf_mark() {
