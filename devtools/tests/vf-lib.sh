@@ -164,6 +164,21 @@ vf_ping_stop() {
 		END { printf "%d %d\n", s, n }' "$pmd_work/ping"
 }
 
+# Check that no silence in $pmd_work/gaps (stream and ping) lasted a
+# second: traffic resumed within a second of every transition.
+vf_expect_resumed() {
+	local longest
+
+	longest=$(awk '{ d = $3 - $2; if (d > g) g = d }
+		END { printf "%.3f\n", g }' "$pmd_work/gaps")
+	if awk -v g="$longest" 'BEGIN { exit !(g < 1.0) }'; then
+		echo "ok: traffic resumed within a second (longest silence ${longest}s)"
+	else
+		echo "FAIL: traffic stopped for ${longest}s"
+		pmd_fails=$((pmd_fails + 1))
+	fi
+}
+
 # vf_mark: note the wall clock of a transition the test starts.
 vf_mark() {
 	date +%s.%N >>"$pmd_work/marks"
