@@ -10,7 +10,14 @@
  * back, checks the channel works again, and unplugs it once more to
  * show that a plug/unplug cycle leaks no fd, mapping or memory.
  *
+ * The renew mode replaces the whole subchannel set ROUNDS times, as the
+ * netvsc PMD does on each MTU change: far more subchannel opens than
+ * the bus has ring slots, each closed channel must give its ring and
+ * slot back, and a secondary process attached throughout must drop the
+ * rings of the closed channels and map the new ones.
+ *
  * Usage: test-vmbus-bus <EAL args, with -a UUID> -- NSUB [CYCLES]
+ *        test-vmbus-bus <EAL args, with -a UUID> -- renew NSUB ROUNDS
  *        test-vmbus-bus <EAL args, UUID blocked or not allowed> -- unprobed UUID
  */
 
@@ -272,14 +279,14 @@ tb_check_irq(void)
 	return 0;
 }
 
+/*
+ * Ask the host for want subchannels on the primary channel (hv-host
+ * rescinds the set it gave before and offers new channels).
+ */
 static int
-tb_open_subchannels(unsigned int want)
+tb_request_subchannels(unsigned int want)
 {
-	bool seen[TB_MAX_CHAN] = { false };
 	uint32_t m[10];
-	uint64_t waited = 0;
-	uint16_t idx;
-	unsigned int i;
 	int ret;
 
 	TB_CHECK(rte_vmbus_max_channels(tb_dev) > (int)want,
@@ -289,28 +296,49 @@ tb_open_subchannels(unsigned int want)
 	ret = tb_wait(tb_chan[0], NVSP_SUBCHANNEL, 0, m, 10);
 	TB_CHECK(ret == 0 && m[1] == NVSP_STATUS_OK && m[2] == want,
 		 "subchannels: %d status %u granted %u", ret, m[1], m[2]);
+	return 0;
+}
+
+/* Open the want subchannels offered into subs[], each index once. */
+static int
+tb_collect_subchannels(unsigned int want, struct vmbus_channel **subs)
+{
+	bool seen[TB_MAX_CHAN] = { false };
+	struct vmbus_channel *extra;
+	uint64_t waited = 0;
+	unsigned int got = 0;
+	uint16_t idx;
+	int ret;
 
 	/* The host offers them, the "kernel" opens them: poll, bounded. */
-	while (tb_nchan < want + 1 && waited < TB_WAIT_US) {
-		ret = rte_vmbus_subchan_open(tb_chan[0], &tb_chan[tb_nchan]);
+	while (got < want && waited < TB_WAIT_US) {
+		ret = rte_vmbus_subchan_open(tb_chan[0], &subs[got]);
 		if (ret == -ENOENT) {
 			rte_delay_us_sleep(10000);
 			waited += 10000;
 			continue;
 		}
 		TB_CHECK(ret == 0, "subchan_open %d", ret);
-		idx = rte_vmbus_sub_channel_index(tb_chan[tb_nchan]);
+		idx = rte_vmbus_sub_channel_index(subs[got]);
 		TB_CHECK(idx >= 1 && idx <= want && !seen[idx],
 			 "subchannel index %u", idx);
 		seen[idx] = true;
-		tb_nchan++;
+		rte_vmbus_set_latency(tb_dev, subs[got], 50000);
+		got++;
 	}
-	TB_CHECK(tb_nchan == want + 1, "%u of %u subchannels appeared",
-		 tb_nchan - 1, want);
-	ret = rte_vmbus_subchan_open(tb_chan[0], &tb_chan[tb_nchan]);
+	TB_CHECK(got == want, "%u of %u subchannels appeared", got, want);
+	ret = rte_vmbus_subchan_open(tb_chan[0], &extra);
 	TB_CHECK(ret == -ENOENT, "a subchannel too many: %d", ret);
-	for (i = 1; i < tb_nchan; i++)
-		rte_vmbus_set_latency(tb_dev, tb_chan[i], 50000);
+	return 0;
+}
+
+static int
+tb_open_subchannels(unsigned int want)
+{
+	if (tb_request_subchannels(want) != 0 ||
+	    tb_collect_subchannels(want, &tb_chan[1]) != 0)
+		return -1;
+	tb_nchan = want + 1;
 	printf("ok: %u subchannels opened\n", want);
 	return 0;
 }
@@ -482,6 +510,205 @@ tb_heap_used(void)
 	return used;
 }
 
+/*
+ * Subchannel ring mappings of this process: live ring files, and
+ * (deleted) ones, whose channel hv-host has rescinded.
+ */
+static int
+tb_count_rings(int *deleted)
+{
+	char line[1024];
+	size_t n;
+	int live = 0;
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	*deleted = 0;
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		n = strcspn(line, "\n");
+		line[n] = '\0';
+		if (n >= 5 && strcmp(line + n - 5, "/ring") == 0)
+			live++;
+		else if (strstr(line, "/ring (deleted)") != NULL)
+			(*deleted)++;
+	}
+	fclose(f);
+	return live;
+}
+
+/*
+ * Secondary process attached through a renewal run: reports its ring
+ * mappings, waits while the primary replaces every subchannel, then
+ * catches up (rte_vmbus_map_device on the mapped device), must hold
+ * exactly the new rings and nothing stale, and sends on the channel
+ * the primary names.
+ */
+static int
+tb_follower_main(int argc, char **argv)
+{
+	unsigned long long chan_addr;
+	unsigned int nsub, index;
+	int rfd, wfd, live, stale, ret;
+	char buf[64];
+	FILE *in;
+
+	TB_CHECK(argc == 5 && strcmp(argv[1], "follower") == 0, "usage");
+	rfd = atoi(argv[2]);
+	wfd = atoi(argv[3]);
+	nsub = (unsigned int)atoi(argv[4]);
+	TB_CHECK(tb_dev != NULL, "secondary did not probe the device");
+	live = tb_count_rings(&stale);
+	TB_CHECK(live == (int)nsub && stale == 0,
+		 "at attach: %d ring mappings, %d stale", live, stale);
+	TB_CHECK(write(wfd, "ready\n", 6) == 6, "cannot report");
+
+	in = fdopen(rfd, "r");
+	TB_CHECK(in != NULL && fgets(buf, sizeof(buf), in) != NULL &&
+		 sscanf(buf, "%llx %u", &chan_addr, &index) == 2,
+		 "no channel from the primary");
+	live = tb_count_rings(&stale);
+	printf("ok: secondary holds %d rings, %d of closed channels, before catching up\n",
+	       live, stale);
+	ret = rte_vmbus_map_device(tb_dev);
+	TB_CHECK(ret == 0, "catching up: %d", ret);
+	live = tb_count_rings(&stale);
+	TB_CHECK(live == (int)nsub && stale == 0,
+		 "after catching up: %d ring mappings, %d stale (want %u, 0)",
+		 live, stale, nsub);
+	TB_CHECK(tb_send((struct vmbus_channel *)(uintptr_t)chan_addr,
+			 (uint32_t[]){ NVSP_NDIS_VERSION, 6, 30 }, 3,
+			 TB_SECONDARY_XID) == 0, "send from secondary");
+	printf("ok: secondary dropped the closed rings, mapped the %u new ones and sent on subchannel %u\n",
+	       nsub, index);
+	fclose(in);
+	return 0;
+}
+
+static pid_t
+tb_start_follower(const char *uuid, unsigned int nsub, int *to_fd,
+		  int *from_fd)
+{
+	char prefix[PATH_MAX], rfd_arg[16], wfd_arg[16], nsub_arg[16];
+	int to[2], from[2];
+	pid_t pid;
+
+	if (pipe(to) != 0)
+		return -1;
+	if (pipe(from) != 0) {
+		close(to[0]);
+		close(to[1]);
+		return -1;
+	}
+	snprintf(prefix, sizeof(prefix), "%s", rte_eal_get_runtime_dir());
+	snprintf(rfd_arg, sizeof(rfd_arg), "%d", to[0]);
+	snprintf(wfd_arg, sizeof(wfd_arg), "%d", from[1]);
+	snprintf(nsub_arg, sizeof(nsub_arg), "%u", nsub);
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		close(to[1]);
+		close(from[0]);
+		execl("/proc/self/exe", "test-vmbus-bus",
+		      "--proc-type=secondary", "--file-prefix", basename(prefix),
+		      "--iova-mode=va", "-l", "1", "-a", uuid,
+		      "--log-level=bus.vmbus:info", "--", "follower", rfd_arg,
+		      wfd_arg, nsub_arg, (char *)NULL);
+		_exit(127);
+	}
+	close(to[0]);
+	close(from[1]);
+	*to_fd = to[1];
+	*from_fd = from[0];
+	return pid;
+}
+
+/*
+ * One renewal as the netvsc PMD does it: a new subchannel set is asked
+ * for and opened, then the old channels are closed.
+ */
+static int
+tb_renew_once(unsigned int nsub)
+{
+	struct vmbus_channel *subs[TB_MAX_CHAN];
+	unsigned int i;
+
+	if (tb_request_subchannels(nsub) != 0 ||
+	    tb_collect_subchannels(nsub, subs) != 0)
+		return -1;
+	for (i = 1; i < tb_nchan; i++)
+		rte_vmbus_chan_close(tb_chan[i]);
+	for (i = 0; i < nsub; i++)
+		tb_chan[i + 1] = subs[i];
+	tb_nchan = nsub + 1;
+	return 0;
+}
+
+static int
+tb_renew(const char *uuid, unsigned int nsub, unsigned int rounds)
+{
+	struct vmbus_channel *chan;
+	int live, stale, maps, to_fd, from_fd, status, ret;
+	uint32_t m[10];
+	unsigned int round;
+	char line[64];
+	size_t heap;
+	pid_t pid;
+	FILE *from;
+
+	if (tb_check_device(uuid) != 0 || tb_nvsp_init() != 0 ||
+	    tb_open_subchannels(nsub) != 0 || tb_exchange_all() != 0)
+		return -1;
+	live = tb_count_rings(&stale);
+	TB_CHECK(live == (int)nsub && stale == 0,
+		 "%d ring mappings, %d stale, for %u subchannels", live, stale,
+		 nsub);
+
+	pid = tb_start_follower(uuid, nsub, &to_fd, &from_fd);
+	TB_CHECK(pid > 0, "cannot start the secondary");
+	from = fdopen(from_fd, "r");
+	TB_CHECK(from != NULL && fgets(line, sizeof(line), from) != NULL &&
+		 strcmp(line, "ready\n") == 0, "secondary did not attach");
+	fclose(from);
+	/* Measured once the secondary, which allocates too, is attached. */
+	maps = tb_count_maps();
+	heap = tb_heap_used();
+
+	for (round = 0; round < rounds; round++) {
+		if (tb_renew_once(nsub) != 0 || tb_exchange_all() != 0) {
+			printf("FAIL: renewal %u of %u\n", round + 1, rounds);
+			return -1;
+		}
+		live = tb_count_rings(&stale);
+		TB_CHECK(live == (int)nsub && stale == 0,
+			 "renewal %u: %d ring mappings, %d stale", round + 1,
+			 live, stale);
+	}
+	TB_CHECK(rounds * nsub + nsub > 128,
+		 "%u opens do not exceed the bus's 128 ring slots",
+		 rounds * nsub + nsub);
+	TB_CHECK(tb_count_maps() == maps && tb_heap_used() == heap,
+		 "renewals leaked: maps %d -> %d, heap %zu -> %zu", maps,
+		 tb_count_maps(), heap, tb_heap_used());
+	printf("ok: %u renewals, %u subchannel opens: %u rings mapped, no mapping or heap leak\n",
+	       rounds, rounds * nsub + nsub, nsub);
+
+	chan = tb_chan[tb_nchan - 1];
+	snprintf(line, sizeof(line), "%" PRIxPTR " %u\n", (uintptr_t)chan,
+		 rte_vmbus_sub_channel_index(chan));
+	ret = write(to_fd, line, strlen(line)) == (ssize_t)strlen(line);
+	close(to_fd);
+	TB_CHECK(ret, "cannot tell the secondary");
+	TB_CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+		 WEXITSTATUS(status) == 0, "secondary failed: status %#x",
+		 status);
+	ret = tb_wait(chan, 0, TB_SECONDARY_XID, m, 10);
+	TB_CHECK(ret == 0, "no completion for the secondary's request: %d",
+		 ret);
+	printf("ok: primary got the completion of the secondary's request\n");
+	return 0;
+}
+
 static int
 tb_replug(const char *uuid)
 {
@@ -536,7 +763,10 @@ main(int argc, char **argv)
 	argc -= ret;
 	argv += ret;
 	if (rte_eal_process_type() == RTE_PROC_SECONDARY) {
-		ret = tb_secondary_main(argc, argv);
+		if (argc >= 2 && strcmp(argv[1], "follower") == 0)
+			ret = tb_follower_main(argc, argv);
+		else
+			ret = tb_secondary_main(argc, argv);
 		fflush(stdout);
 		rte_eal_cleanup();
 		return ret == 0 ? 0 : 1;
@@ -545,6 +775,23 @@ main(int argc, char **argv)
 		ret = tb_expect_unprobed(argv[2]);
 		rte_eal_cleanup();
 		return ret == 0 ? 0 : 1;
+	}
+	if (argc == 4 && strcmp(argv[1], "renew") == 0) {
+		if (tb_dev == NULL) {
+			printf("FAIL: the bus did not probe a NIC\n");
+			return 1;
+		}
+		nsub = (unsigned int)atoi(argv[2]);
+		cycles = (unsigned int)atoi(argv[3]);
+		if (nsub == 0 || nsub >= TB_MAX_CHAN)
+			return 2;
+		snprintf(uuid, sizeof(uuid), "%s", tb_dev->device.name);
+		if (tb_renew(uuid, nsub, cycles) != 0)
+			return 1;
+		rte_dev_remove(&tb_dev->device);
+		rte_eal_cleanup();
+		printf("PASS\n");
+		return 0;
 	}
 	nsub = argc >= 2 ? (unsigned int)atoi(argv[1]) : 8;
 	cycles = argc >= 3 ? (unsigned int)atoi(argv[2]) : 1;

@@ -14,6 +14,7 @@
 #include <rte_branch_prediction.h>
 #include <rte_common.h>
 #include <rte_cycles.h>
+#include <rte_eal.h>
 #include <rte_malloc.h>
 
 #include "vmbus_private.h"
@@ -332,6 +333,14 @@ vmbus_chan_create(const struct rte_vmbus_device *dev, uint16_t relid,
 	return 0;
 }
 
+/* Free a subchannel and give back its ring and ring slot. */
+static void
+vmbus_subchan_free(struct vmbus_channel *sub)
+{
+	vmbus_uio_unmap_subchan(sub->device, sub->relid, sub->txbr.vbr);
+	rte_free(sub);
+}
+
 static void
 vmbus_chan_free_all(struct vmbus_channel *primary)
 {
@@ -339,7 +348,7 @@ vmbus_chan_free_all(struct vmbus_channel *primary)
 
 	while ((sub = STAILQ_FIRST(&primary->subchannel_list)) != NULL) {
 		STAILQ_REMOVE_HEAD(&primary->subchannel_list, next);
-		rte_free(sub);
+		vmbus_subchan_free(sub);
 	}
 	rte_free(primary);
 }
@@ -380,8 +389,15 @@ vmbus_chan_release_device(struct rte_vmbus_device *dev)
 void
 rte_vmbus_chan_close(struct vmbus_channel *chan)
 {
-	struct vmbus_channel *primary = chan->device->primary;
+	struct vmbus_channel *primary;
 
+	/*
+	 * Channels belong to the primary process: chan->device means
+	 * nothing elsewhere, and the channel is shared.
+	 */
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return;
+	primary = chan->device->primary;
 	/*
 	 * The primary channel stays allocated until the device is
 	 * unmapped: secondary processes may still point at it.
@@ -391,7 +407,7 @@ rte_vmbus_chan_close(struct vmbus_channel *chan)
 	if (primary != NULL)
 		STAILQ_REMOVE(&primary->subchannel_list, chan, vmbus_channel,
 			      next);
-	rte_free(chan);
+	vmbus_subchan_free(chan);
 }
 
 int
@@ -458,8 +474,10 @@ rte_vmbus_subchan_open(struct vmbus_channel *primary,
 
 	ret = vmbus_chan_create(dev, info.relid, info.subchannel_id,
 				info.monitor_id, ring, size, &chan);
-	if (ret != 0)
+	if (ret != 0) {
+		vmbus_uio_unmap_subchan(dev, info.relid, ring);
 		return ret;
+	}
 
 	STAILQ_INSERT_TAIL(&primary->subchannel_list, chan, next);
 	*newp = chan;

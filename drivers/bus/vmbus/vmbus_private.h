@@ -52,7 +52,11 @@ extern int vmbus_logtype_bus;
 /* Channels a netvsc device may use (primary included). */
 #define VMBUS_MAX_CHANNELS 64
 
-/* Subchannel ring mappings one device can record. */
+/*
+ * Subchannel rings one device can have mapped at a time.  A slot is
+ * released when its subchannel is closed, so this bounds the channels
+ * open together, not the opens over the life of the device.
+ */
 #define VMBUS_MAX_SUBCHANNELS 128
 
 /* Relids are directory names; the kernel keeps them below 2^16 here. */
@@ -75,8 +79,17 @@ struct vmbus_device_priv {
 	struct rte_vmbus_device dev;
 	char sysfs_dir[PATH_MAX];	/* .../devices/<name> */
 	char name[64];			/* rte_device name */
-	/* Which recorded subchannel rings this process has mapped. */
-	bool sub_mapped[VMBUS_MAX_SUBCHANNELS];
+	/*
+	 * The subchannel rings this process has mapped, by slot of the
+	 * shared table.  Kept here because the shared slot may since have
+	 * been released or taken by another ring: unmapping goes by what
+	 * this process mapped, not by what the slot says now.
+	 */
+	struct vmbus_local_map {
+		void *addr;		/* NULL: nothing mapped */
+		uint64_t size;
+		uint32_t gen;		/* slot generation when mapped */
+	} sub_local[VMBUS_MAX_SUBCHANNELS];
 };
 
 /*
@@ -141,10 +154,18 @@ struct vmbus_mapping {
 	uint64_t gpadl;
 };
 
+/*
+ * One subchannel ring slot.  The primary takes a slot when it opens a
+ * subchannel and releases it when it closes it; gen changes on both, so
+ * a process holding a mapping made under another generation knows it is
+ * stale.
+ */
 struct vmbus_subchan_mapping {
-	uint16_t relid;
 	void *addr;
 	uint64_t size;
+	uint32_t gen;
+	uint16_t relid;
+	bool used;
 };
 
 struct vmbus_mapped_resource {
@@ -152,7 +173,6 @@ struct vmbus_mapped_resource {
 	rte_uuid_t id;
 	int nb_maps;
 	struct vmbus_mapping maps[VMBUS_MAX_RESOURCE];
-	int nb_subchannels;
 	struct vmbus_subchan_mapping subchan[VMBUS_MAX_SUBCHANNELS];
 };
 
@@ -191,6 +211,8 @@ struct vmbus_mapped_resource *
 vmbus_uio_find_resource(const struct rte_vmbus_device *dev);
 int vmbus_uio_map_subchan(const struct rte_vmbus_device *dev, uint16_t relid,
 			  void **addr, uint64_t *size);
+void vmbus_uio_unmap_subchan(const struct rte_vmbus_device *dev,
+			     uint16_t relid, const void *addr);
 void vmbus_uio_irq_control(struct rte_vmbus_device *dev, int32_t onoff);
 void vmbus_uio_signal(const struct vmbus_channel *chan);
 int vmbus_uio_irq_read(struct rte_vmbus_device *dev);

@@ -302,27 +302,94 @@ vmbus_uio_map_ring_file(const struct rte_vmbus_device *dev, uint16_t relid,
 	return 0;
 }
 
+/* Drop this process's mapping of subchannel slot i, if any. */
 static void
-vmbus_uio_unmap_subchans(struct rte_vmbus_device *dev,
-			 struct vmbus_mapped_resource *res)
+vmbus_uio_drop_local(struct vmbus_device_priv *priv, int i)
 {
-	struct vmbus_device_priv *priv = vmbus_priv(dev);
+	struct vmbus_local_map *lm = &priv->sub_local[i];
+
+	if (lm->addr != NULL)
+		munmap(lm->addr, lm->size);
+	lm->addr = NULL;
+	lm->size = 0;
+}
+
+static void
+vmbus_uio_unmap_subchans(struct rte_vmbus_device *dev)
+{
 	int i;
 
-	for (i = 0; res != NULL && i < res->nb_subchannels; i++) {
-		if (priv->sub_mapped[i])
-			munmap(res->subchan[i].addr, res->subchan[i].size);
-		priv->sub_mapped[i] = false;
+	for (i = 0; i < VMBUS_MAX_SUBCHANNELS; i++)
+		vmbus_uio_drop_local(vmbus_priv(dev), i);
+}
+
+/* Whether this process maps slot m (index i) as it is now. */
+static bool
+vmbus_uio_local_current(const struct vmbus_device_priv *priv, int i,
+			const struct vmbus_subchan_mapping *m)
+{
+	const struct vmbus_local_map *lm = &priv->sub_local[i];
+
+	return lm->addr != NULL && m->used && lm->gen == m->gen &&
+		lm->addr == m->addr;
+}
+
+/*
+ * Map the ring recorded in slot i at the address the primary chose.
+ * A mapping this process still holds from an earlier user of the slot
+ * is dropped first: it may sit exactly where the new ring must go.
+ */
+static int
+vmbus_uio_map_slot(const struct rte_vmbus_device *dev,
+		   const struct vmbus_subchan_mapping *m, int i)
+{
+	struct vmbus_device_priv *priv = vmbus_priv(dev);
+	uint64_t size = m->size;
+	void *va;
+	int ret;
+
+	vmbus_uio_drop_local(priv, i);
+	ret = vmbus_uio_map_ring_file(dev, m->relid, m->addr, &size, &va);
+	if (ret != 0)
+		return ret;
+	priv->sub_local[i].addr = va;
+	priv->sub_local[i].size = size;
+	priv->sub_local[i].gen = m->gen;
+	return 0;
+}
+
+/*
+ * Bring a secondary process's subchannel mappings in line with the
+ * shared table: unmap rings whose slot was released or reused since,
+ * map the rings it lacks.
+ */
+static int
+vmbus_uio_sync_subchans(struct rte_vmbus_device *dev,
+			const struct vmbus_mapped_resource *res)
+{
+	struct vmbus_device_priv *priv = vmbus_priv(dev);
+	const struct vmbus_subchan_mapping *m;
+	int i, ret = 0;
+
+	rte_mcfg_tailq_read_lock();
+	for (i = 0; i < VMBUS_MAX_SUBCHANNELS; i++) {
+		m = &res->subchan[i];
+		if (!vmbus_uio_local_current(priv, i, m))
+			vmbus_uio_drop_local(priv, i);
 	}
+	for (i = 0; i < VMBUS_MAX_SUBCHANNELS && ret == 0; i++) {
+		m = &res->subchan[i];
+		if (m->used && priv->sub_local[i].addr == NULL)
+			ret = vmbus_uio_map_slot(dev, m, i);
+	}
+	rte_mcfg_tailq_read_unlock();
+	return ret;
 }
 
 static int
 vmbus_uio_map_secondary(struct rte_vmbus_device *dev, int fd)
 {
-	struct vmbus_device_priv *priv = vmbus_priv(dev);
 	struct vmbus_mapped_resource *res;
-	uint64_t size;
-	void *va;
 	int i;
 
 	res = vmbus_uio_find_resource(dev);
@@ -340,18 +407,12 @@ vmbus_uio_map_secondary(struct rte_vmbus_device *dev, int fd)
 		dev->resource[i].len = res->maps[i].size;
 		dev->resource[i].phys_addr = res->maps[i].gpadl;
 	}
-	for (i = 0; i < res->nb_subchannels; i++) {
-		size = res->subchan[i].size;
-		if (vmbus_uio_map_ring_file(dev, res->subchan[i].relid,
-					    res->subchan[i].addr, &size,
-					    &va) != 0)
-			goto fail;
-		priv->sub_mapped[i] = true;
-	}
+	if (vmbus_uio_sync_subchans(dev, res) != 0)
+		goto fail;
 	return 0;
 
 fail:
-	vmbus_uio_unmap_subchans(dev, res);
+	vmbus_uio_unmap_subchans(dev);
 	vmbus_uio_unmap_regions(dev);
 	return -EIO;
 }
@@ -359,10 +420,19 @@ fail:
 int
 rte_vmbus_map_device(struct rte_vmbus_device *dev)
 {
+	struct vmbus_mapped_resource *res;
 	int fd, ret;
 
-	if (dev->resource[HV_TXRX_RING_MAP].addr != NULL)
-		return 0;
+	/*
+	 * Mapped already.  A secondary process catches up with the
+	 * subchannels the primary opened and closed since.
+	 */
+	if (dev->resource[HV_TXRX_RING_MAP].addr != NULL) {
+		if (rte_eal_process_type() == RTE_PROC_PRIMARY)
+			return 0;
+		res = vmbus_uio_find_resource(dev);
+		return res != NULL ? vmbus_uio_sync_subchans(dev, res) : -ENODEV;
+	}
 	/* Re-read: the device may have been re-bound since the scan. */
 	if (vmbus_sysfs_find_uio(vmbus_priv(dev)->sysfs_dir,
 				 &dev->uio_num) != 0) {
@@ -395,7 +465,7 @@ rte_vmbus_unmap_device(struct rte_vmbus_device *dev)
 	/* Channels belong to the primary; they point into the maps. */
 	if (primary)
 		vmbus_chan_release_device(dev);
-	vmbus_uio_unmap_subchans(dev, res);
+	vmbus_uio_unmap_subchans(dev);
 	vmbus_uio_unmap_regions(dev);
 	vmbus_uio_close_fd(dev);
 
@@ -408,8 +478,9 @@ rte_vmbus_unmap_device(struct rte_vmbus_device *dev)
 }
 
 /*
- * Map the ring file of subchannel relid in this process, reusing the
- * mapping (and address) recorded when any process mapped it first.
+ * Map the ring file of subchannel relid in this process.  A ring some
+ * process already recorded is mapped at the recorded address; a new one
+ * takes a free slot, so every process later maps it at this address.
  */
 int
 vmbus_uio_map_subchan(const struct rte_vmbus_device *dev, uint16_t relid,
@@ -418,45 +489,82 @@ vmbus_uio_map_subchan(const struct rte_vmbus_device *dev, uint16_t relid,
 	struct vmbus_device_priv *priv = vmbus_priv(dev);
 	struct vmbus_mapped_resource *res = vmbus_uio_find_resource(dev);
 	struct vmbus_subchan_mapping *m;
-	int i, ret;
+	int i, free_slot = -1, ret;
 
 	if (res == NULL)
 		return -EINVAL;
-	for (i = 0; i < res->nb_subchannels; i++) {
+	for (i = 0; i < VMBUS_MAX_SUBCHANNELS; i++) {
 		m = &res->subchan[i];
+		if (!m->used) {
+			if (free_slot < 0)
+				free_slot = i;
+			continue;
+		}
 		if (m->relid != relid)
 			continue;
-		if (!priv->sub_mapped[i]) {
-			*size = m->size;
-			ret = vmbus_uio_map_ring_file(dev, relid, m->addr,
-						      size, addr);
+		if (!vmbus_uio_local_current(priv, i, m)) {
+			ret = vmbus_uio_map_slot(dev, m, i);
 			if (ret != 0)
 				return ret;
-			priv->sub_mapped[i] = true;
 		}
 		*addr = m->addr;
 		*size = m->size;
 		return 0;
 	}
 
-	if (res->nb_subchannels >= VMBUS_MAX_SUBCHANNELS) {
-		VMBUS_LOG(ERR, "%s: more than %d subchannels",
+	if (free_slot < 0) {
+		VMBUS_LOG(ERR, "%s: more than %d subchannels open",
 			  dev->device.name, VMBUS_MAX_SUBCHANNELS);
 		return -ENOSPC;
 	}
+	i = free_slot;
+	/* Whatever this process kept of the slot's last ring is stale. */
+	vmbus_uio_drop_local(priv, i);
 	ret = vmbus_uio_map_ring_file(dev, relid, NULL, size, addr);
 	if (ret != 0)
 		return ret;
 
+	m = &res->subchan[i];
 	rte_mcfg_tailq_write_lock();
-	i = res->nb_subchannels;
-	res->subchan[i].relid = relid;
-	res->subchan[i].addr = *addr;
-	res->subchan[i].size = *size;
-	res->nb_subchannels = i + 1;
+	m->relid = relid;
+	m->addr = *addr;
+	m->size = *size;
+	m->gen++;
+	m->used = true;
 	rte_mcfg_tailq_write_unlock();
-	priv->sub_mapped[i] = true;
+	priv->sub_local[i].addr = *addr;
+	priv->sub_local[i].size = *size;
+	priv->sub_local[i].gen = m->gen;
 	return 0;
+}
+
+/*
+ * A subchannel was closed: unmap its ring here and release its slot.
+ * The new generation tells secondary processes that their mapping of
+ * the slot is stale; they drop it at their next map (see
+ * vmbus_uio_sync_subchans), never reuse it.
+ */
+void
+vmbus_uio_unmap_subchan(const struct rte_vmbus_device *dev, uint16_t relid,
+			const void *addr)
+{
+	struct vmbus_mapped_resource *res = vmbus_uio_find_resource(dev);
+	struct vmbus_subchan_mapping *m;
+	int i;
+
+	for (i = 0; res != NULL && i < VMBUS_MAX_SUBCHANNELS; i++) {
+		m = &res->subchan[i];
+		if (!m->used || m->relid != relid || m->addr != addr)
+			continue;
+		vmbus_uio_drop_local(vmbus_priv(dev), i);
+		rte_mcfg_tailq_write_lock();
+		m->used = false;
+		m->gen++;
+		rte_mcfg_tailq_write_unlock();
+		return;
+	}
+	VMBUS_LOG(ERR, "%s: closed subchannel %u has no ring slot",
+		  dev->device.name, relid);
 }
 
 void
