@@ -405,32 +405,28 @@ tb_secondary_main(int argc, char **argv)
 	return 0;
 }
 
-static int
-tb_check_secondary(const char *uuid)
+/* In a forked child: become a secondary process running mode. */
+static __rte_noreturn void
+tb_exec_secondary(const char *uuid, const char *mode, const char *arg1,
+		  const char *arg2, const char *arg3)
 {
-	char prefix[PATH_MAX], chan_arg[32], map_arg[32], idx_arg[16];
-	struct vmbus_channel *chan = tb_chan[tb_nchan - 1];
-	uint32_t m[10];
-	int status, ret;
-	pid_t pid;
+	char prefix[PATH_MAX];
 
 	snprintf(prefix, sizeof(prefix), "%s", rte_eal_get_runtime_dir());
-	snprintf(chan_arg, sizeof(chan_arg), "%" PRIxPTR, (uintptr_t)chan);
-	snprintf(map_arg, sizeof(map_arg), "%" PRIxPTR,
-		 (uintptr_t)tb_dev->resource[HV_TXRX_RING_MAP].addr);
-	snprintf(idx_arg, sizeof(idx_arg), "%u",
-		 rte_vmbus_sub_channel_index(chan));
-	fflush(stdout);
-	pid = fork();
-	if (pid == 0) {
-		execl("/proc/self/exe", "test-vmbus-bus",
-		      "--proc-type=secondary", "--file-prefix", basename(prefix),
-		      "--iova-mode=va", "-l", "1", "-a", uuid,
-		      "--log-level=bus.vmbus:info", "--", "secondary", chan_arg,
-		      map_arg, idx_arg, (char *)NULL);
-		_exit(127);
-	}
-	TB_CHECK(pid > 0, "fork");
+	execl("/proc/self/exe", "test-vmbus-bus", "--proc-type=secondary",
+	      "--file-prefix", basename(prefix), "--iova-mode=va", "-l", "1",
+	      "-a", uuid, "--log-level=bus.vmbus:info", "--", mode, arg1,
+	      arg2, arg3, (char *)NULL);
+	_exit(127);
+}
+
+/* The secondary must succeed, and its request on chan be answered. */
+static int
+tb_secondary_done(pid_t pid, struct vmbus_channel *chan)
+{
+	uint32_t m[10];
+	int status, ret;
+
 	TB_CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
 		 WEXITSTATUS(status) == 0, "secondary failed: status %#x",
 		 status);
@@ -439,6 +435,27 @@ tb_check_secondary(const char *uuid)
 		 ret);
 	printf("ok: primary got the completion of the secondary's request\n");
 	return 0;
+}
+
+static int
+tb_check_secondary(const char *uuid)
+{
+	char chan_arg[32], map_arg[32], idx_arg[16];
+	struct vmbus_channel *chan = tb_chan[tb_nchan - 1];
+	pid_t pid;
+
+	snprintf(chan_arg, sizeof(chan_arg), "%" PRIxPTR, (uintptr_t)chan);
+	snprintf(map_arg, sizeof(map_arg), "%" PRIxPTR,
+		 (uintptr_t)tb_dev->resource[HV_TXRX_RING_MAP].addr);
+	snprintf(idx_arg, sizeof(idx_arg), "%u",
+		 rte_vmbus_sub_channel_index(chan));
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0)
+		tb_exec_secondary(uuid, "secondary", chan_arg, map_arg,
+				  idx_arg);
+	TB_CHECK(pid > 0, "fork");
+	return tb_secondary_done(pid, chan);
 }
 
 /* Many requests on one channel, one signal for the batch, all answered. */
@@ -589,7 +606,7 @@ static pid_t
 tb_start_follower(const char *uuid, unsigned int nsub, int *to_fd,
 		  int *from_fd)
 {
-	char prefix[PATH_MAX], rfd_arg[16], wfd_arg[16], nsub_arg[16];
+	char rfd_arg[16], wfd_arg[16], nsub_arg[16];
 	int to[2], from[2];
 	pid_t pid;
 
@@ -600,7 +617,6 @@ tb_start_follower(const char *uuid, unsigned int nsub, int *to_fd,
 		close(to[1]);
 		return -1;
 	}
-	snprintf(prefix, sizeof(prefix), "%s", rte_eal_get_runtime_dir());
 	snprintf(rfd_arg, sizeof(rfd_arg), "%d", to[0]);
 	snprintf(wfd_arg, sizeof(wfd_arg), "%d", from[1]);
 	snprintf(nsub_arg, sizeof(nsub_arg), "%u", nsub);
@@ -609,12 +625,8 @@ tb_start_follower(const char *uuid, unsigned int nsub, int *to_fd,
 	if (pid == 0) {
 		close(to[1]);
 		close(from[0]);
-		execl("/proc/self/exe", "test-vmbus-bus",
-		      "--proc-type=secondary", "--file-prefix", basename(prefix),
-		      "--iova-mode=va", "-l", "1", "-a", uuid,
-		      "--log-level=bus.vmbus:info", "--", "follower", rfd_arg,
-		      wfd_arg, nsub_arg, (char *)NULL);
-		_exit(127);
+		tb_exec_secondary(uuid, "follower", rfd_arg, wfd_arg,
+				  nsub_arg);
 	}
 	close(to[0]);
 	close(from[1]);
@@ -648,8 +660,7 @@ static int
 tb_renew(const char *uuid, unsigned int nsub, unsigned int rounds)
 {
 	struct vmbus_channel *chan;
-	int live, stale, maps, to_fd, from_fd, status, ret;
-	uint32_t m[10];
+	int live, stale, maps, to_fd, from_fd, ret;
 	unsigned int round;
 	char line[64];
 	size_t heap;
@@ -699,14 +710,7 @@ tb_renew(const char *uuid, unsigned int nsub, unsigned int rounds)
 	ret = write(to_fd, line, strlen(line)) == (ssize_t)strlen(line);
 	close(to_fd);
 	TB_CHECK(ret, "cannot tell the secondary");
-	TB_CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
-		 WEXITSTATUS(status) == 0, "secondary failed: status %#x",
-		 status);
-	ret = tb_wait(chan, 0, TB_SECONDARY_XID, m, 10);
-	TB_CHECK(ret == 0, "no completion for the secondary's request: %d",
-		 ret);
-	printf("ok: primary got the completion of the secondary's request\n");
-	return 0;
+	return tb_secondary_done(pid, chan);
 }
 
 static int

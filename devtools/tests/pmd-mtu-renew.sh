@@ -13,12 +13,9 @@ set -u
 . "$(dirname "$0")/pmd-lib.sh"
 
 changes=${1:-60}
-hvhost=
-for b in "${HVNET_BUILD:-}" "$top/build" "$top"/build*; do
-	[ -n "$b" ] && [ -x "$b/app/hv-host/hv-host" ] &&
-		{ hvhost=$b/app/hv-host/hv-host; break; }
-done
-[ -n "$hvhost" ] || pmd_skip "hv-host not built"
+# hv-host itself answers the control socket's stats.
+hvhost=${HVNET_BUILD:-$top/build}/app/hv-host/hv-host
+[ -x "$hvhost" ] || pmd_skip "hv-host not built: $hvhost"
 sock=$pmd_work/host.sock
 export HVTP_LOG=$pmd_work/host.log
 pmd_start --backend loopback --channels 4 --mtu 9000 --log-level 3 \
