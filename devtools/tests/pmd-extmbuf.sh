@@ -16,11 +16,8 @@ set -u
 
 mode=${1:-rxonly}
 ctl=$pmd_work/host.ctl
-host=${HVNET_HOST:-}
-for b in "${HVNET_BUILD:-}" "$top"/build "$top"/build*; do
-	[ -z "$host" ] && [ -x "$b/app/hv-host/hv-host" ] && host=$b/app/hv-host/hv-host
-done
-[ -n "$host" ] || pmd_skip "hv-host not built"
+pmd_find_host
+host=$pmd_host
 # Frames hv-host delivered so far, all guests together.
 host_rx() {
 	"$host" --ctl "$ctl" stats | awk '/^total / {

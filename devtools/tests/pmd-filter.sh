@@ -10,11 +10,8 @@ set -u
 . "$(dirname "$0")/pmd-lib.sh"
 
 ctl=$pmd_work/host.ctl
-host=${HVNET_HOST:-}
-for b in "${HVNET_BUILD:-}" "$top"/build "$top"/build*; do
-	[ -z "$host" ] && [ -x "$b/app/hv-host/hv-host" ] && host=$b/app/hv-host/hv-host
-done
-[ -n "$host" ] || pmd_skip "hv-host not built"
+pmd_find_host
+host=$pmd_host
 
 filter() {
 	"$host" --ctl "$ctl" stats | awk '{ for (i = 1; i < NF; i++)

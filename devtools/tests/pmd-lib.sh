@@ -42,6 +42,26 @@ pmd_skip() {
 	exit 77
 }
 
+# pmd_find_host: sets pmd_host to hv-host's program (HVNET_HOST, else the
+# first build that has one), for talking to its control socket.
+pmd_find_host() {
+	local b
+
+	pmd_host=${HVNET_HOST:-}
+	for b in "${HVNET_BUILD:-}" "$top"/build "$top"/build*; do
+		[ -z "$pmd_host" ] && [ -x "$b/app/hv-host/hv-host" ] &&
+			pmd_host=$b/app/hv-host/hv-host
+	done
+	[ -n "$pmd_host" ] || pmd_skip "hv-host not built"
+}
+
+# pmd_chan_tx SOCK: frames hv-host has taken from the guest on each
+# channel, one a line (pmd_find_host first).
+pmd_chan_tx() {
+	"$pmd_host" --ctl "$1" stats | awk '$1 == "chan" {
+		for (i = 3; i < NF; i++) if ($i == "tx_frames") print $(i + 1) }'
+}
+
 # pmd_netns NAME: a private network namespace without IPv6 (whose router
 # and listener messages would add frames to exact counts), deleted at
 # exit; the test is skipped where none can be made or python3 is missing.

@@ -13,9 +13,7 @@ set -u
 . "$(dirname "$0")/pmd-lib.sh"
 
 changes=${1:-60}
-# hv-host itself answers the control socket's stats.
-hvhost=${HVNET_BUILD:-$top/build}/app/hv-host/hv-host
-[ -x "$hvhost" ] || pmd_skip "hv-host not built: $hvhost"
+pmd_find_host
 sock=$pmd_work/host.sock
 export HVTP_LOG=$pmd_work/host.log
 pmd_start --backend loopback --channels 4 --mtu 9000 --log-level 3 \
@@ -72,14 +70,10 @@ pmd_expect "MTU after $changes changes" "$(pmd_since "$m" |
 	awk '/^MTU:/ { print $NF }')" $(((changes - 1) % 2 ? 1500 : 9000))
 
 # Traffic on every queue's channel after the last change.
-chan_tx() {
-	"$hvhost" --ctl "$sock" stats | awk '$1 == "chan" {
-		for (i = 3; i < NF; i++) if ($i == "tx_frames") print $(i + 1) }'
-}
-mapfile -t before < <(chan_tx)
+mapfile -t before < <(pmd_chan_tx "$sock")
 pmd_cmd start tx_first
 sleep 1
-mapfile -t after < <(chan_tx)
+mapfile -t after < <(pmd_chan_tx "$sock")
 for ((c = 0; c < 4; c++)); do
 	pmd_expect_ge "channel $c: frames to hv-host" \
 		$(( ${after[c]:-0} - ${before[c]:-0} )) 32

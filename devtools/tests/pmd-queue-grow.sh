@@ -13,22 +13,11 @@
 set -u
 . "$(dirname "$0")/pmd-lib.sh"
 
-hvhost=
-for b in "${HVNET_BUILD:-}" "$top/build" "$top"/build*; do
-	[ -n "$b" ] && [ -x "$b/app/hv-host/hv-host" ] &&
-		{ hvhost=$b/app/hv-host/hv-host; break; }
-done
-[ -n "$hvhost" ] || pmd_skip "hv-host not built"
+pmd_find_host
 sock=$pmd_work/host.sock
 pmd_start --backend loopback --channels 4 --mtu 9000 --control "$sock" \
 	-- -- -i --rxq=1 --txq=1
 pmd_cmd set fwd io
-
-# Frames hv-host has taken from the guest on each channel, one a line.
-chan_tx() {
-	"$hvhost" --ctl "$sock" stats | awk '$1 == "chan" {
-		for (i = 3; i < NF; i++) if ($i == "tx_frames") print $(i + 1) }'
-}
 
 # traffic STEP QUEUES: forward for a second, check the port's counters.
 traffic() {
@@ -38,10 +27,10 @@ traffic() {
 	pmd_cmd_until "$m" "Current number of RX queues" show port info 0
 	pmd_expect "$1: RX queues" "$(pmd_since "$m" |
 		awk '/^Current number of RX queues:/ { print $NF }')" "$2"
-	mapfile -t before < <(chan_tx)
+	mapfile -t before < <(pmd_chan_tx "$sock")
 	pmd_cmd start tx_first
 	sleep 1
-	mapfile -t after < <(chan_tx)
+	mapfile -t after < <(pmd_chan_tx "$sock")
 	# Each queue's channel must carry at least its tx_first burst.
 	for ((c = 0; c < $2; c++)); do
 		pmd_expect_ge "$1: channel $c: frames to hv-host" \
