@@ -20,7 +20,10 @@
 #   --seconds S  measuring time of one run (default 4)
 #   --case NAME  only this case (rxonly-1q, rxonly-2q, txonly-1q, ...)
 # Environment: as devtools/hv-testpmd.sh (HVNET_TESTPMD,
-# HVNET_TESTPMD_UPSTREAM, HVNET_HOST, HVNET_PRELOAD, HVNET_BUILD).
+# HVNET_TESTPMD_UPSTREAM, HVNET_HOST, HVNET_PRELOAD, HVNET_BUILD), plus
+# HVNET_GUEST and HVNET_GUEST_UPSTREAM: the hv-guest binaries of each side,
+# for comparing a build without the upstream reference against another
+# build's hv-guest-upstream.
 
 set -u
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -58,10 +61,14 @@ hz=$(awk -F: '/^cpu MHz/ { printf "%.0f\n", $2 * 1000000; exit }' /proc/cpuinfo)
 # One hv-guest run: prints "<pps> <core cycles per packet>".
 run_guest() {
 	local pmd=$1 fwd=$2 backend=$3 q=$4 out=$work/out n
-	local up=()
+	local up=() app=${HVNET_GUEST:-}
 
-	[ "$pmd" = upstream ] && up=(--upstream)
-	"$top/devtools/hv-testpmd.sh" "${up[@]}" --guest --backend "$backend" \
+	if [ "$pmd" = upstream ]; then
+		up=(--upstream)
+		app=${HVNET_GUEST_UPSTREAM:-}
+	fi
+	HVTP_APP=$app "$top/devtools/hv-testpmd.sh" "${up[@]}" --guest \
+		--backend "$backend" \
 		--channels 4 -- --mode "$fwd" --queues "$q" --size 64 \
 		--seconds "$seconds" >"$out" 2>&1 </dev/null
 	if [ "$fwd" = txonly ]; then
