@@ -47,28 +47,25 @@
 
 static_assert(sizeof(struct hn_rndis_pkt_msg) + HN_TX_PPI_MAX <=
 	      HN_TX_HDR_SLOT, "RNDIS header slot too small");
+static_assert(HN_SIZE_1024_1518 == HN_SIZE_65_127 + 11 - 7,
+	      "size buckets from 65 bytes follow the bit length");
 static_assert(HYPERV_PAGE_SIZE % HN_TX_HDR_SLOT == 0,
 	      "a header slot must never cross a page");
 
 /* Receive side */
 
+/*
+ * From 65 to 1518 bytes the buckets are powers of two, so the bit length
+ * of the size picks one: 7 bits (65-127) is HN_SIZE_65_127, 11 bits
+ * (1024-1518) HN_SIZE_1024_1518.
+ */
 static inline void
 hn_size_bucket(uint64_t *size, uint32_t len)
 {
-	if (len < 64)
-		size[HN_SIZE_UNDER_64]++;
-	else if (len == 64)
-		size[HN_SIZE_64]++;
-	else if (len < 128)
-		size[HN_SIZE_65_127]++;
-	else if (len < 256)
-		size[HN_SIZE_128_255]++;
-	else if (len < 512)
-		size[HN_SIZE_256_511]++;
-	else if (len < 1024)
-		size[HN_SIZE_512_1023]++;
+	if (len <= 64)
+		size[len == 64 ? HN_SIZE_64 : HN_SIZE_UNDER_64]++;
 	else if (len <= 1518)
-		size[HN_SIZE_1024_1518]++;
+		size[rte_fls_u32(len) - 7 + HN_SIZE_65_127]++;
 	else
 		size[HN_SIZE_OVER_1518]++;
 }
@@ -634,135 +631,195 @@ hn_tx_ppi_fill(uint8_t *p, const struct rte_mbuf *m)
 	}
 }
 
-static inline void
+/*
+ * The OOB, PPI and reserved words are cleared with one memset of constant
+ * size (two wide stores) before the four words a plain frame needs.
+ */
+static __rte_always_inline void
 hn_tx_rndis_fill(uint8_t *p, const struct rte_mbuf *m, uint32_t ppi_len)
 {
 	struct hn_rndis_pkt_msg *h = (struct hn_rndis_pkt_msg *)p;
 
+	memset(&h->oob_off, 0,
+	       sizeof(*h) - offsetof(struct hn_rndis_pkt_msg, oob_off));
 	h->type = HN_RNDIS_PACKET_MSG;
 	h->len = sizeof(*h) + ppi_len + m->pkt_len;
 	h->data_off = HN_RNDIS_PKT_OFS_MIN + ppi_len;
 	h->data_len = m->pkt_len;
-	h->oob_off = 0;
-	h->oob_len = 0;
-	h->oob_cnt = 0;
-	h->ppi_off = ppi_len != 0 ? HN_RNDIS_PKT_OFS_MIN : 0;
-	h->ppi_len = ppi_len;
-	h->vc = 0;
-	h->rsvd = 0;
-	if (unlikely(ppi_len != 0))
+	if (unlikely(ppi_len != 0)) {
+		h->ppi_off = HN_RNDIS_PKT_OFS_MIN;
+		h->ppi_len = ppi_len;
 		hn_tx_ppi_fill(p + sizeof(*h), m);
+	}
 }
 
-static inline void
-hn_tx_stats(struct hn_tx_queue *txq, const struct rte_mbuf *m)
+/* Size bucket and destination class of a frame the host took. */
+static __rte_always_inline void
+hn_tx_count(struct hn_tx_queue *txq, const struct rte_mbuf *m)
 {
-	txq->stats.packets++;
-	txq->stats.bytes += m->pkt_len;
 	hn_size_bucket(txq->stats.size, m->pkt_len);
 	hn_count_dest(rte_pktmbuf_mtod(m, const uint8_t *),
 		      &txq->stats.multicast, &txq->stats.broadcast);
 }
 
+/* Out of descriptors or sections: reap completions, then look again. */
+static __rte_noinline bool
+hn_txd_reap(struct hn_tx_queue *txq, bool chim)
+{
+	hn_chan_process(txq->hv, txq->hv->rxq[txq->queue_id],
+			HN_RX_RING_BUDGET);
+	if (txq->desc_nfree == 0) {
+		txq->stats.desc_exhausted++;
+		return false;
+	}
+	if (chim && txq->chim_nfree == 0) {
+		txq->stats.chim_exhausted++;
+		return false;
+	}
+	return true;
+}
+
 /* Take a descriptor, and a send-buffer section when `chim` is set. */
-static struct hn_txdesc *
+static __rte_always_inline struct hn_txdesc *
 hn_txd_get(struct hn_tx_queue *txq, bool chim)
 {
-	struct hn_rx_queue *rxq = txq->hv->rxq[txq->queue_id];
 	struct hn_txdesc *txd;
 
-	if (unlikely(txq->desc_nfree == 0 || (chim && txq->chim_nfree == 0))) {
-		hn_chan_process(txq->hv, rxq, HN_RX_RING_BUDGET);
-		if (txq->desc_nfree == 0) {
-			txq->stats.desc_exhausted++;
-			return NULL;
-		}
-		if (chim && txq->chim_nfree == 0) {
-			txq->stats.chim_exhausted++;
-			return NULL;
-		}
-	}
+	if (unlikely(txq->desc_nfree == 0 || (chim && txq->chim_nfree == 0)) &&
+	    !hn_txd_reap(txq, chim))
+		return NULL;
 	txd = &txq->desc[txq->desc_free[--txq->desc_nfree]];
 	txd->in_use = 1;
-	txd->m = NULL;
-	txd->pkts = 0;
-	txd->chim_idx = chim ? txq->chim_free[--txq->chim_nfree] :
-		HN_NVS_CHIM_IDX_INVALID;
+	if (chim)
+		txd->chim_idx = txq->chim_free[--txq->chim_nfree];
 	return txd;
 }
 
-/* Send the open aggregate as one VMBus packet. */
+/*
+ * Send an aggregate as one VMBus packet; on failure it stays open. Its
+ * state comes by value so the burst's copy never has its address taken.
+ */
 static int
-hn_tx_flush(struct hn_tx_queue *txq, bool *need_sig)
+hn_tx_flush(struct hn_tx_queue *txq, struct hn_txdesc *txd, uint32_t used,
+	    uint32_t pkts, bool *need_sig)
 {
-	struct hn_txdesc *txd = txq->agg_txd;
-	struct hn_nvs_rndis nvs;
+	struct hn_nvs_rndis nvs = {
+		.type = HN_NVS_TYPE_RNDIS,
+		.chan_type = HN_NVS_RNDIS_MTYPE_DATA,
+		.chim_idx = txd->chim_idx,
+		.chim_sz = used,
+	};
 	int ret;
 
-	memset(&nvs, 0, sizeof(nvs));
-	nvs.type = HN_NVS_TYPE_RNDIS;
-	nvs.chan_type = HN_NVS_RNDIS_MTYPE_DATA;
-	nvs.chim_idx = txd->chim_idx;
-	nvs.chim_sz = txq->agg_used;
 	ret = rte_vmbus_chan_send(txq->chan, VMBUS_CHANPKT_TYPE_INBAND, &nvs,
 				  sizeof(nvs), txd - txq->desc,
 				  VMBUS_CHANPKT_FLAG_RC, need_sig);
 	if (unlikely(ret != 0)) {
-		/* The aggregate stays open and goes with the next flush. */
 		txq->stats.ring_full++;
 		return ret;
 	}
-	txd->pkts = txq->agg_pkts;
+	txd->pkts = pkts;
 	txq->stats.aggregates++;
-	txq->agg_txd = NULL;
 	return 0;
 }
 
-/* Copy a frame into the open aggregate; open or flush one as needed. */
-static int
-hn_tx_copy(struct hn_tx_queue *txq, struct rte_mbuf *m, uint32_t ppi_len,
-	   bool *need_sig)
+/* Outside a burst: send the queue's open aggregate, if any. */
+static void
+hn_tx_flush_open(struct hn_tx_queue *txq)
 {
-	uint32_t need = sizeof(struct hn_rndis_pkt_msg) + ppi_len + m->pkt_len;
-	uint32_t pos = 0, last;
-	const struct rte_mbuf *seg;
+	bool need_sig = false;
+
+	if (txq->agg.txd == NULL ||
+	    hn_tx_flush(txq, txq->agg.txd, txq->agg.used, txq->agg.pkts,
+			&need_sig) != 0)
+		return;
+	txq->agg.txd = NULL;
+	if (need_sig)
+		rte_vmbus_chan_signal_tx(txq->chan);
+}
+
+/*
+ * Pad the previous message with zeros up to pos, the host's alignment,
+ * and extend its length over the padding. A message at least a header
+ * long follows at pos inside the section, so 8 bytes stored at the old
+ * end never leave it; the header written next covers any excess.
+ */
+static __rte_always_inline void
+hn_tx_pad(struct hn_tx_agg *a, uint32_t pos)
+{
+	const uint64_t zeros = 0;
+	uint32_t len = pos - a->last;
+
+	if (likely(pos - a->used <= sizeof(zeros)))
+		memcpy(a->base + a->used, &zeros, sizeof(zeros));
+	else
+		memset(a->base + a->used, 0, pos - a->used);
+	memcpy(a->base + a->last + offsetof(struct hn_rndis_pkt_msg, len),
+	       &len, sizeof(len));
+}
+
+/* Copy the frame's bytes; never more than pkt_len, which sized the room. */
+static void
+hn_tx_copy_segs(uint8_t *dst, const struct rte_mbuf *m)
+{
+	uint32_t left = m->pkt_len, n;
+
+	for (; m != NULL && left != 0; m = m->next) {
+		n = RTE_MIN((uint32_t)m->data_len, left);
+		rte_memcpy(dst, rte_pktmbuf_mtod(m, const void *), n);
+		dst += n;
+		left -= n;
+	}
+}
+
+/*
+ * Copy a frame into the aggregate `a` (the burst's copy of txq->agg),
+ * sending the full one and opening the next as needed. Returns 0, or
+ * nonzero with nothing taken when the ring or the queue ran out.
+ */
+static __rte_always_inline int
+hn_tx_append(struct hn_tx_queue *txq, struct hn_tx_agg *a,
+	     struct rte_mbuf *m, bool *need_sig)
+{
+	uint32_t ppi_len = hn_tx_ppi_len(m->ol_flags);
+	uint32_t hlen = sizeof(struct hn_rndis_pkt_msg) + ppi_len;
+	uint32_t need = hlen + m->pkt_len;
+	uint32_t pos = 0;
+	struct hn_txdesc *txd;
 	uint8_t *dst;
 
-	if (txq->agg_txd != NULL) {
-		pos = RTE_ALIGN_CEIL(txq->agg_used, txq->agg_align);
-		if (txq->agg_pkts >= txq->agg_pktmax ||
-		    pos + need > txq->agg_szmax) {
-			if (hn_tx_flush(txq, need_sig) != 0)
+	if (a->txd != NULL) {
+		pos = RTE_ALIGN_CEIL(a->used, txq->agg_align);
+		if (unlikely(a->pkts >= txq->agg_pktmax ||
+			     pos + need > txq->agg_szmax)) {
+			if (hn_tx_flush(txq, a->txd, a->used, a->pkts,
+					need_sig) != 0)
 				return -EAGAIN;
+			a->txd = NULL;
 			pos = 0;
+		} else if (pos != a->used) {
+			hn_tx_pad(a, pos);
 		}
 	}
-	if (txq->agg_txd == NULL) {
-		txq->agg_txd = hn_txd_get(txq, true);
-		if (unlikely(txq->agg_txd == NULL))
+	if (a->txd == NULL) {
+		txd = hn_txd_get(txq, true);
+		if (unlikely(txd == NULL))
 			return -ENOBUFS;
-		txq->agg_base = txq->hv->chim +
-			(size_t)txq->agg_txd->chim_idx * txq->hv->chim_szmax;
-		txq->agg_used = 0;
-		txq->agg_pkts = 0;
-	} else if (pos != txq->agg_used) {
-		/* Pad the previous message to the host's alignment. */
-		last = txq->agg_last;
-		memset(txq->agg_base + txq->agg_used, 0, pos - txq->agg_used);
-		((struct hn_rndis_pkt_msg *)(txq->agg_base + last))->len =
-			pos - last;
+		a->txd = txd;
+		a->base = txq->chim_base +
+			(size_t)txd->chim_idx * txq->chim_szmax;
+		a->pkts = 0;
 	}
-	dst = txq->agg_base + pos;
+	dst = a->base + pos;
 	hn_tx_rndis_fill(dst, m, ppi_len);
-	dst += sizeof(struct hn_rndis_pkt_msg) + ppi_len;
-	for (seg = m; seg != NULL; seg = seg->next) {
-		rte_memcpy(dst, rte_pktmbuf_mtod(seg, const void *),
-			   seg->data_len);
-		dst += seg->data_len;
-	}
-	txq->agg_last = pos;
-	txq->agg_used = pos + need;
-	txq->agg_pkts++;
+	if (likely(m->nb_segs == 1))
+		rte_memcpy(dst + hlen, rte_pktmbuf_mtod(m, const void *),
+			   m->pkt_len);
+	else
+		hn_tx_copy_segs(dst + hlen, m);
+	a->last = pos;
+	a->used = pos + need;
+	a->pkts++;
 	return 0;
 }
 
@@ -787,13 +844,21 @@ hn_tx_add_pages(struct vmbus_gpa *sg, uint32_t n, rte_iova_t iova,
 	return n;
 }
 
-/* Send a frame as a page list: the RNDIS header slot, then the data. */
+/*
+ * Send a frame as a page list: the RNDIS header slot, then the data.
+ * Returns 0 when sent, 1 when dropped as unsendable, negative when the
+ * queue or the ring is out of room.
+ */
 static int
-hn_tx_gpa(struct hn_tx_queue *txq, struct rte_mbuf *m, uint32_t ppi_len,
-	  bool *need_sig)
+hn_tx_gpa(struct hn_tx_queue *txq, struct rte_mbuf *m, bool *need_sig)
 {
+	uint32_t ppi_len = hn_tx_ppi_len(m->ol_flags);
 	struct vmbus_gpa sg[HN_TX_GPA_MAX];
-	struct hn_nvs_rndis nvs;
+	struct hn_nvs_rndis nvs = {
+		.type = HN_NVS_TYPE_RNDIS,
+		.chan_type = HN_NVS_RNDIS_MTYPE_DATA,
+		.chim_idx = HN_NVS_CHIM_IDX_INVALID,
+	};
 	struct hn_txdesc *txd;
 	const struct rte_mbuf *seg;
 	uint32_t idx, n;
@@ -820,12 +885,8 @@ hn_tx_gpa(struct hn_tx_queue *txq, struct rte_mbuf *m, uint32_t ppi_len,
 		hn_txd_put(txq, txd);
 		txq->stats.errors++;
 		rte_pktmbuf_free(m);
-		return 0;
+		return 1;
 	}
-	memset(&nvs, 0, sizeof(nvs));
-	nvs.type = HN_NVS_TYPE_RNDIS;
-	nvs.chan_type = HN_NVS_RNDIS_MTYPE_DATA;
-	nvs.chim_idx = HN_NVS_CHIM_IDX_INVALID;
 	ret = rte_vmbus_chan_send_sglist(txq->chan, sg, n, &nvs, sizeof(nvs),
 					 idx, need_sig);
 	if (unlikely(ret != 0)) {
@@ -833,52 +894,96 @@ hn_tx_gpa(struct hn_tx_queue *txq, struct rte_mbuf *m, uint32_t ppi_len,
 		hn_txd_put(txq, txd);
 		return ret;
 	}
-	hn_tx_stats(txq, m);
 	txd->m = m;
 	txd->pkts = 1;
 	txq->stats.gpa_sends++;
 	return 0;
 }
 
+/*
+ * Free the copied frames: plain single-segment mbufs of the first one's
+ * pool, the usual burst, go back with one mempool put; others one by one.
+ */
+static void
+hn_tx_free_copied(struct rte_mbuf **pkts, uint32_t n)
+{
+	struct rte_mempool *mp = pkts[0]->pool;
+	struct rte_mbuf *m;
+	uint32_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		m = pkts[i];
+		if (likely(m->pool == mp && m->nb_segs == 1 &&
+			   RTE_MBUF_DIRECT(m) &&
+			   rte_mbuf_refcnt_read(m) == 1))
+			pkts[k++] = m;
+		else
+			rte_pktmbuf_free(m);
+	}
+	if (k != 0)
+		rte_mempool_put_bulk(mp, (void **)pkts, k);
+}
+
+/*
+ * The open aggregate lives in a local for the whole burst: the frame
+ * copies are byte stores that may alias anything, and would otherwise
+ * force the queue's fields to be reloaded and stored around each one.
+ * Counters are summed locally too and the host is signalled once.
+ */
 uint16_t
 hn_xmit_pkts(void *ptxq, struct rte_mbuf **tx_pkts, uint16_t nb_pkts)
 {
 	struct hn_tx_queue *txq = ptxq;
 	struct hn_rx_queue *rxq = txq->hv->rxq[txq->queue_id];
 	struct rte_mbuf *copied[nb_pkts];
-	uint32_t ncopied = 0, ppi_len;
+	uint32_t ncopied = 0, nsent = 0;
 	bool need_sig = false;
+	uint64_t bytes = 0;
+	struct hn_tx_agg a;
 	struct rte_mbuf *m;
 	uint16_t i;
+	int ret;
 
 	rte_spinlock_lock(&rxq->ring_lock);
 	if (txq->desc_nfree < txq->free_thresh)
 		hn_chan_process(txq->hv, rxq, HN_RX_RING_BUDGET);
+	a = txq->agg;
 	for (i = 0; i < nb_pkts; i++) {
 		m = tx_pkts[i];
 		if (i + 1 < nb_pkts)
 			rte_prefetch0(rte_pktmbuf_mtod(tx_pkts[i + 1], void *));
-		ppi_len = hn_tx_ppi_len(m->ol_flags);
-		if (m->pkt_len <= txq->tx_copybreak) {
-			if (hn_tx_copy(txq, m, ppi_len, &need_sig) != 0)
+		if (likely(m->pkt_len <= txq->tx_copybreak)) {
+			if (hn_tx_append(txq, &a, m, &need_sig) != 0)
 				break;
-			hn_tx_stats(txq, m);
 			copied[ncopied++] = m;
 		} else {
-			if (txq->agg_txd != NULL &&
-			    hn_tx_flush(txq, &need_sig) != 0)
+			if (a.txd != NULL) {
+				if (hn_tx_flush(txq, a.txd, a.used, a.pkts,
+						&need_sig) != 0)
+					break;
+				a.txd = NULL;
+			}
+			ret = hn_tx_gpa(txq, m, &need_sig);
+			if (ret < 0)
 				break;
-			if (hn_tx_gpa(txq, m, ppi_len, &need_sig) != 0)
-				break;
+			if (ret > 0)
+				continue;
 		}
+		nsent++;
+		bytes += m->pkt_len;
+		hn_tx_count(txq, m);
 	}
-	if (txq->agg_txd != NULL)
-		hn_tx_flush(txq, &need_sig);
+	if (a.txd != NULL &&
+	    hn_tx_flush(txq, a.txd, a.used, a.pkts, &need_sig) == 0)
+		a.txd = NULL;
+	txq->agg = a;
+	txq->stats.packets += nsent;
+	txq->stats.bytes += bytes;
 	if (need_sig)
 		rte_vmbus_chan_signal_tx(txq->chan);
 	rte_spinlock_unlock(&rxq->ring_lock);
 	if (ncopied != 0)
-		rte_pktmbuf_free_bulk(copied, ncopied);
+		hn_tx_free_copied(copied, ncopied);
 	return i;
 }
 
@@ -1091,6 +1196,8 @@ hn_dev_tx_queue_setup(struct rte_eth_dev *dev, uint16_t queue_idx,
 		txq->chim_free[i] = queue_idx * per + per - 1 - i;
 	txq->chim_nfree = per;
 	txq->chim_cnt = per;
+	txq->chim_base = hv->chim;
+	txq->chim_szmax = hv->chim_szmax;
 	txq->agg_szmax = RTE_MIN(hv->rndis_agg_size, hv->chim_szmax);
 	txq->agg_pktmax = hv->rndis_agg_pkts;
 	txq->agg_align = hv->rndis_agg_align;
@@ -1109,16 +1216,13 @@ int
 hn_tx_queue_drain(struct hn_tx_queue *txq, unsigned int timeout_ms)
 {
 	struct hn_rx_queue *rxq = txq->hv->rxq[txq->queue_id];
-	bool need_sig = false;
 	uint64_t deadline;
 	uint32_t i;
 
 	deadline = rte_get_timer_cycles() +
 		rte_get_timer_hz() * timeout_ms / 1000;
 	rte_spinlock_lock(&rxq->ring_lock);
-	if (txq->agg_txd != NULL && hn_tx_flush(txq, &need_sig) == 0 &&
-	    need_sig)
-		rte_vmbus_chan_signal_tx(txq->chan);
+	hn_tx_flush_open(txq);
 	while (txq->desc_nfree < txq->nb_desc &&
 	       rte_get_timer_cycles() < deadline) {
 		if (hn_chan_process(txq->hv, rxq, HN_RX_RING_BUDGET) == 0) {
@@ -1133,9 +1237,9 @@ hn_tx_queue_drain(struct hn_tx_queue *txq, unsigned int timeout_ms)
 	}
 	HN_LOG(WARNING, "queue %u: %u sends never completed, released",
 	       txq->queue_id, txq->nb_desc - txq->desc_nfree);
-	if (txq->agg_txd != NULL) {
-		hn_txd_put(txq, txq->agg_txd);
-		txq->agg_txd = NULL;
+	if (txq->agg.txd != NULL) {
+		hn_txd_put(txq, txq->agg.txd);
+		txq->agg.txd = NULL;
 	}
 	for (i = 0; i < txq->nb_desc; i++)
 		if (txq->desc[i].in_use)
@@ -1168,7 +1272,6 @@ hn_dev_tx_done_cleanup(void *arg, uint32_t free_cnt)
 {
 	struct hn_tx_queue *txq = arg;
 	struct hn_rx_queue *rxq = txq->hv->rxq[txq->queue_id];
-	bool need_sig = false;
 	uint32_t before;
 	/*
 	 * Each send completion is one ring packet freeing one descriptor,
@@ -1182,9 +1285,7 @@ hn_dev_tx_done_cleanup(void *arg, uint32_t free_cnt)
 
 	rte_spinlock_lock(&rxq->ring_lock);
 	before = txq->desc_nfree;
-	if (txq->agg_txd != NULL && hn_tx_flush(txq, &need_sig) == 0 &&
-	    need_sig)
-		rte_vmbus_chan_signal_tx(txq->chan);
+	hn_tx_flush_open(txq);
 	for (pass = 0; pass <= txq->nb_desc / HN_RX_RING_BUDGET; pass++) {
 		budget = RTE_MIN(limit - done, (uint32_t)HN_RX_RING_BUDGET);
 		n = hn_chan_process(txq->hv, rxq, budget);

@@ -134,7 +134,10 @@ struct hn_rx_bufinfo {
 	uint64_t xact;
 };
 
-/* One VMBus packet in flight: an aggregate of copies or a page-list send. */
+/*
+ * One VMBus packet in flight: an aggregate of copies or a page-list send.
+ * While free, m is NULL and chim_idx invalid.
+ */
 struct hn_txdesc {
 	struct rte_mbuf *m;	/* held until completion (page-list sends) */
 	uint32_t chim_idx;	/* send-buffer section held, or invalid */
@@ -143,42 +146,46 @@ struct hn_txdesc {
 	uint8_t rsvd;
 };
 
+/* The aggregate being filled; txd == NULL when none is open. */
+struct hn_tx_agg {
+	struct hn_txdesc *txd;
+	uint8_t *base;		/* its send-buffer section */
+	uint32_t used;		/* bytes written */
+	uint32_t pkts;		/* RNDIS messages written */
+	uint32_t last;		/* offset of the last message */
+};
+
 struct hn_tx_queue {
+	/* First cache line: what every burst reads. */
 	struct hn_data *hv;
 	struct vmbus_channel *chan;
-	uint16_t port_id;
-	uint16_t queue_id;
-	uint16_t nb_desc;
-	uint16_t free_thresh;
-	uint32_t tx_copybreak;
-	uint64_t offloads;
-
-	/* Descriptor free stack. */
 	struct hn_txdesc *desc;
-	uint16_t *desc_free;
+	uint16_t *desc_free;	/* free descriptor stack */
+	uint32_t *chim_free;	/* free section stack */
 	uint32_t desc_nfree;
-
-	/* Send-buffer sections owned by this queue. */
-	uint32_t *chim_free;
 	uint32_t chim_nfree;
-	uint32_t chim_cnt;
-
-	/* The aggregate being filled; agg_txd == NULL when none is open. */
-	struct hn_txdesc *agg_txd;
-	uint8_t *agg_base;
-	uint32_t agg_used;
-	uint32_t agg_pkts;
-	uint32_t agg_last;	/* offset of the last RNDIS message */
+	uint32_t tx_copybreak;
 	uint32_t agg_szmax;
 	uint32_t agg_pktmax;
 	uint32_t agg_align;
+
+	/* Second: the open aggregate and what opening one needs. */
+	struct hn_tx_agg agg;
+	uint8_t *chim_base;
+	uint32_t chim_szmax;
+	uint16_t free_thresh;
+	uint16_t nb_desc;
+	uint16_t port_id;
+	uint16_t queue_id;
+	uint32_t chim_cnt;	/* sections owned by this queue */
+	uint64_t offloads;
 
 	/* RNDIS headers of page-list sends, one slot per descriptor. */
 	const struct rte_memzone *hdr_mz;
 	uint8_t *hdr_base;
 	rte_iova_t hdr_iova;
 
-	struct hn_tx_stats stats;
+	struct hn_tx_stats stats __rte_cache_aligned;
 } __rte_cache_aligned;
 
 #define HN_RX_STASH	64
