@@ -13,7 +13,10 @@
 #   core-cyc  cycles of the polling core per packet in those runs
 #             (TSC Hz x seconds / packets), both PMDs, and the ratio;
 #   tp-cyc    our busy cycles per packet from testpmd --record-core-cycles
-#             (upstream: n/a, for the reason above).
+#             (upstream: n/a, for the reason above);
+#   pair      the median over rounds of ours/upstream pps within a round:
+#             on a shared machine the load drifts between rounds, and the
+#             runs of one round see about the same load.
 #
 # Usage: devtools/bench.sh [--rounds N] [--seconds S] [--case NAME]...
 #   --rounds N   runs of each PMD per case (default 3, at least 3)
@@ -114,8 +117,8 @@ ratio() {
 		if (b == 0) print "n/a"; else printf "%.2f\n", a / b }'
 }
 
-printf "%-10s %11s %11s %6s %9s %9s %6s %8s %8s\n" case ours-pps up-pps \
-	ratio ours-ccyc up-ccyc ratio ours-tp up-tp
+printf "%-10s %11s %11s %6s %9s %9s %6s %8s %8s %5s\n" case ours-pps \
+	up-pps ratio ours-ccyc up-ccyc ratio ours-tp up-tp pair
 for c in "${cases[@]}"; do
 	set -- $c
 	name=$1
@@ -134,9 +137,11 @@ for c in "${cases[@]}"; do
 	oc=$(awk '{ print $2 }' "$work/ours" | median)
 	uc=$(awk '{ print $2 }' "$work/upstream" | median)
 	tp=$(median <"$work/tp")
-	printf "%-10s %11.0f %11.0f %6s %9.1f %9.1f %6s %8.1f %8s\n" "$name" \
-		"$op" "$up" "$(ratio "$op" "$up")" "$oc" "$uc" \
-		"$(ratio "$oc" "$uc")" "$tp" n/a
+	pair=$(paste -d ' ' "$work/ours" "$work/upstream" | awk '{
+		if ($3 > 0) print $1 / $3 }' | median)
+	printf "%-10s %11.0f %11.0f %6s %9.1f %9.1f %6s %8.1f %8s %5.2f\n" \
+		"$name" "$op" "$up" "$(ratio "$op" "$up")" "$oc" "$uc" \
+		"$(ratio "$oc" "$uc")" "$tp" n/a "$pair"
 	if [ -n "${BENCH_VERBOSE:-}" ]; then
 		echo "  ours (pps ccyc): $(tr '\n' ';' <"$work/ours")"
 		echo "  upstream (pps ccyc): $(tr '\n' ';' <"$work/upstream")"
