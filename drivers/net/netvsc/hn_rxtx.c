@@ -43,6 +43,7 @@
 #define HN_TX_HDR_SLOT		128	/* RNDIS header room per descriptor */
 #define HN_TX_FREE_THRESH	32
 #define HN_TX_GPA_MAX		MAX_PAGE_BUFFER_COUNT
+#define HN_TX_FREE_BATCH	64	/* copied frames freed at once */
 #define HN_TX_PPI_MAX		(3 * HN_PPI_U32_SIZE)
 
 static_assert(sizeof(struct hn_rndis_pkt_msg) + HN_TX_PPI_MAX <=
@@ -653,13 +654,14 @@ hn_tx_rndis_fill(uint8_t *p, const struct rte_mbuf *m, uint32_t ppi_len)
 	}
 }
 
-/* Size bucket and destination class of a frame the host took. */
-static __rte_always_inline void
+/* Size bucket and destination class of a frame sent; returns its size. */
+static __rte_always_inline uint32_t
 hn_tx_count(struct hn_tx_queue *txq, const struct rte_mbuf *m)
 {
 	hn_size_bucket(txq->stats.size, m->pkt_len);
 	hn_count_dest(rte_pktmbuf_mtod(m, const uint8_t *),
 		      &txq->stats.multicast, &txq->stats.broadcast);
+	return m->pkt_len;
 }
 
 /* Out of descriptors or sections: reap completions, then look again. */
@@ -701,7 +703,7 @@ hn_txd_get(struct hn_tx_queue *txq, bool chim)
  */
 static int
 hn_tx_flush(struct hn_tx_queue *txq, struct hn_txdesc *txd, uint32_t used,
-	    uint32_t pkts, bool *need_sig)
+	    bool *need_sig)
 {
 	struct hn_nvs_rndis nvs = {
 		.type = HN_NVS_TYPE_RNDIS,
@@ -718,7 +720,6 @@ hn_tx_flush(struct hn_tx_queue *txq, struct hn_txdesc *txd, uint32_t used,
 		txq->stats.ring_full++;
 		return ret;
 	}
-	txd->pkts = pkts;
 	txq->stats.aggregates++;
 	return 0;
 }
@@ -730,8 +731,7 @@ hn_tx_flush_open(struct hn_tx_queue *txq)
 	bool need_sig = false;
 
 	if (txq->agg.txd == NULL ||
-	    hn_tx_flush(txq, txq->agg.txd, txq->agg.used, txq->agg.pkts,
-			&need_sig) != 0)
+	    hn_tx_flush(txq, txq->agg.txd, txq->agg.used, &need_sig) != 0)
 		return;
 	txq->agg.txd = NULL;
 	if (need_sig)
@@ -792,8 +792,7 @@ hn_tx_append(struct hn_tx_queue *txq, struct hn_tx_agg *a,
 		pos = RTE_ALIGN_CEIL(a->used, txq->agg_align);
 		if (unlikely(a->pkts >= txq->agg_pktmax ||
 			     pos + need > txq->agg_szmax)) {
-			if (hn_tx_flush(txq, a->txd, a->used, a->pkts,
-					need_sig) != 0)
+			if (hn_tx_flush(txq, a->txd, a->used, need_sig) != 0)
 				return -EAGAIN;
 			a->txd = NULL;
 			pos = 0;
@@ -895,7 +894,6 @@ hn_tx_gpa(struct hn_tx_queue *txq, struct rte_mbuf *m, bool *need_sig)
 		return ret;
 	}
 	txd->m = m;
-	txd->pkts = 1;
 	txq->stats.gpa_sends++;
 	return 0;
 }
@@ -935,8 +933,8 @@ hn_xmit_pkts(void *ptxq, struct rte_mbuf **tx_pkts, uint16_t nb_pkts)
 {
 	struct hn_tx_queue *txq = ptxq;
 	struct hn_rx_queue *rxq = txq->hv->rxq[txq->queue_id];
-	struct rte_mbuf *copied[nb_pkts];
-	uint32_t ncopied = 0, nsent = 0;
+	struct rte_mbuf *copied[HN_TX_FREE_BATCH];
+	uint32_t ncopied = 0, ndropped = 0;
 	bool need_sig = false;
 	uint64_t bytes = 0;
 	struct hn_tx_agg a;
@@ -955,29 +953,32 @@ hn_xmit_pkts(void *ptxq, struct rte_mbuf **tx_pkts, uint16_t nb_pkts)
 		if (likely(m->pkt_len <= txq->tx_copybreak)) {
 			if (hn_tx_append(txq, &a, m, &need_sig) != 0)
 				break;
+			bytes += hn_tx_count(txq, m);
 			copied[ncopied++] = m;
-		} else {
-			if (a.txd != NULL) {
-				if (hn_tx_flush(txq, a.txd, a.used, a.pkts,
-						&need_sig) != 0)
-					break;
-				a.txd = NULL;
+			if (unlikely(ncopied == RTE_DIM(copied))) {
+				hn_tx_free_copied(copied, ncopied);
+				ncopied = 0;
 			}
-			ret = hn_tx_gpa(txq, m, &need_sig);
-			if (ret < 0)
-				break;
-			if (ret > 0)
-				continue;
+			continue;
 		}
-		nsent++;
-		bytes += m->pkt_len;
-		hn_tx_count(txq, m);
+		if (a.txd != NULL) {
+			if (hn_tx_flush(txq, a.txd, a.used, &need_sig) != 0)
+				break;
+			a.txd = NULL;
+		}
+		/* The descriptor holds m until its completion, reaped here. */
+		ret = hn_tx_gpa(txq, m, &need_sig);
+		if (ret < 0)
+			break;
+		if (ret == 0)
+			bytes += hn_tx_count(txq, m);
+		else
+			ndropped++;
 	}
-	if (a.txd != NULL &&
-	    hn_tx_flush(txq, a.txd, a.used, a.pkts, &need_sig) == 0)
+	if (a.txd != NULL && hn_tx_flush(txq, a.txd, a.used, &need_sig) == 0)
 		a.txd = NULL;
 	txq->agg = a;
-	txq->stats.packets += nsent;
+	txq->stats.packets += i - ndropped;
 	txq->stats.bytes += bytes;
 	if (need_sig)
 		rte_vmbus_chan_signal_tx(txq->chan);

@@ -141,9 +141,7 @@ struct hn_rx_bufinfo {
 struct hn_txdesc {
 	struct rte_mbuf *m;	/* held until completion (page-list sends) */
 	uint32_t chim_idx;	/* send-buffer section held, or invalid */
-	uint16_t pkts;
-	uint8_t in_use;
-	uint8_t rsvd;
+	uint32_t in_use;
 };
 
 /* The aggregate being filled; txd == NULL when none is open. */
