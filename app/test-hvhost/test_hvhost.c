@@ -120,6 +120,20 @@ l4_csum_ok(const uint8_t *ip, size_t l4_off, size_t l4_len, uint8_t proto)
 	return fold(s) == 0xffff;
 }
 
+/* What a guest leaves in the TCP checksum field of an LSO frame: the
+ * pseudo-header sum without the length. */
+static void
+lso_seed_set(uint8_t *ip, size_t l4_off)
+{
+	uint32_t s;
+
+	if ((ip[0] >> 4) == 4)
+		s = sum_be(0, ip + 12, 8);
+	else
+		s = sum_be(0, ip + 8, 32);
+	wr16(ip + l4_off + 16, fold(s + 6));
+}
+
 static void
 eth_hdr(uint8_t *f, const uint8_t *dst, const uint8_t *src, uint16_t type)
 {
@@ -788,6 +802,7 @@ test_loopback_segments_lso(void)
 			f.gso_type = HVH_GSO_TCPV4;
 		}
 		tx[14 + iph + 13] = 0x80 | 0x18 | 0x01;	/* CWR ACK PSH FIN */
+		lso_seed_set(tx + 14, iph);
 		seq0 = rd32(tx + 14 + iph + 4);
 		f.flags = HVH_FRAME_F_LSO | HVH_FRAME_F_CSUM;
 		f.csum_start = (uint16_t)(14 + iph);
@@ -811,6 +826,14 @@ test_loopback_segments_lso(void)
 		CHECK(k == 4, "%d segments", k);
 		CHECK(rx_one(be, rx, sizeof(rx), &r) == 0, "extra segment");
 	}
+	/* No seed left by the guest: the segments' TCP checksums are
+	 * wrong, as the NIC behind Hyper-V's switch makes them. */
+	wr16(tx + 14 + 40 + 16, 0);
+	CHECK(hvh_backend_tx_burst(be, &f, 1) == 1, "refused");
+	for (k = 0; rx_one(be, rx, sizeof(rx), &r) == 1; k++)
+		CHECK(!l4_csum_ok(rx + 14, 40, r.len - 54, 6),
+		      "unseeded seg %d checksum right", k);
+	CHECK(k == 4, "%d unseeded segments", k);
 	/* Segments larger than the destination: the whole frame drops. */
 	CHECK(hvh_backend_tx_burst(be, &f, 1) == 1, "refused");
 	CHECK(rx_one(be, rx, 1000, &r) == 0, "segment truncated");
@@ -820,7 +843,7 @@ test_loopback_segments_lso(void)
 	CHECK(hvh_backend_tx_burst(be, &f, 1) == 1, "refused");
 	CHECK(rx_one(be, rx, sizeof(rx), &r) == 0, "mislabelled lso delivered");
 	hvh_backend_stats(be, &st);
-	CHECK(st.tx_segments == 8 && st.rx_dropped == 1 && st.tx_errors == 1,
+	CHECK(st.tx_segments == 12 && st.rx_dropped == 1 && st.tx_errors == 1,
 	      "segments %lu dropped %lu errors %lu",
 	      (unsigned long)st.tx_segments, (unsigned long)st.rx_dropped,
 	      (unsigned long)st.tx_errors);
@@ -1145,12 +1168,14 @@ test_tap_roundtrip_in_netns(void)
 		CHECK(memcmp(rx + 42, tx + 42, 300) == 0, "udp payload");
 	}
 
-	/* A TCP LSO super-frame: tot_len 0 and garbage checksums. */
+	/* A TCP LSO super-frame: tot_len 0, a garbage IP checksum, the
+	 * guest's seed in the TCP one. */
 	plen = 4000;
 	f.len = (uint32_t)build_ipv4(tx, mac_a, guest_mac, NET_A + 2, NET_B + 2,
 				     6, 40000, 80, plen, 0x7777);
 	wr16(tx + 16, 0);
 	tx[47] |= 0x80;		/* CWR: first segment only */
+	lso_seed_set(tx + 14, 20);
 	f.flags = HVH_FRAME_F_LSO | HVH_FRAME_F_CSUM | HVH_FRAME_F_IP_CSUM;
 	f.gso_type = HVH_GSO_TCPV4;
 	f.gso_size = 1000;

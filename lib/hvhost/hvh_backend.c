@@ -236,6 +236,32 @@ l4_csum_set(uint8_t *frame, uint32_t len, const struct hvh_frame_layout *lay)
 	memcpy(frame + lay->l4 + off, &c, 2);
 }
 
+/*
+ * TCP checksum of one LSO segment as the NIC behind the switch computes
+ * it: the guest's seed left in the checksum field, which must be the
+ * pseudo-header sum without the length (rndis.md 3, LSOv2), plus this
+ * segment's TCP length and bytes. A guest that leaves no seed gets
+ * segments with wrong checksums, as it would on Hyper-V.
+ */
+static void
+lso_csum_set(uint8_t *frame, uint32_t len, const struct hvh_frame_layout *lay)
+{
+	uint8_t *field = frame + lay->l4 + HVH_CSUM_OFF_TCP;
+	uint32_t l4_len = len - lay->l4;
+	uint8_t seg_len[2];
+	uint64_t sum;
+	uint16_t c;
+
+	sum = hvh_csum_add(0, field, 2);
+	field[0] = 0;
+	field[1] = 0;
+	wr16(seg_len, (uint16_t)l4_len);
+	sum = hvh_csum_add(sum, seg_len, sizeof(seg_len));
+	sum = hvh_csum_add(sum, frame + lay->l4, l4_len);
+	c = (uint16_t)~hvh_csum_fold(sum);
+	memcpy(field, &c, 2);
+}
+
 int
 hvh_frame_layout(const struct hvh_frame *f, struct hvh_frame_layout *lay)
 {
@@ -419,7 +445,7 @@ emit_segment(const struct hvh_frame *src, const struct hvh_frame_layout *lay,
 		th[13] &= (uint8_t)~0x09;
 	if (*seg > 0)
 		th[13] &= (uint8_t)~0x80;
-	l4_csum_set(d, out_len, lay);
+	lso_csum_set(d, out_len, lay);
 	dst->len = out_len;
 	rx_meta(dst, src, lay, 1);
 	(*seg)++;

@@ -294,6 +294,19 @@ tap_rx_meta(struct tap_backend *t, const struct virtio_net_hdr *vh,
 			p->csum_start -= HVH_ETH_VLAN_HLEN;
 		}
 	}
+	/* The kernel seeds a GSO frame's TCP checksum with the pseudo-header
+	 * sum including the length; segmentation (hvh_frame_emit) takes the
+	 * LSOv2 seed a guest leaves, which has none.
+	 */
+	if (p->flags & HVH_FRAME_F_LSO) {
+		struct hvh_frame_layout lay;
+		uint16_t seed;
+
+		if (hvh_frame_layout(p, &lay) != 0)
+			return -EINVAL;
+		seed = hvh_csum_fold(hvh_csum_pseudo(d, &lay, 0));
+		memcpy(d + lay.l4 + HVH_CSUM_OFF_TCP, &seed, 2);
+	}
 	return 0;
 }
 
