@@ -10,8 +10,8 @@
  *   hv-guest [EAL options] -- [--mode info|io|rxonly|txonly|icmpecho|
  *            offload|tsosend|txcleanup] [--queues N] [--frames N]
  *            [--seconds S] [--flows N] [--size N] [--burst N] [--events]
- *            [--offloads LIST|all] [--peer MAC --payload-file PATH
- *            [--start-file PATH]]
+ *            [--offloads LIST|all] [--prepare] [--peer MAC
+ *            --payload-file PATH [--start-file PATH]]
  *
  * info prints the MAC, link and queue limits; io sends a first burst per
  * queue and forwards every received frame back out of its queue until
@@ -20,7 +20,10 @@
  * (for any address, like testpmd's icmpecho); offload sends frames asking
  * for checksum, VLAN insertion and TSO over IPv4 and IPv6 (the kinds named
  * by --offloads, default udp4,vlan4,tso4) and checks what comes back
- * through a loopback host; tsosend sends one largest-size TSO frame over
+ * through a loopback host (with --prepare the checksum fields are left
+ * zero and rte_eth_tx_prepare fills them, after checking that it refuses
+ * a frame of too many pieces and a TSO frame over the host's limit);
+ * tsosend sends one largest-size TSO frame over
  * IPv4 and one over IPv6 to --peer, their payloads saved for the far side
  * to compare; txcleanup sends without polling receive and frees with
  * rte_eth_tx_done_cleanup, reporting the mempool's in-use counts.
@@ -38,6 +41,7 @@
 #include <rte_byteorder.h>
 #include <rte_cycles.h>
 #include <rte_eal.h>
+#include <rte_errno.h>
 #include <rte_ethdev.h>
 #include <rte_arp.h>
 #include <rte_icmp.h>
@@ -65,10 +69,12 @@ static struct {
 	unsigned int burst;
 	int events;
 	uint32_t ol_kinds;	/* offload mode: bit i = hvg_ol_kinds[i] */
+	int prepare;		/* offload mode: rte_eth_tx_prepare fills */
 	struct rte_ether_addr peer;	/* tsosend: destination MAC */
 	const char *payload_file;	/* tsosend: where the payloads go */
 	const char *start_file;		/* tsosend: send once it exists */
-} hvg = { HVG_INFO, 1, 0, 5.0, 64, 64, 32, 0, 0x7, { { 0 } }, NULL, NULL };
+} hvg = { HVG_INFO, 1, 0, 5.0, 64, 64, 32, 0, 0x7, 0, { { 0 } }, NULL,
+	NULL };
 
 static uint64_t hvg_rx[HVG_MAX_Q], hvg_tx[HVG_MAX_Q];
 
@@ -319,7 +325,8 @@ static const uint8_t hvg_ip6_src[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
 static const uint8_t hvg_ip6_dst[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
 
 /* One frame of the given kind, its checksum fields holding the
- * pseudo-header sum as DPDK's offload API asks.
+ * pseudo-header sum as DPDK's offload API asks (with --prepare: zero,
+ * for rte_eth_tx_prepare to fill).
  */
 static struct rte_mbuf *
 hvg_offload_frame(struct rte_mempool *mp, const struct rte_ether_addr *dst,
@@ -387,6 +394,8 @@ hvg_offload_frame(struct rte_mempool *mp, const struct rte_ether_addr *dst,
 		m->ol_flags |= RTE_MBUF_F_TX_IPV6;
 		phdr = rte_ipv6_phdr_cksum(ip6, m->ol_flags);
 	}
+	if (hvg.prepare)
+		phdr = 0;
 	if (k->tcp) {
 		struct rte_tcp_hdr *t = (struct rte_tcp_hdr *)l4h;
 
@@ -518,6 +527,56 @@ hvg_offload_check(const struct rte_mbuf *m, struct hvg_ol_count *cnt)
 }
 
 /*
+ * --prepare: rte_eth_tx_prepare must refuse, with EINVAL, a frame of
+ * HVG_PREP_SEGS small segments (more pages than one host packet names)
+ * and a TSO frame one byte over Hyper-V's LSOv2 limit.  Prints how many
+ * of the two it refused.
+ */
+#define HVG_PREP_SEGS 64
+#define HVG_TSO_FRAME 62780u	/* Hyper-V's LSOv2 maximum offload size */
+
+static void
+hvg_prepare_refusals(uint16_t port, struct rte_mempool *mp,
+		     const struct rte_ether_addr *mac)
+{
+	struct rte_mempool *big;
+	struct rte_mbuf *m, *seg;
+	unsigned int i, pages = 0, tso = 0;
+	uint32_t more;
+
+	m = hvg_frame(mp, mac, 0);
+	for (i = 1; m && i < HVG_PREP_SEGS; i++) {
+		seg = hvg_frame(mp, mac, 0);
+		if (!seg || rte_pktmbuf_chain(m, seg)) {
+			rte_pktmbuf_free(seg);
+			break;
+		}
+	}
+	if (m && i == HVG_PREP_SEGS && rte_eth_tx_prepare(port, 0, &m, 1) == 0 &&
+	    rte_errno == EINVAL)
+		pages = 1;
+	rte_pktmbuf_free(m);
+
+	big = rte_pktmbuf_pool_create("hvg_prep", 3, 0, 0, UINT16_MAX,
+				      rte_socket_id());
+	m = hvg_offload_frame(mp, mac, 2);	/* tso4 */
+	seg = big ? rte_pktmbuf_alloc(big) : NULL;
+	more = m ? HVG_TSO_FRAME + 1 - m->pkt_len : 0;
+	if (m && seg && rte_pktmbuf_append(seg, more) &&
+	    !rte_pktmbuf_chain(m, seg)) {
+		seg = NULL;
+		if (rte_eth_tx_prepare(port, 0, &m, 1) == 0 &&
+		    rte_errno == EINVAL)
+			tso = 1;
+	}
+	rte_pktmbuf_free(seg);
+	rte_pktmbuf_free(m);
+	rte_mempool_free(big);
+	printf("hv-guest: prepare refused_pages %u refused_tso_size %u\n",
+	       pages, tso);
+}
+
+/*
  * Send rounds of one frame of each chosen kind through a loopback host and
  * check each frame that comes back (hvg_offload_check).  The first line
  * sums all kinds; a line per kind follows.
@@ -546,6 +605,8 @@ hvg_offload(uint16_t port, struct rte_mempool *mp)
 			(k->payload + HVG_OL_MSS - 1) / HVG_OL_MSS : 1;
 	}
 	rte_eth_macaddr_get(port, &mac);
+	if (hvg.prepare)
+		hvg_prepare_refusals(port, mp, &mac);
 	end = rte_get_timer_cycles() +
 		(uint64_t)(hvg.seconds * rte_get_timer_hz());
 	while (!hvg_stop && rte_get_timer_cycles() < end &&
@@ -560,6 +621,13 @@ hvg_offload(uint16_t port, struct rte_mempool *mp)
 				pkts[n] = hvg_offload_frame(mp, &mac, kinds[n]);
 				if (!pkts[n])
 					break;
+			}
+			if (n == nk && hvg.prepare &&
+			    rte_eth_tx_prepare(port, 0, pkts, nk) != nk) {
+				printf("hv-guest: tx_prepare refused a frame: %s\n",
+				       rte_strerror(rte_errno));
+				rte_pktmbuf_free_bulk(pkts, nk);
+				break;
 			}
 			if (n == nk) {
 				n = rte_eth_tx_burst(port, 0, pkts, nk);
@@ -617,7 +685,6 @@ hvg_offload(uint16_t port, struct rte_mempool *mp)
  * compare with the segments it sees.  With --start-file it waits until
  * that file exists, so the far side can get ready first.
  */
-#define HVG_TSO_FRAME 62780u	/* Hyper-V's LSOv2 maximum offload size */
 #define HVG_TSO_PAYLOAD (HVG_TSO_FRAME - 14 - 40 - 20)
 
 static struct rte_mbuf *
@@ -971,6 +1038,7 @@ hvg_args(int argc, char **argv)
 		{ "burst", required_argument, NULL, 'b' },
 		{ "events", no_argument, NULL, 'e' },
 		{ "offloads", required_argument, NULL, 'o' },
+		{ "prepare", no_argument, NULL, 'R' },
 		{ "peer", required_argument, NULL, 'p' },
 		{ "payload-file", required_argument, NULL, 'P' },
 		{ "start-file", required_argument, NULL, 'S' },
@@ -1024,6 +1092,9 @@ hvg_args(int argc, char **argv)
 		case 'o':
 			if (hvg_ol_parse(optarg))
 				return -1;
+			break;
+		case 'R':
+			hvg.prepare = 1;
 			break;
 		case 'p':
 			if (rte_ether_unformat_addr(optarg, &hvg.peer))

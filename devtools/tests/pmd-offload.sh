@@ -19,6 +19,12 @@
 # whose payload is byte-identical to what was sent.
 #
 # PMD_UPSTREAM=1 runs the same with the upstream PMD (hv-guest-upstream).
+#
+# pmd-offload.sh prepare: the guest leaves the checksum fields zero and
+# calls rte_eth_tx_prepare, which must fill them (hv-host takes the LSO
+# seed from the field, as Hyper-V does, so TSO segments come back with
+# wrong checksums otherwise), and which must refuse a 64-segment frame and
+# a TSO frame over the host's 62780-byte limit.
 
 set -u
 . "$(dirname "$0")/pmd-lib.sh"
@@ -26,13 +32,16 @@ set -u
 rounds=100
 up=()
 [ "${PMD_UPSTREAM:-0}" = 1 ] && up=(--upstream)
+prep=()
+[ "${1:-}" = prepare ] && prep=(--prepare)
 out=$pmd_work/guest.out
 "$top/devtools/hv-testpmd.sh" "${up[@]}" --guest --backend loopback -- \
-	--mode offload --offloads all --frames "$rounds" --seconds 20 \
+	--mode offload --offloads all "${prep[@]}" --frames "$rounds" \
+	--seconds 20 \
 	>"$out" 2>&1 </dev/null
 rc=$?
 grep -q "not built" "$out" && pmd_skip "$(head -1 "$out")"
-grep '^hv-guest: \(offload\|kind\) ' "$out"
+grep '^hv-guest: \(offload\|kind\|prepare\|tx_prepare\) ' "$out"
 
 # val WORDS KEY: the value after KEY on the line "hv-guest: WORDS ...".
 val() {
@@ -41,6 +50,12 @@ val() {
 }
 
 pmd_expect "hv-guest exit status" "$rc" 0
+if [ ${#prep[@]} -ne 0 ]; then
+	pmd_expect "tx_prepare refused a frame of too many pages" \
+		"$(val prepare refused_pages)" 1
+	pmd_expect "tx_prepare refused a TSO frame over the host's limit" \
+		"$(val prepare refused_tso_size)" 1
+fi
 pmd_expect "rounds sent" "$(val "offload rounds" rounds)" "$rounds"
 pmd_expect "frames back (14 per round)" "$(val "offload rounds" received)" \
 	$((rounds * 14))

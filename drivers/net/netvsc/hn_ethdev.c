@@ -1071,6 +1071,7 @@ hn_set_burst(struct rte_eth_dev *eth_dev)
 		hn_recv_pkts;
 	eth_dev->tx_pkt_burst = hv->args.enable_vf ? hn_vf_xmit_pkts :
 		hn_xmit_pkts;
+	eth_dev->tx_pkt_prepare = hn_xmit_prep;
 }
 
 static int

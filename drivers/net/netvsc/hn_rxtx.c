@@ -22,10 +22,12 @@
 #include <rte_bus_vmbus.h>
 #include <bus_vmbus_driver.h>
 #include <rte_cycles.h>
+#include <rte_errno.h>
 #include <rte_ethdev.h>
 #include <ethdev_driver.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
+#include <rte_net.h>
 #include <rte_memcpy.h>
 #include <rte_memzone.h>
 #include <rte_prefetch.h>
@@ -985,6 +987,51 @@ hn_xmit_pkts(void *ptxq, struct rte_mbuf **tx_pkts, uint16_t nb_pkts)
 	rte_spinlock_unlock(&rxq->ring_lock);
 	if (ncopied != 0)
 		hn_tx_free_copied(copied, ncopied);
+	return i;
+}
+
+/*
+ * tx_prepare: what a frame needs before this port can send it, whichever
+ * path (synthetic or VF) carries it when the burst runs. The host
+ * finishes L4 checksums and LSOv2 segments from the pseudo-header sum in
+ * the checksum field, so that sum is put there (without the length for
+ * TSO); a page-list send names at most HN_TX_GPA_MAX - 1 data pages; an
+ * LSOv2 frame must not exceed what the host announced.
+ */
+uint16_t
+hn_xmit_prep(void *ptxq, struct rte_mbuf **tx_pkts, uint16_t nb_pkts)
+{
+	const struct hn_tx_queue *txq = ptxq;
+	const struct rte_mbuf *seg;
+	struct rte_mbuf *m;
+	uint32_t pages;
+	uint16_t i;
+	int ret;
+
+	for (i = 0; i < nb_pkts; i++) {
+		m = tx_pkts[i];
+		if ((m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) &&
+		    (m->tso_segsz == 0 || m->pkt_len > txq->hv->tso_maxsz)) {
+			rte_errno = EINVAL;
+			break;
+		}
+		if (m->pkt_len > txq->tx_copybreak) {
+			pages = 0;
+			for (seg = m; seg != NULL; seg = seg->next)
+				pages += (uint32_t)(((rte_mbuf_data_iova(seg) &
+					HYPERV_PAGE_MASK) + seg->data_len +
+					HYPERV_PAGE_SIZE - 1) >> HYPERV_PAGE_SHIFT);
+			if (pages > HN_TX_GPA_MAX - 1) {
+				rte_errno = EINVAL;
+				break;
+			}
+		}
+		ret = rte_net_intel_cksum_prepare(m);
+		if (ret != 0) {
+			rte_errno = -ret;
+			break;
+		}
+	}
 	return i;
 }
 

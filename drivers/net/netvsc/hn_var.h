@@ -326,6 +326,7 @@ void hn_dev_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid);
 int hn_dev_tx_done_cleanup(void *arg, uint32_t free_cnt);
 uint16_t hn_recv_pkts(void *rxq, struct rte_mbuf **rx_pkts, uint16_t nb_pkts);
 uint16_t hn_xmit_pkts(void *txq, struct rte_mbuf **tx_pkts, uint16_t nb_pkts);
+uint16_t hn_xmit_prep(void *txq, struct rte_mbuf **tx_pkts, uint16_t nb_pkts);
 int hn_chan_process(struct hn_data *hv, struct hn_rx_queue *rxq,
 		    uint32_t budget);
 void hn_rx_queue_purge(struct hn_rx_queue *rxq);
