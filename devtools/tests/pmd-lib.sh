@@ -121,6 +121,12 @@ pmd_start() {
 		<"$pmd_work/in" >"$pmd_out" 2>&1 &
 	pmd_pid=$!
 	exec 3>"$pmd_work/in"
+	pmd_await_testpmd
+}
+
+# Wait for testpmd's first prompt; skip when a binary or hugepages are
+# missing, fail when it never comes up.
+pmd_await_testpmd() {
 	if ! pmd_wait_prompt 1 60; then
 		if grep -q "not built\|hugepages" "$pmd_out"; then
 			pmd_skip "$(head -3 "$pmd_out")"

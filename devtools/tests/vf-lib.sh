@@ -271,14 +271,7 @@ vf_start() {
 	ip netns exec "$vf_ns" sysctl -qw \
 		"net.ipv6.conf.$vf_htap.disable_ipv6=1" 2>/dev/null
 	ip -n "$vf_ns" link set "$vf_htap" up 2>/dev/null
-	if ! pmd_wait_prompt 1 60; then
-		if grep -q "not built\|hugepages" "$pmd_out"; then
-			pmd_skip "$(head -3 "$pmd_out")"
-		fi
-		echo "FAIL: testpmd did not come up"
-		exit 1
-	fi
-	pmd_cmds=0
+	pmd_await_testpmd
 }
 
 # EAL arguments that load the stand-in (and, with "vdev", create it).
