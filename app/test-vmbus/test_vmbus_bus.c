@@ -41,7 +41,7 @@
 
 #include <bus_vmbus_driver.h>
 
-/* NVSP facts (nvsp.md sections 3 and 4), written for this test. */
+/* NVSP facts (netvsc_protocol.rst, "Message types"), written for this test. */
 #define NVSP_INIT		1
 #define NVSP_INIT_COMPLETE	2
 #define NVSP_NDIS_VERSION	100

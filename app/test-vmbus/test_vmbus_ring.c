@@ -7,8 +7,8 @@
  * ring is reported.
  *
  * The test plays the host with its own byte-by-byte ring code written
- * from vmbus-ring.md, so the bus is checked against the spec rather
- * than against itself.
+ * from the ring layout in doc/guides/nics/netvsc_protocol.rst, so the bus is
+ * checked against the protocol rather than against itself.
  */
 
 #include <errno.h>

@@ -2,8 +2,8 @@
 
 /*
  * Sysfs parsing tests: fixture trees shaped like the kernel's
- * /sys/bus/vmbus/devices (uio-surface.md 1) built in a temporary
- * directory, one defect at a time.
+ * /sys/bus/vmbus/devices (netvsc_protocol.rst, "Sysfs attributes") built in a
+ * temporary directory, one defect at a time.
  */
 
 #include <errno.h>

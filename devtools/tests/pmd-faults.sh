@@ -3,7 +3,8 @@
 #
 # Hostile host: while testpmd receives (rxonly from hv-host's source), hv-host
 # injects one malformed message after another (its "fault" command, each
-# breaking one rule of hardening.md). For each, our PMD must count it in
+# breaking one rule of "What the guest must check" in
+# doc/guides/nics/netvsc_protocol.rst). For each, our PMD must count it in
 # the matching xstat and drop it, keep receiving (except after a corrupt
 # ring descriptor, which ends reading of that ring), and the process must
 # survive to quit normally.

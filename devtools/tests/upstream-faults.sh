@@ -1,12 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
 #
-# Host faults (hv-host "fault NAME", hardening.md) injected while the
-# source backend streams frames, one fault per guest: the PMD must survive
-# every one and, except after a corrupt ring descriptor (that ring cannot
-# be parsed any further), keep receiving.  Upstream 22.11 is known not to survive some (a
-# completion id taken as a pointer, rte_exit on a bad descriptor): this
-# scenario is for our PMD; FAULTS_REPORT=1 only reports (any PMD).
+# Host faults (hv-host "fault NAME"; doc/guides/nics/netvsc_protocol.rst,
+# "What the guest must check") injected while the source backend streams
+# frames, one fault per guest: the PMD must survive every one and, except
+# after a corrupt ring descriptor (that ring cannot be parsed any further),
+# keep receiving.  Upstream 22.11 is known not to survive some (a completion
+# id taken as a pointer, rte_exit on a bad descriptor): this scenario is for
+# our PMD; FAULTS_REPORT=1 only reports (any PMD).
 . "$(dirname "$0")/emu-lib.sh"
 
 guest=$(hv_guest_bin "${HV_GUEST_FLAVOUR:-ours}") || exit 77

@@ -239,8 +239,8 @@ l4_csum_set(uint8_t *frame, uint32_t len, const struct hvh_frame_layout *lay)
 /*
  * TCP checksum of one LSO segment as the NIC behind the switch computes
  * it: the guest's seed left in the checksum field, which must be the
- * pseudo-header sum without the length (rndis.md 3, LSOv2), plus this
- * segment's TCP length and bytes. A guest that leaves no seed gets
+ * pseudo-header sum without the length (netvsc_protocol.rst, "Offloads"),
+ * plus this segment's TCP length and bytes. A guest that leaves no seed gets
  * segments with wrong checksums, as it would on Hyper-V.
  */
 static void

@@ -128,7 +128,10 @@ hvh_nvsp_min_len(uint32_t type)
 	}
 }
 
-/* Walk the per-packet-info chain of a PACKET_MSG (rndis.md section 3). */
+/*
+ * Walk the per-packet-info chain of a PACKET_MSG (netvsc_protocol.rst,
+ * "Per-packet information").
+ */
 static int
 hvh_check_ppi(const uint8_t *p, uint32_t len, struct hvh_tx_info *ti,
 	      const char **why)

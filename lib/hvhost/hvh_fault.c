@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 
 /*
- * Injected host faults, one at a time on command ("fault NAME" on the
- * control socket): each breaks one rule of hardening.md so a guest
- * driver's checks can be exercised end to end.  A fault on received data
- * applies to the next data message; the others are sent at once on the
- * primary channel.
+ * Injected host faults, one at a time on command ("fault NAME" on the control
+ * socket): each breaks one rule of "What the guest must check" in
+ * doc/guides/nics/netvsc_protocol.rst so a guest driver's checks can be
+ * exercised end to end.  A fault on received data applies to the next data
+ * message; the others are sent at once on the primary channel.
  */
 
 #include <errno.h>

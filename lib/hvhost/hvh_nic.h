@@ -37,7 +37,7 @@
 #define HVH_UIO_PERIOD_NS	100000ull
 #define HVH_PKT_MAX		4096	/* largest guest ring packet */
 #define HVH_GPA_SEGS_MAX	(HVH_PKT_MAX / 8) /* pages one packet can name */
-#define HVH_TX_SECTION_SIZE	6144	/* send buffer section (nvsp.md) */
+#define HVH_TX_SECTION_SIZE	6144	/* send buffer section */
 #define HVH_CTRL_QUEUE		32	/* queued RNDIS responses */
 #define HVH_CTRL_MSG_MAX	1024
 

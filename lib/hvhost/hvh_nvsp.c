@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 
 /*
- * NVSP, host side (nvsp.md): version negotiation, NDIS version and config,
- * receive/send buffers, subchannels, data path switch and VF association.
- * One handler per message type; each checks the length first.
+ * NVSP, host side (netvsc_protocol.rst, "NVSP"): version negotiation, NDIS
+ * version and config, receive/send buffers, subchannels, data path switch and
+ * VF association. One handler per message type; each checks the length first.
  */
 
 #include <errno.h>

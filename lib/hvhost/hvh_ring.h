@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 
 /*
- * Host side of one VMBus ring (vmbus-ring.md sections 1-3).  hv-host reads
- * the guest's TX ring ("in") and writes the guest's RX ring ("out").  The
- * guest owns the other index of each ring and may write anything there, so
- * every index read from shared memory is checked before use.
+ * Host side of one VMBus ring (doc/guides/nics/netvsc_protocol.rst, "VMBus
+ * ring buffer").  hv-host reads the guest's TX ring ("in") and writes the
+ * guest's RX ring ("out").  The guest owns the other index of each ring and
+ * may write anything there, so every index read from shared memory is checked
+ * before use.
  */
 
 #ifndef HVH_RING_H

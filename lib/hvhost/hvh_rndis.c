@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 
 /*
- * The RNDIS device (rndis.md): control requests and OIDs, status
- * indications, and the PACKET_MSG framing of both data directions.
+ * The RNDIS device (netvsc_protocol.rst, "RNDIS"): control requests and OIDs,
+ * status indications, and the PACKET_MSG framing of both data directions.
  */
 
 #include <errno.h>

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 
 /*
- * The uio_hv_generic surface (uio-surface.md sections 1-2) as real files
- * under a root directory, following the contract in hvh_surface_abi.h.
+ * The uio_hv_generic surface (doc/guides/nics/netvsc_protocol.rst,
+ * "uio_hv_generic surface") as real files under a root directory, following
+ * the contract in hvh_surface_abi.h.
  */
 
 #ifndef HVH_SURFACE_H
@@ -23,7 +24,10 @@
 
 #define HVH_UIO_CLIENTS_MAX 32
 
-/* Sizes as the current kernel's uio_hv_generic (uio-surface.md 1.3). */
+/*
+ * Sizes as the current kernel's uio_hv_generic (netvsc_protocol.rst, "The
+ * uio maps").
+ */
 #define HVH_PRIMARY_RING_SIZE	(2u * (2u * 1024 * 1024 + 4096))
 #define HVH_PRIMARY_RING_SIZE_416 (2u * 512 * 4096)
 #define HVH_SUBCH_RING_SIZE	(2u * 2 * 1024 * 1024)

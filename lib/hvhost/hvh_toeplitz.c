@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 
 /*
- * NDIS RSS Toeplitz hash (rndis.md section 6). The input bit at position
- * i, counted from the most significant bit of the first byte, selects the
- * 32-bit window of the key that starts at key bit i; the hash is the XOR of
- * the selected windows. Because the hash is linear, a table holding for
- * each input byte position the XOR for each of the 256 byte values turns
- * the per-frame work into one lookup per input byte.
+ * NDIS RSS Toeplitz hash (netvsc_protocol.rst, "RSS"). The input bit at
+ * position i, counted from the most significant bit of the first byte,
+ * selects the 32-bit window of the key that starts at key bit i; the hash is
+ * the XOR of the selected windows. Because the hash is linear, a table
+ * holding for each input byte position the XOR for each of the 256 byte
+ * values turns the per-frame work into one lookup per input byte.
  */
 
 #include <string.h>

@@ -5,7 +5,7 @@
 
 /**
  * @file
- * Toeplitz hash as NDIS RSS defines it (rndis.md section 6), and the
+ * Toeplitz hash as NDIS RSS defines it (netvsc_protocol.rst, "RSS"), and the
  * extraction of its input from an Ethernet frame per the NDIS hash types
  * the guest enabled in OID_GEN_RECEIVE_SCALE_PARAMETERS.
  */
@@ -17,7 +17,7 @@
 /** Longest hash input: IPv6 addresses and ports. */
 #define HVH_RSS_INPUT_MAX 36
 
-/* NDIS_HASH_* bits of HashInformation (rndis.md section 4). */
+/* NDIS_HASH_* bits of HashInformation (netvsc_protocol.rst, "RSS"). */
 #define HVH_RSS_HASH_FUNC_TOEPLITZ	0x00000001
 #define HVH_RSS_HASH_IPV4		0x00000100
 #define HVH_RSS_HASH_TCP_IPV4		0x00000200

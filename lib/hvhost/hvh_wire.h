@@ -2,7 +2,7 @@
 
 /*
  * hv-host's own wire definitions: VMBus ring, NVSP, RNDIS and NDIS, written
- * from /work/shared/spec (vmbus-ring.md, nvsp.md, rndis.md).  Kept apart
+ * from doc/guides/nics/netvsc_protocol.rst.  Kept apart
  * from the PMD's definitions on purpose: if either side misreads the spec,
  * the upstream PMD exposes it.  Everything is little-endian; hv-host only
  * runs on little-endian hosts (checked once below).
@@ -22,7 +22,7 @@
 #define HVH_PAGE_SIZE 4096u
 #define HVH_PAGE_SHIFT 12
 
-/* ---- VMBus ring (vmbus-ring.md section 1) ---- */
+/* ---- VMBus ring (netvsc_protocol.rst, "Ring layout") ---- */
 
 struct hvh_ring_hdr {
 	volatile uint32_t windex;		/* write_index */
@@ -36,7 +36,7 @@ static_assert(offsetof(struct hvh_ring_hdr, feature_bits) == 64, "ring hdr");
 
 #define HVH_RING_FEAT_PENDING_SZ 0x1u
 
-/* Packet descriptor (section 2.1). */
+/* Packet descriptor (netvsc_protocol.rst, "Packet descriptors"). */
 struct hvh_pkt_desc {
 	uint16_t type;
 	uint16_t offset8;	/* header length in 8-byte units */
@@ -55,7 +55,7 @@ static_assert(sizeof(struct hvh_pkt_desc) == 16, "descriptor");
 /* Trailer after every packet: (u64)start_windex << 32. */
 #define HVH_PKT_TRAILER 8u
 
-/* Transfer-page packet header (section 2.3), ranges follow. */
+/* Transfer-page packet header ("Transfer pages"), ranges follow. */
 struct hvh_xfer_hdr {
 	struct hvh_pkt_desc d;
 	uint16_t xfer_pageset_id;
@@ -70,7 +70,7 @@ struct hvh_xfer_range {
 	uint32_t byte_offset;
 };
 
-/* GPA direct packet (section 2.4), page-buffer entries follow. */
+/* GPA direct packet ("GPA direct packets"), page entries follow. */
 struct hvh_gpa_hdr {
 	struct hvh_pkt_desc d;
 	uint32_t reserved;
@@ -85,15 +85,15 @@ struct hvh_gpa_page {
 };
 static_assert(sizeof(struct hvh_gpa_page) == 16, "gpa page");
 
-/* Monitor page (section 3.4). */
+/* Monitor page ("Monitor page"). */
 #define HVH_MON_PENDING_OFF(id)	(8u + ((id) / 32u) * 8u)
 #define HVH_MON_LATENCY_OFF(id)	(576u + (id) * 2u)
 #define HVH_MON_ID_MAX		127u
 
-/* Interrupt page: guest->host half starts at 2048 (section 3.3). */
+/* Interrupt page: guest->host half starts at 2048 ("Monitor page"). */
 #define HVH_INT_PAGE_SEND_OFF	2048u
 
-/* ---- NVSP (nvsp.md) ---- */
+/* ---- NVSP (netvsc_protocol.rst, "NVSP") ---- */
 
 #define HVH_NVSP_V1	0x00000002u
 #define HVH_NVSP_V2	0x00030002u
@@ -125,11 +125,13 @@ static_assert(sizeof(struct hvh_gpa_page) == 16, "gpa page");
 #define HVH_NVSP_STAT_FAILURE	2
 
 /* Every host->guest NVSP message is padded to the 6.1 message size; the
- * upstream PMD needs 40 bytes for the SUBCHANNEL completion (uio-surface.md
- * section 5.3) and Linux reads at most that much.
+ * upstream PMD needs 40 bytes for the SUBCHANNEL completion
+ * (netvsc_protocol.rst, "Message framing") and Linux reads at most that much.
  */
 #define HVH_NVSP_MSG_SIZE	40u
-/* Largest guest->host message we accept inline (nvsp.md section 2). */
+/* Largest guest->host message we accept inline (netvsc_protocol.rst,
+ * "Message framing").
+ */
 #define HVH_NVSP_MSG_MAX	256u
 
 #define HVH_NVSP_RXBUF_ID	0xcafe
@@ -186,7 +188,7 @@ struct hvh_nvsp_rxbuf_comp {
 };
 static_assert(sizeof(struct hvh_nvsp_rxbuf_comp) == 28, "rxbuf comp");
 
-/* ---- RNDIS (rndis.md) ---- */
+/* ---- RNDIS (netvsc_protocol.rst, "RNDIS") ---- */
 
 #define HVH_RNDIS_PACKET	0x00000001u
 #define HVH_RNDIS_INIT		0x00000002u
@@ -275,7 +277,7 @@ struct hvh_rndis_indicate {
 };
 static_assert(sizeof(struct hvh_rndis_indicate) == 20, "indicate");
 
-/* PACKET_MSG (section 3); offsets are relative to +8. */
+/* PACKET_MSG ("Packet messages"); offsets are relative to +8. */
 struct hvh_rndis_pkt {
 	uint32_t type;
 	uint32_t len;
@@ -321,7 +323,7 @@ static_assert(sizeof(struct hvh_rndis_ppi) == 12, "ppi");
 #define HVH_LSO_THOFF(v)	(((v) >> 20) & 0x3ffu)
 #define HVH_LSO_IPV6		0x80000000u
 
-/* OIDs (section 4). */
+/* OIDs ("OIDs"). */
 #define HVH_OID_GEN_SUPPORTED_LIST		0x00010101u
 #define HVH_OID_GEN_HARDWARE_STATUS		0x00010102u
 #define HVH_OID_GEN_MEDIA_SUPPORTED		0x00010103u

@@ -3,7 +3,7 @@
 /*
  * One direction of a VMBus channel: a header page followed by a circular
  * data area of packets, each padded to 8 bytes and followed by an 8-byte
- * trailer (vmbus-ring.md sections 1 and 2).
+ * trailer (doc/guides/nics/netvsc_protocol.rst, "VMBus ring buffer").
  *
  * The host can rewrite the shared header and the data area at any time.
  * The index the host owns is read once per operation, checked against
@@ -24,7 +24,7 @@
 
 #include "vmbus_private.h"
 
-/* Wire layout checks (vmbus-ring.md tables 1, 2.1, 2.3, 2.4, 3.4). */
+/* Wire layout checks (netvsc_protocol.rst, "VMBus ring buffer"). */
 static_assert(offsetof(struct vmbus_bufring, imask) == 8, "imask");
 static_assert(offsetof(struct vmbus_bufring, pending_send) == 12,
 	      "pending_send_sz");
@@ -186,9 +186,9 @@ vmbus_br_copy_from(const struct vmbus_br *br, uint32_t pos, void *dst,
 }
 
 /*
- * vmbus-ring.md 3.1: the host reads our TX ring and wants a signal only
- * when it has not masked them and it had consumed everything before
- * this packet, i.e. it may be idle.
+ * netvsc_protocol.rst, "Interrupt mask and signalling": the host reads
+ * our TX ring and wants a signal only when it has not masked them and it
+ * had consumed everything before this packet, i.e. it may be idle.
  */
 bool
 vmbus_txbr_need_signal(uint32_t imask, uint32_t host_rindex,
@@ -224,7 +224,7 @@ vmbus_txbr_write(struct vmbus_br *tbr, const struct iovec iov[], int iovcnt,
 		/*
 		 * Free space must stay strictly greater than the packet so
 		 * the ring never fills completely: equal indices mean empty
-		 * (vmbus-ring.md 2.5).
+		 * (netvsc_protocol.rst, "Indices and free space").
 		 */
 		if (vmbus_br_avail_write(old, hidx, tbr->dsize) <= total)
 			return -EAGAIN;
@@ -330,8 +330,9 @@ vmbus_rxbr_read(struct vmbus_br *rbr, const struct vmbus_chanpkt_hdr *hdr,
 }
 
 /*
- * vmbus-ring.md 3.2: a host blocked on pending_sz free bytes is woken
- * only when this read is what made the room exceed pending_sz.
+ * netvsc_protocol.rst, "Pending send size": a host blocked on pending_sz
+ * free bytes is woken only when this read is what made the room exceed
+ * pending_sz.
  */
 bool
 vmbus_rxbr_need_signal(uint32_t pending_sz, uint32_t avail_write,

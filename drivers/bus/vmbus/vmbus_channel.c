@@ -3,7 +3,8 @@
 /*
  * Channel API: attach to the primary channel and to subchannels, send
  * and receive packets, and signal the host when the ring protocol says
- * it is waiting (vmbus-ring.md section 3).
+ * it is waiting (doc/guides/nics/netvsc_protocol.rst,
+ * "Interrupt mask and signalling").
  */
 
 #include <errno.h>
@@ -29,7 +30,9 @@
 static inline uint32_t *
 vmbus_mon_pending(struct vmbus_mon_page *mon, uint8_t monitor_id)
 {
-	/* Word "pending" leads each trigger group (vmbus-ring.md 3.4). */
+	/* Word "pending" leads each trigger group (netvsc_protocol.rst,
+	 * "Monitor page").
+	 */
 	return RTE_PTR_ADD(mon, offsetof(struct vmbus_mon_page, trigs) +
 			   (monitor_id / VMBUS_MONTRIG_LEN) *
 			   sizeof(struct vmbus_mon_trig));
@@ -181,7 +184,9 @@ rte_vmbus_chan_send_sglist(struct vmbus_channel *chan,
 	if (unlikely(gpacnt == 0 || padded > VMBUS_CHANPKT_MAX_LEN ||
 		     (data == NULL && dlen != 0)))
 		return -EINVAL;
-	/* Each entry stays inside its own page (vmbus-ring.md 2.4). */
+	/* Each entry stays inside its own page (netvsc_protocol.rst, "GPA
+	 * direct packets").
+	 */
 	for (i = 0; i < gpacnt; i++)
 		if (unlikely(gpa[i].len == 0 || gpa[i].ofs >= HYPERV_PAGE_SIZE ||
 			     gpa[i].len > HYPERV_PAGE_SIZE - gpa[i].ofs))

@@ -27,7 +27,7 @@
 RTE_LOG_REGISTER_SUFFIX(hn_logtype_init, init, NOTICE);
 RTE_LOG_REGISTER_SUFFIX(hn_logtype_driver, driver, NOTICE);
 
-/* The Microsoft default Toeplitz key (rndis.md 6). */
+/* The Microsoft default Toeplitz key (netvsc_protocol.rst, "RSS"). */
 static const uint8_t hn_rss_key_default[HN_RSS_KEY_SIZE] = {
 	0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2,
 	0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3, 0x8f, 0xb0,
@@ -537,8 +537,9 @@ hn_dev_close(struct rte_eth_dev *dev)
 /*
  * A new NVSP and RNDIS session on the same primary channel, with this MTU
  * and nq queues' worth of subchannels: the host learns the MTU only from
- * NVSP NDIS_CONFIG, legal only while NVSP is being set up (nvsp.md 5),
- * and grants subchannels per session. The port is stopped.
+ * NVSP NDIS_CONFIG, legal only while NVSP is being set up
+ * (netvsc_protocol.rst, "Bring-up order"), and grants subchannels per
+ * session. The port is stopped.
  */
 static int
 hn_session_redo(struct hn_data *hv, uint16_t mtu, uint16_t nq)
@@ -1130,7 +1131,7 @@ eth_hn_remove(struct rte_vmbus_device *vdev)
 
 /*
  * The bus matches devices by class: the synthetic network adapter's class
- * GUID (nvsp.md scope), then an all-zero terminator.
+ * GUID (netvsc_protocol.rst, "NVSP"), then an all-zero terminator.
  */
 static const rte_uuid_t hn_class_table[2] = {
 	[0] = RTE_UUID_INIT(0xf8615163, 0xdf3e, 0x46c5, 0x913f,

@@ -3,7 +3,7 @@
 /*
  * NVSP: version negotiation, receive and send buffer connection,
  * subchannel allocation, and the host's NVSP completions and notices
- * (nvsp.md sections 1, 3-5 and 8).
+ * (doc/guides/nics/netvsc_protocol.rst, "NVSP").
  */
 
 #include <errno.h>
@@ -18,7 +18,10 @@
 #include "hn_nvs.h"
 #include "hn_vf.h"
 
-/* Newest first: the first version the host accepts wins (nvsp.md 1). */
+/*
+ * Newest first: the first version the host accepts wins
+ * (netvsc_protocol.rst, "Versions").
+ */
 static const uint32_t hn_nvs_versions[] = {
 	HN_NVS_VERSION_61,
 	HN_NVS_VERSION_6,

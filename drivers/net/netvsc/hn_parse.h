@@ -18,7 +18,10 @@
 
 #include "hn_wire.h"
 
-/* VMBus packet framing as the PMD sees it (vmbus-ring.md 2). */
+/*
+ * VMBus packet framing as the PMD sees it (netvsc_protocol.rst, "Packet
+ * descriptors").
+ */
 #define HN_CHANPKT_TYPE_INBAND	0x0006
 #define HN_CHANPKT_TYPE_RXBUF	0x0007
 #define HN_CHANPKT_TYPE_GPA	0x0009

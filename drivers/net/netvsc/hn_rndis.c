@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 
 /*
- * RNDIS control (rndis.md sections 2, 4 and 5): initialize and halt, OID
- * queries and sets, and the host's completions and status indications.
- * One request is outstanding at a time. Requests go to the host as a
- * single GPA page; completions come back through the receive buffer on the
- * primary channel and are matched by request id.
+ * RNDIS control (doc/guides/nics/netvsc_protocol.rst, "RNDIS"): initialize
+ * and halt, OID queries and sets, and the host's completions and status
+ * indications. One request is outstanding at a time. Requests go to the host
+ * as a single GPA page; completions come back through the receive buffer on
+ * the primary channel and are matched by request id.
  */
 
 #include <errno.h>

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 
 /*
- * Accelerated networking (nvsp.md 4, hardening.md 2).
+ * Accelerated networking (doc/guides/nics/netvsc_protocol.rst, "VF
+ * association and data path switch" and "Surprise removal of the VF").
  *
  * A port whose MAC equals the synthetic NIC's is our VF: it is claimed
  * (ethdev ownership) as soon as it is seen, at probe or on
@@ -460,7 +461,9 @@ hn_vf_apply_config(struct hn_data *hv)
 		rte_eth_dev_stop(port);
 	conf.intr_conf.lsc = 0;
 	conf.intr_conf.rxq = 0;
-	/* Removal must reach us (hardening.md 2: surprise removal). */
+	/* Removal must reach us (netvsc_protocol.rst, "Surprise removal of
+	 * the VF").
+	 */
 	conf.intr_conf.rmv = 1;
 	if (!(rte_eth_devices[port].data->dev_flags & RTE_ETH_DEV_INTR_RMV)) {
 		HN_LOG(NOTICE, "VF port %u raises no removal events", port);

@@ -5,7 +5,8 @@
  * synthetic NIC (same MAC) is taken as a sub-device of the netvsc port.
  * The application keeps using the netvsc port; configuration is mirrored
  * to the VF and, once the host has offered the VF and it is running, the
- * data path moves to it (nvsp.md 4, hardening.md 2).
+ * data path moves to it (doc/guides/nics/netvsc_protocol.rst, "VF
+ * association and data path switch").
  */
 
 #ifndef _HN_VF_H_

@@ -20,7 +20,7 @@
 static_assert(RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN,
 	      "NVSP and RNDIS are little-endian and read without conversion");
 
-/* NVSP (nvsp.md) */
+/* NVSP (doc/guides/nics/netvsc_protocol.rst, "NVSP") */
 
 #define HN_NVS_VERSION_1	0x00002
 #define HN_NVS_VERSION_2	0x30002
@@ -65,7 +65,10 @@ static_assert(RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN,
 
 #define HN_NVS_SUBCH_OP_ALLOC		1
 
-/* Every request we send is padded to the 6.1 message size (nvsp.md 2). */
+/*
+ * Every request we send is padded to the 6.1 message size
+ * (netvsc_protocol.rst, "Message framing").
+ */
 #define HN_NVS_REQ_SIZE			40
 
 struct hn_nvs_hdr {
@@ -203,7 +206,7 @@ static_assert(sizeof(struct hn_nvs_rndis_ack) == HN_NVS_REQ_SIZE, "ack");
 static_assert(sizeof(struct hn_nvs_txtbl) == 12, "txtbl");
 static_assert(sizeof(struct hn_nvs_datapath) == HN_NVS_REQ_SIZE, "datapath");
 
-/* RNDIS (rndis.md) */
+/* RNDIS (doc/guides/nics/netvsc_protocol.rst, "RNDIS") */
 
 #define HN_RNDIS_PACKET_MSG	0x00000001
 #define HN_RNDIS_INIT_MSG	0x00000002

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 
 /*
- * Reading the VMBus sysfs tree that Linux (and uio_hv_generic) expose,
- * as described in uio-surface.md sections 1 and 5.  Every function
- * takes the device directory so the parser can be pointed at a fixture
- * tree.  A device whose attributes are missing or malformed is skipped
- * with one log line; it never fails the scan of the others.
+ * Reading the VMBus sysfs tree that Linux (and uio_hv_generic) expose, as
+ * described in doc/guides/nics/netvsc_protocol.rst, "uio_hv_generic surface".
+ * Every function takes the device directory so the parser can be pointed at a
+ * fixture tree.  A device whose attributes are missing or malformed is
+ * skipped with one log line; it never fails the scan of the others.
  */
 
 #include <dirent.h>
@@ -302,8 +302,8 @@ rte_vmbus_scan(void)
 }
 
 /*
- * Name each uio map must carry (uio-surface.md 1.3); the buffers also
- * carry their GPADL handle after a colon.
+ * Name each uio map must carry (netvsc_protocol.rst, "The uio maps");
+ * the buffers also carry their GPADL handle after a colon.
  */
 static const struct {
 	const char *name;

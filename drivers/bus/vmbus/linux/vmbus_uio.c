@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 
 /*
- * Mapping the uio_hv_generic regions of a device (uio-surface.md 1.3,
- * 2 and 5.2) and of its subchannel rings (5.4), and the uio fd used for
- * interrupt control.
+ * Mapping the uio_hv_generic regions of a device and of its subchannel
+ * rings, and the uio fd used for interrupt control
+ * (doc/guides/nics/netvsc_protocol.rst, "uio_hv_generic surface").
  *
  * Channel structures live in shared memory and point into these
  * mappings, so a secondary process must map every region at the
