@@ -293,6 +293,7 @@ hn_subchan_request(struct hn_data *hv, uint16_t nq,
 	int ret;
 
 	hv->subch_requested = true;
+	hv->subch_asked = nsub;
 	ret = hn_nvs_alloc_subchans(hv, &nsub);
 	if (ret != 0)
 		return ret;

@@ -230,6 +230,7 @@ struct hn_data {
 	uint16_t port_id;
 	uint16_t num_channels;	/* opened: primary + subchannels */
 	uint16_t max_queues;	/* the host's RSS queue limit */
+	uint16_t subch_asked;	/* subchannels last asked for */
 	uint16_t subch_granted;
 	bool subch_requested;
 	bool closed;
