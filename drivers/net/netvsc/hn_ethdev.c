@@ -244,15 +244,23 @@ hn_dev_info_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	return 0;
 }
 
-/* Open n subchannels the host offers into subs[]; none stays open on error. */
+/*
+ * Open the n subchannels the host offers, each into subs[index - 1]; none
+ * stays open on error. The host steers frames by sub_channel_index (the
+ * RSS table names it), while offers reach us in no particular order, so
+ * queue i must poll the subchannel whose index is i: a queue reading
+ * another's channel leaves the frames of a polled index on a ring nobody
+ * reads once fewer queues than channels are configured.
+ */
 static int
 hn_subchan_open(struct hn_data *hv, struct vmbus_channel **subs, uint16_t n)
 {
 	struct vmbus_channel *chan;
 	uint64_t deadline;
-	uint16_t got = 0;
+	uint16_t got = 0, idx, i;
 	int ret = 0;
 
+	memset(subs, 0, n * sizeof(*subs));
 	deadline = rte_get_timer_cycles() +
 		rte_get_timer_hz() * HN_CTRL_TIMEOUT_MS / 1000;
 	while (got < n) {
@@ -271,16 +279,26 @@ hn_subchan_open(struct hn_data *hv, struct vmbus_channel **subs, uint16_t n)
 			HN_LOG(ERR, "cannot open subchannel: %d", ret);
 			break;
 		}
-		if (rte_vmbus_sub_channel_index(chan) != got + 1)
-			HN_LOG(DEBUG, "subchannel index %u opened as queue %u",
-			       rte_vmbus_sub_channel_index(chan), got + 1);
+		idx = rte_vmbus_sub_channel_index(chan);
+		if (idx == 0 || idx > n || subs[idx - 1] != NULL) {
+			HN_LOG(ERR, "host offered subchannel index %u (%s); %u granted",
+			       idx, idx == 0 || idx > n ? "out of range" :
+			       "twice", n);
+			rte_vmbus_chan_close(chan);
+			ret = -EIO;
+			break;
+		}
 		rte_vmbus_set_latency(hv->vmbus, chan,
 				      hv->args.latency_us * 1000);
-		subs[got++] = chan;
+		subs[idx - 1] = chan;
+		got++;
 	}
 	if (ret != 0)
-		while (got > 0)
-			rte_vmbus_chan_close(subs[--got]);
+		for (i = 0; i < n; i++)
+			if (subs[i] != NULL) {
+				rte_vmbus_chan_close(subs[i]);
+				subs[i] = NULL;
+			}
 	return ret;
 }
 
