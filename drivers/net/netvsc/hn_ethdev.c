@@ -459,6 +459,18 @@ hn_dev_configure(struct rte_eth_dev *dev)
 	return hn_rss_apply(hv, nrx);
 }
 
+/* What rxq_info_get and txq_info_get report of each queue. */
+static void
+hn_queue_states_set(struct rte_eth_dev *dev, uint8_t state)
+{
+	uint16_t i;
+
+	for (i = 0; i < dev->data->nb_rx_queues; i++)
+		dev->data->rx_queue_state[i] = state;
+	for (i = 0; i < dev->data->nb_tx_queues; i++)
+		dev->data->tx_queue_state[i] = state;
+}
+
 static int
 hn_dev_start(struct rte_eth_dev *dev)
 {
@@ -474,6 +486,7 @@ hn_dev_start(struct rte_eth_dev *dev)
 		return ret;
 	hn_dev_link_update(dev, 0);
 	hn_vf_start(hv);
+	hn_queue_states_set(dev, RTE_ETH_QUEUE_STATE_STARTED);
 	return 0;
 }
 
@@ -486,6 +499,7 @@ hn_dev_stop(struct rte_eth_dev *dev)
 	int ret;
 
 	dev->data->dev_started = 0;
+	hn_queue_states_set(dev, RTE_ETH_QUEUE_STATE_STOPPED);
 	hn_vf_stop(hv);
 	ret = hn_rndis_set_rxfilter(hv, 0);
 	for (i = 0; i < dev->data->nb_tx_queues; i++)
@@ -943,6 +957,8 @@ static const struct eth_dev_ops hn_eth_dev_ops = {
 	.tx_queue_setup = hn_dev_tx_queue_setup,
 	.tx_queue_release = hn_dev_tx_queue_release,
 	.tx_done_cleanup = hn_dev_tx_done_cleanup,
+	.rxq_info_get = hn_dev_rxq_info_get,
+	.txq_info_get = hn_dev_txq_info_get,
 	.stats_get = hn_dev_stats_get,
 	.stats_reset = hn_dev_stats_reset,
 	.xstats_get = hn_dev_xstats_get,

@@ -1137,6 +1137,8 @@ hn_dev_rx_queue_setup(struct rte_eth_dev *dev, uint16_t queue_idx,
 	rxq->stage_head = 0;
 	rxq->stage_tail = 0;
 	rxq->mb_pool = mp;
+	rxq->nb_desc = nb_desc;
+	rxq->offloads = offloads;
 	rxq->port_id = dev->data->port_id;
 	rxq->vlan_strip = (offloads & RTE_ETH_RX_OFFLOAD_VLAN_STRIP) != 0;
 	rxq->ready = true;
@@ -1164,6 +1166,21 @@ hn_dev_rx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
 	rxq->stage = NULL;
 	rxq->stage_mask = 0;
 	rxq->mb_pool = NULL;
+}
+
+void
+hn_dev_rxq_info_get(struct rte_eth_dev *dev, uint16_t qid,
+		    struct rte_eth_rxq_info *qinfo)
+{
+	const struct hn_rx_queue *rxq = dev->data->rx_queues[qid];
+
+	qinfo->mp = rxq->mb_pool;
+	qinfo->nb_desc = rxq->nb_desc;
+	qinfo->scattered_rx = dev->data->scattered_rx;
+	qinfo->conf.offloads = rxq->offloads;
+	if (rxq->mb_pool != NULL)
+		qinfo->rx_buf_size = rte_pktmbuf_data_room_size(rxq->mb_pool) -
+			RTE_PKTMBUF_HEADROOM;
 }
 
 static void
@@ -1319,6 +1336,17 @@ hn_dev_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
 	if (rxq != NULL)
 		rte_spinlock_unlock(&rxq->ring_lock);
 	hn_tx_queue_free(txq);
+}
+
+void
+hn_dev_txq_info_get(struct rte_eth_dev *dev, uint16_t qid,
+		    struct rte_eth_txq_info *qinfo)
+{
+	const struct hn_tx_queue *txq = dev->data->tx_queues[qid];
+
+	qinfo->nb_desc = txq->nb_desc;
+	qinfo->conf.tx_free_thresh = txq->free_thresh;
+	qinfo->conf.offloads = txq->offloads;
 }
 
 int

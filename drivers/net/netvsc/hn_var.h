@@ -39,7 +39,9 @@ extern int hn_logtype_driver;
 
 struct rte_eth_dev;
 struct rte_eth_rxconf;
+struct rte_eth_rxq_info;
 struct rte_eth_txconf;
+struct rte_eth_txq_info;
 struct rte_mbuf;
 struct rte_mempool;
 struct rte_memzone;
@@ -194,6 +196,8 @@ struct hn_rx_queue {
 	struct rte_mempool *mb_pool;
 	uint16_t port_id;
 	uint16_t queue_id;
+	uint16_t nb_desc;	/* as asked at setup, for rxq_info_get */
+	uint64_t offloads;
 	bool vlan_strip;
 	bool ready;		/* set up by the application: deliver data */
 	bool chan_dead;		/* the bus found the ring corrupt */
@@ -324,6 +328,10 @@ int hn_dev_tx_queue_setup(struct rte_eth_dev *dev, uint16_t queue_idx,
 			  uint16_t nb_desc, unsigned int socket_id,
 			  const struct rte_eth_txconf *tx_conf);
 void hn_dev_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid);
+void hn_dev_rxq_info_get(struct rte_eth_dev *dev, uint16_t qid,
+			 struct rte_eth_rxq_info *qinfo);
+void hn_dev_txq_info_get(struct rte_eth_dev *dev, uint16_t qid,
+			 struct rte_eth_txq_info *qinfo);
 int hn_dev_tx_done_cleanup(void *arg, uint32_t free_cnt);
 uint16_t hn_recv_pkts(void *rxq, struct rte_mbuf **rx_pkts, uint16_t nb_pkts);
 uint16_t hn_xmit_pkts(void *txq, struct rte_mbuf **tx_pkts, uint16_t nb_pkts);
