@@ -12,7 +12,8 @@
 int
 hvh_fg_attach(struct hvh_fake_guest *g)
 {
-	const struct hvh_surface_conf *sc = &g->nic->conf.surface;
+	const struct hvh_surface *sf = hvh_nic_surface(g->nic);
+	const struct hvh_surface_conf *sc = &sf->conf;
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	uint32_t ready = 0;
 	uint8_t *base;
@@ -28,18 +29,18 @@ hvh_fg_attach(struct hvh_fake_guest *g)
 	/* As hv-host woken by the connection on its poll set. */
 	hvh_nic_wake(g->nic);
 	hvh_nic_poll(g->nic);
-	if (!g->nic->guest_present)
+	if (!hvh_nic_guest_present(g->nic))
 		return -ENOTCONN;
 	/* What hv-preload's open() waits for (hvh_surface_abi.h). */
 	if (recv(g->sock, &ready, sizeof(ready), MSG_DONTWAIT) !=
 	    (ssize_t)sizeof(ready) || ready != HVH_UIO_READY)
 		return -EPROTO;
-	base = g->nic->sf.maps[HVH_MAP_RINGS].addr;
-	size = g->nic->sf.maps[HVH_MAP_RINGS].size;
+	base = sf->maps[HVH_MAP_RINGS].addr;
+	size = sf->maps[HVH_MAP_RINGS].size;
 	hvh_ring_attach(&g->tx, base, size / 2);
 	hvh_ring_attach(&g->rx, base + size / 2, size / 2);
-	g->txbuf = g->nic->txbuf;
-	g->rxbuf = g->nic->rxbuf;
+	g->txbuf = sf->maps[HVH_MAP_TXBUF].addr;
+	g->rxbuf = sf->maps[HVH_MAP_RXBUF].addr;
 	g->next_rid = 1;
 	return 0;
 }
@@ -52,7 +53,7 @@ hvh_fg_detach(struct hvh_fake_guest *g)
 	g->sock = -1;
 	hvh_nic_wake(g->nic);
 	hvh_nic_poll(g->nic);
-	return g->nic->guest_present ? -EBUSY : 0;
+	return hvh_nic_guest_present(g->nic) ? -EBUSY : 0;
 }
 
 int
@@ -240,7 +241,7 @@ hvh_fg_bringup(struct hvh_fake_guest *g, uint32_t nvs_version)
 	hvh_fg_send(g, HVH_PKT_INBAND, 0, 0, conf, sizeof(conf));
 	hvh_fg_send(g, HVH_PKT_INBAND, 0, 0, ndis_ver, sizeof(ndis_ver));
 	buf[0] = HVH_NVSP_SEND_RXBUF;
-	buf[1] = g->nic->conf.surface.rxbuf_gpadl;
+	buf[1] = hvh_nic_surface(g->nic)->conf.rxbuf_gpadl;
 	buf[2] = HVH_NVSP_RXBUF_ID;
 	if (hvh_fg_send(g, HVH_PKT_INBAND, HVH_PKT_FLAG_RC, 0, buf,
 			sizeof(buf)) ||
@@ -252,7 +253,7 @@ hvh_fg_bringup(struct hvh_fake_guest *g, uint32_t nvs_version)
 	rc = (const void *)(g->pkt + 16);
 	g->rx_sect_size = rc->sub_alloc_size;
 	buf[0] = HVH_NVSP_SEND_TXBUF;
-	buf[1] = g->nic->conf.surface.txbuf_gpadl;
+	buf[1] = hvh_nic_surface(g->nic)->conf.txbuf_gpadl;
 	buf[2] = 0xface;
 	if (hvh_fg_send(g, HVH_PKT_INBAND, HVH_PKT_FLAG_RC, 0, buf,
 			sizeof(buf)) ||

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "hvh_nic.h"
+#include "hvh_ring.h"
 
 struct hvh_fake_guest {
 	struct hvh_nic *nic;

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hvh_backend.h"
 #include "hvh_bench.h"
 #include "hvh_log.h"
 #include "hvh_nic.h"
@@ -491,7 +492,7 @@ main(int argc, char **argv)
 	}
 	printf("hv-host ready root=%s device=%s uio=/dev/uio%u backend=%s "
 	       "kernel=%s\n", sc->root, sc->uuid, sc->uio_index,
-	       nic->be->name, sc->kernel_416 ? "4.16" : "current");
+	       hvh_nic_backend_name(nic), sc->kernel_416 ? "4.16" : "current");
 	if (sc->kernel_416)
 		HVH_LOG(NOTICE, "4.16 surface: no per-channel ring files, so "
 			"guests can use a single queue only");

@@ -20,6 +20,7 @@
 #include "hvh_check.h"
 #include "hvh_fake_guest.h"
 #include "hvh_log.h"
+#include "hvh_nic_private.h"
 
 #define CHECK(cond) do { \
 	if (!(cond)) { \

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "hvh_log.h"
-#include "hvh_nic.h"
+#include "hvh_nic_private.h"
 
 static const struct {
 	const char *name;

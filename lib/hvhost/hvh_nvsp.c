@@ -15,7 +15,7 @@
 #include <sys/uio.h>
 
 #include "hvh_log.h"
-#include "hvh_nic.h"
+#include "hvh_nic_private.h"
 
 /* Receive sections: Hyper-V's 1728 bytes unless the MTU needs more. */
 #define HVH_RX_SECT_MIN 1728u
@@ -174,6 +174,33 @@ hvh_nvsp_txbuf(struct hvh_chan *ch, uint64_t tid, const uint8_t *m)
 		r[2] = HVH_TX_SECTION_SIZE;
 	}
 	hvh_nvsp_reply(ch, tid, r, sizeof(r));
+}
+
+void
+hvh_nvsp_rescind_subchannels(struct hvh_nic *nic)
+{
+	while (nic->nchan > 1) {
+		struct hvh_chan *ch = nic->chan[--nic->nchan];
+
+		HVH_LOG(INFO, "rescinded subchannel %u (relid %u)", ch->index,
+			ch->relid);
+		hvh_chan_free(nic, ch);
+	}
+}
+
+int
+hvh_nvsp_offer_subchannels(struct hvh_nic *nic, unsigned int want)
+{
+	while (nic->nchan < want + 1 && nic->nchan < HVH_CHAN_MAX) {
+		struct hvh_chan *ch = hvh_chan_create(nic, nic->nchan);
+
+		if (!ch)
+			break;
+		nic->chan[nic->nchan++] = ch;
+		HVH_LOG(INFO, "offered subchannel %u (relid %u)", ch->index,
+			ch->relid);
+	}
+	return nic->nchan - 1;
 }
 
 static void

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "hvh_log.h"
-#include "hvh_nic.h"
+#include "hvh_nic_private.h"
 
 #define HVH_LINK_SPEED_100BPS 100000000u	/* 10 Gbit/s */
 #define HVH_LSO_MAX_SIZE 62780u
