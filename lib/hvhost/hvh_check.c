@@ -94,40 +94,6 @@ hvh_check_gpa(const uint8_t *pkt, uint32_t pkt_len, struct hvh_gpa_seg *segs,
 	return 0;
 }
 
-uint32_t
-hvh_nvsp_min_len(uint32_t type)
-{
-	switch (type) {
-	case HVH_NVSP_INIT:
-		return 12;
-	case HVH_NVSP_SEND_NDIS_VERSION:
-		return 12;
-	case HVH_NVSP_SEND_RXBUF:
-	case HVH_NVSP_SEND_TXBUF:
-		return 10;
-	case HVH_NVSP_REVOKE_RXBUF:
-	case HVH_NVSP_REVOKE_TXBUF:
-		return 6;
-	case HVH_NVSP_RNDIS_PKT:
-		return 16;
-	case HVH_NVSP_RNDIS_PKT_COMP:
-		return 8;
-	case HVH_NVSP_SEND_NDIS_CONFIG:
-		return 20;
-	case HVH_NVSP_SWITCH_DATA_PATH:
-		return 8;
-	case HVH_NVSP_SUBCHANNEL:
-		return 12;
-	case HVH_NVSP_VF_ASSOCIATION:
-		return 12;
-	case HVH_NVSP_OID_QUERY_EX:
-	case HVH_NVSP_PD_API:
-		return 8;
-	default:
-		return 0;
-	}
-}
-
 /*
  * Walk the per-packet-info chain of a PACKET_MSG (netvsc_protocol.rst,
  * "Per-packet information").

@@ -40,9 +40,6 @@ int hvh_check_gpa(const uint8_t *pkt, uint32_t pkt_len,
 		  struct hvh_gpa_seg *segs, uint32_t max_segs, uint32_t *nsegs,
 		  const char **why);
 
-/* Smallest guest->host NVSP message of each type we act on; 0 = unknown. */
-uint32_t hvh_nvsp_min_len(uint32_t type);
-
 /* What hvh_check_rndis_pkt found in one PACKET_MSG. */
 struct hvh_tx_info {
 	uint32_t msg_len;	/* bytes of this message */

@@ -3,7 +3,8 @@
 /*
  * NVSP, host side (netvsc_protocol.rst, "NVSP"): version negotiation, NDIS
  * version and config, receive/send buffers, subchannels, data path switch and
- * VF association. One handler per message type; each checks the length first.
+ * VF association.  One handler per message type, listed in hvh_nvsp_types[]
+ * with the length and NVSP version checked before it runs.
  */
 
 #include <errno.h>
@@ -64,15 +65,44 @@ hvh_nvsp_reply(struct hvh_chan *ch, uint64_t tid, const void *msg,
 	return hvh_send_inband(ch, HVH_PKT_COMP, tid, 0, buf, sizeof(buf));
 }
 
+/* One guest message being handled. */
+struct hvh_nvsp_req {
+	struct hvh_chan *ch;
+	const struct hvh_pkt_desc *d;
+	const uint8_t *pkt;	/* the whole ring packet */
+	uint32_t pkt_len;
+	const uint8_t *m;	/* the NVSP message in it */
+	uint32_t type;
+};
+
+/*
+ * Messages without a defined reply still get an empty completion if the
+ * guest asked, as OpenVMM does.
+ */
 static void
-hvh_nvsp_init(struct hvh_chan *ch, uint64_t tid, const uint8_t *m)
+hvh_nvsp_ack(const struct hvh_nvsp_req *rq)
 {
+	if (rq->d->flags & HVH_PKT_FLAG_RC)
+		hvh_nvsp_send_comp(rq->ch, rq->d->trans_id, rq->type,
+				   HVH_NVSP_STAT_SUCCESS);
+}
+
+static void
+hvh_nvsp_init(const struct hvh_nvsp_req *rq)
+{
+	struct hvh_chan *ch = rq->ch;
+	uint64_t tid = rq->d->trans_id;
+	const uint8_t *m = rq->m;
 	struct hvh_nic *nic = ch->nic;
 	struct hvh_nvsp_init in;
 	uint32_t resp[4] = { HVH_NVSP_INIT_COMPLETE, 0, 34,
 			     HVH_NVSP_STAT_FAILURE };
 	unsigned int i;
 
+	if (ch->index != 0) {
+		hvh_proto_error(nic, ch, "INIT on a subchannel");
+		return;
+	}
 	memcpy(&in, m, sizeof(in));
 	for (i = 0; i < sizeof(hvh_nvsp_versions) / 4; i++) {
 		uint32_t v = hvh_nvsp_versions[i];
@@ -125,8 +155,11 @@ hvh_sections_alloc(struct hvh_nic *nic)
 }
 
 static void
-hvh_nvsp_rxbuf(struct hvh_chan *ch, uint64_t tid, const uint8_t *m)
+hvh_nvsp_rxbuf(const struct hvh_nvsp_req *rq)
 {
+	struct hvh_chan *ch = rq->ch;
+	uint64_t tid = rq->d->trans_id;
+	const uint8_t *m = rq->m;
 	struct hvh_nic *nic = ch->nic;
 	struct hvh_nvsp_rxbuf_comp r = {
 		.type = HVH_NVSP_SEND_RXBUF_COMP,
@@ -156,8 +189,11 @@ hvh_nvsp_rxbuf(struct hvh_chan *ch, uint64_t tid, const uint8_t *m)
 }
 
 static void
-hvh_nvsp_txbuf(struct hvh_chan *ch, uint64_t tid, const uint8_t *m)
+hvh_nvsp_txbuf(const struct hvh_nvsp_req *rq)
 {
+	struct hvh_chan *ch = rq->ch;
+	uint64_t tid = rq->d->trans_id;
+	const uint8_t *m = rq->m;
 	struct hvh_nic *nic = ch->nic;
 	uint32_t r[3] = { HVH_NVSP_SEND_TXBUF_COMP, HVH_NVSP_STAT_FAILURE, 0 };
 	struct hvh_nvsp_buf b;
@@ -219,15 +255,18 @@ hvh_nvsp_send_indirection(struct hvh_nic *nic)
 }
 
 static void
-hvh_nvsp_subchannel(struct hvh_chan *ch, uint64_t tid, const uint8_t *m)
+hvh_nvsp_subchannel(const struct hvh_nvsp_req *rq)
 {
+	struct hvh_chan *ch = rq->ch;
+	uint64_t tid = rq->d->trans_id;
+	const uint8_t *m = rq->m;
 	struct hvh_nic *nic = ch->nic;
 	uint32_t r[3] = { HVH_NVSP_SUBCHANNEL, HVH_NVSP_STAT_FAILURE, 0 };
 	struct hvh_nvsp_subch req;
 	unsigned int want;
 
 	memcpy(&req, m, sizeof(req));
-	if (ch->index != 0 || nic->nvs_version < HVH_NVSP_V5 ||
+	if (ch->index != 0 ||
 	    req.op_or_status != HVH_NVSP_SUBCH_ALLOCATE || !nic->rxbuf_on) {
 		hvh_proto_error(nic, ch, "subchannel request invalid here");
 	} else if (nic->conf.surface.kernel_416) {
@@ -295,10 +334,11 @@ hvh_gpa_read(struct hvh_nic *nic, const struct hvh_gpa_seg *segs, uint32_t n,
 
 /* RNDIS control message carried by NVSP SEND_RNDIS_PACKET channel 1. */
 static void
-hvh_nvsp_rndis_ctrl(struct hvh_chan *ch, const struct hvh_pkt_desc *d,
-		    const uint8_t *pkt, uint32_t pkt_len,
+hvh_nvsp_rndis_ctrl(const struct hvh_nvsp_req *rq,
 		    const struct hvh_nvsp_rndis *nv)
 {
+	struct hvh_chan *ch = rq->ch;
+	const struct hvh_pkt_desc *d = rq->d;
 	struct hvh_nic *nic = ch->nic;
 	uint32_t status = HVH_NVSP_STAT_SUCCESS;
 	struct hvh_gpa_seg segs[HVH_GPA_SEGS_MAX];
@@ -321,8 +361,8 @@ hvh_nvsp_rndis_ctrl(struct hvh_chan *ch, const struct hvh_pkt_desc *d,
 				nv->section_size);
 		}
 	} else if (d->type != HVH_PKT_GPA_DIRECT ||
-		   hvh_check_gpa(pkt, pkt_len, segs, HVH_GPA_SEGS_MAX, &nsegs,
-				 &why)) {
+		   hvh_check_gpa(rq->pkt, rq->pkt_len, segs, HVH_GPA_SEGS_MAX,
+				 &nsegs, &why)) {
 		hvh_proto_error(nic, ch, why ? why :
 				"RNDIS message with neither section nor pages");
 		status = HVH_NVSP_STAT_FAILURE;
@@ -341,146 +381,183 @@ hvh_nvsp_rndis_ctrl(struct hvh_chan *ch, const struct hvh_pkt_desc *d,
 				   status);
 }
 
+static void
+hvh_nvsp_rndis(const struct hvh_nvsp_req *rq)
+{
+	struct hvh_nvsp_rndis nv;
+
+	memcpy(&nv, rq->m, sizeof(nv));
+	if (nv.channel_type != 1) {
+		/* Data comes through the batch path; anything else is
+		 * neither data nor control.
+		 */
+		hvh_proto_error(rq->ch->nic, rq->ch,
+				"RNDIS channel type invalid");
+		hvh_nvsp_ack(rq);
+		return;
+	}
+	hvh_nvsp_rndis_ctrl(rq, &nv);
+}
+
+static void
+hvh_nvsp_ndis_version(const struct hvh_nvsp_req *rq)
+{
+	struct hvh_nic *nic = rq->ch->nic;
+	uint32_t v[3];
+
+	memcpy(v, rq->m, sizeof(v));
+	nic->ndis_major = v[1];
+	nic->ndis_minor = v[2];
+	nic->ndis_version_seen = 1;
+	HVH_LOG(INFO, "guest NDIS %u.%u", v[1], v[2]);
+	hvh_nvsp_ack(rq);
+}
+
+static void
+hvh_nvsp_ndis_config(const struct hvh_nvsp_req *rq)
+{
+	struct hvh_nic *nic = rq->ch->nic;
+	struct hvh_nvsp_ndis_config c;
+
+	memcpy(&c, rq->m, sizeof(c));
+	nic->guest_mtu = c.mtu;
+	/* The guest picks its MTU (frame size incl. the Ethernet header),
+	 * within what this host's switch carries; like OpenVMM, nothing
+	 * below the standard 1500.
+	 */
+	nic->mtu = c.mtu >= 14 ? c.mtu - 14 : 0;
+	if (nic->mtu < 1500)
+		nic->mtu = 1500;
+	if (nic->mtu > nic->conf.mtu)
+		nic->mtu = nic->conf.mtu;
+	nic->guest_caps = (uint64_t)c.caps_hi << 32 | c.caps_lo;
+	nic->ndis_config_seen = 1;
+	HVH_LOG(INFO, "guest NDIS config mtu %u caps 0x%llx", c.mtu,
+		(unsigned long long)nic->guest_caps);
+	hvh_nvsp_ack(rq);
+}
+
+static void
+hvh_nvsp_revoke_rxbuf(const struct hvh_nvsp_req *rq)
+{
+	/* Sections still with the guest die with the buffer. */
+	rq->ch->nic->rxbuf_on = 0;
+	hvh_nvsp_ack(rq);
+}
+
+static void
+hvh_nvsp_revoke_txbuf(const struct hvh_nvsp_req *rq)
+{
+	rq->ch->nic->txbuf_on = 0;
+	hvh_nvsp_ack(rq);
+}
+
+static void
+hvh_nvsp_switch_data_path(const struct hvh_nvsp_req *rq)
+{
+	struct hvh_nic *nic = rq->ch->nic;
+	uint32_t v[2];
+
+	memcpy(v, rq->m, sizeof(v));
+	if (v[1] > 1) {
+		hvh_proto_error(nic, rq->ch, "data path value not 0 or 1");
+		hvh_nvsp_ack(rq);
+		return;
+	}
+	nic->datapath = v[1];
+	HVH_LOG(NOTICE, "guest switched the data path to %s",
+		v[1] ? "the VF" : "synthetic");
+	/* Linux waits for this completion; DPDK does not ask. */
+	hvh_nvsp_ack(rq);
+}
+
+/* Types hv-host knows but does not implement. */
+static void
+hvh_nvsp_refuse(const struct hvh_nvsp_req *rq)
+{
+	HVH_LOG(INFO, "NVSP message %u not supported", rq->type);
+	if (rq->d->flags & HVH_PKT_FLAG_RC)
+		hvh_nvsp_send_comp(rq->ch, rq->d->trans_id, rq->type,
+				   HVH_NVSP_STAT_FAILURE);
+}
+
+/*
+ * The guest -> host messages: the bytes each handler reads and the NVSP
+ * version that brought the type.  Types only a host sends (completions, VF
+ * association, indirection table) are not here: from a guest they are
+ * protocol errors.
+ */
+static const struct hvh_nvsp_type {
+	uint32_t type;
+	uint32_t min_len;
+	uint32_t min_version;
+	void (*handle)(const struct hvh_nvsp_req *rq);
+} hvh_nvsp_types[] = {
+	{ HVH_NVSP_INIT, 12, 0, hvh_nvsp_init },
+	{ HVH_NVSP_SEND_NDIS_VERSION, 12, HVH_NVSP_V1, hvh_nvsp_ndis_version },
+	{ HVH_NVSP_SEND_RXBUF, 10, HVH_NVSP_V1, hvh_nvsp_rxbuf },
+	{ HVH_NVSP_REVOKE_RXBUF, 6, HVH_NVSP_V1, hvh_nvsp_revoke_rxbuf },
+	{ HVH_NVSP_SEND_TXBUF, 10, HVH_NVSP_V1, hvh_nvsp_txbuf },
+	{ HVH_NVSP_REVOKE_TXBUF, 6, HVH_NVSP_V1, hvh_nvsp_revoke_txbuf },
+	{ HVH_NVSP_RNDIS_PKT, 16, HVH_NVSP_V1, hvh_nvsp_rndis },
+	{ HVH_NVSP_SEND_NDIS_CONFIG, 20, HVH_NVSP_V2, hvh_nvsp_ndis_config },
+	{ HVH_NVSP_SWITCH_DATA_PATH, 8, HVH_NVSP_V4,
+	  hvh_nvsp_switch_data_path },
+	{ HVH_NVSP_OID_QUERY_EX, 8, HVH_NVSP_V5, hvh_nvsp_refuse },
+	{ HVH_NVSP_SUBCHANNEL, 12, HVH_NVSP_V5, hvh_nvsp_subchannel },
+	{ HVH_NVSP_PD_API, 8, HVH_NVSP_V6, hvh_nvsp_refuse },
+};
+
 void
 hvh_nvsp_handle(struct hvh_chan *ch, const struct hvh_pkt_desc *d,
 		const uint8_t *pkt, uint32_t pkt_len)
 {
 	struct hvh_nic *nic = ch->nic;
 	uint32_t off = (uint32_t)d->offset8 * 8;
-	const uint8_t *m = pkt + off;
-	uint32_t len = pkt_len - off, type, min;
-	int rc = d->flags & HVH_PKT_FLAG_RC;
+	struct hvh_nvsp_req rq = {
+		.ch = ch, .d = d, .pkt = pkt, .pkt_len = pkt_len,
+		.m = pkt + off,
+	};
+	const struct hvh_nvsp_type *t = NULL;
+	uint32_t len = pkt_len - off;
+	unsigned int i;
 
 	if (len < 4) {
 		hvh_proto_error(nic, ch, "NVSP message shorter than 4 bytes");
 		return;
 	}
-	memcpy(&type, m, sizeof(type));
-	min = hvh_nvsp_min_len(type);
-	if (min == 0) {
-		hvh_proto_error(nic, ch, "NVSP message type unknown");
-		if (rc)
-			hvh_nvsp_send_comp(ch, d->trans_id, type,
-					   HVH_NVSP_STAT_FAILURE);
-		return;
+	memcpy(&rq.type, rq.m, sizeof(rq.type));
+	for (i = 0; i < sizeof(hvh_nvsp_types) / sizeof(hvh_nvsp_types[0]);
+	     i++) {
+		if (hvh_nvsp_types[i].type == rq.type) {
+			t = &hvh_nvsp_types[i];
+			break;
+		}
 	}
-	if (len < min) {
+	if (t == NULL) {
+		hvh_proto_error(nic, ch,
+				"NVSP message type unknown or not for the host");
+		goto refuse;
+	}
+	if (len < t->min_len) {
 		hvh_proto_error(nic, ch, "NVSP message shorter than its type");
 		return;
 	}
-	if (type != HVH_NVSP_INIT && nic->phase == HVH_NVS_NONE) {
+	if (t->type != HVH_NVSP_INIT && nic->phase == HVH_NVS_NONE) {
 		hvh_proto_error(nic, ch, "NVSP message before INIT");
 		return;
 	}
-
-	switch (type) {
-	case HVH_NVSP_INIT:
-		if (ch->index != 0)
-			hvh_proto_error(nic, ch, "INIT on a subchannel");
-		else
-			hvh_nvsp_init(ch, d->trans_id, m);
-		break;
-	case HVH_NVSP_SEND_NDIS_VERSION: {
-		uint32_t v[3];
-
-		memcpy(v, m, sizeof(v));
-		nic->ndis_major = v[1];
-		nic->ndis_minor = v[2];
-		nic->ndis_version_seen = 1;
-		HVH_LOG(INFO, "guest NDIS %u.%u", v[1], v[2]);
-		break;
+	if (nic->nvs_version < t->min_version) {
+		hvh_proto_error(nic, ch,
+				"NVSP message newer than the version in force");
+		goto refuse;
 	}
-	case HVH_NVSP_SEND_NDIS_CONFIG: {
-		struct hvh_nvsp_ndis_config c;
-
-		memcpy(&c, m, sizeof(c));
-		if (nic->nvs_version < HVH_NVSP_V2) {
-			hvh_proto_error(nic, ch, "NDIS config before NVSP 2");
-			break;
-		}
-		nic->guest_mtu = c.mtu;
-		/* The guest picks its MTU (frame size incl. the Ethernet
-		 * header), within what this host's switch carries; like
-		 * OpenVMM, nothing below the standard 1500.
-		 */
-		nic->mtu = c.mtu >= 14 ? c.mtu - 14 : 0;
-		if (nic->mtu < 1500)
-			nic->mtu = 1500;
-		if (nic->mtu > nic->conf.mtu)
-			nic->mtu = nic->conf.mtu;
-		nic->guest_caps = (uint64_t)c.caps_hi << 32 | c.caps_lo;
-		nic->ndis_config_seen = 1;
-		HVH_LOG(INFO, "guest NDIS config mtu %u caps 0x%llx", c.mtu,
-			(unsigned long long)nic->guest_caps);
-		break;
-	}
-	case HVH_NVSP_SEND_RXBUF:
-		hvh_nvsp_rxbuf(ch, d->trans_id, m);
-		break;
-	case HVH_NVSP_SEND_TXBUF:
-		hvh_nvsp_txbuf(ch, d->trans_id, m);
-		break;
-	case HVH_NVSP_REVOKE_RXBUF:
-		/* Sections still with the guest die with the buffer. */
-		nic->rxbuf_on = 0;
-		break;
-	case HVH_NVSP_REVOKE_TXBUF:
-		nic->txbuf_on = 0;
-		break;
-	case HVH_NVSP_RNDIS_PKT: {
-		struct hvh_nvsp_rndis nv;
-
-		memcpy(&nv, m, sizeof(nv));
-		if (nv.channel_type != 1) {
-			/* Data comes through the batch path; anything else
-			 * is neither data nor control.
-			 */
-			hvh_proto_error(nic, ch, "RNDIS channel type invalid");
-			break;
-		}
-		hvh_nvsp_rndis_ctrl(ch, d, pkt, pkt_len, &nv);
-		return;
-	}
-	case HVH_NVSP_SWITCH_DATA_PATH: {
-		uint32_t v[2];
-
-		memcpy(v, m, sizeof(v));
-		if (v[1] > 1) {
-			hvh_proto_error(nic, ch, "data path value not 0 or 1");
-			break;
-		}
-		nic->datapath = v[1];
-		HVH_LOG(NOTICE, "guest switched the data path to %s",
-			v[1] ? "the VF" : "synthetic");
-		/* Linux waits for this completion; DPDK does not ask. */
-		if (rc)
-			hvh_nvsp_send_comp(ch, d->trans_id,
-					   HVH_NVSP_SWITCH_DATA_PATH,
-					   HVH_NVSP_STAT_SUCCESS);
-		return;
-	}
-	case HVH_NVSP_SUBCHANNEL:
-		hvh_nvsp_subchannel(ch, d->trans_id, m);
-		return;
-	case HVH_NVSP_OID_QUERY_EX:
-	case HVH_NVSP_PD_API:
-		HVH_LOG(INFO, "NVSP message %u not supported", type);
-		if (rc)
-			hvh_nvsp_send_comp(ch, d->trans_id, type,
-					   HVH_NVSP_STAT_FAILURE);
-		return;
-	default:
-		/* Host -> guest types (VF association, completions). */
-		hvh_proto_error(nic, ch, "NVSP message type not for the host");
-		break;
-	}
-	/* Messages without a defined reply still get an empty completion if
-	 * the guest asked, as OpenVMM does.
-	 */
-	if (rc && type != HVH_NVSP_INIT && type != HVH_NVSP_SEND_RXBUF &&
-	    type != HVH_NVSP_SEND_TXBUF)
-		hvh_nvsp_send_comp(ch, d->trans_id, type,
-				   HVH_NVSP_STAT_SUCCESS);
+	t->handle(&rq);
+	return;
+refuse:
+	if (d->flags & HVH_PKT_FLAG_RC)
+		hvh_nvsp_send_comp(ch, d->trans_id, rq.type,
+				   HVH_NVSP_STAT_FAILURE);
 }
 
 static void
