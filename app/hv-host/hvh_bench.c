@@ -44,7 +44,7 @@ hvh_bench_sink(struct hvh_fake_guest *g, uint64_t frames, unsigned int size)
 	/* Aggregate as a guest does: as many as fit a section, at most 8. */
 	unsigned int agg = g->tx_sect_size / ((44 + size + 7) & ~7u);
 	struct hvh_nvsp_rndis nv = {
-		.type = HVH_NVSP_RNDIS_PKT, .channel_type = 0,
+		.type = HVH_NVSP_SEND_RNDIS_PKT, .channel_type = 0,
 	};
 
 	if (agg > HVH_BENCH_AGG_MAX)
@@ -82,7 +82,8 @@ hvh_bench_sink(struct hvh_fake_guest *g, uint64_t frames, unsigned int size)
 static int
 hvh_bench_source(struct hvh_fake_guest *g, uint64_t frames)
 {
-	uint32_t comp[10] = { HVH_NVSP_RNDIS_PKT_COMP, HVH_NVSP_STAT_SUCCESS };
+	uint32_t comp[10] = { HVH_NVSP_SEND_RNDIS_PKT_COMPLETE,
+			      HVH_NVSP_STAT_SUCCESS };
 	const struct hvh_xfer_hdr *x = (const void *)g->pkt;
 	uint64_t got = 0;
 	int n;

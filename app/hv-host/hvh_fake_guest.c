@@ -180,7 +180,7 @@ hvh_fg_rndis(struct hvh_fake_guest *g, const void *msg, uint32_t len,
 	     uint32_t *rndis_status)
 {
 	struct hvh_nvsp_rndis nv = {
-		.type = HVH_NVSP_RNDIS_PKT, .channel_type = 1,
+		.type = HVH_NVSP_SEND_RNDIS_PKT, .channel_type = 1,
 		.section_index = 0, .section_size = len,
 	};
 	const struct hvh_xfer_hdr *x = (const void *)g->pkt;
@@ -202,7 +202,7 @@ hvh_fg_rndis(struct hvh_fake_guest *g, const void *msg, uint32_t len,
 		{
 			const struct hvh_xfer_range *r =
 				(const void *)(g->pkt + sizeof(*x));
-			uint32_t comp[10] = { HVH_NVSP_RNDIS_PKT_COMP,
+			uint32_t comp[10] = { HVH_NVSP_SEND_RNDIS_PKT_COMPLETE,
 					      HVH_NVSP_STAT_SUCCESS };
 
 			memcpy(&st, g->rxbuf + r->byte_offset + 12, 4);
@@ -221,14 +221,14 @@ int
 hvh_fg_bringup(struct hvh_fake_guest *g, uint32_t nvs_version)
 {
 	uint32_t init[10] = { HVH_NVSP_INIT, nvs_version, nvs_version };
-	uint32_t ndis_ver[10] = { HVH_NVSP_SEND_NDIS_VERSION, 6, 30 };
+	uint32_t ndis_ver[10] = { HVH_NVSP_SEND_NDIS_VER, 6, 30 };
 	uint32_t conf[10] = { HVH_NVSP_SEND_NDIS_CONFIG, 1514, 0, 0xc, 0 };
 	uint32_t buf[10] = { 0 };
 	uint32_t rinit[6] = { HVH_RNDIS_INIT, 24, 0, 1, 0, 0x4000 };
 	uint32_t filt[8] = { HVH_RNDIS_SET, 32, 0,
 			     HVH_OID_GEN_CURRENT_PACKET_FILTER, 4, 20, 0,
 			     HVH_FILTER_PROMISC };
-	const struct hvh_nvsp_rxbuf_comp *rc;
+	const struct hvh_nvsp_recv_buf_complete *rc;
 	uint32_t st;
 
 	if (hvh_fg_send(g, HVH_PKT_INBAND, HVH_PKT_FLAG_RC, 0, init,
@@ -240,24 +240,24 @@ hvh_fg_bringup(struct hvh_fake_guest *g, uint32_t nvs_version)
 	}
 	hvh_fg_send(g, HVH_PKT_INBAND, 0, 0, conf, sizeof(conf));
 	hvh_fg_send(g, HVH_PKT_INBAND, 0, 0, ndis_ver, sizeof(ndis_ver));
-	buf[0] = HVH_NVSP_SEND_RXBUF;
+	buf[0] = HVH_NVSP_SEND_RECV_BUF;
 	buf[1] = hvh_nic_surface(g->nic)->conf.rxbuf_gpadl;
 	buf[2] = HVH_NVSP_RXBUF_ID;
 	if (hvh_fg_send(g, HVH_PKT_INBAND, HVH_PKT_FLAG_RC, 0, buf,
 			sizeof(buf)) ||
-	    hvh_fg_expect_comp(g, HVH_NVSP_SEND_RXBUF_COMP, &st) ||
+	    hvh_fg_expect_comp(g, HVH_NVSP_SEND_RECV_BUF_COMPLETE, &st) ||
 	    st != HVH_NVSP_STAT_SUCCESS) {
 		fprintf(stderr, "fake guest: receive buffer failed\n");
 		return -EPROTO;
 	}
 	rc = (const void *)(g->pkt + 16);
 	g->rx_sect_size = rc->sub_alloc_size;
-	buf[0] = HVH_NVSP_SEND_TXBUF;
+	buf[0] = HVH_NVSP_SEND_SEND_BUF;
 	buf[1] = hvh_nic_surface(g->nic)->conf.txbuf_gpadl;
 	buf[2] = 0xface;
 	if (hvh_fg_send(g, HVH_PKT_INBAND, HVH_PKT_FLAG_RC, 0, buf,
 			sizeof(buf)) ||
-	    hvh_fg_expect_comp(g, HVH_NVSP_SEND_TXBUF_COMP, &st) ||
+	    hvh_fg_expect_comp(g, HVH_NVSP_SEND_SEND_BUF_COMPLETE, &st) ||
 	    st != HVH_NVSP_STAT_SUCCESS) {
 		fprintf(stderr, "fake guest: send buffer failed\n");
 		return -EPROTO;

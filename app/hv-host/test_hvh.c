@@ -388,7 +388,7 @@ hostile_guest_counted_not_fatal(void)
 	struct hvh_nic_conf c;
 	uint32_t msg[10] = { 999 };
 	struct hvh_nvsp_rndis nv = {
-		.type = HVH_NVSP_RNDIS_PKT, .channel_type = 0,
+		.type = HVH_NVSP_SEND_RNDIS_PKT, .channel_type = 0,
 		.section_index = 100000, .section_size = 64,
 	};
 	uint8_t raw[64] = { 0 };
@@ -497,7 +497,7 @@ static int
 irq_on_pending_send_crossing(void)
 {
 	uint32_t v[10] = { HVH_NVSP_INIT, HVH_NVSP_V61, HVH_NVSP_V61 };
-	uint32_t nd[4] = { HVH_NVSP_SEND_NDIS_VERSION, 6, 30 };
+	uint32_t nd[4] = { HVH_NVSP_SEND_NDIS_VER, 6, 30 };
 	struct hvh_fake_guest g;
 	struct hvh_nic_conf c;
 	uint32_t count;
@@ -601,7 +601,8 @@ rx_several_bursts_per_pass(void)
 static int
 rx_completions_read_without_reply_room(void)
 {
-	uint32_t comp[10] = { HVH_NVSP_RNDIS_PKT_COMP, HVH_NVSP_STAT_SUCCESS };
+	uint32_t comp[10] = { HVH_NVSP_SEND_RNDIS_PKT_COMPLETE,
+			      HVH_NVSP_STAT_SUCCESS };
 	const struct hvh_xfer_hdr *x;
 	struct hvh_fake_guest g;
 	struct hvh_nic_conf c;

@@ -67,7 +67,7 @@ hvh_rx_send(struct hvh_chan *ch, const uint32_t *sect, const uint32_t *len,
 		struct hvh_xfer_range r[HVH_RX_BURST];
 	} m;
 	struct hvh_nvsp_rndis nv = {
-		.type = HVH_NVSP_RNDIS_PKT, .channel_type = channel_type,
+		.type = HVH_NVSP_SEND_RNDIS_PKT, .channel_type = channel_type,
 		.section_index = HVH_NVSP_SECTION_NONE, .section_size = 0,
 	};
 	struct iovec iov[2];
@@ -217,8 +217,8 @@ hvh_tx_flush(struct hvh_chan *ch)
 			ch->skip_frames = 0;
 			if (s->rc)
 				hvh_nvsp_send_comp(ch, s->trans_id,
-						   HVH_NVSP_RNDIS_PKT_COMP,
-						   s->status);
+					HVH_NVSP_SEND_RNDIS_PKT_COMPLETE,
+					s->status);
 		} else if (s->kind == HVH_SLOT_COMP) {
 			hvh_rx_complete(ch, s->trans_id);
 		}
@@ -242,7 +242,7 @@ hvh_is_data_packet(const struct hvh_pkt_desc *d, const uint8_t *pkt,
 	if (len - off < sizeof(nv))
 		return 0;
 	memcpy(&nv, pkt + off, sizeof(nv));
-	return nv.type == HVH_NVSP_RNDIS_PKT && nv.channel_type == 0;
+	return nv.type == HVH_NVSP_SEND_RNDIS_PKT && nv.channel_type == 0;
 }
 
 unsigned int

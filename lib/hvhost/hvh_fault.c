@@ -58,7 +58,7 @@ hvh_fault_send(struct hvh_nic *nic, enum hvh_fault f)
 	switch (f) {
 	case HVH_FAULT_COMP_TID:
 		hvh_nvsp_send_comp(ch, 0xdead0000beefull,
-				   HVH_NVSP_RNDIS_PKT_COMP,
+				   HVH_NVSP_SEND_RNDIS_PKT_COMPLETE,
 				   HVH_NVSP_STAT_SUCCESS);
 		break;
 	case HVH_FAULT_DESC: {
@@ -73,13 +73,13 @@ hvh_fault_send(struct hvh_nic *nic, enum hvh_fault f)
 		break;
 	}
 	case HVH_FAULT_INDIR:
-		msg[0] = HVH_NVSP_SEND_INDIR_TABLE;
+		msg[0] = HVH_NVSP_SEND_INDIRECTION_TABLE;
 		msg[1] = 1000;
 		msg[2] = 12;
 		hvh_send_inband(ch, HVH_PKT_INBAND, 0, 0, msg, sizeof(msg));
 		break;
 	case HVH_FAULT_VF_SHORT:
-		msg[0] = HVH_NVSP_VF_ASSOCIATION;
+		msg[0] = HVH_NVSP_SEND_VF_ASSOCIATION;
 		hvh_send_inband(ch, HVH_PKT_INBAND, 0, 0, msg, 4);
 		break;
 	default:

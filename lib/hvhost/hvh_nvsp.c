@@ -155,14 +155,14 @@ hvh_sections_alloc(struct hvh_nic *nic)
 }
 
 static void
-hvh_nvsp_rxbuf(const struct hvh_nvsp_req *rq)
+hvh_nvsp_send_recv_buf(const struct hvh_nvsp_req *rq)
 {
 	struct hvh_chan *ch = rq->ch;
 	uint64_t tid = rq->d->trans_id;
 	const uint8_t *m = rq->m;
 	struct hvh_nic *nic = ch->nic;
-	struct hvh_nvsp_rxbuf_comp r = {
-		.type = HVH_NVSP_SEND_RXBUF_COMP,
+	struct hvh_nvsp_recv_buf_complete r = {
+		.type = HVH_NVSP_SEND_RECV_BUF_COMPLETE,
 		.status = HVH_NVSP_STAT_FAILURE,
 	};
 	struct hvh_nvsp_buf b;
@@ -189,13 +189,14 @@ hvh_nvsp_rxbuf(const struct hvh_nvsp_req *rq)
 }
 
 static void
-hvh_nvsp_txbuf(const struct hvh_nvsp_req *rq)
+hvh_nvsp_send_send_buf(const struct hvh_nvsp_req *rq)
 {
 	struct hvh_chan *ch = rq->ch;
 	uint64_t tid = rq->d->trans_id;
 	const uint8_t *m = rq->m;
 	struct hvh_nic *nic = ch->nic;
-	uint32_t r[3] = { HVH_NVSP_SEND_TXBUF_COMP, HVH_NVSP_STAT_FAILURE, 0 };
+	uint32_t r[3] = { HVH_NVSP_SEND_SEND_BUF_COMPLETE,
+			  HVH_NVSP_STAT_FAILURE, 0 };
 	struct hvh_nvsp_buf b;
 
 	memcpy(&b, m, sizeof(b));
@@ -245,7 +246,7 @@ hvh_nvsp_send_indirection(struct hvh_nic *nic)
 	uint32_t msg[3 + HVH_NVSP_INDIR_ENTRIES];
 	unsigned int i;
 
-	msg[0] = HVH_NVSP_SEND_INDIR_TABLE;
+	msg[0] = HVH_NVSP_SEND_INDIRECTION_TABLE;
 	msg[1] = HVH_NVSP_INDIR_ENTRIES;
 	/* Offset from the start of the NVSP message, as OpenVMM. */
 	msg[2] = 12;
@@ -377,12 +378,12 @@ hvh_nvsp_rndis_ctrl(const struct hvh_nvsp_req *rq,
 	if (nic->phase == HVH_NVS_INIT)
 		nic->phase = HVH_NVS_READY;
 	if (d->flags & HVH_PKT_FLAG_RC)
-		hvh_nvsp_send_comp(ch, d->trans_id, HVH_NVSP_RNDIS_PKT_COMP,
-				   status);
+		hvh_nvsp_send_comp(ch, d->trans_id,
+				   HVH_NVSP_SEND_RNDIS_PKT_COMPLETE, status);
 }
 
 static void
-hvh_nvsp_rndis(const struct hvh_nvsp_req *rq)
+hvh_nvsp_send_rndis_pkt(const struct hvh_nvsp_req *rq)
 {
 	struct hvh_nvsp_rndis nv;
 
@@ -400,7 +401,7 @@ hvh_nvsp_rndis(const struct hvh_nvsp_req *rq)
 }
 
 static void
-hvh_nvsp_ndis_version(const struct hvh_nvsp_req *rq)
+hvh_nvsp_send_ndis_ver(const struct hvh_nvsp_req *rq)
 {
 	struct hvh_nic *nic = rq->ch->nic;
 	uint32_t v[3];
@@ -414,7 +415,7 @@ hvh_nvsp_ndis_version(const struct hvh_nvsp_req *rq)
 }
 
 static void
-hvh_nvsp_ndis_config(const struct hvh_nvsp_req *rq)
+hvh_nvsp_send_ndis_config(const struct hvh_nvsp_req *rq)
 {
 	struct hvh_nic *nic = rq->ch->nic;
 	struct hvh_nvsp_ndis_config c;
@@ -438,7 +439,7 @@ hvh_nvsp_ndis_config(const struct hvh_nvsp_req *rq)
 }
 
 static void
-hvh_nvsp_revoke_rxbuf(const struct hvh_nvsp_req *rq)
+hvh_nvsp_revoke_recv_buf(const struct hvh_nvsp_req *rq)
 {
 	/* Sections still with the guest die with the buffer. */
 	rq->ch->nic->rxbuf_on = 0;
@@ -446,7 +447,7 @@ hvh_nvsp_revoke_rxbuf(const struct hvh_nvsp_req *rq)
 }
 
 static void
-hvh_nvsp_revoke_txbuf(const struct hvh_nvsp_req *rq)
+hvh_nvsp_revoke_send_buf(const struct hvh_nvsp_req *rq)
 {
 	rq->ch->nic->txbuf_on = 0;
 	hvh_nvsp_ack(rq);
@@ -494,13 +495,16 @@ static const struct hvh_nvsp_type {
 	void (*handle)(const struct hvh_nvsp_req *rq);
 } hvh_nvsp_types[] = {
 	{ HVH_NVSP_INIT, 12, 0, hvh_nvsp_init },
-	{ HVH_NVSP_SEND_NDIS_VERSION, 12, HVH_NVSP_V1, hvh_nvsp_ndis_version },
-	{ HVH_NVSP_SEND_RXBUF, 10, HVH_NVSP_V1, hvh_nvsp_rxbuf },
-	{ HVH_NVSP_REVOKE_RXBUF, 6, HVH_NVSP_V1, hvh_nvsp_revoke_rxbuf },
-	{ HVH_NVSP_SEND_TXBUF, 10, HVH_NVSP_V1, hvh_nvsp_txbuf },
-	{ HVH_NVSP_REVOKE_TXBUF, 6, HVH_NVSP_V1, hvh_nvsp_revoke_txbuf },
-	{ HVH_NVSP_RNDIS_PKT, 16, HVH_NVSP_V1, hvh_nvsp_rndis },
-	{ HVH_NVSP_SEND_NDIS_CONFIG, 20, HVH_NVSP_V2, hvh_nvsp_ndis_config },
+	{ HVH_NVSP_SEND_NDIS_VER, 12, HVH_NVSP_V1, hvh_nvsp_send_ndis_ver },
+	{ HVH_NVSP_SEND_RECV_BUF, 10, HVH_NVSP_V1, hvh_nvsp_send_recv_buf },
+	{ HVH_NVSP_REVOKE_RECV_BUF, 6, HVH_NVSP_V1,
+	  hvh_nvsp_revoke_recv_buf },
+	{ HVH_NVSP_SEND_SEND_BUF, 10, HVH_NVSP_V1, hvh_nvsp_send_send_buf },
+	{ HVH_NVSP_REVOKE_SEND_BUF, 6, HVH_NVSP_V1,
+	  hvh_nvsp_revoke_send_buf },
+	{ HVH_NVSP_SEND_RNDIS_PKT, 16, HVH_NVSP_V1, hvh_nvsp_send_rndis_pkt },
+	{ HVH_NVSP_SEND_NDIS_CONFIG, 20, HVH_NVSP_V2,
+	  hvh_nvsp_send_ndis_config },
 	{ HVH_NVSP_SWITCH_DATA_PATH, 8, HVH_NVSP_V4,
 	  hvh_nvsp_switch_data_path },
 	{ HVH_NVSP_OID_QUERY_EX, 8, HVH_NVSP_V5, hvh_nvsp_refuse },
@@ -535,8 +539,7 @@ hvh_nvsp_handle(struct hvh_chan *ch, const struct hvh_pkt_desc *d,
 		}
 	}
 	if (t == NULL) {
-		hvh_proto_error(nic, ch,
-				"NVSP message type unknown or not for the host");
+		hvh_proto_error(nic, ch, "NVSP message type not for the host");
 		goto refuse;
 	}
 	if (len < t->min_len) {
@@ -564,7 +567,7 @@ static void
 hvh_nvsp_vf_send(struct hvh_nic *nic, uint32_t allocated)
 {
 	uint32_t msg[HVH_NVSP_MSG_SIZE / 4] = {
-		HVH_NVSP_VF_ASSOCIATION, allocated, nic->conf.vf_serial,
+		HVH_NVSP_SEND_VF_ASSOCIATION, allocated, nic->conf.vf_serial,
 	};
 
 	if (hvh_send_inband(nic->chan[0], HVH_PKT_INBAND, 0, 0, msg,

@@ -104,21 +104,21 @@ static_assert(sizeof(struct hvh_gpa_page) == 16, "gpa page");
 
 #define HVH_NVSP_INIT			1
 #define HVH_NVSP_INIT_COMPLETE		2
-#define HVH_NVSP_SEND_NDIS_VERSION	100
-#define HVH_NVSP_SEND_RXBUF		101
-#define HVH_NVSP_SEND_RXBUF_COMP	102
-#define HVH_NVSP_REVOKE_RXBUF		103
-#define HVH_NVSP_SEND_TXBUF		104
-#define HVH_NVSP_SEND_TXBUF_COMP	105
-#define HVH_NVSP_REVOKE_TXBUF		106
-#define HVH_NVSP_RNDIS_PKT		107
-#define HVH_NVSP_RNDIS_PKT_COMP		108
+#define HVH_NVSP_SEND_NDIS_VER		100
+#define HVH_NVSP_SEND_RECV_BUF		101
+#define HVH_NVSP_SEND_RECV_BUF_COMPLETE	102
+#define HVH_NVSP_REVOKE_RECV_BUF	103
+#define HVH_NVSP_SEND_SEND_BUF		104
+#define HVH_NVSP_SEND_SEND_BUF_COMPLETE	105
+#define HVH_NVSP_REVOKE_SEND_BUF	106
+#define HVH_NVSP_SEND_RNDIS_PKT		107
+#define HVH_NVSP_SEND_RNDIS_PKT_COMPLETE 108
 #define HVH_NVSP_SEND_NDIS_CONFIG	125
-#define HVH_NVSP_VF_ASSOCIATION		128
+#define HVH_NVSP_SEND_VF_ASSOCIATION	128
 #define HVH_NVSP_SWITCH_DATA_PATH	129
 #define HVH_NVSP_OID_QUERY_EX		131
 #define HVH_NVSP_SUBCHANNEL		133
-#define HVH_NVSP_SEND_INDIR_TABLE	134
+#define HVH_NVSP_SEND_INDIRECTION_TABLE	134
 #define HVH_NVSP_PD_API			135
 
 #define HVH_NVSP_STAT_SUCCESS	1
@@ -177,7 +177,7 @@ struct hvh_nvsp_subch {
 	uint32_t count;
 };
 
-struct hvh_nvsp_rxbuf_comp {
+struct hvh_nvsp_recv_buf_complete {
 	uint32_t type;
 	uint32_t status;
 	uint32_t num_sections;
@@ -186,7 +186,7 @@ struct hvh_nvsp_rxbuf_comp {
 	uint32_t num_sub_allocs;
 	uint32_t end_offset;
 };
-static_assert(sizeof(struct hvh_nvsp_rxbuf_comp) == 28, "rxbuf comp");
+static_assert(sizeof(struct hvh_nvsp_recv_buf_complete) == 28, "rxbuf comp");
 
 /* ---- RNDIS (netvsc_protocol.rst, "RNDIS") ---- */
 
