@@ -72,7 +72,7 @@ add_deb_src() {
 missing=$(need_install)
 if [ -n "$missing" ]; then
 	apt_update
-	log "installing:$missing"
+	log "installing $(echo $missing | wc -w) packages with apt-get (a minute or two on a fresh machine):$missing"
 	apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
 
@@ -82,6 +82,7 @@ if [ ! -f "$src_root/.unpacked" ]; then
 	add_deb_src
 	apt_update
 	mkdir -p "$src_root/dl"
+	log "fetching Debian's DPDK 22.11 source (apt-get source dpdk, about 15 MB)"
 	( cd "$src_root/dl" && apt-get source -qq --download-only dpdk >/dev/null )
 	dsc=$(ls "$src_root"/dl/dpdk_22.11*.dsc 2>/dev/null | head -n 1)
 	if [ -z "$dsc" ]; then
@@ -89,6 +90,7 @@ if [ ! -f "$src_root/.unpacked" ]; then
 		exit 1
 	fi
 	rm -rf "$src_root/dpdk"
+	log "unpacking it into $src_root/dpdk"
 	dpkg-source -x --skip-patches "$dsc" "$src_root/dpdk" >/dev/null
 	touch "$src_root/.unpacked"
 	log "DPDK source unpacked in $src_root/dpdk"
