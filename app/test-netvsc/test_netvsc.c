@@ -48,22 +48,30 @@ exact(const void *src, size_t len)
 
 #define SLOTS 100
 
+/* A transfer-page packet with two ranges (struct vmbus_chanpkt_rxbuf). */
 struct xfer_msg {
-	struct hn_xfer_hdr h;
-	struct hn_xfer_range r[2];
+	struct {
+		struct vmbus_chanpkt_hdr hdr;
+		uint16_t rxbuf_id;
+		uint16_t rsvd;
+		uint32_t rxbuf_cnt;
+	} __attribute__((packed)) h;
+	struct vmbus_rxbuf_desc r[2];
 	struct hn_nvs_rndis nvs;
 } __attribute__((packed));
+static_assert(sizeof(((struct xfer_msg *)0)->h) ==
+	      sizeof(struct vmbus_chanpkt_rxbuf), "transfer-page header");
 
 static void
 xfer_build(struct xfer_msg *m, uint64_t xact)
 {
 	memset(m, 0, sizeof(*m));
-	m->h.hdr.type = HN_CHANPKT_TYPE_RXBUF;
-	m->h.hdr.hlen8 = (sizeof(m->h) + sizeof(m->r)) / 8;
-	m->h.hdr.tlen8 = (sizeof(m->h) + sizeof(m->r) + 16) / 8;
-	m->h.hdr.xact = xact;
-	m->h.set_id = HN_NVS_RXBUF_SIG;
-	m->h.range_cnt = 2;
+	m->h.hdr.type = VMBUS_CHANPKT_TYPE_RXBUF;
+	m->h.hdr.hlen = (sizeof(m->h) + sizeof(m->r)) / 8;
+	m->h.hdr.tlen = (sizeof(m->h) + sizeof(m->r) + 16) / 8;
+	m->h.hdr.xactid = xact;
+	m->h.rxbuf_id = HN_NVS_RXBUF_SIG;
+	m->h.rxbuf_cnt = 2;
 	m->r[0].ofs = 0;
 	m->r[0].len = 100;
 	m->r[1].ofs = 4096;
@@ -89,7 +97,7 @@ xfer_accepts_valid(void)
 	struct hn_xfer x;
 
 	xfer_build(&m, 7);
-	CHECK(xfer_check(&m, m.h.hdr.tlen8 * 8, &x) == 0);
+	CHECK(xfer_check(&m, m.h.hdr.tlen * 8, &x) == 0);
 	CHECK(x.nranges == 2);
 	CHECK(x.xact == 7);
 }
@@ -102,18 +110,18 @@ xfer_rejects_bad_header(void)
 
 	/* Header too short for the transfer-page fields. */
 	xfer_build(&m, 1);
-	m.h.hdr.hlen8 = 2;
+	m.h.hdr.hlen = 2;
 	CHECK(xfer_check(&m, sizeof(m), &x) != 0);
 	/* More ranges than the header holds. */
 	xfer_build(&m, 1);
-	m.h.range_cnt = 3;
+	m.h.rxbuf_cnt = 3;
 	CHECK(xfer_check(&m, sizeof(m), &x) != 0);
 	xfer_build(&m, 1);
-	m.h.range_cnt = UINT32_MAX;
+	m.h.rxbuf_cnt = UINT32_MAX;
 	CHECK(xfer_check(&m, sizeof(m), &x) != 0);
 	/* Not our receive buffer. */
 	xfer_build(&m, 1);
-	m.h.set_id = 0xbeef;
+	m.h.rxbuf_id = 0xbeef;
 	CHECK(xfer_check(&m, sizeof(m), &x) != 0);
 	/* Not an RNDIS packet. */
 	xfer_build(&m, 1);
@@ -121,15 +129,15 @@ xfer_rejects_bad_header(void)
 	CHECK(xfer_check(&m, sizeof(m), &x) != 0);
 	/* No room for the NVSP message after the header. */
 	xfer_build(&m, 1);
-	m.h.hdr.tlen8 = m.h.hdr.hlen8 + 1;
-	CHECK(xfer_check(&m, m.h.hdr.tlen8 * 8, &x) != 0);
+	m.h.hdr.tlen = m.h.hdr.hlen + 1;
+	CHECK(xfer_check(&m, m.h.hdr.tlen * 8, &x) != 0);
 	/* Total length beyond what was read from the ring. */
 	xfer_build(&m, 1);
-	m.h.hdr.tlen8 = 200;
+	m.h.hdr.tlen = 200;
 	CHECK(xfer_check(&m, sizeof(m), &x) != 0);
 	/* Header length beyond the total length. */
 	xfer_build(&m, 1);
-	m.h.hdr.hlen8 = m.h.hdr.tlen8 + 1;
+	m.h.hdr.hlen = m.h.hdr.tlen + 1;
 	CHECK(xfer_check(&m, sizeof(m), &x) != 0);
 	/* Shorter than a descriptor. */
 	xfer_build(&m, 1);
@@ -156,7 +164,7 @@ static void
 range_rejects_outside_buffer(void)
 {
 	const uint32_t size = 65536;
-	struct hn_xfer_range r;
+	struct vmbus_rxbuf_desc r;
 	uint32_t ofs, len;
 
 	r.ofs = 0;

@@ -125,9 +125,10 @@ hn_parse_devargs(const char *args, struct hn_devargs *out)
 /* VMBus framing */
 
 int
-hn_check_chanpkt(const uint8_t *pkt, uint32_t len, struct hn_chanpkt_hdr *hdr)
+hn_check_chanpkt(const uint8_t *pkt, uint32_t len,
+		 struct vmbus_chanpkt_hdr *hdr)
 {
-	struct hn_chanpkt_hdr h;
+	struct vmbus_chanpkt_hdr h;
 
 	if (len < sizeof(h)) {
 		HN_BAD("ring packet of %u bytes is shorter than its header",
@@ -135,10 +136,10 @@ hn_check_chanpkt(const uint8_t *pkt, uint32_t len, struct hn_chanpkt_hdr *hdr)
 		return -EINVAL;
 	}
 	memcpy(&h, pkt, sizeof(h));
-	if (h.hlen8 < sizeof(h) / 8 || h.hlen8 > h.tlen8 ||
-	    (uint32_t)h.tlen8 * 8 > len) {
+	if (h.hlen < VMBUS_CHANPKT_HLEN_MIN || h.hlen > h.tlen ||
+	    vmbus_chanpkt_getlen(h.tlen) > len) {
 		HN_BAD("ring packet header lengths hlen8 %u tlen8 %u (have %u)",
-		       h.hlen8, h.tlen8, len);
+		       h.hlen, h.tlen, len);
 		return -EINVAL;
 	}
 	*hdr = h;
@@ -149,30 +150,30 @@ int
 hn_check_xfer(const uint8_t *pkt, uint32_t len, uint32_t slots,
 	      struct hn_xfer *x)
 {
-	struct hn_chanpkt_hdr ch;
-	struct hn_xfer_hdr xh;
+	struct vmbus_chanpkt_hdr ch;
+	struct vmbus_chanpkt_rxbuf xh;
 	struct hn_nvs_rndis nvs;
 	uint32_t hlen, dlen;
 
 	if (hn_check_chanpkt(pkt, len, &ch) != 0)
 		return -EINVAL;
-	x->xact = ch.xact;
+	x->xact = ch.xactid;
 	x->nranges = 0;
-	hlen = (uint32_t)ch.hlen8 * 8;
-	dlen = (uint32_t)ch.tlen8 * 8 - hlen;
+	hlen = vmbus_chanpkt_getlen(ch.hlen);
+	dlen = vmbus_chanpkt_datalen(&ch);
 	if (hlen < sizeof(xh)) {
 		HN_BAD("transfer-page header of %u bytes", hlen);
 		return -EINVAL;
 	}
 	memcpy(&xh, pkt, sizeof(xh));
-	if (xh.range_cnt > (hlen - sizeof(xh)) / sizeof(struct hn_xfer_range)) {
+	if (xh.rxbuf_cnt > (hlen - sizeof(xh)) / sizeof(xh.rxbuf[0])) {
 		HN_BAD("transfer-page range count %u exceeds header of %u",
-		       xh.range_cnt, hlen);
+		       xh.rxbuf_cnt, hlen);
 		return -EINVAL;
 	}
-	if (xh.set_id != HN_NVS_RXBUF_SIG) {
+	if (xh.rxbuf_id != HN_NVS_RXBUF_SIG) {
 		HN_BAD("transfer-page set id %#x, not the receive buffer",
-		       xh.set_id);
+		       xh.rxbuf_id);
 		return -EINVAL;
 	}
 	if (dlen < HN_NVS_RNDIS_MINLEN) {
@@ -186,13 +187,13 @@ hn_check_xfer(const uint8_t *pkt, uint32_t len, uint32_t slots,
 		return -EINVAL;
 	}
 	/* The host uses a sub-allocation index; equal to the count is out. */
-	if (ch.xact >= slots) {
+	if (ch.xactid >= slots) {
 		HN_BAD("transfer-page id %" PRIu64 " not below %u sections",
-		       ch.xact, slots);
+		       ch.xactid, slots);
 		return -ERANGE;
 	}
-	x->ranges = (const struct hn_xfer_range *)(pkt + sizeof(xh));
-	x->nranges = xh.range_cnt;
+	x->ranges = (const struct vmbus_rxbuf_desc *)(pkt + sizeof(xh));
+	x->nranges = xh.rxbuf_cnt;
 	return 0;
 }
 

@@ -15,40 +15,9 @@
 #include <stdint.h>
 
 #include <rte_branch_prediction.h>
+#include <rte_vmbus_reg.h>
 
 #include "hn_wire.h"
-
-/*
- * VMBus packet framing as the PMD sees it (netvsc_protocol.rst, "Packet
- * descriptors").
- */
-#define HN_CHANPKT_TYPE_INBAND	0x0006
-#define HN_CHANPKT_TYPE_RXBUF	0x0007
-#define HN_CHANPKT_TYPE_GPA	0x0009
-#define HN_CHANPKT_TYPE_COMP	0x000b
-
-struct hn_chanpkt_hdr {
-	uint16_t type;
-	uint16_t hlen8;		/* data_offset8 */
-	uint16_t tlen8;		/* len8 */
-	uint16_t flags;
-	uint64_t xact;		/* transaction_id */
-} __rte_packed;
-
-struct hn_xfer_range {
-	uint32_t len;		/* byte_count */
-	uint32_t ofs;		/* byte_offset */
-} __rte_packed;
-
-struct hn_xfer_hdr {
-	struct hn_chanpkt_hdr hdr;
-	uint16_t set_id;	/* transfer_page_set_id */
-	uint16_t rsvd;
-	uint32_t range_cnt;
-} __rte_packed;
-
-static_assert(sizeof(struct hn_chanpkt_hdr) == 16, "chanpkt header");
-static_assert(sizeof(struct hn_xfer_hdr) == 24, "transfer-page header");
 
 #define HN_TXTBL_SIZE		16
 
@@ -77,18 +46,18 @@ int hn_parse_devargs(const char *args, struct hn_devargs *out);
 
 /* What a transfer-page packet holds once its header passed the checks. */
 struct hn_xfer {
-	const struct hn_xfer_range *ranges; /* inside the caller's copy */
+	const struct vmbus_rxbuf_desc *ranges; /* inside the caller's copy */
 	uint32_t nranges;
 	uint64_t xact;
 };
 
 int hn_check_chanpkt(const uint8_t *pkt, uint32_t len,
-		     struct hn_chanpkt_hdr *hdr);
+		     struct vmbus_chanpkt_hdr *hdr);
 int hn_check_xfer(const uint8_t *pkt, uint32_t len, uint32_t slots,
 		  struct hn_xfer *x);
 
 static inline int
-hn_check_range(const struct hn_xfer_range *r, uint32_t bufsize,
+hn_check_range(const struct vmbus_rxbuf_desc *r, uint32_t bufsize,
 	       uint32_t *ofs, uint32_t *len)
 {
 	uint32_t o = r->ofs, l = r->len;

@@ -450,7 +450,7 @@ hn_tx_complete(struct hn_data *hv, struct hn_rx_queue *rxq, uint64_t xact,
 int
 hn_chan_process(struct hn_data *hv, struct hn_rx_queue *rxq, uint32_t budget)
 {
-	struct hn_chanpkt_hdr hdr;
+	struct vmbus_chanpkt_hdr hdr;
 	bool need_sig = false;
 	uint32_t bytes = 0, n, len, hlen;
 	uint8_t *buf;
@@ -506,21 +506,21 @@ hn_chan_process(struct hn_data *hv, struct hn_rx_queue *rxq, uint32_t budget)
 			rxq->stats.bad_chanpkt++;
 			continue;
 		}
-		hlen = (uint32_t)hdr.hlen8 * 8;
-		len = (uint32_t)hdr.tlen8 * 8;
+		hlen = vmbus_chanpkt_getlen(hdr.hlen);
+		len = vmbus_chanpkt_getlen(hdr.tlen);
 		switch (hdr.type) {
 		case VMBUS_CHANPKT_TYPE_RXBUF:
 			hn_rx_xfer(hv, rxq, buf, len, &need_sig);
 			break;
 		case VMBUS_CHANPKT_TYPE_COMP:
-			if (likely(!(hdr.xact &
+			if (likely(!(hdr.xactid &
 				     (HN_XACT_NVS | HN_XACT_RNDIS_CTRL))))
-				hn_tx_complete(hv, rxq, hdr.xact, buf + hlen,
+				hn_tx_complete(hv, rxq, hdr.xactid, buf + hlen,
 					       len - hlen);
 			else
 				hn_nvs_handle_comp(hv, rxq->queue_id,
 						   buf + hlen, len - hlen,
-						   hdr.xact);
+						   hdr.xactid);
 			break;
 		case VMBUS_CHANPKT_TYPE_INBAND:
 			hn_nvs_handle_notify(hv, rxq, buf + hlen, len - hlen);
