@@ -70,13 +70,13 @@ xfer_build(struct xfer_msg *m, uint64_t xact)
 	m->h.hdr.hlen = (sizeof(m->h) + sizeof(m->r)) / 8;
 	m->h.hdr.tlen = (sizeof(m->h) + sizeof(m->r) + 16) / 8;
 	m->h.hdr.xactid = xact;
-	m->h.rxbuf_id = HN_NVS_RXBUF_SIG;
+	m->h.rxbuf_id = HN_NVS_RECV_BUF_ID;
 	m->h.rxbuf_cnt = 2;
 	m->r[0].ofs = 0;
 	m->r[0].len = 100;
 	m->r[1].ofs = 4096;
 	m->r[1].len = 200;
-	m->nvs.type = HN_NVS_TYPE_RNDIS;
+	m->nvs.type = HN_NVS_TYPE_SEND_RNDIS_PKT;
 	m->nvs.chim_idx = HN_NVS_CHIM_IDX_INVALID;
 }
 
@@ -125,7 +125,7 @@ xfer_rejects_bad_header(void)
 	CHECK(xfer_check(&m, sizeof(m), &x) != 0);
 	/* Not an RNDIS packet. */
 	xfer_build(&m, 1);
-	m.nvs.type = HN_NVS_TYPE_RNDIS_ACK;
+	m.nvs.type = HN_NVS_TYPE_SEND_RNDIS_PKT_COMPLETE;
 	CHECK(xfer_check(&m, sizeof(m), &x) != 0);
 	/* No room for the NVSP message after the header. */
 	xfer_build(&m, 1);
@@ -480,7 +480,8 @@ static void
 nvs_rxbuf_checks_section(void)
 {
 	struct hn_nvs_rxbuf_comp c = {
-		.type = HN_NVS_TYPE_RXBUF_CONN_COMP, .status = HN_NVS_STATUS_OK,
+		.type = HN_NVS_TYPE_SEND_RECV_BUF_COMPLETE,
+		.status = HN_NVS_STATUS_SUCCESS,
 		.nsect = 1,
 		.sect = { { .start = 0, .slotsz = 1728, .slotcnt = 100,
 			    .end = 172800 } },
@@ -507,7 +508,7 @@ nvs_rxbuf_checks_section(void)
 	c.sect[0].start = 64;
 	CHECK(hn_nvs_check_rxbuf((uint8_t *)&c, sizeof(c), 172800, &slots) != 0);
 	c.sect[0].start = 0;
-	c.status = HN_NVS_STATUS_FAILED;
+	c.status = HN_NVS_STATUS_FAILURE;
 	CHECK(hn_nvs_check_rxbuf((uint8_t *)&c, sizeof(c), 172800, &slots) != 0);
 }
 
@@ -515,7 +516,8 @@ static void
 nvs_chim_checks_section_size(void)
 {
 	struct hn_nvs_chim_comp c = {
-		.type = HN_NVS_TYPE_CHIM_CONN_COMP, .status = HN_NVS_STATUS_OK,
+		.type = HN_NVS_TYPE_SEND_SEND_BUF_COMPLETE,
+		.status = HN_NVS_STATUS_SUCCESS,
 		.sectsz = 6144,
 	};
 	uint32_t sz, cnt;
@@ -541,7 +543,7 @@ static void
 nvs_subch_rejects_more_than_requested(void)
 {
 	struct hn_nvs_subch_comp c = {
-		.type = HN_NVS_TYPE_SUBCH_COMP, .status = HN_NVS_STATUS_OK,
+		.type = HN_NVS_TYPE_SUBCHANNEL, .status = HN_NVS_STATUS_SUCCESS,
 		.nsubch = 3,
 	};
 	uint32_t granted;
@@ -549,9 +551,9 @@ nvs_subch_rejects_more_than_requested(void)
 	CHECK(hn_nvs_check_subch((uint8_t *)&c, sizeof(c), 3, &granted) == 0);
 	CHECK(granted == 3);
 	CHECK(hn_nvs_check_subch((uint8_t *)&c, sizeof(c), 2, &granted) != 0);
-	c.status = HN_NVS_STATUS_FAILED;
+	c.status = HN_NVS_STATUS_FAILURE;
 	CHECK(hn_nvs_check_subch((uint8_t *)&c, sizeof(c), 3, &granted) != 0);
-	c.status = HN_NVS_STATUS_OK;
+	c.status = HN_NVS_STATUS_SUCCESS;
 	CHECK(hn_nvs_check_subch((uint8_t *)&c, 8, 3, &granted) != 0);
 }
 
@@ -566,7 +568,7 @@ nvs_txtbl_checks_count_and_offset(void)
 	unsigned int i;
 	uint8_t *p;
 
-	m.t.type = HN_NVS_TYPE_TXTBL_NOTE;
+	m.t.type = HN_NVS_TYPE_SEND_INDIRECTION_TABLE;
 	m.t.count = HN_TXTBL_SIZE;
 	m.t.offset = sizeof(m.t);
 	for (i = 0; i < HN_TXTBL_SIZE; i++)

@@ -86,9 +86,9 @@ hn_lsc_alarm(void *arg)
 {
 	struct hn_data *hv = arg;
 
-	if (hv->closed || !hv->lsc_pending)
+	if (hv->closed ||
+	    !__atomic_exchange_n(&hv->lsc_pending, false, __ATOMIC_ACQ_REL))
 		return;
-	hv->lsc_pending = false;
 	rte_eth_dev_callback_process(hv->eth_dev, RTE_ETH_EVENT_INTR_LSC,
 				     NULL);
 }
@@ -122,7 +122,7 @@ hn_link_event(struct hn_data *hv, uint32_t status)
 		return;
 	if (hv->eth_dev->data->dev_conf.intr_conf.lsc == 0)
 		return;
-	hv->lsc_pending = true;
+	__atomic_store_n(&hv->lsc_pending, true, __ATOMIC_RELEASE);
 	rte_eal_alarm_set(1, hn_lsc_alarm, hv);
 }
 
@@ -525,8 +525,9 @@ hn_detach(struct hn_data *hv)
 	hn_nvs_detach(hv);
 }
 
+/* Free the receive queue bound to each channel, then close the channels. */
 static void
-hn_channels_free(struct hn_data *hv)
+hn_channels_close(struct hn_data *hv)
 {
 	uint16_t i;
 
@@ -539,6 +540,13 @@ hn_channels_free(struct hn_data *hv)
 		hv->channels[i - 1] = NULL;
 	}
 	hv->num_channels = 0;
+}
+
+/* Everything hn_dev_init took: channels, the control page, rxbuf_info. */
+static void
+hn_dev_free_resources(struct hn_data *hv)
+{
+	hn_channels_close(hv);
 	rte_memzone_free(hv->ctrl_mz);
 	hv->ctrl_mz = NULL;
 	rte_free(hv->rxbuf_info);
@@ -563,7 +571,7 @@ hn_dev_close(struct rte_eth_dev *dev)
 	for (i = 0; i < dev->data->nb_rx_queues; i++)
 		hn_dev_rx_queue_release(dev, i);
 	hn_detach(hv);
-	hn_channels_free(hv);
+	hn_dev_free_resources(hv);
 	return 0;
 }
 
@@ -1093,7 +1101,7 @@ fail_rndis:
 fail_nvs:
 	hn_nvs_detach(hv);
 fail:
-	hn_channels_free(hv);
+	hn_dev_free_resources(hv);
 	return ret;
 }
 

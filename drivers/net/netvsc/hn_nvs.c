@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <string.h>
 
-#include <rte_atomic.h>
 #include <rte_bus_vmbus.h>
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
@@ -61,34 +60,34 @@ hn_nvs_execute(struct hn_data *hv, void *req, uint32_t reqlen,
 	uint32_t len;
 	int ret;
 
-	hv->nvs_resp_len = 0;
-	hv->nvs_wait_type = resp_type;
-	rte_smp_wmb();
+	/* Publish the wait to a reader of queue 0 on another lcore. */
+	__atomic_store_n(&hv->nvs_resp_len, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&hv->nvs_wait_type, resp_type, __ATOMIC_RELEASE);
 	ret = rte_vmbus_chan_send(hv->channels[0], VMBUS_CHANPKT_TYPE_INBAND,
 				  req, reqlen, HN_XACT_NVS,
 				  VMBUS_CHANPKT_FLAG_RC, NULL);
 	if (ret != 0) {
 		HN_LOG(ERR, "cannot send NVSP request: %d", ret);
-		hv->nvs_wait_type = 0;
+		__atomic_store_n(&hv->nvs_wait_type, 0, __ATOMIC_RELAXED);
 		return ret;
 	}
 	deadline = rte_get_timer_cycles() +
 		rte_get_timer_hz() * HN_CTRL_TIMEOUT_MS / 1000;
 	for (;;) {
 		hn_chan_poll_ctrl(hv);
-		len = hv->nvs_resp_len;
+		len = __atomic_load_n(&hv->nvs_resp_len, __ATOMIC_ACQUIRE);
 		if (len != 0)
 			break;
 		if (rte_get_timer_cycles() > deadline) {
 			HN_LOG(ERR, "no NVSP completion of type %u from host",
 			       resp_type);
-			hv->nvs_wait_type = 0;
+			__atomic_store_n(&hv->nvs_wait_type, 0,
+					 __ATOMIC_RELAXED);
 			return -ETIMEDOUT;
 		}
 		rte_delay_us_sleep(HN_POLL_INTERVAL_US);
 	}
-	rte_smp_rmb();
-	hv->nvs_wait_type = 0;
+	__atomic_store_n(&hv->nvs_wait_type, 0, __ATOMIC_RELAXED);
 	if (len < resp_min) {
 		HN_LOG(ERR, "NVSP completion type %u of %u bytes, need %u",
 		       resp_type, len, resp_min);
@@ -108,7 +107,7 @@ hn_nvs_handle_comp(struct hn_data *hv, uint16_t queue_id, const uint8_t *buf,
 		   uint32_t len, uint64_t xact)
 {
 	struct hn_rx_queue *rxq = hv->rxq[queue_id];
-	uint32_t type, n;
+	uint32_t type, wait, n;
 
 	if (len < sizeof(type)) {
 		HN_BAD("NVSP completion of %u bytes", len);
@@ -116,14 +115,16 @@ hn_nvs_handle_comp(struct hn_data *hv, uint16_t queue_id, const uint8_t *buf,
 		return;
 	}
 	memcpy(&type, buf, sizeof(type));
-	if (xact == HN_XACT_RNDIS_CTRL && type == HN_NVS_TYPE_RNDIS_ACK)
+	if (xact == HN_XACT_RNDIS_CTRL &&
+	    type == HN_NVS_TYPE_SEND_RNDIS_PKT_COMPLETE)
 		return;	/* the host took our control message */
-	if (xact == HN_XACT_NVS && queue_id == 0 && hv->nvs_wait_type != 0 &&
-	    type == hv->nvs_wait_type && hv->nvs_resp_len == 0) {
+	wait = __atomic_load_n(&hv->nvs_wait_type, __ATOMIC_ACQUIRE);
+	if (xact == HN_XACT_NVS && queue_id == 0 && wait != 0 &&
+	    type == wait &&
+	    __atomic_load_n(&hv->nvs_resp_len, __ATOMIC_RELAXED) == 0) {
 		n = RTE_MIN(len, (uint32_t)sizeof(hv->nvs_resp));
 		memcpy(hv->nvs_resp, buf, n);
-		rte_smp_wmb();
-		hv->nvs_resp_len = n;
+		__atomic_store_n(&hv->nvs_resp_len, n, __ATOMIC_RELEASE);
 		return;
 	}
 	HN_BAD("unexpected NVSP completion type %u id %#" PRIx64 " on queue %u",
@@ -146,7 +147,7 @@ hn_nvs_handle_notify(struct hn_data *hv, struct hn_rx_queue *rxq,
 	}
 	memcpy(&type, buf, sizeof(type));
 	switch (type) {
-	case HN_NVS_TYPE_TXTBL_NOTE:
+	case HN_NVS_TYPE_SEND_INDIRECTION_TABLE:
 		/* Kept for telemetry; the application picks the TX queue. */
 		if (hn_nvs_check_txtbl(buf, len, hv->txtbl) != 0) {
 			rxq->stats.bad_nvs++;
@@ -155,7 +156,7 @@ hn_nvs_handle_notify(struct hn_data *hv, struct hn_rx_queue *rxq,
 		}
 		hv->txtbl_valid = true;
 		break;
-	case HN_NVS_TYPE_VF_ASSOC:
+	case HN_NVS_TYPE_SEND_VF_ASSOCIATION:
 		if (hn_nvs_check_vf_assoc(buf, len, &allocated, &serial) != 0) {
 			rxq->stats.bad_nvs++;
 			return;
@@ -169,7 +170,7 @@ hn_nvs_handle_notify(struct hn_data *hv, struct hn_rx_queue *rxq,
 		       hv->args.enable_vf ? "" : " (enable_vf=0: ignored)");
 		hn_vf_host_event(hv);
 		break;
-	case HN_NVS_TYPE_SET_DATAPATH:
+	case HN_NVS_TYPE_SWITCH_DATA_PATH:
 		if (hn_nvs_check_datapath(buf, len, &serial) != 0) {
 			rxq->stats.bad_nvs++;
 			return;
@@ -203,11 +204,11 @@ hn_nvs_init(struct hn_data *hv)
 		req.ver_min = hn_nvs_versions[i];
 		req.ver_max = hn_nvs_versions[i];
 		ret = hn_nvs_execute(hv, &req, sizeof(req),
-				     HN_NVS_TYPE_INIT_COMP, &comp,
+				     HN_NVS_TYPE_INIT_COMPLETE, &comp,
 				     sizeof(comp), &len);
 		if (ret != 0)
 			return ret;
-		if (comp.status == HN_NVS_STATUS_OK) {
+		if (comp.status == HN_NVS_STATUS_SUCCESS) {
 			hv->nvs_ver = hn_nvs_versions[i];
 			HN_INIT_LOG(DEBUG, "NVSP version %#x", hv->nvs_ver);
 			return 0;
@@ -226,7 +227,7 @@ hn_nvs_send_ndis(struct hn_data *hv, uint32_t mtu)
 
 	if (hv->nvs_ver >= HN_NVS_VERSION_2) {
 		conf = (struct hn_nvs_ndis_conf){
-			.type = HN_NVS_TYPE_NDIS_CONF,
+			.type = HN_NVS_TYPE_SEND_NDIS_CONFIG,
 			/* The host counts the Ethernet header in. */
 			.mtu = RTE_ETHER_HDR_LEN + mtu,
 			.caps = HN_NVS_NDIS_CONF_VLAN,
@@ -246,7 +247,7 @@ hn_nvs_send_ndis(struct hn_data *hv, uint32_t mtu)
 	hv->ndis_ver = hv->nvs_ver <= HN_NVS_VERSION_4 ?
 		HN_NDIS_VERSION_6_1 : HN_NDIS_VERSION_6_30;
 	memset(&ver, 0, sizeof(ver));
-	ver.type = HN_NVS_TYPE_NDIS_VER;
+	ver.type = HN_NVS_TYPE_SEND_NDIS_VER;
 	ver.major = hv->ndis_ver >> 16;
 	ver.minor = hv->ndis_ver & 0xffff;
 	ret = hn_nvs_send_oneway(hv, &ver, sizeof(ver));
@@ -280,9 +281,10 @@ hn_nvs_conn_rxbuf(struct hn_data *hv)
 	uint32_t len;
 	int ret;
 
-	ret = hn_nvs_buf_connect(hv, HN_NVS_TYPE_RXBUF_CONN,
-				 HN_NVS_TYPE_RXBUF_CONN_COMP, hv->rxbuf_gpadl,
-				 HN_NVS_RXBUF_SIG, resp, &len);
+	ret = hn_nvs_buf_connect(hv, HN_NVS_TYPE_SEND_RECV_BUF,
+				 HN_NVS_TYPE_SEND_RECV_BUF_COMPLETE,
+				 hv->rxbuf_gpadl, HN_NVS_RECV_BUF_ID, resp,
+				 &len);
 	if (ret != 0)
 		return ret;
 	/* The host holds the buffer from here on, even if we refuse it. */
@@ -297,9 +299,10 @@ hn_nvs_conn_chim(struct hn_data *hv)
 	uint32_t len;
 	int ret;
 
-	ret = hn_nvs_buf_connect(hv, HN_NVS_TYPE_CHIM_CONN,
-				 HN_NVS_TYPE_CHIM_CONN_COMP, hv->chim_gpadl,
-				 HN_NVS_CHIM_SIG, resp, &len);
+	ret = hn_nvs_buf_connect(hv, HN_NVS_TYPE_SEND_SEND_BUF,
+				 HN_NVS_TYPE_SEND_SEND_BUF_COMPLETE,
+				 hv->chim_gpadl, HN_NVS_SEND_BUF_ID, resp,
+				 &len);
 	if (ret != 0)
 		return ret;
 	hv->chim_connected = true;
@@ -345,9 +348,11 @@ hn_nvs_detach(struct hn_data *hv)
 	uint64_t until;
 
 	if (hv->rxbuf_connected)
-		hn_nvs_revoke(hv, HN_NVS_TYPE_RXBUF_REVOKE, HN_NVS_RXBUF_SIG);
+		hn_nvs_revoke(hv, HN_NVS_TYPE_REVOKE_RECV_BUF,
+			      HN_NVS_RECV_BUF_ID);
 	if (hv->chim_connected)
-		hn_nvs_revoke(hv, HN_NVS_TYPE_CHIM_REVOKE, HN_NVS_CHIM_SIG);
+		hn_nvs_revoke(hv, HN_NVS_TYPE_REVOKE_SEND_BUF,
+			      HN_NVS_SEND_BUF_ID);
 	if (hv->rxbuf_connected || hv->chim_connected) {
 		/* Let the host finish with both buffers before they go. */
 		until = rte_get_timer_cycles() + rte_get_timer_hz() / 20;
@@ -367,7 +372,7 @@ hn_nvs_set_datapath(struct hn_data *hv, uint32_t path)
 	struct hn_nvs_datapath req;
 
 	memset(&req, 0, sizeof(req));
-	req.type = HN_NVS_TYPE_SET_DATAPATH;
+	req.type = HN_NVS_TYPE_SWITCH_DATA_PATH;
 	req.path = path;
 	return hn_nvs_send_oneway(hv, &req, sizeof(req));
 }
@@ -381,10 +386,10 @@ hn_nvs_alloc_subchans(struct hn_data *hv, uint32_t *nsubch)
 	int ret;
 
 	memset(&req, 0, sizeof(req));
-	req.type = HN_NVS_TYPE_SUBCH_REQ;
+	req.type = HN_NVS_TYPE_SUBCHANNEL;
 	req.op = HN_NVS_SUBCH_OP_ALLOC;
 	req.nsubch = *nsubch;
-	ret = hn_nvs_execute(hv, &req, sizeof(req), HN_NVS_TYPE_SUBCH_COMP,
+	ret = hn_nvs_execute(hv, &req, sizeof(req), HN_NVS_TYPE_SUBCHANNEL,
 			     resp, sizeof(struct hn_nvs_hdr), &len);
 	if (ret != 0)
 		return ret;

@@ -171,7 +171,7 @@ hn_check_xfer(const uint8_t *pkt, uint32_t len, uint32_t slots,
 		       xh.rxbuf_cnt, hlen);
 		return -EINVAL;
 	}
-	if (xh.rxbuf_id != HN_NVS_RXBUF_SIG) {
+	if (xh.rxbuf_id != HN_NVS_RECV_BUF_ID) {
 		HN_BAD("transfer-page set id %#x, not the receive buffer",
 		       xh.rxbuf_id);
 		return -EINVAL;
@@ -181,7 +181,7 @@ hn_check_xfer(const uint8_t *pkt, uint32_t len, uint32_t slots,
 		return -EINVAL;
 	}
 	memcpy(&nvs, pkt + hlen, HN_NVS_RNDIS_MINLEN);
-	if (nvs.type != HN_NVS_TYPE_RNDIS) {
+	if (nvs.type != HN_NVS_TYPE_SEND_RNDIS_PKT) {
 		HN_BAD("transfer-page NVSP type %u, not an RNDIS packet",
 		       nvs.type);
 		return -EINVAL;
@@ -451,7 +451,7 @@ hn_nvs_check_rxbuf(const uint8_t *msg, uint32_t len, uint32_t bufsize,
 		return -EINVAL;
 	}
 	memcpy(&c, msg, sizeof(c));
-	if (c.status != HN_NVS_STATUS_OK) {
+	if (c.status != HN_NVS_STATUS_SUCCESS) {
 		HN_LOG(ERR, "host refused the receive buffer, status %u",
 		       c.status);
 		return -EIO;
@@ -484,7 +484,7 @@ hn_nvs_check_chim(const uint8_t *msg, uint32_t len, uint32_t bufsize,
 		return -EINVAL;
 	}
 	memcpy(&c, msg, sizeof(c));
-	if (c.status != HN_NVS_STATUS_OK) {
+	if (c.status != HN_NVS_STATUS_SUCCESS) {
 		HN_LOG(ERR, "host refused the send buffer, status %u",
 		       c.status);
 		return -EIO;
@@ -511,7 +511,7 @@ hn_nvs_check_subch(const uint8_t *msg, uint32_t len, uint32_t requested,
 		return -EINVAL;
 	}
 	memcpy(&c, msg, sizeof(c));
-	if (c.status != HN_NVS_STATUS_OK) {
+	if (c.status != HN_NVS_STATUS_SUCCESS) {
 		HN_LOG(ERR, "host refused %u subchannels, status %u",
 		       requested, c.status);
 		return -EIO;

@@ -11,7 +11,6 @@
 #include <errno.h>
 #include <string.h>
 
-#include <rte_atomic.h>
 #include <rte_bus_vmbus.h>
 #include <bus_vmbus_driver.h>
 #include <rte_cycles.h>
@@ -47,12 +46,13 @@ hn_rndis_execute(struct hn_data *hv, const void *req, uint32_t reqlen,
 	/* Every request carries its id right after type and length. */
 	memcpy(page + 8, &rid, sizeof(rid));
 
-	hv->rndis_resp_len = 0;
-	rte_smp_wmb();
-	hv->rndis_pending = comp_type != 0 ? rid : 0;
+	/* Publish the wait to a reader of queue 0 on another lcore. */
+	__atomic_store_n(&hv->rndis_resp_len, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&hv->rndis_pending, comp_type != 0 ? rid : 0,
+			 __ATOMIC_RELEASE);
 
 	memset(&nvs, 0, sizeof(nvs));
-	nvs.type = HN_NVS_TYPE_RNDIS;
+	nvs.type = HN_NVS_TYPE_SEND_RNDIS_PKT;
 	nvs.chan_type = HN_NVS_RNDIS_MTYPE_CTRL;
 	nvs.chim_idx = HN_NVS_CHIM_IDX_INVALID;
 	sg.page = iova >> HYPERV_PAGE_SHIFT;
@@ -79,7 +79,7 @@ hn_rndis_execute(struct hn_data *hv, const void *req, uint32_t reqlen,
 		rte_get_timer_hz() * HN_CTRL_TIMEOUT_MS / 1000;
 	for (;;) {
 		hn_chan_poll_ctrl(hv);
-		len = hv->rndis_resp_len;
+		len = __atomic_load_n(&hv->rndis_resp_len, __ATOMIC_ACQUIRE);
 		if (len != 0)
 			break;
 		if (rte_get_timer_cycles() > deadline) {
@@ -90,7 +90,6 @@ hn_rndis_execute(struct hn_data *hv, const void *req, uint32_t reqlen,
 		}
 		rte_delay_us_sleep(HN_POLL_INTERVAL_US);
 	}
-	rte_smp_rmb();
 	if (*(uint32_t *)hv->rndis_resp != comp_type) {
 		HN_LOG(ERR, "RNDIS completion type %#x for request type %#x",
 		       *(uint32_t *)hv->rndis_resp, *(const uint32_t *)req);
@@ -101,7 +100,7 @@ hn_rndis_execute(struct hn_data *hv, const void *req, uint32_t reqlen,
 	memcpy(resp, hv->rndis_resp, len);
 	*resp_len = len;
 out:
-	hv->rndis_pending = 0;
+	__atomic_store_n(&hv->rndis_pending, 0, __ATOMIC_RELAXED);
 	rte_spinlock_unlock(&hv->rndis_lock);
 	return ret;
 }
@@ -475,7 +474,9 @@ hn_rndis_receive_ctrl(struct hn_data *hv, struct hn_rx_queue *rxq,
 		rxq->stats.bad_rndis++;
 		return;
 	}
-	if (rid == 0 || rid != hv->rndis_pending || hv->rndis_resp_len != 0) {
+	if (rid == 0 ||
+	    rid != __atomic_load_n(&hv->rndis_pending, __ATOMIC_ACQUIRE) ||
+	    __atomic_load_n(&hv->rndis_resp_len, __ATOMIC_RELAXED) != 0) {
 		HN_BAD("RNDIS completion %#x id %u matches no request", type,
 		       rid);
 		rxq->stats.bad_rndis++;
@@ -483,6 +484,5 @@ hn_rndis_receive_ctrl(struct hn_data *hv, struct hn_rx_queue *rxq,
 	}
 	mlen = RTE_MIN(mlen, (uint32_t)sizeof(hv->rndis_resp));
 	memcpy(hv->rndis_resp, msg, mlen);
-	rte_smp_wmb();
-	hv->rndis_resp_len = mlen;
+	__atomic_store_n(&hv->rndis_resp_len, mlen, __ATOMIC_RELEASE);
 }

@@ -248,22 +248,26 @@ hn_rx_frame(struct hn_rx_queue *rxq, struct hn_rx_bufinfo *bi,
 	hn_rx_stage(rxq, m);
 }
 
+/* Tell the host it may reuse the sections of receive packet xact. */
+static int
+hn_rx_ack(struct hn_rx_queue *rxq, uint64_t xact, bool *need_sig)
+{
+	struct hn_nvs_rndis_ack ack = {
+		.type = HN_NVS_TYPE_SEND_RNDIS_PKT_COMPLETE,
+		.status = HN_NVS_STATUS_SUCCESS,
+	};
+
+	return rte_vmbus_chan_send(rxq->chan, VMBUS_CHANPKT_TYPE_COMP, &ack,
+				   sizeof(ack), xact, VMBUS_CHANPKT_FLAG_NONE,
+				   need_sig);
+}
+
 static void
 hn_rx_complete(struct hn_rx_queue *rxq, uint64_t xact, bool *need_sig)
 {
-	struct hn_nvs_rndis_ack ack = {
-		.type = HN_NVS_TYPE_RNDIS_ACK,
-		.status = HN_NVS_STATUS_OK,
-	};
-	int ret;
-
-	if (likely(rxq->comp_npending == 0)) {
-		ret = rte_vmbus_chan_send(rxq->chan, VMBUS_CHANPKT_TYPE_COMP,
-					  &ack, sizeof(ack), xact,
-					  VMBUS_CHANPKT_FLAG_NONE, need_sig);
-		if (likely(ret == 0))
-			return;
-	}
+	if (likely(rxq->comp_npending == 0) &&
+	    likely(hn_rx_ack(rxq, xact, need_sig) == 0))
+		return;
 	/* Keep order: once one waits, the following ones wait behind it. */
 	rxq->stats.comp_retry++;
 	if (rxq->comp_npending < rxq->comp_max)
@@ -276,19 +280,11 @@ hn_rx_complete(struct hn_rx_queue *rxq, uint64_t xact, bool *need_sig)
 static void
 hn_rx_complete_retry(struct hn_rx_queue *rxq, bool *need_sig)
 {
-	struct hn_nvs_rndis_ack ack = {
-		.type = HN_NVS_TYPE_RNDIS_ACK,
-		.status = HN_NVS_STATUS_OK,
-	};
 	uint32_t i;
 
-	for (i = 0; i < rxq->comp_npending; i++) {
-		if (rte_vmbus_chan_send(rxq->chan, VMBUS_CHANPKT_TYPE_COMP,
-					&ack, sizeof(ack),
-					rxq->comp_pending[i],
-					VMBUS_CHANPKT_FLAG_NONE, need_sig) != 0)
+	for (i = 0; i < rxq->comp_npending; i++)
+		if (hn_rx_ack(rxq, rxq->comp_pending[i], need_sig) != 0)
 			break;
-	}
 	if (i == 0)
 		return;
 	memmove(rxq->comp_pending, rxq->comp_pending + i,
@@ -302,15 +298,9 @@ hn_rx_ext_free(void *addr, void *opaque)
 {
 	struct hn_rx_bufinfo *bi = opaque;
 	struct hn_rx_queue *rxq = bi->rxq;
-	struct hn_nvs_rndis_ack ack = {
-		.type = HN_NVS_TYPE_RNDIS_ACK,
-		.status = HN_NVS_STATUS_OK,
-	};
 
 	RTE_SET_USED(addr);
-	if (rte_vmbus_chan_send(rxq->chan, VMBUS_CHANPKT_TYPE_COMP, &ack,
-				sizeof(ack), bi->xact, VMBUS_CHANPKT_FLAG_NONE,
-				NULL) == 0)
+	if (hn_rx_ack(rxq, bi->xact, NULL) == 0)
 		return;
 	/* Ring full: the queue's reader sends it on its next pass. */
 	if (rte_ring_mp_enqueue(rxq->ext_comp,
@@ -436,8 +426,8 @@ hn_tx_complete(struct hn_data *hv, struct hn_rx_queue *rxq, uint64_t xact,
 		txq->stats.host_failed++;
 	} else {
 		memcpy(&ack, msg, offsetof(struct hn_nvs_rndis_ack, pad));
-		if (unlikely(ack.type != HN_NVS_TYPE_RNDIS_ACK ||
-			     ack.status != HN_NVS_STATUS_OK))
+		if (unlikely(ack.type != HN_NVS_TYPE_SEND_RNDIS_PKT_COMPLETE ||
+			     ack.status != HN_NVS_STATUS_SUCCESS))
 			txq->stats.host_failed++;
 	}
 	hn_txd_put(txq, txd);
@@ -708,7 +698,7 @@ hn_tx_flush(struct hn_tx_queue *txq, struct hn_txdesc *txd, uint32_t used,
 	    bool *need_sig)
 {
 	struct hn_nvs_rndis nvs = {
-		.type = HN_NVS_TYPE_RNDIS,
+		.type = HN_NVS_TYPE_SEND_RNDIS_PKT,
 		.chan_type = HN_NVS_RNDIS_MTYPE_DATA,
 		.chim_idx = txd->chim_idx,
 		.chim_sz = used,
@@ -856,7 +846,7 @@ hn_tx_gpa(struct hn_tx_queue *txq, struct rte_mbuf *m, bool *need_sig)
 	uint32_t ppi_len = hn_tx_ppi_len(m->ol_flags);
 	struct vmbus_gpa sg[HN_TX_GPA_MAX];
 	struct hn_nvs_rndis nvs = {
-		.type = HN_NVS_TYPE_RNDIS,
+		.type = HN_NVS_TYPE_SEND_RNDIS_PKT,
 		.chan_type = HN_NVS_RNDIS_MTYPE_DATA,
 		.chim_idx = HN_NVS_CHIM_IDX_INVALID,
 	};

@@ -264,15 +264,15 @@ struct hn_data {
 	bool chim_connected;
 
 	/* NVSP request waiting for its completion on the primary channel. */
-	volatile uint32_t nvs_wait_type;
-	volatile uint32_t nvs_resp_len;
+	uint32_t nvs_wait_type;
+	uint32_t nvs_resp_len;
 	uint8_t nvs_resp[64];
 
 	/* RNDIS control: one request outstanding at a time. */
 	rte_spinlock_t rndis_lock;
 	uint32_t rndis_rid;
-	volatile uint32_t rndis_pending;	/* rid waited for, 0 if none */
-	volatile uint32_t rndis_resp_len;
+	uint32_t rndis_pending;		/* rid waited for, 0 if none */
+	uint32_t rndis_resp_len;
 	uint8_t rndis_resp[256];
 	const struct rte_memzone *ctrl_mz;	/* request page, sent by GPA */
 	bool rndis_up;
@@ -301,7 +301,7 @@ struct hn_data {
 	uint32_t link_speed;	/* units of 100 bps */
 
 	/* Link change seen on a data path, reported from the alarm thread. */
-	volatile bool lsc_pending;
+	bool lsc_pending;
 
 	/* Host notices. */
 	bool vf_offered;
