@@ -7,7 +7,7 @@
 # over loopback; 64-byte frames; 1 and 2 queues) it runs ours and
 # upstream's alternately (A B A B ...) and prints per case:
 #   pps       median packets per second of each PMD and the ratio, measured
-#             with hv-guest (app/hv-host/hv_guest.c), the same application
+#             with hv-guest (app/hv-guest/hv_guest.c), the same application
 #             built against each DPDK: testpmd 22.11 cannot forward on the
 #             upstream PMD (its queues never report "started");
 #   core-cyc  cycles of the polling core per packet in those runs

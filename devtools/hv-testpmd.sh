@@ -5,7 +5,7 @@
 #
 # Usage: devtools/hv-testpmd.sh [--upstream] [--guest] [hv-host options] -- [testpmd args]
 #
-# --guest runs hv-guest (app/hv-host/hv_guest.c, same DPDK build) instead of
+# --guest runs hv-guest (app/hv-guest/hv_guest.c, same DPDK build) instead of
 # testpmd: testpmd 22.11 never forwards on upstream's netvsc, whose queues
 # stay "stopped" (see hv_guest.c).
 # Starts hv-host (with a fresh --root, --device-id and --control unless
@@ -74,7 +74,7 @@ preload=$(pick "${HVNET_PRELOAD:-}" $(cands app/hv-preload/libhv_preload.so)) ||
 if [ $guest = 1 ]; then
 	name=hv-guest
 	[ $upstream = 1 ] && name=hv-guest-upstream
-	testpmd=$(pick "${HVTP_APP:-}" $(cands app/hv-host/$name)) || {
+	testpmd=$(pick "${HVTP_APP:-}" $(cands app/hv-guest/$name)) || {
 		echo "hv-testpmd: $name not built" >&2; exit 77; }
 elif [ $upstream = 1 ]; then
 	testpmd=$(pick "${HVNET_TESTPMD_UPSTREAM:-}" \

@@ -71,7 +71,7 @@ hv_stat() {
 # Path of hv-guest for "upstream" or "ours"; use as
 #   guest=$(hv_guest_bin upstream) || exit 77
 hv_guest_bin() {
-	local b=$hv_build/app/hv-host/hv-guest
+	local b=$hv_build/app/hv-guest/hv-guest
 	[ "$1" = upstream ] && b=$b-upstream
 	[ -n "${HVTP_APP:-}" ] && b=$HVTP_APP
 	if ! [ -x "$b" ]; then

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 #
 # Transmit offloads of our PMD through hv-host's loopback, driven by
-# hv-guest's offload mode (app/hv-host/hv_guest.c, built against our DPDK)
-# with every frame kind it knows, per round one frame of each:
+# hv-guest's offload mode (app/hv-guest/hv_guest_offload.c, built against
+# our DPDK) with every frame kind it knows, per round one frame of each:
 #   udp4  UDP/IPv4, IP and UDP checksum offload (100-byte payload)
 #   vlan4 the same with VLAN insertion
 #   tso4  TCP/IPv4 TSO, 4000 bytes, MSS 1000

@@ -10,7 +10,7 @@
 # testpmd's and hv-host's counters must match what was sent.
 #
 # (With PMD_UPSTREAM=1 nothing is forwarded: testpmd 22.11 never starts
-# the streams of upstream netvsc's queues, see app/hv-host/hv_guest.c.)
+# the streams of upstream netvsc's queues, see app/hv-guest/hv_guest.c.)
 
 set -u
 . "$(dirname "$0")/pmd-lib.sh"
