@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 """Hand Hyper-V synthetic NICs (VMBus netvsc devices) to uio_hv_generic
 for DPDK's netvsc PMD, and give them back to the kernel's hv_netvsc.
 
