@@ -154,6 +154,9 @@ hvp_resolve_libc(void)
 	HVP_SYM(read, "read");
 	HVP_SYM(read_chk, "__read_chk");
 	HVP_SYM(write, "write");
+	HVP_SYM(socket, "socket");
+	HVP_SYM(bind, "bind");
+	HVP_SYM(ioctl, "ioctl");
 }
 
 /*

@@ -3,7 +3,8 @@
 /*
  * Internal interfaces of hv-preload, the LD_PRELOAD library that points the
  * uio_hv_generic surface of an unmodified process (/sys/bus/vmbus,
- * /sys/class/uio, /dev/uio*) at hv-host's root directory.
+ * /sys/class/uio, /dev/uio*), the emulated machine's PCI devices
+ * (/sys/bus/pci) and its kernel uevents at hv-host's root directory.
  */
 
 #ifndef HVP_PRIVATE_H
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/socket.h>
 #include <sys/statvfs.h>
 #include <sys/types.h>
 
@@ -90,6 +92,9 @@ struct hvp_libc {
 	ssize_t (*read)(int, void *, size_t);
 	ssize_t (*read_chk)(int, void *, size_t, size_t);
 	ssize_t (*write)(int, const void *, size_t);
+	int (*socket)(int, int, int);
+	int (*bind)(int, const struct sockaddr *, socklen_t);
+	int (*ioctl)(int, unsigned long, ...);
 };
 
 HVP_HIDDEN extern struct hvp_libc hvp_real;

@@ -15,6 +15,12 @@
  *                                        ring pair size, mmap MAP_SHARED
  *   R/dev/uioN                           AF_UNIX SOCK_SEQPACKET listening
  *                                        socket owned by hv-host
+ *   R/sys/bus/pci/devices/<BDF>          the emulated machine's PCI devices
+ *                                        (a VF while hv-host presents one):
+ *                                        links into R/sys/devices/pci0000:00,
+ *                                        attributes as the kernel prints them
+ *   R/hvh/uevent                         AF_UNIX SOCK_SEQPACKET listening
+ *                                        socket: the kernel's uevents
  *   R/dev/uioN.mapK  (K = 0..4)          regular files backing the uio maps
  *                                        (txrx_rings, int_page, monitor_page,
  *                                        recv:<gpadl>, send:<gpadl>), each
@@ -54,6 +60,14 @@
  *                        interrupt message is queued).
  * When every connection is closed hv-host resets the device to its initial
  * state and waits for a new guest.
+ *
+ * Kernel uevents: socket(AF_NETLINK, *, NETLINK_KOBJECT_UEVENT) ->
+ * socket(AF_UNIX, HVH_UEVENT_SOCK_TYPE) connected to R/hvh/uevent (bind()
+ * of the netlink address then succeeds without doing anything).  hv-host
+ * sends every uevent to every connected socket as one message holding
+ * exactly the bytes the kernel multicasts: "ACTION@DEVPATH" and the
+ * KEY=VALUE pairs, each NUL-terminated.  No hv-host socket behind the
+ * path: the process gets a real netlink socket.
  */
 
 #ifndef HVH_SURFACE_ABI_H
@@ -66,8 +80,10 @@
 #define HVH_PREFIX_VMBUS "/sys/bus/vmbus"
 #define HVH_PREFIX_UIO_CLASS "/sys/class/uio"
 #define HVH_PREFIX_DEV_UIO "/dev/uio"
+#define HVH_PREFIX_PCI "/sys/bus/pci"
 #define HVH_SURFACE_PREFIXES \
-	{ HVH_PREFIX_VMBUS, HVH_PREFIX_UIO_CLASS, HVH_PREFIX_DEV_UIO }
+	{ HVH_PREFIX_VMBUS, HVH_PREFIX_UIO_CLASS, HVH_PREFIX_DEV_UIO, \
+	  HVH_PREFIX_PCI }
 
 /* Socket type of R/dev/uioN (AF_UNIX). */
 #define HVH_UIO_SOCK_TYPE SOCK_SEQPACKET
@@ -99,5 +115,11 @@
 
 /* Socket path format: printf(HVH_UIO_SOCK_FMT, root, uio_index). */
 #define HVH_UIO_SOCK_FMT "%s/dev/uio%u"
+
+/* Uevent socket: printf(HVH_UEVENT_SOCK_FMT, root), type (AF_UNIX). */
+#define HVH_UEVENT_SOCK_FMT "%s/hvh/uevent"
+#define HVH_UEVENT_SOCK_TYPE SOCK_SEQPACKET
+/* Largest uevent message, as the kernel's UEVENT_BUFFER_SIZE. */
+#define HVH_UEVENT_MSG_MAX 2048
 
 #endif /* HVH_SURFACE_ABI_H */
