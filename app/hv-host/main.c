@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -23,6 +24,7 @@
 #include "hvh_bench.h"
 #include "hvh_log.h"
 #include "hvh_nic.h"
+#include "hvh_vfpci.h"
 
 /* Adaptive polling: spin this long after the last work, then sleep with a
  * doubling timeout between these bounds (doorbells are memory bits, so a
@@ -62,8 +64,15 @@ usage(const char *prog)
 	       "  --vf-delay-ms N     delay between RNDIS set-up and the offer (default 200)\n"
 	       "  --vf-ctl PATH       VF stand-in control file: \"present\" / \"removed\" written\n"
 	       "                      when the VF is offered / withdrawn\n"
+	       "  --vf-pci BDF[,VEN:DEV]  a PCI VF in the machine (default id 15b3:1016, a\n"
+	       "                      ConnectX-4 Lx VF; 1414:00ba is MANA), present at start\n"
+	       "  --vf-ifname NAME    the VF's network interface (a TAP made beforehand)\n"
+	       "  --vf-pci-rotate     each hot-add at the next PCI device number\n"
+	       "  --vf-mac-delay-ms N the interface gets the VF's MAC N ms after a hot-add\n"
+	       "  --vf-rename         the interface appears as ethN, renamed 500 ms later\n"
 	       "  --control PATH      control socket (commands: link up|down, vf offer|withdraw,\n"
-	       "                      stats, fault NAME, quit)\n"
+	       "                      vf service [SECONDS], vf remove, vf add, stats,\n"
+	       "                      fault NAME, quit)\n"
 	       "  --root DIR          root of the emulated /sys and /dev (default\n"
 	       "                      /dev/shm/hv-host-<pid>)\n"
 	       "  --kernel VER        surface variant: current (default) or 4.16 (no\n"
@@ -158,13 +167,54 @@ ctl_listen(const char *path)
 	return fd;
 }
 
+/* The PCI VF's commands: 1 when cmd was one of them. */
+static int
+ctl_vfpci(struct hvh_vfpci *vp, const char *cmd, FILE *out)
+{
+	unsigned long secs = 2;
+	char *end;
+	int ret;
+
+	if (strcmp(cmd, "vf remove") == 0) {
+		ret = hvh_vfpci_remove(vp);
+	} else if (strcmp(cmd, "vf add") == 0) {
+		ret = hvh_vfpci_add(vp);
+	} else if (strncmp(cmd, "vf service", 10) == 0 &&
+		   (cmd[10] == '\0' || cmd[10] == ' ')) {
+		if (cmd[10] == ' ') {
+			secs = strtoul(cmd + 11, &end, 10);
+			if (end == cmd + 11 || *end != '\0' || secs > 3600) {
+				fprintf(out, "error: vf service [0..3600]\n");
+				return 1;
+			}
+		}
+		ret = hvh_vfpci_service(vp, secs);
+	} else {
+		return 0;
+	}
+	if (ret == -ENODEV)
+		fprintf(out, "error: no PCI VF (--vf-pci)\n");
+	else if (ret == -EALREADY)
+		fprintf(out, "error: the VF is already %s\n",
+			strcmp(cmd, "vf add") == 0 ? "present" : "removed");
+	else if (ret == -EBUSY)
+		fprintf(out, "error: a servicing is running\n");
+	else if (ret)
+		fprintf(out, "error: %s\n", strerror(-ret));
+	else
+		fprintf(out, "ok\n");
+	return 1;
+}
+
 static void
-ctl_exec(struct hvh_nic *nic, char *cmd, FILE *out)
+ctl_exec(struct hvh_nic *nic, struct hvh_vfpci *vp, char *cmd, FILE *out)
 {
 	char *nl = strpbrk(cmd, "\r\n");
 
 	if (nl)
 		*nl = '\0';
+	if (ctl_vfpci(vp, cmd, out))
+		return;
 	if (strcmp(cmd, "link down") == 0) {
 		hvh_nic_set_link(nic, 0);
 	} else if (strcmp(cmd, "link up") == 0) {
@@ -197,7 +247,7 @@ ctl_exec(struct hvh_nic *nic, char *cmd, FILE *out)
 }
 
 static void
-ctl_service(struct hvh_nic *nic, int lfd)
+ctl_service(struct hvh_nic *nic, struct hvh_vfpci *vp, int lfd)
 {
 	char buf[256];
 	int fd;
@@ -219,7 +269,7 @@ ctl_service(struct hvh_nic *nic, int lfd)
 			close(fd);
 			continue;
 		}
-		ctl_exec(nic, buf, out);
+		ctl_exec(nic, vp, buf, out);
 		fclose(out);
 	}
 }
@@ -261,7 +311,35 @@ ctl_client(const char *path, int argc, char **argv)
 /* ---- main loop ---- */
 
 static void
-run(struct hvh_nic *nic, int ctl_fd, const sigset_t *stop_sigs)
+hvh_assoc(void *arg, int offer)
+{
+	hvh_nic_vf(arg, offer);
+}
+
+/* One fd the idle loop sleeps on: the control socket and the PCI side. */
+static int
+hvh_wait_fd(int ctl_fd, int vp_fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	int ep = epoll_create1(EPOLL_CLOEXEC);
+
+	if (ep < 0)
+		return -1;
+	ev.data.fd = vp_fd;
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, vp_fd, &ev) != 0)
+		goto fail;
+	ev.data.fd = ctl_fd;
+	if (ctl_fd >= 0 && epoll_ctl(ep, EPOLL_CTL_ADD, ctl_fd, &ev) != 0)
+		goto fail;
+	return ep;
+fail:
+	close(ep);
+	return -1;
+}
+
+static void
+run(struct hvh_nic *nic, struct hvh_vfpci *vp, int wait_fd, int ctl_fd,
+    const sigset_t *stop_sigs)
 {
 	uint64_t last_work = hvh_now_ns(), backoff = 0;
 	unsigned int iter = 0;
@@ -270,8 +348,11 @@ run(struct hvh_nic *nic, int ctl_fd, const sigset_t *stop_sigs)
 		unsigned int w = hvh_nic_poll(nic);
 		uint64_t now;
 
-		if (ctl_fd >= 0 && (++iter & 1023) == 0)
-			ctl_service(nic, ctl_fd);
+		if ((++iter & 1023) == 0) {
+			if (ctl_fd >= 0)
+				ctl_service(nic, vp, ctl_fd);
+			hvh_vfpci_poll(vp);
+		}
 		now = hvh_now_ns();
 		/* A generator always has frames: never sleep while a guest
 		 * takes them, or the guest idles on an empty ring.
@@ -288,11 +369,12 @@ run(struct hvh_nic *nic, int ctl_fd, const sigset_t *stop_sigs)
 		backoff = backoff ? backoff * 2 : HVH_SLEEP_MIN_NS;
 		if (backoff > HVH_SLEEP_MAX_NS)
 			backoff = HVH_SLEEP_MAX_NS;
-		hvh_nic_sleep(nic, ctl_fd, backoff, &hvh_stop, stop_sigs);
+		hvh_nic_sleep(nic, wait_fd, backoff, &hvh_stop, stop_sigs);
 		/* Idle: the uio sockets cost nothing compared to sleeping. */
 		hvh_nic_wake(nic);
 		if (ctl_fd >= 0)
-			ctl_service(nic, ctl_fd);
+			ctl_service(nic, vp, ctl_fd);
+		hvh_vfpci_poll(vp);
 	}
 }
 
@@ -300,7 +382,8 @@ enum {
 	OPT_BACKEND = 256, OPT_MAC, OPT_MTU, OPT_CHANNELS, OPT_NVS, OPT_VF_MAC,
 	OPT_VF_SERIAL, OPT_VF_DELAY, OPT_CONTROL, OPT_ROOT, OPT_KERNEL,
 	OPT_DEVICE_ID, OPT_RELID, OPT_LOG, OPT_HELP, OPT_CTL, OPT_BENCH,
-	OPT_BENCH_FRAMES, OPT_BENCH_SIZE, OPT_VF_CTL,
+	OPT_BENCH_FRAMES, OPT_BENCH_SIZE, OPT_VF_CTL, OPT_VF_PCI, OPT_VF_IFNAME,
+	OPT_VF_ROTATE, OPT_VF_MAC_DELAY, OPT_VF_RENAME,
 };
 
 static const struct option hvh_opts[] = {
@@ -313,6 +396,11 @@ static const struct option hvh_opts[] = {
 	{ "vf-serial", required_argument, NULL, OPT_VF_SERIAL },
 	{ "vf-delay-ms", required_argument, NULL, OPT_VF_DELAY },
 	{ "vf-ctl", required_argument, NULL, OPT_VF_CTL },
+	{ "vf-pci", required_argument, NULL, OPT_VF_PCI },
+	{ "vf-ifname", required_argument, NULL, OPT_VF_IFNAME },
+	{ "vf-pci-rotate", no_argument, NULL, OPT_VF_ROTATE },
+	{ "vf-mac-delay-ms", required_argument, NULL, OPT_VF_MAC_DELAY },
+	{ "vf-rename", no_argument, NULL, OPT_VF_RENAME },
 	{ "control", required_argument, NULL, OPT_CONTROL },
 	{ "root", required_argument, NULL, OPT_ROOT },
 	{ "kernel", required_argument, NULL, OPT_KERNEL },
@@ -335,11 +423,14 @@ main(int argc, char **argv)
 	const char *control = NULL, *ctl = NULL, *bench = NULL;
 	uint64_t bench_frames = 5000000;
 	unsigned int bench_size = 64;
+	struct hvh_vfpci_conf vpc;
+	struct hvh_vfpci *vp;
 	struct hvh_nic *nic;
 	sigset_t stop_sigs;
-	int opt, ctl_fd = -1, ret;
+	int opt, ctl_fd = -1, wait_fd, ret;
 
 	memset(&conf, 0, sizeof(conf));
+	memset(&vpc, 0, sizeof(vpc));
 	snprintf(conf.backend, sizeof(conf.backend), "loopback");
 	parse_mac("00:15:5d:00:00:01", conf.mac);
 	conf.mtu = 1500;
@@ -405,6 +496,31 @@ main(int argc, char **argv)
 			}
 			snprintf(conf.vf_ctl, sizeof(conf.vf_ctl), "%s", optarg);
 			break;
+		case OPT_VF_PCI:
+			if (hvh_vfpci_parse(optarg, &vpc)) {
+				fprintf(stderr, "hv-host: bad --vf-pci %s "
+					"(DDDD:BB:DD.F[,VEN:DEV], VEN 15b3 or 1414)\n",
+					optarg);
+				return 2;
+			}
+			break;
+		case OPT_VF_IFNAME:
+			if (strlen(optarg) >= sizeof(vpc.ifname)) {
+				fprintf(stderr, "hv-host: --vf-ifname too long\n");
+				return 2;
+			}
+			snprintf(vpc.ifname, sizeof(vpc.ifname), "%s", optarg);
+			break;
+		case OPT_VF_ROTATE:
+			vpc.rotate = 1;
+			break;
+		case OPT_VF_MAC_DELAY:
+			vpc.mac_delay_ms = parse_num(optarg, 0, 600000,
+						     "--vf-mac-delay-ms");
+			break;
+		case OPT_VF_RENAME:
+			vpc.rename = 1;
+			break;
 		case OPT_CONTROL:
 			control = optarg;
 			break;
@@ -461,6 +577,16 @@ main(int argc, char **argv)
 			argv[optind]);
 		return 2;
 	}
+	if (vpc.present && vpc.ifname[0] == '\0') {
+		fprintf(stderr, "hv-host: --vf-pci needs --vf-ifname\n");
+		return 2;
+	}
+	/* Azure offers the association of a VF it plugged in. */
+	if (vpc.present && !conf.vf_offer) {
+		memcpy(conf.vf_mac, conf.mac, 6);
+		conf.vf_offer = 1;
+	}
+	memcpy(vpc.mac, conf.vf_mac, 6);
 	if (conf.vf_offer && memcmp(conf.vf_mac, conf.mac, 6) != 0)
 		HVH_LOG(WARNING, "--vf-mac differs from --mac: DPDK and Linux "
 			"pair the VF by the synthetic NIC's MAC");
@@ -483,12 +609,28 @@ main(int argc, char **argv)
 		fprintf(stderr, "hv-host: cannot start: %s\n", strerror(-ret));
 		return 1;
 	}
+	snprintf(vpc.root, sizeof(vpc.root), "%s", sc->root);
+	ret = hvh_vfpci_create(&vp, &vpc, hvh_assoc, nic);
+	if (ret) {
+		hvh_nic_destroy(nic);
+		return 1;
+	}
 	if (control) {
 		ctl_fd = ctl_listen(control);
 		if (ctl_fd < 0) {
+			hvh_vfpci_destroy(vp);
 			hvh_nic_destroy(nic);
 			return 1;
 		}
+	}
+	wait_fd = hvh_wait_fd(ctl_fd, hvh_vfpci_fd(vp));
+	if (wait_fd < 0) {
+		fprintf(stderr, "hv-host: epoll: %s\n", strerror(errno));
+		if (ctl_fd >= 0)
+			close(ctl_fd);
+		hvh_vfpci_destroy(vp);
+		hvh_nic_destroy(nic);
+		return 1;
 	}
 	printf("hv-host ready root=%s device=%s uio=/dev/uio%u backend=%s "
 	       "kernel=%s\n", sc->root, sc->uuid, sc->uio_index,
@@ -498,7 +640,12 @@ main(int argc, char **argv)
 			"guests can use a single queue only");
 	fflush(stdout);
 
-	run(nic, ctl_fd, &stop_sigs);
+	if (vpc.present)
+		printf("hv-host VF pci=%s ifname=%s\n", hvh_vfpci_name(vp),
+		       vpc.ifname);
+	fflush(stdout);
+	run(nic, vp, wait_fd, ctl_fd, &stop_sigs);
+	close(wait_fd);
 
 	printf("hv-host counters:\n");
 	hvh_nic_print_stats(nic, stdout);
@@ -507,6 +654,7 @@ main(int argc, char **argv)
 		close(ctl_fd);
 		unlink(control);
 	}
+	hvh_vfpci_destroy(vp);
 	hvh_nic_destroy(nic);
 	return 0;
 }

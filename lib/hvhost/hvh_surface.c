@@ -18,7 +18,7 @@
 
 #define HVH_NETVSC_CLASS "f8615163-df3e-46c5-913f-f2d2f965ed0e"
 
-static int
+int
 hvh_mkdirs(const char *path)
 {
 	char tmp[PATH_MAX];
@@ -40,10 +40,10 @@ hvh_mkdirs(const char *path)
 }
 
 /* Write a sysfs-like attribute: the whole value, as the kernel prints it. */
-static int __attribute__((format(printf, 3, 4)))
+int
 hvh_attr(const char *dir, const char *name, const char *fmt, ...)
 {
-	char path[PATH_MAX], val[256];
+	char path[PATH_MAX], val[1024];
 	va_list ap;
 	int fd, n;
 
@@ -107,9 +107,6 @@ hvh_surface_zero_map(struct hvh_map *m)
 		      m->size) < 0)
 		memset(m->addr, 0, m->size);
 }
-
-static int hvh_rm_one(const char *path, const struct stat *st, int flag,
-		      struct FTW *f);
 
 static const char *const hvh_map_names_fmt[HVH_UIO_NMAPS] = {
 	"txrx_rings", "int_page", "monitor_page", "recv:%u", "send:%u",
@@ -340,7 +337,7 @@ hvh_surface_add_channel(struct hvh_surface *sf, uint32_t relid,
 	return 0;
 }
 
-static int
+int
 hvh_rm_one(const char *path, const struct stat *st, int flag, struct FTW *f)
 {
 	(void)st;

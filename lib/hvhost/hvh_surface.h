@@ -12,7 +12,10 @@
 #include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
+
+struct FTW;
 
 #include "hvh_surface_abi.h"
 
@@ -67,6 +70,15 @@ struct hvh_surface {
 	unsigned int nclients;
 	uint32_t event_count;
 };
+
+/* Sysfs-like files under the root, for every part of the machine. */
+int hvh_mkdirs(const char *path);
+/* One attribute: the whole value, as the kernel prints it; 0 or -errno. */
+int hvh_attr(const char *dir, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* nftw() callback removing what it visits (FTW_DEPTH | FTW_PHYS). */
+int hvh_rm_one(const char *path, const struct stat *st, int flag,
+	       struct FTW *f);
 
 int hvh_surface_create(struct hvh_surface *sf,
 		       const struct hvh_surface_conf *conf);
