@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 
 /*
- * VF stand-in: a vdev PMD that behaves, as the netvsc PMD sees it, like the
- * SR-IOV VF Azure pairs with a synthetic NIC: same MAC, RMV and LSC
- * interrupts, hot-removal on the host's command.  Frames go through a
+ * VF stand-in: a vdev and PCI PMD that behaves, as the netvsc PMD sees it,
+ * like the SR-IOV VF Azure pairs with a synthetic NIC: same MAC, RMV and
+ * LSC interrupts, hot-removal on the host's command.  As a PCI driver it
+ * takes hv-host's emulated VF the way a bifurcated driver (mlx5, mana)
+ * takes a real one: no BAR mapped, the kernel's network interface found
+ * under the device's sysfs folder, its MAC the interface's.  Frames go through a
  * kernel TAP interface (with virtio-net headers, so checksum and TSO
  * offloads are done by the kernel), or, in loop mode, nowhere.
  */
@@ -15,6 +18,7 @@
 #include <net/if.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <ethdev_driver.h>
 #include <rte_log.h>
@@ -82,7 +86,12 @@ struct vfsi_priv {
 	bool loop;
 	uint8_t loop_frame[VFSI_LOOP_FRAME_LEN];
 	char ifname[IFNAMSIZ];
+	/* The TAP by index: a renamed interface is still found. */
+	unsigned int ifindex;
 	char ctl_path[PATH_MAX];
+	/* PCI: the device's sysfs folder, whose removal is the unplug. */
+	bool pci;
+	ino_t sysfs_ino;
 	/* fds[0] lives from probe to close, so the interface never vanishes
 	 * behind a reconfiguration; fds[1..] follow the queue count.
 	 */

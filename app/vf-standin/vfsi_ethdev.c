@@ -25,6 +25,12 @@
  * application's attach and the host's offer may come in either order.
  * Detaching a started device (rte_dev_remove) removes it the same way
  * first, then releases it.
+ *
+ * PCI driver net_vfstandin_pci, for hv-host's emulated VF ids: the TAP is
+ * the interface under /sys/bus/pci/devices/<BDF>/net/, the MAC is that
+ * interface's, and the device folder vanishing (the kernel's hot-remove)
+ * removes the device as the control file's "removed" does.  Devargs:
+ * mode=tap|loop only.
  */
 
 #include <errno.h>
@@ -33,7 +39,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <dirent.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <bus_pci_driver.h>
 #include <bus_vdev_driver.h>
+#include <ethdev_pci.h>
 #include <ethdev_vdev.h>
 #include <rte_alarm.h>
 #include <rte_ip.h>
@@ -81,6 +94,14 @@ vfsi_ctl_read(const struct vfsi_priv *priv)
 
 	if (priv->ctl_path[0] == '\0')
 		return VFSI_CTL_PRESENT;
+	if (priv->pci) {
+		struct stat st;
+
+		/* Gone, or a new device at the same address. */
+		return stat(priv->ctl_path, &st) == 0 &&
+			st.st_ino == priv->sysfs_ino ? VFSI_CTL_PRESENT :
+			VFSI_CTL_REMOVED;
+	}
 	fd = open(priv->ctl_path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return VFSI_CTL_PRESENT;
@@ -153,8 +174,13 @@ vfsi_ctl_poll(void *arg)
 static int
 vfsi_set_queue_fds(struct vfsi_priv *priv, uint16_t want)
 {
+	char name[IFNAMSIZ];
+
 	if (priv->loop)
 		return 0;
+	/* Renamed since probe: attach to the same interface, not a new one. */
+	if (priv->ifindex != 0 && if_indextoname(priv->ifindex, name) != NULL)
+		strlcpy(priv->ifname, name, sizeof(priv->ifname));
 	while (priv->nb_fds < want) {
 		int fd = vfsi_tap_open(priv, true);
 
@@ -709,6 +735,78 @@ vfsi_loop_frame(struct vfsi_priv *priv, const struct rte_ether_addr *mac)
 	udp->dgram_len = rte_cpu_to_be_16(l3_len - sizeof(*ip));
 }
 
+/*
+ * What vdev and PCI probes share, once the port is allocated and priv's
+ * ifname, ctl_path and loop are set: the TAP, the MAC, the operations and
+ * the removal watcher.  On failure the caller releases the port.
+ */
+static int
+vfsi_setup(struct rte_eth_dev *dev, const struct rte_ether_addr *mac)
+{
+	struct vfsi_priv *priv = dev->data->dev_private;
+	const char *name = dev->data->name;
+	int fd;
+
+	priv->max_queues = VFSI_MAX_QUEUES;
+	if (priv->loop) {
+		vfsi_loop_frame(priv, mac);
+		strlcpy(priv->ifname, "none (loop)", sizeof(priv->ifname));
+		goto no_tap;
+	}
+	fd = vfsi_tap_open(priv, true);
+	if (fd == -EINVAL) {
+		/* A TAP made beforehand without multi_queue: one queue. */
+		priv->max_queues = 1;
+		fd = vfsi_tap_open(priv, false);
+	}
+	if (fd < 0) {
+		VFSI_LOG(ERR, "%s: cannot attach TAP %s: %s", name,
+			priv->ifname, strerror(-fd));
+		return fd;
+	}
+	priv->fds[0] = fd;
+	priv->nb_fds = 1;
+	priv->ifindex = if_nametoindex(priv->ifname);
+	vfsi_tap_up(priv->ifname);
+
+no_tap:
+
+	dev->data->mac_addrs = rte_zmalloc(name, sizeof(*mac), 0);
+	if (dev->data->mac_addrs == NULL)
+		return -ENOMEM;
+	rte_ether_addr_copy(mac, dev->data->mac_addrs);
+	memcpy(priv->rss_key, vfsi_default_rss_key, VFSI_RSS_KEY_LEN);
+	dev->dev_ops = &vfsi_ops;
+	dev->rx_pkt_burst = priv->loop ? vfsi_loop_rx_burst : vfsi_rx_burst;
+	dev->tx_pkt_burst = priv->loop ? vfsi_loop_tx_burst : vfsi_tx_burst;
+	dev->data->dev_flags |= RTE_ETH_DEV_INTR_LSC | RTE_ETH_DEV_INTR_RMV |
+		RTE_ETH_DEV_AUTOFILL_QUEUE_XSTATS;
+
+	/* The state at attach is the baseline: only a later change removes. */
+	priv->ctl_last = vfsi_ctl_read(priv);
+	if (priv->ctl_path[0] != '\0' &&
+	    rte_eal_alarm_set(VFSI_CTL_PERIOD_US, vfsi_ctl_poll, priv) != 0)
+		return -EIO;
+	rte_eth_dev_probing_finish(dev);
+	VFSI_LOG(NOTICE, "%s: port %u on TAP %s, MAC " RTE_ETHER_ADDR_PRT_FMT
+		", %u queues, control %s", name, dev->data->port_id,
+		priv->ifname, RTE_ETHER_ADDR_BYTES(mac), priv->max_queues,
+		priv->ctl_path[0] ? priv->ctl_path : "none");
+	return 0;
+}
+
+static void
+vfsi_setup_undo(struct rte_eth_dev *dev)
+{
+	struct vfsi_priv *priv = dev->data->dev_private;
+
+	rte_eal_alarm_cancel(vfsi_ctl_poll, priv);
+	if (priv->nb_fds > 0)
+		close(priv->fds[0]);
+	priv->nb_fds = 0;
+	rte_eth_dev_release_port(dev);
+}
+
 static int
 vfsi_probe(struct rte_vdev_device *vdev)
 {
@@ -717,7 +815,6 @@ vfsi_probe(struct rte_vdev_device *vdev)
 	struct rte_eth_dev *dev;
 	struct vfsi_priv *priv;
 	bool have_mac;
-	int fd;
 	int ret;
 
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
@@ -731,75 +828,19 @@ vfsi_probe(struct rte_vdev_device *vdev)
 	priv->dev = dev;
 	memset(priv->fds, -1, sizeof(priv->fds));
 	ret = vfsi_parse_args(vdev, priv, &mac, &have_mac);
+	if (ret == 0) {
+		if (!have_mac)
+			rte_eth_random_addr(mac.addr_bytes);
+		ret = vfsi_setup(dev, &mac);
+	}
 	if (ret != 0)
-		goto fail;
-	if (!have_mac)
-		rte_eth_random_addr(mac.addr_bytes);
-
-	priv->max_queues = VFSI_MAX_QUEUES;
-	if (priv->loop) {
-		vfsi_loop_frame(priv, &mac);
-		strlcpy(priv->ifname, "none (loop)", sizeof(priv->ifname));
-		goto no_tap;
-	}
-	fd = vfsi_tap_open(priv, true);
-	if (fd == -EINVAL) {
-		/* A TAP made beforehand without multi_queue: one queue. */
-		priv->max_queues = 1;
-		fd = vfsi_tap_open(priv, false);
-	}
-	if (fd < 0) {
-		VFSI_LOG(ERR, "%s: cannot attach TAP %s: %s", name,
-			priv->ifname, strerror(-fd));
-		ret = fd;
-		goto fail;
-	}
-	priv->fds[0] = fd;
-	priv->nb_fds = 1;
-	vfsi_tap_up(priv->ifname);
-
-no_tap:
-
-	dev->data->mac_addrs = rte_zmalloc(name, sizeof(mac), 0);
-	if (dev->data->mac_addrs == NULL) {
-		ret = -ENOMEM;
-		goto fail;
-	}
-	rte_ether_addr_copy(&mac, dev->data->mac_addrs);
-	memcpy(priv->rss_key, vfsi_default_rss_key, VFSI_RSS_KEY_LEN);
-	dev->dev_ops = &vfsi_ops;
-	dev->rx_pkt_burst = priv->loop ? vfsi_loop_rx_burst : vfsi_rx_burst;
-	dev->tx_pkt_burst = priv->loop ? vfsi_loop_tx_burst : vfsi_tx_burst;
-	dev->data->dev_flags |= RTE_ETH_DEV_INTR_LSC | RTE_ETH_DEV_INTR_RMV |
-		RTE_ETH_DEV_AUTOFILL_QUEUE_XSTATS;
-
-	/* The state at attach is the baseline: only a later change removes. */
-	priv->ctl_last = vfsi_ctl_read(priv);
-	if (priv->ctl_path[0] != '\0' &&
-	    rte_eal_alarm_set(VFSI_CTL_PERIOD_US, vfsi_ctl_poll, priv) != 0) {
-		ret = -EIO;
-		goto fail;
-	}
-	rte_eth_dev_probing_finish(dev);
-	VFSI_LOG(NOTICE, "%s: port %u on TAP %s, MAC " RTE_ETHER_ADDR_PRT_FMT
-		", %u queues, control %s", name, dev->data->port_id,
-		priv->ifname, RTE_ETHER_ADDR_BYTES(&mac), priv->max_queues,
-		priv->ctl_path[0] ? priv->ctl_path : "none");
-	return 0;
-
-fail:
-	if (priv->nb_fds > 0)
-		close(priv->fds[0]);
-	rte_eth_dev_release_port(dev);
+		vfsi_setup_undo(dev);
 	return ret;
 }
 
 static int
-vfsi_remove(struct rte_vdev_device *vdev)
+vfsi_remove_port(struct rte_eth_dev *dev)
 {
-	struct rte_eth_dev *dev =
-		rte_eth_dev_allocated(rte_vdev_device_name(vdev));
-
 	/* Already closed by the application: nothing left to release. */
 	if (dev == NULL)
 		return 0;
@@ -814,12 +855,153 @@ vfsi_remove(struct rte_vdev_device *vdev)
 	return rte_eth_dev_release_port(dev);
 }
 
+static int
+vfsi_remove(struct rte_vdev_device *vdev)
+{
+	return vfsi_remove_port(rte_eth_dev_allocated(
+			rte_vdev_device_name(vdev)));
+}
+
 static struct rte_vdev_driver vfsi_driver = {
 	.probe = vfsi_probe,
 	.remove = vfsi_remove,
 };
 
+/* ---- PCI ---------------------------------------------------------------- */
+
+/*
+ * The kernel's network interface of a PCI device, and its MAC, as a
+ * bifurcated driver finds them. -EAGAIN while the driver has not
+ * registered one yet.
+ */
+static int
+vfsi_pci_netdev(const char *sysfs, char *ifname, struct rte_ether_addr *mac)
+{
+	char path[PATH_MAX];
+	struct dirent *e;
+	struct ifreq ifr;
+	int ret = -EAGAIN;
+	DIR *d;
+	int s;
+
+	if (snprintf(path, sizeof(path), "%s/net", sysfs) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	d = opendir(path);
+	if (d == NULL)
+		return -EAGAIN;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.' || strlen(e->d_name) >= IFNAMSIZ)
+			continue;
+		strlcpy(ifname, e->d_name, IFNAMSIZ);
+		ret = 0;
+		break;
+	}
+	closedir(d);
+	if (ret != 0)
+		return ret;
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return -errno;
+	memset(&ifr, 0, sizeof(ifr));
+	strlcpy(ifr.ifr_name, ifname, sizeof(ifr.ifr_name));
+	ret = ioctl(s, SIOCGIFHWADDR, &ifr) == 0 ? 0 : -errno;
+	close(s);
+	if (ret == 0)
+		memcpy(mac->addr_bytes, ifr.ifr_hwaddr.sa_data, RTE_ETHER_ADDR_LEN);
+	return ret;
+}
+
+static int
+vfsi_pci_args(struct rte_pci_device *pdev, struct vfsi_priv *priv)
+{
+	static const char *const keys[] = { VFSI_ARG_MODE, NULL };
+	struct rte_kvargs *kv;
+	int ret;
+
+	if (pdev->device.devargs == NULL || pdev->device.devargs->args == NULL ||
+	    pdev->device.devargs->args[0] == '\0')
+		return 0;
+	kv = rte_kvargs_parse(pdev->device.devargs->args, keys);
+	if (kv == NULL) {
+		VFSI_LOG(ERR, "%s: invalid devargs '%s' (PCI: mode= only)",
+			pdev->device.name, pdev->device.devargs->args);
+		return -EINVAL;
+	}
+	ret = rte_kvargs_process(kv, VFSI_ARG_MODE, vfsi_arg_mode, &priv->loop);
+	rte_kvargs_free(kv);
+	return ret;
+}
+
+static int
+vfsi_pci_probe(struct rte_pci_driver *drv __rte_unused,
+		struct rte_pci_device *pdev)
+{
+	const char *name = pdev->device.name;
+	struct rte_ether_addr mac;
+	struct rte_eth_dev *dev;
+	struct vfsi_priv *priv;
+	char ifname[IFNAMSIZ];
+	char sysfs[PATH_MAX / 2];
+	struct stat st;
+	int ret;
+
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
+		VFSI_LOG(ERR, "%s: primary process only", name);
+		return -ENOTSUP;
+	}
+	if (snprintf(sysfs, sizeof(sysfs), "%s/%s", rte_pci_get_sysfs_path(),
+		     name) >= (int)sizeof(sysfs) || stat(sysfs, &st) != 0)
+		return -ENODEV;
+	ret = vfsi_pci_netdev(sysfs, ifname, &mac);
+	if (ret != 0) {
+		VFSI_LOG(ERR, "%s: no network interface%s", name,
+			ret == -EAGAIN ? " registered yet" : "");
+		return ret;
+	}
+	dev = rte_eth_dev_pci_allocate(pdev, sizeof(*priv));
+	if (dev == NULL)
+		return -ENOMEM;
+	priv = dev->data->dev_private;
+	priv->dev = dev;
+	memset(priv->fds, -1, sizeof(priv->fds));
+	strlcpy(priv->ifname, ifname, sizeof(priv->ifname));
+	strlcpy(priv->ctl_path, sysfs, sizeof(priv->ctl_path));
+	priv->pci = true;
+	priv->sysfs_ino = st.st_ino;
+	ret = vfsi_pci_args(pdev, priv);
+	if (ret == 0)
+		ret = vfsi_setup(dev, &mac);
+	if (ret != 0)
+		vfsi_setup_undo(dev);
+	return ret;
+}
+
+static int
+vfsi_pci_remove(struct rte_pci_device *pdev)
+{
+	return vfsi_remove_port(rte_eth_dev_allocated(pdev->device.name));
+}
+
+/* hv-host's VF ids: ConnectX-4 Lx and ConnectX-5 VFs, MANA. */
+static const struct rte_pci_id vfsi_pci_ids[] = {
+	{ RTE_PCI_DEVICE(0x15b3, 0x1016) },
+	{ RTE_PCI_DEVICE(0x15b3, 0x1018) },
+	{ RTE_PCI_DEVICE(0x1414, 0x00ba) },
+	{ .vendor_id = 0 },
+};
+
+/* A bifurcated driver: the kernel keeps the device, nothing is mapped. */
+static struct rte_pci_driver vfsi_pci_driver = {
+	.id_table = vfsi_pci_ids,
+	.drv_flags = RTE_PCI_DRV_INTR_LSC | RTE_PCI_DRV_INTR_RMV,
+	.probe = vfsi_pci_probe,
+	.remove = vfsi_pci_remove,
+};
+
 RTE_PMD_REGISTER_VDEV(net_vfstandin, vfsi_driver);
+RTE_PMD_REGISTER_PCI(net_vfstandin_pci, vfsi_pci_driver);
+RTE_PMD_REGISTER_PCI_TABLE(net_vfstandin_pci, vfsi_pci_ids);
+RTE_PMD_REGISTER_PARAM_STRING(net_vfstandin_pci, VFSI_ARG_MODE "=tap|loop");
 RTE_PMD_REGISTER_PARAM_STRING(net_vfstandin,
 	VFSI_ARG_MAC "=<mac> "
 	VFSI_ARG_IFACE "=<ifname> "
