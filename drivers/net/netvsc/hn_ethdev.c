@@ -1196,4 +1196,5 @@ RTE_PMD_REGISTER_PARAM_STRING(net_netvsc,
 			      HN_DEVARG_RX_COPYBREAK "=<uint> "
 			      HN_DEVARG_TX_COPYBREAK "=<uint> "
 			      HN_DEVARG_RX_EXTMBUF "=<0|1> "
-			      HN_DEVARG_ENABLE_VF "=<0|1>");
+			      HN_DEVARG_ENABLE_VF "=<0|1> "
+			      HN_DEVARG_VF_AUTO_ATTACH "=<0|1>");

@@ -75,6 +75,12 @@ hn_devarg_handler(const char *key, const char *value, void *opaque)
 			a->rx_extmbuf = v != 0;
 		return ret;
 	}
+	if (strcmp(key, HN_DEVARG_VF_AUTO_ATTACH) == 0) {
+		ret = hn_devarg_u32(key, value, 1, &v);
+		if (ret == 0)
+			a->vf_auto_attach = v != 0;
+		return ret;
+	}
 	if (strcmp(key, HN_DEVARG_ENABLE_VF) == 0) {
 		ret = hn_devarg_u32(key, value, 1, &v);
 		if (ret == 0)
@@ -94,6 +100,7 @@ hn_parse_devargs(const char *args, struct hn_devargs *out)
 		HN_DEVARG_TX_COPYBREAK,
 		HN_DEVARG_RX_EXTMBUF,
 		HN_DEVARG_ENABLE_VF,
+		HN_DEVARG_VF_AUTO_ATTACH,
 		NULL,
 	};
 	struct hn_devargs a = {
@@ -102,6 +109,7 @@ hn_parse_devargs(const char *args, struct hn_devargs *out)
 		.tx_copybreak = HN_TX_COPYBREAK_DEFAULT,
 		.rx_extmbuf = false,
 		.enable_vf = true,
+		.vf_auto_attach = true,
 	};
 	struct rte_kvargs *kv;
 	int ret;
@@ -110,9 +118,9 @@ hn_parse_devargs(const char *args, struct hn_devargs *out)
 		kv = rte_kvargs_parse(args, keys);
 		if (kv == NULL) {
 			HN_INIT_LOG(ERR,
-				    "invalid devargs '%s' (known: %s, %s, %s, %s, %s)",
+				    "invalid devargs '%s' (known: %s, %s, %s, %s, %s, %s)",
 				    args, keys[0], keys[1], keys[2], keys[3],
-				    keys[4]);
+				    keys[4], keys[5]);
 			return -EINVAL;
 		}
 		ret = rte_kvargs_process(kv, NULL, hn_devarg_handler, &a);

@@ -29,6 +29,7 @@
 #define HN_DEVARG_TX_COPYBREAK		"tx_copybreak"
 #define HN_DEVARG_RX_EXTMBUF		"rx_extmbuf_enable"
 #define HN_DEVARG_ENABLE_VF		"enable_vf"
+#define HN_DEVARG_VF_AUTO_ATTACH	"vf_auto_attach"
 
 #define HN_LATENCY_US_DEFAULT		50
 #define HN_LATENCY_US_MAX		6500	/* host field is u16 of 100 ns */
@@ -42,6 +43,7 @@ struct hn_devargs {
 	uint32_t tx_copybreak;
 	bool rx_extmbuf;
 	bool enable_vf;		/* take the VF and move the data path to it */
+	bool vf_auto_attach;	/* attach a hot-added VF device ourselves */
 };
 
 int hn_parse_devargs(const char *args, struct hn_devargs *out);

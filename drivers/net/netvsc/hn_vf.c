@@ -17,18 +17,35 @@
  * path first, waits for bursts in flight to leave it, switches the host
  * back to synthetic, and then stops and releases the VF.
  *
+ * The VF device's return (Azure servicing, live migration): the host
+ * withdraws the association and hot-removes the device, later hot-adds
+ * one (possibly at another PCI address) and offers the association again.
+ * With vf_auto_attach=1 (default) the PMD attaches that device itself:
+ * it runs EAL's device event monitor, and on a PCI add, or while the host
+ * offers a VF it does not have, looks for the PCI device whose network
+ * interface carries the NIC's MAC and attaches it with the devargs the
+ * VF had; the claim above then takes it.
+ *
  * Threads: host notices arrive on whichever lcore reads the primary
  * channel, so they only schedule an alarm; all VF control work runs under
  * vf.lock in the application's control thread or the interrupt thread.
  * The bursts read vf.dp_port and a per-queue sequence (hn_vf.h), no lock.
  */
 
+#include <dirent.h>
 #include <errno.h>
+#include <net/if.h>
+#include <net/if_arp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <bus_driver.h>
 #include <rte_alarm.h>
+#include <rte_bus.h>
 #include <rte_cycles.h>
 #include <rte_dev.h>
 #include <rte_ethdev.h>
@@ -46,6 +63,17 @@ static_assert(HN_VF_MAX_QUEUES == HN_MAX_CHANNELS, "one guard per channel");
 #define HN_VF_QUIESCE_MS	100
 /* Let the application, or a driver, finish attaching or releasing a port. */
 #define HN_VF_SETTLE_US		(100 * 1000)
+/*
+ * Attach attempts after a PCI add: the first when a driver has had time
+ * to register the interface, then doubling up to the longest interval,
+ * for as long as the host offers a VF we do not have, or for the window
+ * after an add (the offer follows the add; another NIC's VF never
+ * matches, so its add must not keep us looking for ever).
+ */
+#define HN_VF_HUNT_FIRST_MS	100
+#define HN_VF_HUNT_MAX_MS	2000
+#define HN_VF_HUNT_WINDOW_MS	30000
+#define HN_VF_PCI_DEVICES	"/sys/bus/pci/devices"
 
 static const char *const hn_vf_op_names[HN_VF_OP_COUNT] = {
 	[HN_VF_OP_PROMISC] = "promiscuous mode",
@@ -62,6 +90,11 @@ static const char *const hn_vf_own_xstats[] = {
 	"vf_datapath_to_synthetic",
 	"vf_taken",
 	"vf_released",
+	"vf_attach_attempts",
+	"vf_attach_successes",
+	"vf_blackout_last_ms",
+	"vf_blackout_longest_ms",
+	"vf_blackout_total_ms",
 };
 
 #define HN_VF_OWN_XSTATS	RTE_DIM(hn_vf_own_xstats)
@@ -155,6 +188,33 @@ hn_vf_quiesce(const struct hn_vf_guard *g)
 	}
 }
 
+/*
+ * A blackout starts when the path in use stops carrying frames (the VF
+ * leaves the data path or is removed, or the host is asked to switch)
+ * and ends when the other one is in place.
+ */
+static void
+hn_vf_blackout_begin(struct hn_vf_ctx *vf)
+{
+	if (vf->blackout_start == 0)
+		vf->blackout_start = rte_get_timer_cycles();
+}
+
+static void
+hn_vf_blackout_end(struct hn_vf_ctx *vf)
+{
+	uint64_t ms;
+
+	if (vf->blackout_start == 0)
+		return;
+	ms = (rte_get_timer_cycles() - vf->blackout_start) * 1000 /
+		rte_get_timer_hz();
+	vf->blackout_start = 0;
+	vf->blackout_last_ms = ms;
+	vf->blackout_max_ms = RTE_MAX(vf->blackout_max_ms, ms);
+	vf->blackout_total_ms += ms;
+}
+
 /* Take the VF out of the data path; on return no burst uses it. */
 static void
 hn_vf_dp_off(struct hn_data *hv)
@@ -164,6 +224,7 @@ hn_vf_dp_off(struct hn_data *hv)
 
 	if (vf->dp_port == HN_VF_NONE)
 		return;
+	hn_vf_blackout_begin(vf);
 	__atomic_store_n(&vf->dp_port, HN_VF_NONE, __ATOMIC_SEQ_CST);
 	for (i = 0; i < HN_VF_MAX_QUEUES; i++) {
 		hn_vf_quiesce(&vf->rxg[i]);
@@ -175,24 +236,33 @@ static void
 hn_vf_switch(struct hn_data *hv, bool to_vf)
 {
 	struct hn_vf_ctx *vf = hv->vf;
+	bool began = vf->blackout_start == 0;
 	int ret;
 
 	if (vf->switched == to_vf)
 		return;
+	/* The host stops using the old path when it reads the request. */
+	hn_vf_blackout_begin(vf);
 	ret = hn_nvs_set_datapath(hv, to_vf ? HN_NVS_DATAPATH_VF :
 				  HN_NVS_DATAPATH_SYNTHETIC);
 	if (ret != 0) {
 		HN_LOG(ERR, "port %u: cannot ask the host for the %s data path: %d",
 		       hv->port_id, to_vf ? "VF" : "synthetic", ret);
 		/* Going back never waits for the host. */
-		if (to_vf)
+		if (to_vf) {
+			/* Still on synthetic: no silence began here. */
+			if (began)
+				vf->blackout_start = 0;
 			return;
+		}
 	}
 	vf->switched = to_vf;
-	if (to_vf)
+	if (to_vf) {
 		vf->n_to_vf++;
-	else
+	} else {
 		vf->n_to_synthetic++;
+		hn_vf_blackout_end(vf);
+	}
 	HN_LOG(NOTICE, "port %u: data path switched to %s (VF port %u)",
 	       hv->port_id, to_vf ? "the VF" : "synthetic", vf->port);
 }
@@ -256,6 +326,23 @@ hn_vf_unregister(struct hn_data *hv)
 	vf->cb_port = HN_VF_NONE;
 }
 
+/* What the VF device was attached with, to attach its return alike. */
+static void
+hn_vf_keep_devargs(struct hn_vf_ctx *vf, const struct rte_device *dev)
+{
+	const char *args = dev != NULL && dev->devargs != NULL ?
+		dev->devargs->args : NULL;
+
+	if (args == NULL)
+		args = "";
+	if (strlen(args) >= sizeof(vf->devargs)) {
+		HN_LOG(NOTICE, "VF devargs '%s' too long to keep; its return is attached without them",
+		       args);
+		args = "";
+	}
+	snprintf(vf->devargs, sizeof(vf->devargs), "%s", args);
+}
+
 /* Claim port as our VF if it carries our MAC and nobody else owns it. */
 static bool
 hn_vf_claim(struct hn_data *hv, uint16_t port, bool quiet)
@@ -295,6 +382,7 @@ hn_vf_claim(struct hn_data *hv, uint16_t port, bool quiet)
 				      hn_vf_event_cb, hv);
 	vf->cb_port = port;
 	vf->port = port;
+	hn_vf_keep_devargs(vf, rte_eth_devices[port].device);
 	vf->configured = false;
 	vf->started = false;
 	vf->removing = false;
@@ -521,6 +609,175 @@ hn_vf_apply_config(struct hn_data *hv)
 }
 
 static void hn_vf_sync_alarm(void *arg);
+static void hn_vf_hunt_alarm(void *arg);
+
+/* Schedule the next attach attempt unless one is pending (lock held). */
+static void
+hn_vf_hunt_kick(struct hn_data *hv)
+{
+	struct hn_vf_ctx *vf = hv->vf;
+
+	if (!hv->args.vf_auto_attach || vf->hunt_armed || vf->closing)
+		return;
+	if (vf->hunt_delay_ms == 0)
+		vf->hunt_delay_ms = HN_VF_HUNT_FIRST_MS;
+	if (rte_eal_alarm_set(vf->hunt_delay_ms * 1000ULL, hn_vf_hunt_alarm,
+			      hv) == 0)
+		vf->hunt_armed = true;
+}
+
+/* The MAC of network interface name, or -1. */
+static int
+hn_vf_if_mac(const char *name, struct rte_ether_addr *mac)
+{
+	struct ifreq req;
+	int s, ret;
+
+	if (strlen(name) >= sizeof(req.ifr_name))
+		return -1;
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return -1;
+	memset(&req, 0, sizeof(req));
+	memcpy(req.ifr_name, name, strlen(name));
+	ret = ioctl(s, SIOCGIFHWADDR, &req);
+	close(s);
+	if (ret != 0 || req.ifr_hwaddr.sa_family != ARPHRD_ETHER)
+		return -1;
+	memcpy(mac->addr_bytes, req.ifr_hwaddr.sa_data, RTE_ETHER_ADDR_LEN);
+	return 0;
+}
+
+static int
+hn_vf_dev_name_cmp(const struct rte_device *dev, const void *name)
+{
+	return strcmp(dev->name, name);
+}
+
+/* True when PCI device name has a network interface with our MAC. */
+static bool
+hn_vf_pci_matches(const char *name, const struct rte_ether_addr *want)
+{
+	char path[PATH_MAX];
+	struct rte_ether_addr mac;
+	struct dirent *e;
+	bool found = false;
+	DIR *d;
+
+	if (snprintf(path, sizeof(path), HN_VF_PCI_DEVICES "/%s/net", name) >=
+	    (int)sizeof(path))
+		return false;
+	d = opendir(path);
+	if (d == NULL)
+		return false;	/* no interface registered (yet) */
+	while (!found && (e = readdir(d)) != NULL)
+		found = e->d_name[0] != '.' &&
+			hn_vf_if_mac(e->d_name, &mac) == 0 &&
+			rte_is_same_ether_addr(&mac, want);
+	closedir(d);
+	return found;
+}
+
+/*
+ * One attach attempt, without the lock (probing takes long and raises
+ * events that take it): attach every PCI device not yet probed whose
+ * interface carries our MAC. Returns true when one was attached.
+ */
+static bool
+hn_vf_hunt_once(struct hn_data *hv, const char *devargs)
+{
+	struct rte_bus *pci = rte_bus_find_by_name("pci");
+	struct rte_device *dev;
+	struct dirent *e;
+	bool attached = false;
+	DIR *d;
+	int ret;
+
+	if (pci == NULL)
+		return false;
+	d = opendir(HN_VF_PCI_DEVICES);
+	if (d == NULL)
+		return false;
+	while (!attached && (e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		dev = pci->find_device(NULL, hn_vf_dev_name_cmp, e->d_name);
+		if (dev != NULL && rte_dev_is_probed(dev))
+			continue;
+		if (!hn_vf_pci_matches(e->d_name, &hv->mac))
+			continue;
+		__atomic_fetch_add(&hv->vf->n_attach_tries, 1, __ATOMIC_RELAXED);
+		HN_LOG(NOTICE, "port %u: PCI device %s carries our MAC; attaching it%s%s",
+		       hv->port_id, e->d_name, devargs[0] ? " with " : "",
+		       devargs);
+		ret = rte_eal_hotplug_add("pci", e->d_name, devargs);
+		if (ret == 0) {
+			__atomic_fetch_add(&hv->vf->n_attach_ok, 1,
+					   __ATOMIC_RELAXED);
+			attached = true;
+		} else {
+			HN_LOG(NOTICE, "port %u: attaching %s failed (%d); trying again",
+			       hv->port_id, e->d_name, ret);
+		}
+	}
+	closedir(d);
+	return attached;
+}
+
+static void
+hn_vf_hunt_alarm(void *arg)
+{
+	struct hn_data *hv = arg;
+	struct hn_vf_ctx *vf = hv->vf;
+	char devargs[sizeof(vf->devargs)];
+	bool want, attached;
+
+	rte_spinlock_recursive_lock(&vf->lock);
+	vf->hunt_armed = false;
+	want = !vf->closing && vf->port == HN_VF_NONE &&
+		(hv->vf_offered || rte_get_timer_cycles() < vf->hunt_until);
+	memcpy(devargs, vf->devargs, sizeof(devargs));
+	if (!want)
+		vf->hunt_delay_ms = 0;
+	rte_spinlock_recursive_unlock(&vf->lock);
+	if (!want)
+		return;
+	attached = hn_vf_hunt_once(hv, devargs);
+	rte_spinlock_recursive_lock(&vf->lock);
+	if (attached) {
+		vf->hunt_delay_ms = 0;
+		/* The claim follows the port's NEW event; look again soon. */
+		hn_vf_hunt_kick(hv);
+	} else {
+		vf->hunt_delay_ms = RTE_MIN(vf->hunt_delay_ms * 2,
+					    (uint32_t)HN_VF_HUNT_MAX_MS);
+		hn_vf_hunt_kick(hv);
+	}
+	rte_spinlock_recursive_unlock(&vf->lock);
+}
+
+/* EAL's device events: a PCI device was hot-added. */
+static void
+hn_vf_dev_event(const char *name, enum rte_dev_event_type type, void *arg)
+{
+	struct hn_data *hv = arg;
+	struct hn_vf_ctx *vf = hv->vf;
+
+	if (type != RTE_DEV_EVENT_ADD)
+		return;
+	rte_spinlock_recursive_lock(&vf->lock);
+	if (!vf->closing && vf->port == HN_VF_NONE) {
+		HN_LOG(INFO, "port %u: device %s added; looking for our VF",
+		       hv->port_id, name);
+		vf->hunt_until = rte_get_timer_cycles() +
+			rte_get_timer_hz() * HN_VF_HUNT_WINDOW_MS / 1000;
+		/* A fresh add: start again from the shortest wait. */
+		if (!vf->hunt_armed)
+			vf->hunt_delay_ms = 0;
+		hn_vf_hunt_kick(hv);
+	}
+	rte_spinlock_recursive_unlock(&vf->lock);
+}
 
 /*
  * Bring the VF and the data path to what the host and the application
@@ -544,6 +801,7 @@ hn_vf_sync(struct hn_data *hv)
 		return;
 	}
 	if (vf->port == HN_VF_NONE && !hn_vf_scan(hv, true)) {
+		hn_vf_hunt_kick(hv);
 		if (!vf->retry_armed) {
 			HN_LOG(NOTICE, "port %u: host offers VF serial %u, no port with our MAC yet; retrying",
 			       hv->port_id, hv->vf_serial);
@@ -566,8 +824,10 @@ hn_vf_sync(struct hn_data *hv)
 		vf->started = true;
 	}
 	hn_vf_switch(hv, true);
-	if (vf->switched)
+	if (vf->switched) {
 		__atomic_store_n(&vf->dp_port, vf->port, __ATOMIC_RELEASE);
+		hn_vf_blackout_end(vf);
+	}
 }
 
 static void
@@ -671,6 +931,8 @@ hn_vf_event_cb(uint16_t port, enum rte_eth_event_type ev, void *arg,
 		 * if its driver is releasing it already, DESTROY follows and
 		 * leaves nothing to close.
 		 */
+		if (vf->switched)
+			hn_vf_blackout_begin(vf);
 		hn_vf_dp_off(hv);
 		hn_vf_switch(hv, false);
 		vf->removing = true;
@@ -717,6 +979,15 @@ hn_vf_init(struct hn_data *hv)
 	vf->owner_ok = true;
 	vf->new_cb = rte_eth_dev_callback_register(RTE_ETH_ALL,
 			RTE_ETH_EVENT_NEW, hn_vf_event_cb, hv) == 0;
+	if (hv->args.vf_auto_attach) {
+		/* Counted by EAL: an application's own start is kept. */
+		vf->monitor = rte_dev_event_monitor_start() == 0;
+		if (!vf->monitor)
+			HN_INIT_LOG(NOTICE, "port %u: no device event monitor; a returning VF is looked for while the host offers it",
+				    hv->port_id);
+		vf->dev_cb = rte_dev_event_callback_register(NULL,
+				hn_vf_dev_event, hv) == 0;
+	}
 	rte_spinlock_recursive_lock(&vf->lock);
 	hn_vf_scan(hv, false);
 	rte_spinlock_recursive_unlock(&vf->lock);
@@ -742,6 +1013,12 @@ hn_vf_close(struct hn_data *hv)
 		rte_eal_alarm_cancel(hn_vf_sync_alarm, hv);
 		rte_eal_alarm_cancel(hn_vf_release_alarm, hv);
 		rte_eal_alarm_cancel(hn_vf_claim_alarm, hv);
+		while (vf->dev_cb && rte_dev_event_callback_unregister(NULL,
+				hn_vf_dev_event, hv) == -EAGAIN)
+			rte_delay_us_sleep(1000);
+		rte_eal_alarm_cancel(hn_vf_hunt_alarm, hv);
+		if (vf->monitor)
+			rte_dev_event_monitor_stop();
 		/* -EAGAIN: it runs right now elsewhere; hv must outlive it. */
 		while (vf->new_cb && rte_eth_dev_callback_unregister(RTE_ETH_ALL,
 				RTE_ETH_EVENT_NEW, hn_vf_event_cb, hv) == -EAGAIN)
@@ -1013,6 +1290,11 @@ hn_vf_xstats_get(struct hn_data *hv, struct rte_eth_xstat *xs,
 	own[1] = vf->n_to_synthetic;
 	own[2] = vf->n_taken;
 	own[3] = vf->n_released;
+	own[4] = vf->n_attach_tries;
+	own[5] = vf->n_attach_ok;
+	own[6] = vf->blackout_last_ms;
+	own[7] = vf->blackout_max_ms;
+	own[8] = vf->blackout_total_ms;
 	for (k = 0; k < n && k < HN_VF_OWN_XSTATS; k++) {
 		xs[k].id = first_id + k;
 		xs[k].value = own[k];

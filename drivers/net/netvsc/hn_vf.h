@@ -98,6 +98,22 @@ struct hn_vf_ctx {
 	uint64_t n_taken;
 	uint64_t n_released;
 
+	/* Automatic attach of the VF device (vf_auto_attach=1), hn_vf.c. */
+	bool monitor;		/* we hold a start of EAL's device event monitor */
+	bool dev_cb;		/* our device event callback is registered */
+	bool hunt_armed;	/* attach attempt alarm pending */
+	uint32_t hunt_delay_ms;	/* backoff of the next attempt */
+	uint64_t hunt_until;	/* timer cycles: a PCI add was seen lately */
+	char devargs[256];	/* the VF device's devargs, for its return */
+	uint64_t n_attach_tries;
+	uint64_t n_attach_ok;
+
+	/* Data path blackouts: neither path carries frames (timer cycles). */
+	uint64_t blackout_start;
+	uint64_t blackout_last_ms;
+	uint64_t blackout_max_ms;
+	uint64_t blackout_total_ms;
+
 	struct hn_vf_guard rxg[HN_VF_MAX_QUEUES];
 	struct hn_vf_guard txg[HN_VF_MAX_QUEUES];
 };
