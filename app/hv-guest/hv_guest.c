@@ -519,10 +519,28 @@ hvg_args(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * The synthetic NIC's port: a VF present at start (a PCI device, probed
+ * before the VMBus one) may hold port 0.
+ */
+static uint16_t
+hvg_netvsc_port(void)
+{
+	struct rte_eth_dev_info info;
+	uint16_t port;
+
+	RTE_ETH_FOREACH_DEV(port)
+		if (rte_eth_dev_info_get(port, &info) == 0 &&
+		    strcmp(info.driver_name, "net_netvsc") == 0)
+			return port;
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct rte_mempool *mp;
+	uint16_t port;
 	int n;
 
 	n = rte_eal_init(argc, argv);
@@ -550,16 +568,17 @@ main(int argc, char **argv)
 		fprintf(stderr, "hv-guest: no mbuf pool\n");
 		return 1;
 	}
-	if (hvg_port_setup(0, mp)) {
-		fprintf(stderr, "hv-guest: port 0 setup failed\n");
+	port = hvg_netvsc_port();
+	if (hvg_port_setup(port, mp)) {
+		fprintf(stderr, "hv-guest: port %u setup failed\n", port);
 		return 1;
 	}
-	hvg_print_info(0);
+	hvg_print_info(port);
 	if (hvg.mode != HVG_INFO || hvg.events)
-		hvg_run(0, mp);
-	hvg_report(0);
-	rte_eth_dev_stop(0);
-	rte_eth_dev_close(0);
+		hvg_run(port, mp);
+	hvg_report(port);
+	rte_eth_dev_stop(port);
+	rte_eth_dev_close(port);
 	rte_eal_cleanup();
 	return 0;
 }
