@@ -416,6 +416,21 @@ fail:
 	return ret;
 }
 
+/*
+ * The guest has the VF as its kernel names it: a servicing offers the
+ * association now. A rename is udev's work right after the driver
+ * registers the interface, before anything uses it (a TAP is renamed
+ * down), so the offer waits for it.
+ */
+static void
+hvh_vfpci_ready(struct hvh_vfpci *v)
+{
+	if (!v->offer_on_bind)
+		return;
+	v->offer_on_bind = 0;
+	v->assoc(v->arg, 1);
+}
+
 /* The driver binds and registers the network interface. */
 static void
 hvh_vfpci_bind(struct hvh_vfpci *v)
@@ -458,10 +473,8 @@ hvh_vfpci_bind(struct hvh_vfpci *v)
 	hvh_vfpci_net_dir(v, 1);
 	hvh_vfpci_net_event(v, "add", NULL);
 	v->bound = 1;
-	if (v->offer_on_bind) {
-		v->offer_on_bind = 0;
-		v->assoc(v->arg, 1);
-	}
+	if (v->due[HVH_STEP_RENAME] == 0)
+		hvh_vfpci_ready(v);
 }
 
 static void
@@ -476,6 +489,7 @@ hvh_vfpci_rename_final(struct hvh_vfpci *v)
 	hvh_vfpci_set_name(v, v->conf.ifname);
 	hvh_vfpci_net_dir(v, 1);
 	hvh_vfpci_net_event(v, "move", old);
+	hvh_vfpci_ready(v);
 }
 
 int
