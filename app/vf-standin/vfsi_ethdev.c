@@ -64,6 +64,12 @@ RTE_LOG_REGISTER(vfsi_logtype, pmd.net.vfstandin, NOTICE);
 #define VFSI_ARG_CTL "ctl"
 #define VFSI_ARG_MODE "mode"
 #define VFSI_CTL_PERIOD_US (100 * 1000)
+/*
+ * A PCI device's removal is seen this soon: a real VF's driver hears of
+ * it from the kernel at once, and the PMD above can only count a
+ * blackout from when it hears of it.
+ */
+#define VFSI_PCI_PERIOD_US (10 * 1000)
 
 enum vfsi_ctl_state {
 	VFSI_CTL_PRESENT,
@@ -163,7 +169,8 @@ vfsi_ctl_poll(void *arg)
 		vfsi_surprise_removal(priv, "the host");
 	priv->ctl_last = state;
 	if (!vfsi_is_removed(priv) &&
-	    rte_eal_alarm_set(VFSI_CTL_PERIOD_US, vfsi_ctl_poll, priv) != 0)
+	    rte_eal_alarm_set(priv->pci ? VFSI_PCI_PERIOD_US :
+			      VFSI_CTL_PERIOD_US, vfsi_ctl_poll, priv) != 0)
 		VFSI_LOG(ERR, "%s: cannot re-arm the control watcher",
 			priv->dev->data->name);
 }
@@ -785,7 +792,8 @@ no_tap:
 	/* The state at attach is the baseline: only a later change removes. */
 	priv->ctl_last = vfsi_ctl_read(priv);
 	if (priv->ctl_path[0] != '\0' &&
-	    rte_eal_alarm_set(VFSI_CTL_PERIOD_US, vfsi_ctl_poll, priv) != 0)
+	    rte_eal_alarm_set(priv->pci ? VFSI_PCI_PERIOD_US :
+			      VFSI_CTL_PERIOD_US, vfsi_ctl_poll, priv) != 0)
 		return -EIO;
 	rte_eth_dev_probing_finish(dev);
 	VFSI_LOG(NOTICE, "%s: port %u on TAP %s, MAC " RTE_ETHER_ADDR_PRT_FMT
