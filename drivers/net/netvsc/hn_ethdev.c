@@ -16,6 +16,7 @@
 #include <bus_vmbus_driver.h>
 #include <rte_cycles.h>
 #include <rte_devargs.h>
+#include <rte_errno.h>
 #include <rte_ethdev.h>
 #include <ethdev_driver.h>
 #include <rte_malloc.h>
@@ -661,6 +662,34 @@ hn_dev_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
 	return 0;
 }
 
+/*
+ * rte_eth_dev_reset (what an application calls after
+ * RTE_ETH_EVENT_INTR_RESET), port already stopped by ethdev: a new NVSP
+ * and RNDIS session with the same MTU and as many subchannels, the
+ * queues moved to them and RSS sent again, so the port's configuration
+ * stands and dev_start alone (or a new configure) brings it back. A
+ * failure leaves the port refusing to start; a later reset tries again.
+ */
+static int
+hn_dev_reset(struct rte_eth_dev *dev)
+{
+	struct hn_data *hv = dev->data->dev_private;
+	int ret;
+
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return -E_RTE_SECONDARY;
+	ret = hn_session_redo(hv, hv->mtu, hv->num_channels);
+	if (ret != 0) {
+		HN_LOG(ERR, "port %u: no new host session: %d", hv->port_id,
+		       ret);
+		return ret;
+	}
+	hn_vf_configure(hv);
+	HN_LOG(INFO, "port %u: new host session, %u channels", hv->port_id,
+	       hv->num_channels);
+	return 0;
+}
+
 /* Statistics */
 
 static int
@@ -955,6 +984,7 @@ static const struct eth_dev_ops hn_eth_dev_ops = {
 	.dev_start = hn_dev_start,
 	.dev_stop = hn_dev_stop,
 	.dev_close = hn_dev_close,
+	.dev_reset = hn_dev_reset,
 	.dev_infos_get = hn_dev_info_get,
 	.link_update = hn_dev_link_update,
 	.mtu_set = hn_dev_mtu_set,
