@@ -32,16 +32,30 @@ static const uint32_t hn_nvs_versions[] = {
 	HN_NVS_VERSION_1,
 };
 
-/* Poll the primary channel once on behalf of a waiting control request. */
+/*
+ * Poll the primary channel once on behalf of a waiting control request,
+ * and the subchannels nobody is reading at this moment: RNDIS completions
+ * come in receive-buffer sections, and frames left on a channel that no
+ * one polls (the port stopping, or a queue the application configured but
+ * does not poll) hold sections until the host has none for the answer.
+ */
 int
 hn_chan_poll_ctrl(struct hn_data *hv)
 {
 	struct hn_rx_queue *rxq = hv->rxq[0];
+	uint16_t i;
 	int ret;
 
 	rte_spinlock_lock(&rxq->ring_lock);
 	ret = hn_chan_process(hv, rxq, 64);
 	rte_spinlock_unlock(&rxq->ring_lock);
+	for (i = 1; i < hv->num_channels; i++) {
+		rxq = hv->rxq[i];
+		if (rxq == NULL || !rte_spinlock_trylock(&rxq->ring_lock))
+			continue;
+		hn_chan_process(hv, rxq, 64);
+		rte_spinlock_unlock(&rxq->ring_lock);
+	}
 	return ret;
 }
 
