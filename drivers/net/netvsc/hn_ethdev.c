@@ -425,6 +425,19 @@ hn_dev_configure(struct rte_eth_dev *dev)
 		       hv->max_queues);
 		return -EINVAL;
 	}
+	/*
+	 * ethdev takes rxmode.mtu into dev->data->mtu without calling
+	 * mtu_set: the host learns it only in a new session.
+	 */
+	if (dev->data->mtu != hv->mtu) {
+		ret = hn_session_redo(hv, dev->data->mtu, hv->num_channels);
+		if (ret != 0) {
+			HN_LOG(ERR, "MTU %u not applied: %d; close the port",
+			       dev->data->mtu, ret);
+			return ret;
+		}
+		hv->mtu = dev->data->mtu;
+	}
 	ret = hn_subchan_configure(hv, nq);
 	if (ret != 0)
 		return ret;
