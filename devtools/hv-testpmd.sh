@@ -5,6 +5,10 @@
 #
 # Usage: devtools/hv-testpmd.sh [--upstream] [--guest] [hv-host options] -- [testpmd args]
 #
+# With hv-host's --nics N the program is allowed all N NICs (-a of each
+# instance id, NIC 0 first; the port order is the bus's scan order). Extra
+# EAL options with -a or -b choose instead: "-a nicI" or "-b nicI" names
+# NIC I (its instance id is put in).
 # --guest runs hv-guest (app/hv-guest/hv_guest.c, same DPDK build) instead of
 # testpmd: testpmd 22.11 never forwards on upstream's netvsc, whose queues
 # stay "stopped" (see hv_guest.c).
@@ -28,16 +32,23 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 upstream=0
 guest=0
+nics=1
 host_args=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--upstream) upstream=1 ;;
 	--guest) guest=1 ;;
+	--nics=*) nics=${1#--nics=}; host_args+=("$1") ;;
+	--nics) nics=${2:-}; host_args+=("$1" "${2:-}"); shift ;;
 	--) shift; break ;;
 	*) host_args+=("$1") ;;
 	esac
 	shift
 done
+case "$nics" in
+[1-8]) ;;
+*) echo "hv-testpmd: --nics $nics: 1..8" >&2; exit 2 ;;
+esac
 eal_extra=()
 tp_args=("$@")
 for ((i = 0; i < ${#tp_args[@]}; i++)); do
@@ -130,18 +141,38 @@ trap 'exit 130' INT TERM
 # counters are read; the wrapper stops it itself.
 setsid "$host" "${extra_host[@]}" "${host_args[@]}" </dev/null >"$log" 2>&1 &
 host_pid=$!
+last_uio=$root/r/dev/uio$((nics - 1))
 for _ in $(seq 100); do
-	[ -S "$root/r/dev/uio0" ] && break
+	[ -S "$last_uio" ] && break
 	kill -0 "$host_pid" 2>/dev/null || break
 	sleep 0.1
 done
-if ! [ -S "$root/r/dev/uio0" ]; then
+if ! [ -S "$last_uio" ]; then
 	echo "hv-testpmd: hv-host did not come up:" >&2
 	cat "$log" >&2
 	exit 1
 fi
 
-eal=(-a "$uuid" --iova-mode=va --file-prefix "$prefix")
+# NIC i's instance id is hv-host's: the base plus i in the last group.
+nic_id() {
+	printf '%s%012x' "${uuid:0:24}" $(( (0x${uuid:24} + $1) & 0xffffffffffff ))
+}
+chosen=0
+for ((i = 0; i < ${#eal_extra[@]}; i++)); do
+	case "${eal_extra[$i]}" in
+	-a|-b|--allow|--block) chosen=1 ;;
+	nic[0-7])
+		n=${eal_extra[$i]#nic}
+		[ "$n" -lt "$nics" ] && eal_extra[$i]=$(nic_id "$n") ;;
+	esac
+done
+eal=()
+if [ $chosen = 0 ]; then
+	for ((i = 0; i < nics; i++)); do
+		eal+=(-a "$(nic_id $i)")
+	done
+fi
+eal+=(--iova-mode=va --file-prefix "$prefix")
 has_cores=0
 unlink=1
 for a in "${eal_extra[@]}"; do

@@ -53,8 +53,12 @@ usage(const char *prog)
 	       "RNDIS) through the sysfs and /dev/uioN surface of uio_hv_generic\n"
 	       "under --root, for DPDK processes run with hv-preload.\n"
 	       "\n"
+	       "  --nics N            synthetic NICs presented, 1..%u (default 1): NIC I is\n"
+	       "                      /dev/uioI, its own VMBus device, channels, buffers\n"
+	       "                      and backend\n"
 	       "  --backend SPEC      frame backend (default loopback): %s\n"
-	       "  --mac MAC           MAC of the synthetic NIC (default 00:15:5d:00:00:01)\n"
+	       "  --mac MAC           MAC of the synthetic NIC (default 00:15:5d:00:00:01;\n"
+	       "                      NIC I gets this MAC plus I unless given its own)\n"
 	       "  --mtu N             largest MTU the host carries (default 1500); the guest's\n"
 	       "                      NDIS config picks the MTU in force within it\n"
 	       "  --channels N        channels granted at most, primary included (default 4)\n"
@@ -72,20 +76,29 @@ usage(const char *prog)
 	       "  --vf-rename         the interface appears as ethN, renamed 500 ms later\n"
 	       "  --control PATH      control socket (commands: link up|down, vf offer|withdraw,\n"
 	       "                      vf service [SECONDS], vf remove, vf add, stats,\n"
-	       "                      fault NAME, quit)\n"
+	       "                      fault NAME, quit; \"nic I COMMAND\" for NIC I, NIC 0\n"
+	       "                      without; nics lists \"index instance-id mac\")\n"
 	       "  --root DIR          root of the emulated /sys and /dev (default\n"
 	       "                      /dev/shm/hv-host-<pid>)\n"
 	       "  --kernel VER        surface variant: current (default) or 4.16 (no\n"
 	       "                      per-channel ring files: single queue)\n"
-	       "  --device-id UUID    instance GUID of the NIC (default derived from the pid)\n"
-	       "  --relid N           relid of the primary channel (default 14)\n"
+	       "  --device-id UUID    instance GUID of the NIC (default derived from the pid;\n"
+	       "                      NIC I gets it plus I in the last group unless given\n"
+	       "                      its own)\n"
+	       "  --relid N           relid of the primary channel (default 14; NIC I's is\n"
+	       "                      N + 64 * I)\n"
 	       "  --bench MODE        guest-less microbenchmark: sink or source (see doc)\n"
 	       "  --bench-frames N    frames per benchmark run (default 5000000)\n"
 	       "  --bench-size N      frame size for --bench (default 64)\n"
 	       "  --log-level N       0 err .. 4 debug (default 2)\n"
 	       "  -v                  more logging\n"
-	       "  --help              this text\n",
-	       prog, prog, hvh_backend_usage());
+	       "  --help              this text\n"
+	       "\n"
+	       "The NIC options (--backend, --mac, --mtu, --channels, --nvs-version,\n"
+	       "--vf-mac, --vf-serial, --vf-delay-ms, --vf-ctl, --device-id) apply to every\n"
+	       "NIC, or to NIC I alone with a nic=I: prefix (--backend nic=1:tap:hv1); the\n"
+	       "PCI VF options (--vf-pci ...) are NIC 0's.\n",
+	       prog, prog, HVH_NICS_MAX, hvh_backend_usage());
 }
 
 static int
@@ -206,14 +219,52 @@ ctl_vfpci(struct hvh_vfpci *vp, const char *cmd, FILE *out)
 	return 1;
 }
 
+/* Stats of NIC i > 0 at exit: every line prefixed "nic I ". */
 static void
-ctl_exec(struct hvh_nic *nic, struct hvh_vfpci *vp, char *cmd, FILE *out)
+print_stats_prefixed(struct hvh_nic *nic, unsigned int i, FILE *f)
 {
-	char *nl = strpbrk(cmd, "\r\n");
+	char *buf = NULL, *line, *save = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+
+	if (!m)
+		return;
+	hvh_nic_print_stats(nic, m);
+	fclose(m);
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		fprintf(f, "nic %u %s\n", i, line);
+	free(buf);
+}
+
+/* The NICs of this host, for the control socket and the loop. */
+struct hvh_nics {
+	struct hvh_nic *nic[HVH_NICS_MAX];
+	const struct hvh_nic_conf *conf;	/* conf[i] made nic[i] */
+	unsigned int n;
+	struct hvh_vfpci *vp;			/* NIC 0's PCI VF */
+};
+
+static void
+ctl_exec(const struct hvh_nics *h, char *cmd, FILE *out)
+{
+	char *nl = strpbrk(cmd, "\r\n"), *end;
+	struct hvh_nic *nic = h->nic[0];
+	unsigned long i;
 
 	if (nl)
 		*nl = '\0';
-	if (ctl_vfpci(vp, cmd, out))
+	if (strncmp(cmd, "nic ", 4) == 0) {
+		i = strtoul(cmd + 4, &end, 10);
+		if (end == cmd + 4 || *end != ' ' || i >= h->n) {
+			fprintf(out, "error: no NIC '%.*s' (0..%u)\n",
+				(int)strcspn(cmd + 4, " "), cmd + 4, h->n - 1);
+			return;
+		}
+		nic = h->nic[i];
+		cmd = end + 1;
+	}
+	if (nic == h->nic[0] && ctl_vfpci(h->vp, cmd, out))
 		return;
 	if (strcmp(cmd, "link down") == 0) {
 		hvh_nic_set_link(nic, 0);
@@ -237,6 +288,14 @@ ctl_exec(struct hvh_nic *nic, struct hvh_vfpci *vp, char *cmd, FILE *out)
 		}
 	} else if (strcmp(cmd, "stats") == 0) {
 		hvh_nic_print_stats(nic, out);
+	} else if (strcmp(cmd, "nics") == 0) {
+		for (i = 0; i < h->n; i++) {
+			const uint8_t *m = h->conf[i].mac;
+
+			fprintf(out, "%lu %s %02x:%02x:%02x:%02x:%02x:%02x\n",
+				i, h->conf[i].surface.uuid, m[0], m[1], m[2],
+				m[3], m[4], m[5]);
+		}
 	} else if (strcmp(cmd, "quit") == 0) {
 		hvh_stop = 1;
 	} else {
@@ -247,7 +306,7 @@ ctl_exec(struct hvh_nic *nic, struct hvh_vfpci *vp, char *cmd, FILE *out)
 }
 
 static void
-ctl_service(struct hvh_nic *nic, struct hvh_vfpci *vp, int lfd)
+ctl_service(const struct hvh_nics *h, int lfd)
 {
 	char buf[256];
 	int fd;
@@ -269,7 +328,7 @@ ctl_service(struct hvh_nic *nic, struct hvh_vfpci *vp, int lfd)
 			close(fd);
 			continue;
 		}
-		ctl_exec(nic, vp, buf, out);
+		ctl_exec(h, buf, out);
 		fclose(out);
 	}
 }
@@ -338,26 +397,32 @@ fail:
 }
 
 static void
-run(struct hvh_nic *nic, struct hvh_vfpci *vp, int wait_fd, int ctl_fd,
+run(const struct hvh_nics *h, int wait_fd, int ctl_fd,
     const sigset_t *stop_sigs)
 {
 	uint64_t last_work = hvh_now_ns(), backoff = 0;
-	unsigned int iter = 0;
+	unsigned int iter = 0, i, w;
+	int always;
 
 	while (!hvh_stop) {
-		unsigned int w = hvh_nic_poll(nic);
 		uint64_t now;
 
+		w = 0;
+		always = 0;
+		for (i = 0; i < h->n; i++) {
+			w += hvh_nic_poll(h->nic[i]);
+			always |= hvh_nic_rx_always(h->nic[i]);
+		}
 		if ((++iter & 1023) == 0) {
 			if (ctl_fd >= 0)
-				ctl_service(nic, vp, ctl_fd);
-			hvh_vfpci_poll(vp);
+				ctl_service(h, ctl_fd);
+			hvh_vfpci_poll(h->vp);
 		}
 		now = hvh_now_ns();
 		/* A generator always has frames: never sleep while a guest
 		 * takes them, or the guest idles on an empty ring.
 		 */
-		if (w || hvh_nic_rx_always(nic)) {
+		if (w || always) {
 			last_work = now;
 			backoff = 0;
 			continue;
@@ -369,13 +434,59 @@ run(struct hvh_nic *nic, struct hvh_vfpci *vp, int wait_fd, int ctl_fd,
 		backoff = backoff ? backoff * 2 : HVH_SLEEP_MIN_NS;
 		if (backoff > HVH_SLEEP_MAX_NS)
 			backoff = HVH_SLEEP_MAX_NS;
-		hvh_nic_sleep(nic, wait_fd, backoff, &hvh_stop, stop_sigs);
+		hvh_nics_sleep(h->nic, h->n, wait_fd, backoff, &hvh_stop,
+			       stop_sigs);
 		/* Idle: the uio sockets cost nothing compared to sleeping. */
-		hvh_nic_wake(nic);
+		for (i = 0; i < h->n; i++)
+			hvh_nic_wake(h->nic[i]);
 		if (ctl_fd >= 0)
-			ctl_service(nic, vp, ctl_fd);
-		hvh_vfpci_poll(vp);
+			ctl_service(h, ctl_fd);
+		hvh_vfpci_poll(h->vp);
 	}
+}
+
+/*
+ * A NIC option's target: "nic=I:VALUE" names NIC I (returned, *val moved
+ * past the prefix), a plain VALUE every NIC (-1); -2 on a bad prefix.
+ */
+static int
+nic_target(const char **val)
+{
+	const char *v = *val;
+	char *end;
+	unsigned long i;
+
+	if (strncmp(v, "nic=", 4) != 0)
+		return -1;
+	i = strtoul(v + 4, &end, 10);
+	if (end == v + 4 || *end != ':' || i >= HVH_NICS_MAX) {
+		fprintf(stderr, "hv-host: bad NIC prefix in '%s' (nic=0..%u:)\n",
+			v, HVH_NICS_MAX - 1);
+		return -2;
+	}
+	*val = end + 1;
+	return (int)i;
+}
+
+/* The instance GUID of NIC i: the base plus i in its last group. */
+static int
+nic_uuid(char *out, size_t len, const char *base, unsigned int i)
+{
+	unsigned long long node;
+	char *end;
+
+	if (i == 0) {
+		snprintf(out, len, "%s", base);
+		return 0;
+	}
+	if (strlen(base) != 36 || base[23] != '-')
+		return -1;
+	node = strtoull(base + 24, &end, 16);
+	if (*end != '\0')
+		return -1;
+	snprintf(out, len, "%.24s%012llx", base,
+		 (node + i) & 0xffffffffffffull);
+	return 0;
 }
 
 enum {
@@ -383,10 +494,11 @@ enum {
 	OPT_VF_SERIAL, OPT_VF_DELAY, OPT_CONTROL, OPT_ROOT, OPT_KERNEL,
 	OPT_DEVICE_ID, OPT_RELID, OPT_LOG, OPT_HELP, OPT_CTL, OPT_BENCH,
 	OPT_BENCH_FRAMES, OPT_BENCH_SIZE, OPT_VF_CTL, OPT_VF_PCI, OPT_VF_IFNAME,
-	OPT_VF_ROTATE, OPT_VF_MAC_DELAY, OPT_VF_RENAME,
+	OPT_VF_ROTATE, OPT_VF_MAC_DELAY, OPT_VF_RENAME, OPT_NICS,
 };
 
 static const struct option hvh_opts[] = {
+	{ "nics", required_argument, NULL, OPT_NICS },
 	{ "backend", required_argument, NULL, OPT_BACKEND },
 	{ "mac", required_argument, NULL, OPT_MAC },
 	{ "mtu", required_argument, NULL, OPT_MTU },
@@ -418,26 +530,32 @@ static const struct option hvh_opts[] = {
 int
 main(int argc, char **argv)
 {
-	struct hvh_nic_conf conf;
-	struct hvh_surface_conf *sc = &conf.surface;
-	const char *control = NULL, *ctl = NULL, *bench = NULL;
+	static struct hvh_nic_conf confs[HVH_NICS_MAX];
+	uint8_t own_mac[HVH_NICS_MAX] = { 0 }, own_uuid[HVH_NICS_MAX] = { 0 };
+	uint8_t named[HVH_NICS_MAX] = { 0 };
+	struct hvh_nic_conf *c, *conf = &confs[0];
+	struct hvh_surface_conf *sc = &conf->surface;
+	const char *control = NULL, *ctl = NULL, *bench = NULL, *val;
 	uint64_t bench_frames = 5000000;
-	unsigned int bench_size = 64;
+	unsigned int bench_size = 64, nnics = 1, i, lo, hi;
+	struct hvh_nics h = { .conf = confs };
 	struct hvh_vfpci_conf vpc;
-	struct hvh_vfpci *vp;
-	struct hvh_nic *nic;
+	char base_uuid[40];
+	uint32_t v32;
+	uint8_t mac[6];
 	sigset_t stop_sigs;
-	int opt, ctl_fd = -1, wait_fd, ret;
+	int opt, ctl_fd = -1, wait_fd, ret, t;
+	long num;
 
-	memset(&conf, 0, sizeof(conf));
+	memset(conf, 0, sizeof(*conf));
 	memset(&vpc, 0, sizeof(vpc));
-	snprintf(conf.backend, sizeof(conf.backend), "loopback");
-	parse_mac("00:15:5d:00:00:01", conf.mac);
-	conf.mtu = 1500;
-	conf.max_channels = 4;
-	conf.nvs_version_max = HVH_NVSP_V61;
-	conf.vf_serial = 1;
-	conf.vf_delay_ms = 200;
+	snprintf(conf->backend, sizeof(conf->backend), "loopback");
+	parse_mac("00:15:5d:00:00:01", conf->mac);
+	conf->mtu = 1500;
+	conf->max_channels = 4;
+	conf->nvs_version_max = HVH_NVSP_V61;
+	conf->vf_serial = 1;
+	conf->vf_delay_ms = 200;
 	snprintf(sc->root, sizeof(sc->root), "/dev/shm/hv-host-%d",
 		 (int)getpid());
 	snprintf(sc->uuid, sizeof(sc->uuid),
@@ -446,55 +564,94 @@ main(int argc, char **argv)
 	sc->uio_index = 0;
 	sc->rxbuf_gpadl = 0x0e1e10;
 	sc->txbuf_gpadl = 0x0e1e11;
+	for (i = 1; i < HVH_NICS_MAX; i++)
+		confs[i] = *conf;
 
 	while ((opt = getopt_long(argc, argv, "vh", hvh_opts, NULL)) != -1) {
+		/* A NIC option sets confs[lo..hi): one NIC or all. */
+		val = optarg;
+		t = -1;
 		switch (opt) {
+		case OPT_BACKEND: case OPT_MAC: case OPT_MTU:
+		case OPT_CHANNELS: case OPT_NVS: case OPT_VF_MAC:
+		case OPT_VF_SERIAL: case OPT_VF_DELAY: case OPT_VF_CTL:
+		case OPT_DEVICE_ID:
+			t = nic_target(&val);
+			if (t == -2)
+				return 2;
+			break;
+		}
+		lo = t < 0 ? 0 : (unsigned int)t;
+		hi = t < 0 ? HVH_NICS_MAX : (unsigned int)t + 1;
+		if (t >= 0)
+			named[t] = 1;
+		switch (opt) {
+		case OPT_NICS:
+			nnics = parse_num(val, 1, HVH_NICS_MAX, "--nics");
+			break;
 		case OPT_BACKEND:
-			snprintf(conf.backend, sizeof(conf.backend), "%s",
-				 optarg);
+			for (c = &confs[lo]; c < &confs[hi]; c++)
+				snprintf(c->backend, sizeof(c->backend), "%s",
+					 val);
 			break;
 		case OPT_MAC:
-			if (parse_mac(optarg, conf.mac)) {
+			if (parse_mac(val, mac)) {
 				fprintf(stderr, "hv-host: bad --mac %s\n", optarg);
 				return 2;
 			}
+			for (c = &confs[lo]; c < &confs[hi]; c++)
+				memcpy(c->mac, mac, 6);
+			if (t >= 0)
+				own_mac[t] = 1;
 			break;
 		case OPT_MTU:
-			conf.mtu = parse_num(optarg, 68, 9000, "--mtu");
+			num = parse_num(val, 68, 9000, "--mtu");
+			for (c = &confs[lo]; c < &confs[hi]; c++)
+				c->mtu = num;
 			break;
 		case OPT_CHANNELS:
-			conf.max_channels = parse_num(optarg, 1, HVH_CHAN_MAX,
-						      "--channels");
+			num = parse_num(val, 1, HVH_CHAN_MAX, "--channels");
+			for (c = &confs[lo]; c < &confs[hi]; c++)
+				c->max_channels = num;
 			break;
 		case OPT_NVS:
-			if (parse_nvs(optarg, &conf.nvs_version_max)) {
+			if (parse_nvs(val, &v32)) {
 				fprintf(stderr, "hv-host: bad --nvs-version %s "
 					"(1, 2, 4, 5, 6 or 6.1)\n", optarg);
 				return 2;
 			}
+			for (c = &confs[lo]; c < &confs[hi]; c++)
+				c->nvs_version_max = v32;
 			break;
 		case OPT_VF_MAC:
-			if (parse_mac(optarg, conf.vf_mac)) {
+			if (parse_mac(val, mac)) {
 				fprintf(stderr, "hv-host: bad --vf-mac %s\n",
 					optarg);
 				return 2;
 			}
-			conf.vf_offer = 1;
+			for (c = &confs[lo]; c < &confs[hi]; c++) {
+				memcpy(c->vf_mac, mac, 6);
+				c->vf_offer = 1;
+			}
 			break;
 		case OPT_VF_SERIAL:
-			conf.vf_serial = parse_num(optarg, 0, UINT32_MAX,
-						   "--vf-serial");
+			num = parse_num(val, 0, UINT32_MAX, "--vf-serial");
+			for (c = &confs[lo]; c < &confs[hi]; c++)
+				c->vf_serial = num;
 			break;
 		case OPT_VF_DELAY:
-			conf.vf_delay_ms = parse_num(optarg, 0, 60000,
-						     "--vf-delay-ms");
+			num = parse_num(val, 0, 60000, "--vf-delay-ms");
+			for (c = &confs[lo]; c < &confs[hi]; c++)
+				c->vf_delay_ms = num;
 			break;
 		case OPT_VF_CTL:
-			if (strlen(optarg) >= sizeof(conf.vf_ctl) - 8) {
+			if (strlen(val) >= sizeof(conf->vf_ctl) - 8) {
 				fprintf(stderr, "hv-host: --vf-ctl path too long\n");
 				return 2;
 			}
-			snprintf(conf.vf_ctl, sizeof(conf.vf_ctl), "%s", optarg);
+			for (c = &confs[lo]; c < &confs[hi]; c++)
+				snprintf(c->vf_ctl, sizeof(c->vf_ctl), "%s",
+					 val);
 			break;
 		case OPT_VF_PCI:
 			if (hvh_vfpci_parse(optarg, &vpc)) {
@@ -536,7 +693,11 @@ main(int argc, char **argv)
 			}
 			break;
 		case OPT_DEVICE_ID:
-			snprintf(sc->uuid, sizeof(sc->uuid), "%s", optarg);
+			for (c = &confs[lo]; c < &confs[hi]; c++)
+				snprintf(c->surface.uuid,
+					 sizeof(c->surface.uuid), "%s", val);
+			if (t >= 0)
+				own_uuid[t] = 1;
 			break;
 		case OPT_RELID:
 			sc->primary_relid = parse_num(optarg, 1, 60000, "--relid");
@@ -577,23 +738,64 @@ main(int argc, char **argv)
 			argv[optind]);
 		return 2;
 	}
+	for (i = nnics; i < HVH_NICS_MAX; i++)
+		if (named[i]) {
+			fprintf(stderr, "hv-host: options for NIC %u, but --nics %u\n",
+				i, nnics);
+			return 2;
+		}
+	/*
+	 * Each NIC its own device: /dev/uioI, instance id and MAC (the base
+	 * plus I unless given), relids clear of the others' subchannels; the
+	 * surface options are the host's.
+	 */
+	snprintf(base_uuid, sizeof(base_uuid), "%s", sc->uuid);
+	for (i = 1; i < nnics; i++) {
+		c = &confs[i];
+		if (!own_uuid[i] && nic_uuid(c->surface.uuid,
+					     sizeof(c->surface.uuid),
+					     base_uuid, i)) {
+			fprintf(stderr, "hv-host: --device-id %s is not a GUID: give each NIC its own with nic=I:\n",
+				base_uuid);
+			return 2;
+		}
+		if (!own_mac[i]) {
+			uint32_t low = (c->mac[3] << 16 | c->mac[4] << 8 |
+					c->mac[5]) + i;
+
+			c->mac[3] = low >> 16;
+			c->mac[4] = low >> 8;
+			c->mac[5] = low;
+		}
+		snprintf(c->surface.root, sizeof(c->surface.root), "%s",
+			 sc->root);
+		c->surface.kernel_416 = sc->kernel_416;
+		c->surface.primary_relid = sc->primary_relid + HVH_CHAN_MAX * i;
+		c->surface.uio_index = i;
+		c->surface.rxbuf_gpadl = sc->rxbuf_gpadl + 2 * i;
+		c->surface.txbuf_gpadl = sc->txbuf_gpadl + 2 * i;
+		c->surface.primary_monitor_id = 1;
+	}
 	if (vpc.present && vpc.ifname[0] == '\0') {
 		fprintf(stderr, "hv-host: --vf-pci needs --vf-ifname\n");
 		return 2;
 	}
 	/* Azure offers the association of a VF it plugged in. */
-	if (vpc.present && !conf.vf_offer) {
-		memcpy(conf.vf_mac, conf.mac, 6);
-		conf.vf_offer = 1;
+	if (vpc.present && !conf->vf_offer) {
+		memcpy(conf->vf_mac, conf->mac, 6);
+		conf->vf_offer = 1;
 	}
-	memcpy(vpc.mac, conf.vf_mac, 6);
-	if (conf.vf_offer && memcmp(conf.vf_mac, conf.mac, 6) != 0)
-		HVH_LOG(WARNING, "--vf-mac differs from --mac: DPDK and Linux "
-			"pair the VF by the synthetic NIC's MAC");
+	memcpy(vpc.mac, conf->vf_mac, 6);
+	for (i = 0; i < nnics; i++) {
+		c = &confs[i];
+		if (c->vf_offer && memcmp(c->vf_mac, c->mac, 6) != 0)
+			HVH_LOG(WARNING, "NIC %u: --vf-mac differs from its MAC: DPDK and Linux "
+				"pair the VF by the synthetic NIC's MAC", i);
+	}
 	/* Monitor ids must stay below 128 for all channels. */
 	sc->primary_monitor_id = 1;
 	if (bench)
-		return hvh_bench_run(&conf, bench, bench_frames, bench_size);
+		return hvh_bench_run(conf, bench, bench_frames, bench_size);
 
 	sigemptyset(&stop_sigs);
 	sigaddset(&stop_sigs, SIGINT);
@@ -604,57 +806,74 @@ main(int argc, char **argv)
 	signal(SIGHUP, hvh_on_signal);
 	signal(SIGPIPE, SIG_IGN);
 
-	ret = hvh_nic_create(&nic, &conf);
-	if (ret) {
-		fprintf(stderr, "hv-host: cannot start: %s\n", strerror(-ret));
-		return 1;
-	}
-	snprintf(vpc.root, sizeof(vpc.root), "%s", sc->root);
-	ret = hvh_vfpci_create(&vp, &vpc, hvh_assoc, nic);
-	if (ret) {
-		hvh_nic_destroy(nic);
-		return 1;
-	}
-	if (control) {
-		ctl_fd = ctl_listen(control);
-		if (ctl_fd < 0) {
-			hvh_vfpci_destroy(vp);
-			hvh_nic_destroy(nic);
-			return 1;
+	for (h.n = 0; h.n < nnics; h.n++) {
+		ret = hvh_nic_create(&h.nic[h.n], &confs[h.n]);
+		if (ret) {
+			fprintf(stderr, "hv-host: cannot start NIC %u: %s\n",
+				h.n, strerror(-ret));
+			goto out_nics;
 		}
 	}
-	wait_fd = hvh_wait_fd(ctl_fd, hvh_vfpci_fd(vp));
+	snprintf(vpc.root, sizeof(vpc.root), "%s", sc->root);
+	ret = hvh_vfpci_create(&h.vp, &vpc, hvh_assoc, h.nic[0]);
+	if (ret)
+		goto out_nics;
+	if (control) {
+		ctl_fd = ctl_listen(control);
+		if (ctl_fd < 0)
+			goto out_vf;
+	}
+	wait_fd = hvh_wait_fd(ctl_fd, hvh_vfpci_fd(h.vp));
 	if (wait_fd < 0) {
 		fprintf(stderr, "hv-host: epoll: %s\n", strerror(errno));
 		if (ctl_fd >= 0)
 			close(ctl_fd);
-		hvh_vfpci_destroy(vp);
-		hvh_nic_destroy(nic);
-		return 1;
+		goto out_vf;
 	}
 	printf("hv-host ready root=%s device=%s uio=/dev/uio%u backend=%s "
-	       "kernel=%s\n", sc->root, sc->uuid, sc->uio_index,
-	       hvh_nic_backend_name(nic), sc->kernel_416 ? "4.16" : "current");
+	       "kernel=%s", sc->root, sc->uuid, sc->uio_index,
+	       hvh_nic_backend_name(h.nic[0]),
+	       sc->kernel_416 ? "4.16" : "current");
+	if (nnics > 1)
+		printf(" nics=%u", nnics);
+	printf("\n");
+	for (i = 1; i < nnics; i++)
+		printf("hv-host nic %u device=%s uio=/dev/uio%u backend=%s\n",
+		       i, confs[i].surface.uuid, i,
+		       hvh_nic_backend_name(h.nic[i]));
 	if (sc->kernel_416)
 		HVH_LOG(NOTICE, "4.16 surface: no per-channel ring files, so "
 			"guests can use a single queue only");
 	fflush(stdout);
 
 	if (vpc.present)
-		printf("hv-host VF pci=%s ifname=%s\n", hvh_vfpci_name(vp),
+		printf("hv-host VF pci=%s ifname=%s\n", hvh_vfpci_name(h.vp),
 		       vpc.ifname);
 	fflush(stdout);
-	run(nic, vp, wait_fd, ctl_fd, &stop_sigs);
+	run(&h, wait_fd, ctl_fd, &stop_sigs);
 	close(wait_fd);
 
+	/* NIC 0 as a single-NIC host prints it; the others' lines follow,
+	 * each prefixed "nic I ".
+	 */
 	printf("hv-host counters:\n");
-	hvh_nic_print_stats(nic, stdout);
+	hvh_nic_print_stats(h.nic[0], stdout);
+	for (i = 1; i < nnics; i++)
+		print_stats_prefixed(h.nic[i], i, stdout);
 	fflush(stdout);
 	if (ctl_fd >= 0) {
 		close(ctl_fd);
 		unlink(control);
 	}
-	hvh_vfpci_destroy(vp);
-	hvh_nic_destroy(nic);
+	hvh_vfpci_destroy(h.vp);
+	while (h.n > 0)
+		hvh_nic_destroy(h.nic[--h.n]);
 	return 0;
+
+out_vf:
+	hvh_vfpci_destroy(h.vp);
+out_nics:
+	while (h.n > 0)
+		hvh_nic_destroy(h.nic[--h.n]);
+	return 1;
 }

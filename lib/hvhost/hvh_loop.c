@@ -159,27 +159,30 @@ hvh_nic_fds(struct hvh_nic *nic, int *fds, unsigned int max)
 }
 
 void
-hvh_nic_sleep(struct hvh_nic *nic, int extra_fd, uint64_t ns,
-	      const volatile sig_atomic_t *stop, const sigset_t *stop_sigs)
+hvh_nics_sleep(struct hvh_nic *const *nics, unsigned int nnics, int extra_fd,
+	       uint64_t ns, const volatile sig_atomic_t *stop,
+	       const sigset_t *stop_sigs)
 {
-	struct pollfd pfd[HVH_UIO_CLIENTS_MAX + 4];
-	int fds[HVH_UIO_CLIENTS_MAX + 4];
+	int fds[HVH_NICS_MAX * (HVH_UIO_CLIENTS_MAX + 2) + 1];
+	struct pollfd pfd[sizeof(fds) / sizeof(fds[0])];
 	struct timespec ts = {
 		.tv_sec = (time_t)(ns / 1000000000ull),
 		.tv_nsec = (long)(ns % 1000000000ull),
 	};
-	unsigned int n, i;
+	unsigned int n = 0, i;
+	int bounded = 0;
 	sigset_t old;
 
-	n = hvh_nic_fds(nic, fds, HVH_UIO_CLIENTS_MAX + 2);
+	for (i = 0; i < nnics && i < HVH_NICS_MAX; i++) {
+		n += hvh_nic_fds(nics[i], fds + n, HVH_UIO_CLIENTS_MAX + 2);
+		/* Doorbells are memory bits: with a guest, wake to look. */
+		bounded |= nics[i]->guest_present;
+	}
+	if (extra_fd >= 0)
+		fds[n++] = extra_fd;
 	for (i = 0; i < n; i++) {
 		pfd[i].fd = fds[i];
 		pfd[i].events = POLLIN;
-	}
-	if (extra_fd >= 0) {
-		pfd[n].fd = extra_fd;
-		pfd[n].events = POLLIN;
-		n++;
 	}
 	/* A stop signal handled after the caller's last look at *stop and
 	 * before an unbounded wait would be lost: the wait would last
@@ -189,8 +192,15 @@ hvh_nic_sleep(struct hvh_nic *nic, int extra_fd, uint64_t ns,
 	if (sigprocmask(SIG_BLOCK, stop_sigs, &old) != 0)
 		return;
 	if (!*stop)
-		ppoll(pfd, n, nic->guest_present ? &ts : NULL, &old);
+		ppoll(pfd, n, bounded ? &ts : NULL, &old);
 	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+void
+hvh_nic_sleep(struct hvh_nic *nic, int extra_fd, uint64_t ns,
+	      const volatile sig_atomic_t *stop, const sigset_t *stop_sigs)
+{
+	hvh_nics_sleep(&nic, 1, extra_fd, ns, stop, stop_sigs);
 }
 
 void

@@ -20,6 +20,7 @@
 
 #define HVH_CHAN_MAX		64	/* primary + subchannels */
 #define HVH_PKT_MAX		4096	/* largest guest ring packet */
+#define HVH_NICS_MAX		8	/* synthetic NICs one hv-host presents */
 
 struct hvh_nic;
 
@@ -99,6 +100,15 @@ unsigned int hvh_nic_fds(struct hvh_nic *nic, int *fds, unsigned int max);
 void hvh_nic_sleep(struct hvh_nic *nic, int extra_fd, uint64_t ns,
 		   const volatile sig_atomic_t *stop,
 		   const sigset_t *stop_sigs);
+
+/*
+ * hvh_nic_sleep() for the NICs of one host (at most HVH_NICS_MAX): the wait
+ * is bounded while any of them has a guest.
+ */
+void hvh_nics_sleep(struct hvh_nic *const *nics, unsigned int nnics,
+		    int extra_fd, uint64_t ns,
+		    const volatile sig_atomic_t *stop,
+		    const sigset_t *stop_sigs);
 
 /*
  * The caller slept on hvh_nic_fds() (or a uio socket changed behind its
