@@ -12,6 +12,7 @@
  *            [--seconds S] [--flows N] [--size N] [--burst N] [--events]
  *            [--offloads LIST|all] [--prepare] [--peer MAC
  *            --payload-file PATH [--start-file PATH]]
+ *            [--seed N --steps N | --counts RX:TX,...] [--mtu N]
  *
  * info prints the MAC, link and queue limits; io sends a first burst per
  * queue and forwards every received frame back out of its queue until
@@ -26,7 +27,9 @@
  * tsosend sends one largest-size TSO frame over
  * IPv4 and one over IPv6 to --peer, their payloads saved for the far side
  * to compare; txcleanup sends without polling receive and frees with
- * rte_eth_tx_done_cleanup, reporting the mempool's in-use counts.
+ * rte_eth_tx_done_cleanup, reporting the mempool's in-use counts;
+ * requeue changes the queue counts at runtime (hv_guest_requeue.c).
+ * --mtu sets rxmode.mtu in the first configure (not rte_eth_dev_set_mtu).
  * Per-queue and total counters are printed at the end.
  */
 
@@ -61,6 +64,8 @@ struct hvg_opts hvg = {
 	.size = 64,
 	.burst = 32,
 	.ol_kinds = 0x7,	/* udp4, vlan4, tso4 */
+	.seed = 1,
+	.steps = 10,
 };
 volatile sig_atomic_t hvg_stop;
 uint64_t hvg_rx[HVG_MAX_Q], hvg_tx[HVG_MAX_Q];
@@ -200,6 +205,7 @@ hvg_port_setup(uint16_t port, struct rte_mempool *mp)
 			info.flow_type_rss_offloads;
 	}
 	conf.intr_conf.lsc = hvg.events ? 1 : 0;
+	conf.rxmode.mtu = hvg.mtu;
 	if (hvg.mode == HVG_OFFLOAD || hvg.mode == HVG_TSOSEND) {
 		conf.txmode.offloads = info.tx_offload_capa &
 			(RTE_ETH_TX_OFFLOAD_IPV4_CKSUM |
@@ -242,6 +248,7 @@ hvg_print_info(uint16_t port)
 	struct rte_eth_dev_info info;
 	struct rte_ether_addr mac;
 	struct rte_eth_link link;
+	uint16_t mtu;
 
 	rte_eth_macaddr_get(port, &mac);
 	rte_eth_dev_info_get(port, &info);
@@ -252,6 +259,8 @@ hvg_print_info(uint16_t port)
 	       info.max_tx_queues);
 	printf("hv-guest: link %s speed %u Mbps\n",
 	       link.link_status ? "up" : "down", link.link_speed);
+	if (rte_eth_dev_get_mtu(port, &mtu) == 0)
+		printf("hv-guest: mtu %u\n", mtu);
 	fflush(stdout);
 }
 
@@ -443,6 +452,10 @@ hvg_args(int argc, char **argv)
 		{ "peer", required_argument, NULL, 'p' },
 		{ "payload-file", required_argument, NULL, 'P' },
 		{ "start-file", required_argument, NULL, 'S' },
+		{ "seed", required_argument, NULL, 'D' },
+		{ "steps", required_argument, NULL, 'T' },
+		{ "counts", required_argument, NULL, 'C' },
+		{ "mtu", required_argument, NULL, 'M' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -466,6 +479,8 @@ hvg_args(int argc, char **argv)
 				hvg.mode = HVG_TSOSEND;
 			else if (!strcmp(optarg, "txcleanup"))
 				hvg.mode = HVG_TXCLEANUP;
+			else if (!strcmp(optarg, "requeue"))
+				hvg.mode = HVG_REQUEUE;
 			else
 				return -1;
 			break;
@@ -507,6 +522,18 @@ hvg_args(int argc, char **argv)
 		case 'S':
 			hvg.start_file = optarg;
 			break;
+		case 'D':
+			hvg.seed = strtoull(optarg, NULL, 0);
+			break;
+		case 'T':
+			hvg.steps = atoi(optarg);
+			break;
+		case 'C':
+			hvg.counts = optarg;
+			break;
+		case 'M':
+			hvg.mtu = atoi(optarg);
+			break;
 		default:
 			return -1;
 		}
@@ -540,6 +567,7 @@ int
 main(int argc, char **argv)
 {
 	struct rte_mempool *mp;
+	unsigned int fails = 0;
 	uint16_t port;
 	int n;
 
@@ -574,11 +602,15 @@ main(int argc, char **argv)
 		return 1;
 	}
 	hvg_print_info(port);
-	if (hvg.mode != HVG_INFO || hvg.events)
+	if (hvg.mode == HVG_REQUEUE)
+		fails = hvg_requeue(port, mp);
+	else if (hvg.mode != HVG_INFO || hvg.events)
 		hvg_run(port, mp);
 	hvg_report(port);
+	if (hvg.mode == HVG_REQUEUE)
+		printf("hv-guest: requeue %u failure(s)\n", fails);
 	rte_eth_dev_stop(port);
 	rte_eth_dev_close(port);
 	rte_eal_cleanup();
-	return 0;
+	return fails ? 3 : 0;
 }

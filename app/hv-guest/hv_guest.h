@@ -18,7 +18,7 @@
 #define HVG_BURST_MAX 64
 
 enum hvg_mode { HVG_INFO, HVG_IO, HVG_RXONLY, HVG_TXONLY, HVG_ICMPECHO,
-	HVG_OFFLOAD, HVG_TSOSEND, HVG_TXCLEANUP };
+	HVG_OFFLOAD, HVG_TSOSEND, HVG_TXCLEANUP, HVG_REQUEUE };
 
 struct hvg_opts {
 	enum hvg_mode mode;
@@ -34,6 +34,10 @@ struct hvg_opts {
 	struct rte_ether_addr peer;	/* tsosend: destination MAC */
 	const char *payload_file;	/* tsosend: where the payloads go */
 	const char *start_file;		/* tsosend: send once it exists */
+	uint64_t seed;			/* requeue: drawn counts */
+	unsigned int steps;
+	const char *counts;		/* requeue: given counts */
+	unsigned int mtu;		/* rxmode.mtu, 0 = ethdev's default */
 };
 
 extern struct hvg_opts hvg;
@@ -48,5 +52,8 @@ struct rte_mbuf *hvg_frame(struct rte_mempool *mp,
 int hvg_ol_parse(const char *arg);
 void hvg_offload(uint16_t port, struct rte_mempool *mp);
 void hvg_tsosend(uint16_t port, struct rte_mempool *mp);
+
+/* hv_guest_requeue.c: the number of failed checks. */
+unsigned int hvg_requeue(uint16_t port, struct rte_mempool *mp);
 
 #endif /* HV_GUEST_H */
