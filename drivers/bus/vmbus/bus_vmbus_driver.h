@@ -102,6 +102,16 @@ void rte_vmbus_register(struct rte_vmbus_driver *driver);
 __rte_internal
 void rte_vmbus_unregister(struct rte_vmbus_driver *driver);
 
+/*
+ * The symbol naming a driver for the pmdinfo tools: DPDK 24.11 and older
+ * make it unique with a counter, 26.07 by the name alone.
+ */
+#ifdef RTE_PMD_EXPORT_NAME_ARRAY
+#define VMBUS_PMD_EXPORT_NAME(nm) RTE_PMD_EXPORT_NAME(nm, __COUNTER__)
+#else
+#define VMBUS_PMD_EXPORT_NAME(nm) RTE_PMD_EXPORT_NAME(nm)
+#endif
+
 /** Register a VMBus driver at startup under the name nm. */
 #define RTE_PMD_REGISTER_VMBUS(nm, vmbus_drv)		\
 	RTE_INIT(vmbusinitfn_ ##nm)			\
@@ -109,7 +119,7 @@ void rte_vmbus_unregister(struct rte_vmbus_driver *driver);
 		(vmbus_drv).driver.name = RTE_STR(nm);	\
 		rte_vmbus_register(&vmbus_drv);		\
 	}						\
-	RTE_PMD_EXPORT_NAME(nm, __COUNTER__)
+	VMBUS_PMD_EXPORT_NAME(nm)
 
 #ifdef __cplusplus
 }

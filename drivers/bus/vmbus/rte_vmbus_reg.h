@@ -23,11 +23,21 @@
 #include <rte_uuid.h>
 
 /*
+ * DPDK 25.03 replaced __rte_packed with a pair around the structure and
+ * deprecated it; older releases get the pair here so that one spelling
+ * builds in all.
+ */
+#ifndef __rte_packed_begin
+#define __rte_packed_begin
+#define __rte_packed_end __rte_packed
+#endif
+
+/*
  * Ring buffer header page.  A channel has two rings, one per direction,
  * each made of this header (padded to one 4 KiB page) followed by the
  * data area.  The producer owns windex, the consumer owns rindex.
  */
-struct vmbus_bufring {
+struct __rte_packed_begin vmbus_bufring {
 	volatile uint32_t windex;	/* write_index: next byte to produce */
 	volatile uint32_t rindex;	/* read_index: next byte to consume */
 
@@ -54,7 +64,7 @@ struct vmbus_bufring {
 	} feature_bits;
 
 	/* The rest of the header page is reserved; data starts at 4096. */
-} __rte_packed;
+} __rte_packed_end;
 
 /*
  * Channel packet descriptor types and flags (enum vmbus_packet_type).
@@ -72,13 +82,13 @@ struct vmbus_bufring {
 #define VMBUS_CHANPKT_SIZE_ALIGN	(1 << VMBUS_CHANPKT_SIZE_SHIFT)
 
 /* Packet descriptor (vmpacket_descriptor), 16 bytes. */
-struct vmbus_chanpkt_hdr {
+struct __rte_packed_begin vmbus_chanpkt_hdr {
 	uint16_t	type;	/* type: VMBUS_CHANPKT_TYPE_* */
 	uint16_t	hlen;	/* offset8: payload offset, 8-byte units */
 	uint16_t	tlen;	/* len8: packet length less trailer, 8-byte units */
 	uint16_t	flags;	/* flags: VMBUS_CHANPKT_FLAG_* */
 	uint64_t	xactid;	/* trans_id, echoed in the completion */
-} __rte_packed;
+} __rte_packed_end;
 
 /* Smallest legal hlen: the descriptor itself. */
 #define VMBUS_CHANPKT_HLEN_MIN \
@@ -103,49 +113,49 @@ vmbus_chanpkt_datalen(const struct vmbus_chanpkt_hdr *pkt)
 }
 
 /* A descriptor with no type-specific header (inband, completion). */
-struct vmbus_chanpkt {
+struct __rte_packed_begin vmbus_chanpkt {
 	struct vmbus_chanpkt_hdr hdr;
-} __rte_packed;
+} __rte_packed_end;
 
 /*
  * One piece of guest memory inside a single 4 KiB page, as listed by a
  * GPA direct packet in page-buffer form: address = page * 4096 + ofs.
  */
-struct vmbus_gpa {
+struct __rte_packed_begin vmbus_gpa {
 	uint32_t	len;
 	uint32_t	ofs;
 	uint64_t	page;	/* guest page frame number */
-} __rte_packed;
+} __rte_packed_end;
 
 /* Multi-page-buffer form: one range spanning consecutive page frames. */
-struct vmbus_gpa_range {
+struct __rte_packed_begin vmbus_gpa_range {
 	uint32_t	len;
 	uint32_t	ofs;
 	uint64_t	page[];
-} __rte_packed;
+} __rte_packed_end;
 
 /* GPA direct packet (type 9), guest to host. */
-struct vmbus_chanpkt_sglist {
+struct __rte_packed_begin vmbus_chanpkt_sglist {
 	struct vmbus_chanpkt_hdr hdr;
 	uint32_t	rsvd;
 	uint32_t	gpa_cnt;	/* rangecount */
 	struct vmbus_gpa gpa[];
-} __rte_packed;
+} __rte_packed_end;
 
 /* One transfer page range: bytes of the receive buffer GPADL. */
-struct vmbus_rxbuf_desc {
+struct __rte_packed_begin vmbus_rxbuf_desc {
 	uint32_t	len;	/* byte_count */
 	uint32_t	ofs;	/* byte_offset from the buffer start */
-} __rte_packed;
+} __rte_packed_end;
 
 /* Transfer page packet (type 7), host to guest. */
-struct vmbus_chanpkt_rxbuf {
+struct __rte_packed_begin vmbus_chanpkt_rxbuf {
 	struct vmbus_chanpkt_hdr hdr;
 	uint16_t	rxbuf_id;	/* xfer_pageset_id */
 	uint16_t	rsvd;		/* sender_owns_set, reserved */
 	uint32_t	rxbuf_cnt;	/* range_cnt */
 	struct vmbus_rxbuf_desc rxbuf[];
-} __rte_packed;
+} __rte_packed_end;
 
 /*
  * Monitor page (hv_monitor_page).  The guest signals a channel by
@@ -154,18 +164,18 @@ struct vmbus_chanpkt_rxbuf {
 #define VMBUS_MONTRIGS_MAX	4	/* trigger groups */
 #define VMBUS_MONTRIG_LEN	32	/* channels per group */
 
-struct vmbus_mon_trig {
+struct __rte_packed_begin vmbus_mon_trig {
 	uint32_t	pending;
 	uint32_t	armed;
-} __rte_packed;
+} __rte_packed_end;
 
-struct hyperv_mon_param {
+struct __rte_packed_begin hyperv_mon_param {
 	uint32_t	connid;		/* connection id, low 24 bits */
 	uint16_t	evtflag_ofs;	/* flag_number */
 	uint16_t	rsvd;
-} __rte_packed;
+} __rte_packed_end;
 
-struct vmbus_mon_page {
+struct __rte_packed_begin vmbus_mon_page {
 	uint32_t	state;		/* trigger_state */
 	uint32_t	rsvd1;
 	struct vmbus_mon_trig trigs[VMBUS_MONTRIGS_MAX];
@@ -174,7 +184,7 @@ struct vmbus_mon_page {
 	uint8_t		rsvd3[256];
 	struct hyperv_mon_param param[VMBUS_MONTRIGS_MAX][VMBUS_MONTRIG_LEN];
 	uint8_t		rsvd4[1984];
-} __rte_packed;
+} __rte_packed_end;
 
 /*
  * SynIC message carrying VMBus control messages (kernel side only; the
@@ -186,14 +196,14 @@ struct vmbus_mon_page {
 
 #define VMBUS_MSGFLAG_PENDING	0x01
 
-struct vmbus_message {
+struct __rte_packed_begin vmbus_message {
 	uint32_t	type;
 	uint8_t		dsize;		/* bytes used in data[] */
 	uint8_t		flags;		/* VMBUS_MSGFLAG_* */
 	uint16_t	rsvd;
 	uint64_t	id;
 	uint8_t		data[VMBUS_MSG_DSIZE_MAX];
-} __rte_packed;
+} __rte_packed_end;
 
 /* VMBus control message types. */
 #define VMBUS_CHANMSG_TYPE_CHOFFER		1
@@ -214,15 +224,15 @@ struct vmbus_message {
 #define VMBUS_CHANMSG_TYPE_DISCONNECT		16
 #define VMBUS_CHANMSG_TYPE_MAX			22
 
-struct vmbus_chanmsg_hdr {
+struct __rte_packed_begin vmbus_chanmsg_hdr {
 	uint32_t	type;	/* VMBUS_CHANMSG_TYPE_* */
 	uint32_t	rsvd;
-} __rte_packed;
+} __rte_packed_end;
 
 /* CHOFFER (OFFERCHANNEL) */
 #define VMBUS_CHOFFER_FLAG1_HASMNF	0x01	/* monitor allocated */
 
-struct vmbus_chanmsg_choffer {
+struct __rte_packed_begin vmbus_chanmsg_choffer {
 	struct vmbus_chanmsg_hdr hdr;
 	rte_uuid_t	chtype;		/* class (interface type) GUID */
 	rte_uuid_t	chinst;		/* instance GUID */
@@ -239,23 +249,23 @@ struct vmbus_chanmsg_choffer {
 	uint8_t		flags1;		/* VMBUS_CHOFFER_FLAG1_* */
 	uint16_t	flags2;
 	uint32_t	connid;
-} __rte_packed;
+} __rte_packed_end;
 
 /* CHRESCIND (RESCIND_CHANNELOFFER) */
-struct vmbus_chanmsg_chrescind {
+struct __rte_packed_begin vmbus_chanmsg_chrescind {
 	struct vmbus_chanmsg_hdr hdr;
 	uint32_t	chanid;
-} __rte_packed;
+} __rte_packed_end;
 
 /* CHREQUEST (REQUEST_OFFERS) */
-struct vmbus_chanmsg_chrequest {
+struct __rte_packed_begin vmbus_chanmsg_chrequest {
 	struct vmbus_chanmsg_hdr hdr;
-} __rte_packed;
+} __rte_packed_end;
 
 /* CHOPEN (OPENCHANNEL) */
 #define VMBUS_CHANMSG_CHOPEN_UDATA_SIZE	120
 
-struct vmbus_chanmsg_chopen {
+struct __rte_packed_begin vmbus_chanmsg_chopen {
 	struct vmbus_chanmsg_hdr hdr;
 	uint32_t	chanid;		/* child_relid */
 	uint32_t	openid;
@@ -263,84 +273,84 @@ struct vmbus_chanmsg_chopen {
 	uint32_t	vcpuid;
 	uint32_t	txbr_pgcnt;	/* pages of the guest to host ring */
 	uint8_t		udata[VMBUS_CHANMSG_CHOPEN_UDATA_SIZE];
-} __rte_packed;
+} __rte_packed_end;
 
 /* CHOPEN_RESP (OPENCHANNEL_RESULT) */
-struct vmbus_chanmsg_chopen_resp {
+struct __rte_packed_begin vmbus_chanmsg_chopen_resp {
 	struct vmbus_chanmsg_hdr hdr;
 	uint32_t	chanid;
 	uint32_t	openid;
 	uint32_t	status;
-} __rte_packed;
+} __rte_packed_end;
 
 /* CHCLOSE (CLOSECHANNEL) */
-struct vmbus_chanmsg_chclose {
+struct __rte_packed_begin vmbus_chanmsg_chclose {
 	struct vmbus_chanmsg_hdr hdr;
 	uint32_t	chanid;
-} __rte_packed;
+} __rte_packed_end;
 
 /* GPADL_CONN (GPADL_HEADER): first message of a GPADL, up to 26 pages. */
 #define VMBUS_CHANMSG_GPADL_CONN_PGMAX		26
 
-struct vmbus_chanmsg_gpadl_conn {
+struct __rte_packed_begin vmbus_chanmsg_gpadl_conn {
 	struct vmbus_chanmsg_hdr hdr;
 	uint32_t	chanid;
 	uint32_t	gpadl;
 	uint16_t	range_len;
 	uint16_t	range_cnt;
 	struct vmbus_gpa_range range;
-} __rte_packed;
+} __rte_packed_end;
 
 /* GPADL_SUBCONN (GPADL_BODY): continuation, up to 28 pages. */
 #define VMBUS_CHANMSG_GPADL_SUBCONN_PGMAX	28
 
-struct vmbus_chanmsg_gpadl_subconn {
+struct __rte_packed_begin vmbus_chanmsg_gpadl_subconn {
 	struct vmbus_chanmsg_hdr hdr;
 	uint32_t	msgno;
 	uint32_t	gpadl;
 	uint64_t	gpa_page[];
-} __rte_packed;
+} __rte_packed_end;
 
 /* GPADL_CONNRESP (GPADL_CREATED) */
-struct vmbus_chanmsg_gpadl_connresp {
+struct __rte_packed_begin vmbus_chanmsg_gpadl_connresp {
 	struct vmbus_chanmsg_hdr hdr;
 	uint32_t	chanid;
 	uint32_t	gpadl;
 	uint32_t	status;
-} __rte_packed;
+} __rte_packed_end;
 
 /* GPADL_DISCONN (GPADL_TEARDOWN) */
-struct vmbus_chanmsg_gpadl_disconn {
+struct __rte_packed_begin vmbus_chanmsg_gpadl_disconn {
 	struct vmbus_chanmsg_hdr hdr;
 	uint32_t	chanid;
 	uint32_t	gpadl;
-} __rte_packed;
+} __rte_packed_end;
 
 /* CHFREE (RELID_RELEASED) */
-struct vmbus_chanmsg_chfree {
+struct __rte_packed_begin vmbus_chanmsg_chfree {
 	struct vmbus_chanmsg_hdr hdr;
 	uint32_t	chanid;
-} __rte_packed;
+} __rte_packed_end;
 
 /* CONNECT (INITIATE_CONTACT) */
-struct vmbus_chanmsg_connect {
+struct __rte_packed_begin vmbus_chanmsg_connect {
 	struct vmbus_chanmsg_hdr hdr;
 	uint32_t	ver;
 	uint32_t	rsvd;
 	uint64_t	evtflags;	/* interrupt page */
 	uint64_t	mnf1;		/* monitor page, host to guest */
 	uint64_t	mnf2;		/* monitor page, guest to host */
-} __rte_packed;
+} __rte_packed_end;
 
 /* CONNECT_RESP (VERSION_RESPONSE) */
-struct vmbus_chanmsg_connect_resp {
+struct __rte_packed_begin vmbus_chanmsg_connect_resp {
 	struct vmbus_chanmsg_hdr hdr;
 	uint8_t		done;
-} __rte_packed;
+} __rte_packed_end;
 
 /* DISCONNECT (UNLOAD) */
-struct vmbus_chanmsg_disconnect {
+struct __rte_packed_begin vmbus_chanmsg_disconnect {
 	struct vmbus_chanmsg_hdr hdr;
-} __rte_packed;
+} __rte_packed_end;
 
 #endif /* _VMBUS_REG_H_ */

@@ -70,6 +70,7 @@ vmbus_chan_signal(const struct vmbus_channel *chan)
 		vmbus_uio_signal(chan);
 }
 
+RTE_EXPORT_SYMBOL(rte_vmbus_set_latency)
 void
 rte_vmbus_set_latency(const struct rte_vmbus_device *dev,
 		      const struct vmbus_channel *chan, uint32_t latency)
@@ -94,6 +95,7 @@ rte_vmbus_set_latency(const struct rte_vmbus_device *dev,
 			      [chan->monitor_id % VMBUS_MONTRIG_LEN] = units;
 }
 
+RTE_EXPORT_SYMBOL(rte_vmbus_chan_signal_tx)
 void
 rte_vmbus_chan_signal_tx(const struct vmbus_channel *chan)
 {
@@ -146,6 +148,7 @@ vmbus_chan_write(struct vmbus_channel *chan, const void *hdr, size_t hlen,
 	return 0;
 }
 
+RTE_EXPORT_SYMBOL(rte_vmbus_chan_send)
 int
 rte_vmbus_chan_send(struct vmbus_channel *chan, uint16_t type,
 		    void *data, uint32_t dlen, uint64_t xact, uint32_t flags,
@@ -171,6 +174,7 @@ rte_vmbus_chan_send(struct vmbus_channel *chan, uint16_t type,
 				padded - len, need_sig);
 }
 
+RTE_EXPORT_SYMBOL(rte_vmbus_chan_send_sglist)
 int
 rte_vmbus_chan_send_sglist(struct vmbus_channel *chan,
 			   struct vmbus_gpa gpa[], uint32_t gpacnt,
@@ -204,6 +208,7 @@ rte_vmbus_chan_send_sglist(struct vmbus_channel *chan,
 				dlen, padded - len, need_sig);
 }
 
+RTE_EXPORT_SYMBOL(rte_vmbus_chan_rx_empty)
 bool
 rte_vmbus_chan_rx_empty(const struct vmbus_channel *chan)
 {
@@ -217,6 +222,7 @@ rte_vmbus_chan_rx_empty(const struct vmbus_channel *chan)
 		rbr->rindex;
 }
 
+RTE_EXPORT_SYMBOL(rte_vmbus_chan_signal_read)
 void
 rte_vmbus_chan_signal_read(struct vmbus_channel *chan, uint32_t bytes_read)
 {
@@ -242,6 +248,7 @@ rte_vmbus_chan_signal_read(struct vmbus_channel *chan, uint32_t bytes_read)
 		vmbus_chan_signal(chan);
 }
 
+RTE_EXPORT_SYMBOL(rte_vmbus_chan_recv)
 int
 rte_vmbus_chan_recv(struct vmbus_channel *chan, void *data, uint32_t *len,
 		    uint64_t *request_id)
@@ -269,6 +276,7 @@ rte_vmbus_chan_recv(struct vmbus_channel *chan, void *data, uint32_t *len,
 	return 0;
 }
 
+RTE_EXPORT_SYMBOL(rte_vmbus_chan_recv_raw)
 int
 rte_vmbus_chan_recv_raw(struct vmbus_channel *chan, void *data,
 			uint32_t *len)
@@ -360,6 +368,7 @@ vmbus_chan_free_all(struct vmbus_channel *primary)
 	rte_free(primary);
 }
 
+RTE_EXPORT_SYMBOL(rte_vmbus_chan_open)
 int
 rte_vmbus_chan_open(struct rte_vmbus_device *dev, struct vmbus_channel **newp)
 {
@@ -393,6 +402,7 @@ vmbus_chan_release_device(struct rte_vmbus_device *dev)
 	dev->primary = NULL;
 }
 
+RTE_EXPORT_SYMBOL(rte_vmbus_chan_close)
 void
 rte_vmbus_chan_close(struct vmbus_channel *chan)
 {
@@ -417,6 +427,7 @@ rte_vmbus_chan_close(struct vmbus_channel *chan)
 	vmbus_subchan_free(chan);
 }
 
+RTE_EXPORT_SYMBOL(rte_vmbus_max_channels)
 int
 rte_vmbus_max_channels(const struct rte_vmbus_device *dev)
 {
@@ -445,6 +456,7 @@ vmbus_chan_known(uint16_t relid, void *arg)
 	return false;
 }
 
+RTE_EXPORT_SYMBOL(rte_vmbus_subchan_open)
 int
 rte_vmbus_subchan_open(struct vmbus_channel *primary,
 		       struct vmbus_channel **newp)
@@ -491,6 +503,7 @@ rte_vmbus_subchan_open(struct vmbus_channel *primary,
 	return 0;
 }
 
+RTE_EXPORT_SYMBOL(rte_vmbus_sub_channel_index)
 uint16_t
 rte_vmbus_sub_channel_index(const struct vmbus_channel *chan)
 {

@@ -22,30 +22,6 @@
 
 RTE_LOG_REGISTER_DEFAULT(vmbus_logtype_bus, NOTICE);
 
-static int vmbus_plug(struct rte_device *dev);
-static int vmbus_unplug(struct rte_device *dev);
-static int vmbus_parse(const char *name, void *addr);
-static struct rte_device *vmbus_find_device(const struct rte_device *start,
-					    rte_dev_cmp_t cmp,
-					    const void *data);
-static int vmbus_cleanup(void);
-
-struct vmbus_bus vmbus_bus = {
-	.bus = {
-		.scan = rte_vmbus_scan,
-		.probe = rte_vmbus_probe,
-		.find_device = vmbus_find_device,
-		.plug = vmbus_plug,
-		.unplug = vmbus_unplug,
-		.parse = vmbus_parse,
-		.cleanup = vmbus_cleanup,
-	},
-	.device_list = TAILQ_HEAD_INITIALIZER(vmbus_bus.device_list),
-	.driver_list = TAILQ_HEAD_INITIALIZER(vmbus_bus.driver_list),
-};
-
-RTE_REGISTER_BUS(vmbus, vmbus_bus.bus);
-
 static inline struct rte_vmbus_device *
 vmbus_dev(const struct rte_device *dev)
 {
@@ -182,6 +158,7 @@ vmbus_probe_device(struct rte_vmbus_device *dev)
 	return 1;
 }
 
+RTE_EXPORT_SYMBOL(rte_vmbus_probe)
 int
 rte_vmbus_probe(void)
 {
@@ -195,12 +172,6 @@ rte_vmbus_probe(void)
 			failed++;
 	}
 	return failed == 0 ? 0 : -1;
-}
-
-static int
-vmbus_plug(struct rte_device *dev)
-{
-	return vmbus_probe_device(vmbus_dev(dev));
 }
 
 /* Undo a probe: driver remove, then the mappings. */
@@ -221,21 +192,6 @@ vmbus_detach(struct rte_vmbus_device *dev)
 	dev->driver = NULL;
 	dev->device.driver = NULL;
 	rte_vmbus_unmap_device(dev);
-	return 0;
-}
-
-static int
-vmbus_unplug(struct rte_device *rdev)
-{
-	struct rte_vmbus_device *dev = vmbus_dev(rdev);
-	int ret;
-
-	ret = vmbus_detach(dev);
-	if (ret != 0)
-		return ret;
-	/* The device comes back, with fresh devargs, on the next scan. */
-	rte_devargs_remove(rdev->devargs);
-	vmbus_free_device(dev);
 	return 0;
 }
 
@@ -267,31 +223,172 @@ vmbus_find_device(const struct rte_device *start, rte_dev_cmp_t cmp,
 	return NULL;
 }
 
+/*
+ * The bus object, in the shape of the DPDK release at hand
+ * (vmbus_compat.h).  Either way this bus keeps its own device and driver
+ * lists, whose layout is part of the 22.11 ABI.
+ */
+#ifdef VMBUS_GENERIC_DRIVER_LIST
+
+static int
+vmbus_bus_probe(struct rte_bus *bus __rte_unused)
+{
+	return rte_vmbus_probe();
+}
+
+static struct rte_device *
+vmbus_bus_find_device(const struct rte_bus *bus __rte_unused,
+		      const struct rte_device *start, rte_dev_cmp_t cmp,
+		      const void *data)
+{
+	return vmbus_find_device(start, cmp, data);
+}
+
+static bool
+vmbus_bus_match(const struct rte_driver *drv, const struct rte_device *dev)
+{
+	return vmbus_driver_matches(RTE_BUS_DRIVER(drv, const struct rte_vmbus_driver),
+				    vmbus_dev(dev));
+}
+
+/* Hot-plug: the driver was chosen by vmbus_bus_match(). */
+static int
+vmbus_bus_probe_device(struct rte_driver *drv, struct rte_device *rdev)
+{
+	struct rte_vmbus_device *dev = vmbus_dev(rdev);
+
+	if (dev->driver != NULL)
+		return -EEXIST;
+	if (!vmbus_device_allowed(dev))
+		return 1;
+	return vmbus_probe_driver(RTE_BUS_DRIVER(drv, struct rte_vmbus_driver),
+				  dev);
+}
+
+/* The device stays listed: the bus's cleanup frees it. */
+static int
+vmbus_bus_unplug_device(struct rte_device *dev)
+{
+	return vmbus_detach(vmbus_dev(dev));
+}
+
+static int
+vmbus_bus_cleanup(struct rte_bus *bus __rte_unused)
+{
+	return vmbus_cleanup();
+}
+
+struct vmbus_bus vmbus_bus = {
+	.bus = {
+		.scan = rte_vmbus_scan,
+		.probe = vmbus_bus_probe,
+		.find_device = vmbus_bus_find_device,
+		.match = vmbus_bus_match,
+		.probe_device = vmbus_bus_probe_device,
+		.unplug_device = vmbus_bus_unplug_device,
+		.parse = vmbus_parse,
+		.cleanup = vmbus_bus_cleanup,
+	},
+	.device_list = TAILQ_HEAD_INITIALIZER(vmbus_bus.device_list),
+	.driver_list = TAILQ_HEAD_INITIALIZER(vmbus_bus.driver_list),
+};
+
+/* Hot-plug looks for drivers on the generic list too. */
+static void
+vmbus_bus_add_driver(struct rte_vmbus_driver *driver)
+{
+	rte_bus_add_driver(&vmbus_bus.bus, &driver->driver);
+}
+
+static void
+vmbus_bus_remove_driver(struct rte_vmbus_driver *driver)
+{
+	rte_bus_remove_driver(&vmbus_bus.bus, &driver->driver);
+}
+
+#else /* !VMBUS_GENERIC_DRIVER_LIST */
+
+static int
+vmbus_plug(struct rte_device *dev)
+{
+	return vmbus_probe_device(vmbus_dev(dev));
+}
+
+static int
+vmbus_unplug(struct rte_device *rdev)
+{
+	struct rte_vmbus_device *dev = vmbus_dev(rdev);
+	int ret;
+
+	ret = vmbus_detach(dev);
+	if (ret != 0)
+		return ret;
+	/* The device comes back, with fresh devargs, on the next scan. */
+	rte_devargs_remove(rdev->devargs);
+	vmbus_free_device(dev);
+	return 0;
+}
+
+struct vmbus_bus vmbus_bus = {
+	.bus = {
+		.scan = rte_vmbus_scan,
+		.probe = rte_vmbus_probe,
+		.find_device = vmbus_find_device,
+		.plug = vmbus_plug,
+		.unplug = vmbus_unplug,
+		.parse = vmbus_parse,
+		.cleanup = vmbus_cleanup,
+	},
+	.device_list = TAILQ_HEAD_INITIALIZER(vmbus_bus.device_list),
+	.driver_list = TAILQ_HEAD_INITIALIZER(vmbus_bus.driver_list),
+};
+
+static void
+vmbus_bus_add_driver(struct rte_vmbus_driver *driver __rte_unused)
+{
+}
+
+static void
+vmbus_bus_remove_driver(struct rte_vmbus_driver *driver __rte_unused)
+{
+}
+
+#endif /* VMBUS_GENERIC_DRIVER_LIST */
+
+RTE_REGISTER_BUS(vmbus, vmbus_bus.bus);
+
+RTE_EXPORT_INTERNAL_SYMBOL(rte_vmbus_register)
 void
 rte_vmbus_register(struct rte_vmbus_driver *driver)
 {
 	VMBUS_LOG(DEBUG, "registering driver %s", driver->driver.name);
 	TAILQ_INSERT_TAIL(&vmbus_bus.driver_list, driver, next);
+	vmbus_bus_add_driver(driver);
 }
 
+RTE_EXPORT_INTERNAL_SYMBOL(rte_vmbus_unregister)
 void
 rte_vmbus_unregister(struct rte_vmbus_driver *driver)
 {
+	vmbus_bus_remove_driver(driver);
 	TAILQ_REMOVE(&vmbus_bus.driver_list, driver, next);
 }
 
+RTE_EXPORT_SYMBOL(rte_vmbus_irq_mask)
 void
 rte_vmbus_irq_mask(struct rte_vmbus_device *dev)
 {
 	vmbus_uio_irq_control(dev, 0);
 }
 
+RTE_EXPORT_SYMBOL(rte_vmbus_irq_unmask)
 void
 rte_vmbus_irq_unmask(struct rte_vmbus_device *dev)
 {
 	vmbus_uio_irq_control(dev, 1);
 }
 
+RTE_EXPORT_SYMBOL(rte_vmbus_irq_read)
 int
 rte_vmbus_irq_read(struct rte_vmbus_device *dev)
 {

@@ -16,6 +16,7 @@
 #include <rte_tailq.h>
 
 #include "bus_vmbus_driver.h"
+#include "vmbus_compat.h"
 
 extern int vmbus_logtype_bus;
 

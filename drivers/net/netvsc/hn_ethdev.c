@@ -705,8 +705,10 @@ hn_dev_reset(struct rte_eth_dev *dev)
 
 /* Statistics */
 
-static int
-hn_dev_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *st)
+/* Per-queue counters go to qs, which may be NULL (hn_compat.h). */
+static void
+hn_stats_fill(struct rte_eth_dev *dev, struct rte_eth_stats *st,
+	      hn_queue_stats_t *qs)
 {
 	struct hn_data *hv = dev->data->dev_private;
 	const struct hn_rx_queue *rxq;
@@ -722,10 +724,10 @@ hn_dev_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *st)
 		st->ierrors += rxq->stats.errors;
 		st->imissed += rxq->stats.stage_full;
 		st->rx_nombuf += rxq->stats.nombuf;
-		if (i < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
-			st->q_ipackets[i] = rxq->stats.packets;
-			st->q_ibytes[i] = rxq->stats.bytes;
-			st->q_errors[i] = rxq->stats.errors;
+		if (qs != NULL && i < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
+			qs->q_ipackets[i] = rxq->stats.packets;
+			qs->q_ibytes[i] = rxq->stats.bytes;
+			qs->q_errors[i] = rxq->stats.errors;
 		}
 	}
 	for (i = 0; i < dev->data->nb_tx_queues; i++) {
@@ -735,14 +737,30 @@ hn_dev_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *st)
 		st->opackets += txq->stats.packets;
 		st->obytes += txq->stats.bytes;
 		st->oerrors += txq->stats.errors;
-		if (i < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
-			st->q_opackets[i] = txq->stats.packets;
-			st->q_obytes[i] = txq->stats.bytes;
+		if (qs != NULL && i < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
+			qs->q_opackets[i] = txq->stats.packets;
+			qs->q_obytes[i] = txq->stats.bytes;
 		}
 	}
 	hn_vf_stats_add(hv, st);
+}
+
+#ifdef HN_QUEUE_STATS_APART
+static int
+hn_dev_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *st,
+		 struct eth_queue_stats *qs)
+{
+	hn_stats_fill(dev, st, qs);
 	return 0;
 }
+#else
+static int
+hn_dev_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *st)
+{
+	hn_stats_fill(dev, st, st);
+	return 0;
+}
+#endif
 
 static int
 hn_dev_stats_reset(struct rte_eth_dev *dev)

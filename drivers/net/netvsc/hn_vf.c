@@ -289,8 +289,6 @@ hn_vf_op_result(struct hn_data *hv, enum hn_vf_op op, int ret)
 static void
 hn_vf_stats_sum(struct rte_eth_stats *d, const struct rte_eth_stats *s)
 {
-	unsigned int i;
-
 	d->ipackets += s->ipackets;
 	d->opackets += s->opackets;
 	d->ibytes += s->ibytes;
@@ -299,13 +297,15 @@ hn_vf_stats_sum(struct rte_eth_stats *d, const struct rte_eth_stats *s)
 	d->ierrors += s->ierrors;
 	d->oerrors += s->oerrors;
 	d->rx_nombuf += s->rx_nombuf;
-	for (i = 0; i < RTE_ETHDEV_QUEUE_STAT_CNTRS; i++) {
+#ifndef HN_QUEUE_STATS_APART
+	for (unsigned int i = 0; i < RTE_ETHDEV_QUEUE_STAT_CNTRS; i++) {
 		d->q_ipackets[i] += s->q_ipackets[i];
 		d->q_opackets[i] += s->q_opackets[i];
 		d->q_ibytes[i] += s->q_ibytes[i];
 		d->q_obytes[i] += s->q_obytes[i];
 		d->q_errors[i] += s->q_errors[i];
 	}
+#endif
 }
 
 static int hn_vf_event_cb(uint16_t port, enum rte_eth_event_type ev,

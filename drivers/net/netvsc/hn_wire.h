@@ -19,6 +19,8 @@
 #include <rte_byteorder.h>
 #include <rte_common.h>
 
+#include "hn_compat.h"
+
 static_assert(RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN,
 	      "NVSP and RNDIS are little-endian and read without conversion");
 
@@ -72,122 +74,122 @@ static_assert(RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN,
  */
 #define HN_NVS_REQ_SIZE			40
 
-struct hn_nvs_hdr {
+struct __rte_packed_begin hn_nvs_hdr {
 	uint32_t type;
-} __rte_packed;
+} __rte_packed_end;
 
-struct hn_nvs_init {
+struct __rte_packed_begin hn_nvs_init {
 	uint32_t type;		/* INIT */
 	uint32_t ver_min;	/* min_protocol_version */
 	uint32_t ver_max;	/* max_protocol_version */
 	uint8_t pad[28];
-} __rte_packed;
+} __rte_packed_end;
 
-struct hn_nvs_init_comp {
+struct __rte_packed_begin hn_nvs_init_comp {
 	uint32_t type;		/* INIT_COMPLETE */
 	uint32_t ver;		/* negotiated_version (deprecated) */
 	uint32_t mdl_max;	/* max_mdl_chain_length */
 	uint32_t status;
-} __rte_packed;
+} __rte_packed_end;
 
-struct hn_nvs_ndis_conf {
+struct __rte_packed_begin hn_nvs_ndis_conf {
 	uint32_t type;		/* SEND_NDIS_CONFIG */
 	uint32_t mtu;		/* includes the Ethernet header */
 	uint32_t rsvd;
 	uint64_t caps;		/* capability bits */
 	uint8_t pad[20];
-} __rte_packed;
+} __rte_packed_end;
 
-struct hn_nvs_ndis_ver {
+struct __rte_packed_begin hn_nvs_ndis_ver {
 	uint32_t type;		/* SEND_NDIS_VERSION */
 	uint32_t major;
 	uint32_t minor;
 	uint8_t pad[28];
-} __rte_packed;
+} __rte_packed_end;
 
-struct hn_nvs_buf_conn {
+struct __rte_packed_begin hn_nvs_buf_conn {
 	uint32_t type;		/* SEND_RECEIVE_BUFFER / SEND_SEND_BUFFER */
 	uint32_t gpadl;		/* gpadl_handle */
 	uint16_t sig;		/* id */
 	uint8_t pad[30];
-} __rte_packed;
+} __rte_packed_end;
 
-struct hn_nvs_buf_revoke {
+struct __rte_packed_begin hn_nvs_buf_revoke {
 	uint32_t type;		/* REVOKE_RECEIVE_BUFFER / REVOKE_SEND_BUFFER */
 	uint16_t sig;		/* id */
 	uint8_t pad[34];
-} __rte_packed;
+} __rte_packed_end;
 
-struct hn_nvs_rxbuf_sect {
+struct __rte_packed_begin hn_nvs_rxbuf_sect {
 	uint32_t start;		/* offset */
 	uint32_t slotsz;	/* sub_allocation_size */
 	uint32_t slotcnt;	/* num_sub_allocations */
 	uint32_t end;		/* end_offset */
-} __rte_packed;
+} __rte_packed_end;
 
-struct hn_nvs_rxbuf_comp {
+struct __rte_packed_begin hn_nvs_rxbuf_comp {
 	uint32_t type;		/* SEND_RECEIVE_BUFFER_COMPLETE */
 	uint32_t status;
 	uint32_t nsect;		/* num_sections */
 	struct hn_nvs_rxbuf_sect sect[1];
-} __rte_packed;
+} __rte_packed_end;
 
-struct hn_nvs_chim_comp {
+struct __rte_packed_begin hn_nvs_chim_comp {
 	uint32_t type;		/* SEND_SEND_BUFFER_COMPLETE */
 	uint32_t status;
 	uint32_t sectsz;	/* section_size */
-} __rte_packed;
+} __rte_packed_end;
 
-struct hn_nvs_subch_req {
+struct __rte_packed_begin hn_nvs_subch_req {
 	uint32_t type;		/* SUBCHANNEL */
 	uint32_t op;		/* operation */
 	uint32_t nsubch;	/* num_subchannels wanted */
 	uint8_t pad[28];
-} __rte_packed;
+} __rte_packed_end;
 
-struct hn_nvs_subch_comp {
+struct __rte_packed_begin hn_nvs_subch_comp {
 	uint32_t type;		/* SUBCHANNEL */
 	uint32_t status;
 	uint32_t nsubch;	/* num_subchannels granted */
-} __rte_packed;
+} __rte_packed_end;
 
-struct hn_nvs_rndis {
+struct __rte_packed_begin hn_nvs_rndis {
 	uint32_t type;		/* SEND_RNDIS_PACKET */
 	uint32_t chan_type;	/* channel_type: data or control */
 	uint32_t chim_idx;	/* send_buffer_section_index */
 	uint32_t chim_sz;	/* send_buffer_section_size */
 	uint8_t pad[24];
-} __rte_packed;
+} __rte_packed_end;
 
 /* The part of a SEND_RNDIS_PACKET the receive path needs. */
 #define HN_NVS_RNDIS_MINLEN	offsetof(struct hn_nvs_rndis, pad)
 
-struct hn_nvs_rndis_ack {
+struct __rte_packed_begin hn_nvs_rndis_ack {
 	uint32_t type;		/* SEND_RNDIS_PACKET_COMPLETE */
 	uint32_t status;
 	uint8_t pad[32];
-} __rte_packed;
+} __rte_packed_end;
 
-struct hn_nvs_vf_assoc {
+struct __rte_packed_begin hn_nvs_vf_assoc {
 	uint32_t type;		/* SEND_VF_ASSOCIATION */
 	uint32_t allocated;
 	uint32_t serial;
-} __rte_packed;
+} __rte_packed_end;
 
-struct hn_nvs_datapath {
+struct __rte_packed_begin hn_nvs_datapath {
 	uint32_t type;		/* SWITCH_DATA_PATH */
 	uint32_t path;		/* active_data_path */
 	uint8_t pad[32];
-} __rte_packed;
+} __rte_packed_end;
 
 #define HN_NVS_DATAPATH_SYNTHETIC	0
 #define HN_NVS_DATAPATH_VF		1
 
-struct hn_nvs_txtbl {
+struct __rte_packed_begin hn_nvs_txtbl {
 	uint32_t type;		/* SEND_INDIRECTION_TABLE */
 	uint32_t count;
 	uint32_t offset;	/* from the start of the NVSP message */
-} __rte_packed;
+} __rte_packed_end;
 
 static_assert(sizeof(struct hn_nvs_init) == HN_NVS_REQ_SIZE, "nvs init");
 static_assert(sizeof(struct hn_nvs_init_comp) == 16, "nvs init comp");
@@ -259,21 +261,21 @@ static_assert(sizeof(struct hn_nvs_datapath) == HN_NVS_REQ_SIZE, "datapath");
 #define HN_NDIS_FILTER_BROADCAST	0x0008
 #define HN_NDIS_FILTER_PROMISCUOUS	0x0020
 
-struct hn_rndis_hdr {
+struct __rte_packed_begin hn_rndis_hdr {
 	uint32_t type;		/* msg_type */
 	uint32_t len;		/* msg_length */
-} __rte_packed;
+} __rte_packed_end;
 
-struct hn_rndis_init_req {
+struct __rte_packed_begin hn_rndis_init_req {
 	uint32_t type;
 	uint32_t len;
 	uint32_t rid;		/* request_id */
 	uint32_t major;
 	uint32_t minor;
 	uint32_t max_xfer;	/* max_transfer_size */
-} __rte_packed;
+} __rte_packed_end;
 
-struct hn_rndis_init_comp {
+struct __rte_packed_begin hn_rndis_init_comp {
 	uint32_t type;
 	uint32_t len;
 	uint32_t rid;
@@ -287,16 +289,16 @@ struct hn_rndis_init_comp {
 	uint32_t align_shift;	/* packet_alignment_factor, log2 */
 	uint32_t af_off;
 	uint32_t af_len;
-} __rte_packed;
+} __rte_packed_end;
 
-struct hn_rndis_halt_req {
+struct __rte_packed_begin hn_rndis_halt_req {
 	uint32_t type;
 	uint32_t len;
 	uint32_t rid;
-} __rte_packed;
+} __rte_packed_end;
 
 /* QUERY_MSG and SET_MSG share one layout. */
-struct hn_rndis_oid_req {
+struct __rte_packed_begin hn_rndis_oid_req {
 	uint32_t type;
 	uint32_t len;
 	uint32_t rid;
@@ -304,34 +306,34 @@ struct hn_rndis_oid_req {
 	uint32_t info_len;	/* info_buffer_length */
 	uint32_t info_off;	/* info_buffer_offset, from rid */
 	uint32_t dev_vc;	/* device_vc_handle */
-} __rte_packed;
+} __rte_packed_end;
 
-struct hn_rndis_query_comp {
+struct __rte_packed_begin hn_rndis_query_comp {
 	uint32_t type;
 	uint32_t len;
 	uint32_t rid;
 	uint32_t status;
 	uint32_t info_len;
 	uint32_t info_off;	/* from rid */
-} __rte_packed;
+} __rte_packed_end;
 
 /* SET_CMPLT and KEEPALIVE_CMPLT share one layout. */
-struct hn_rndis_comp {
+struct __rte_packed_begin hn_rndis_comp {
 	uint32_t type;
 	uint32_t len;
 	uint32_t rid;
 	uint32_t status;
-} __rte_packed;
+} __rte_packed_end;
 
-struct hn_rndis_status_msg {
+struct __rte_packed_begin hn_rndis_status_msg {
 	uint32_t type;
 	uint32_t len;
 	uint32_t status;
 	uint32_t buf_len;	/* status_buffer_length */
 	uint32_t buf_off;	/* status_buffer_offset, from +8 */
-} __rte_packed;
+} __rte_packed_end;
 
-struct hn_rndis_pkt_msg {
+struct __rte_packed_begin hn_rndis_pkt_msg {
 	uint32_t type;
 	uint32_t len;
 	uint32_t data_off;	/* from +8 */
@@ -343,17 +345,17 @@ struct hn_rndis_pkt_msg {
 	uint32_t ppi_len;
 	uint32_t vc;
 	uint32_t rsvd;
-} __rte_packed;
+} __rte_packed_end;
 
 /* The smallest data offset a well-formed PACKET_MSG can carry. */
 #define HN_RNDIS_PKT_OFS_MIN \
 	(sizeof(struct hn_rndis_pkt_msg) - HN_RNDIS_OFS_BASE)
 
-struct hn_rndis_ppi {
+struct __rte_packed_begin hn_rndis_ppi {
 	uint32_t size;		/* whole element */
 	uint32_t type;
 	uint32_t off;		/* payload offset from element start */
-} __rte_packed;
+} __rte_packed_end;
 
 #define HN_PPI_CSUM		0
 #define HN_PPI_LSO		2
@@ -410,11 +412,11 @@ static_assert(sizeof(struct hn_rndis_ppi) == 12, "rndis ppi");
 #define HN_NDIS_OBJTYPE_RSS_PARAMS	0x89
 #define HN_NDIS_OBJTYPE_OFFLOAD		0xa7
 
-struct hn_ndis_obj_hdr {
+struct __rte_packed_begin hn_ndis_obj_hdr {
 	uint8_t type;
 	uint8_t rev;
 	uint16_t size;
-} __rte_packed;
+} __rte_packed_end;
 
 #define HN_OFFLOAD_PARAM_OFF	1
 #define HN_OFFLOAD_PARAM_TX	2
@@ -423,7 +425,7 @@ struct hn_ndis_obj_hdr {
 #define HN_OFFLOAD_LSOV2_OFF	1
 #define HN_OFFLOAD_LSOV2_ON	2
 
-struct hn_ndis_offload_params {
+struct __rte_packed_begin hn_ndis_offload_params {
 	struct hn_ndis_obj_hdr hdr;
 	uint8_t ip4csum;
 	uint8_t tcp4csum;
@@ -445,7 +447,7 @@ struct hn_ndis_offload_params {
 	uint8_t encap;
 	uint8_t encap_types;
 	uint8_t pad1[2];
-} __rte_packed;
+} __rte_packed_end;
 
 #define HN_NDIS_OFFLOAD_PARAMS_SIZE_6_1 \
 	offsetof(struct hn_ndis_offload_params, rsc_ip4)
@@ -461,7 +463,7 @@ static_assert(HN_NDIS_OFFLOAD_PARAMS_SIZE_6_30 == 28, "offload params 6.30");
 #define HN_NDIS_TXCSUM_CAP_UDP		0x0040
 #define HN_NDIS_ENCAP_8023		0x0002
 
-struct hn_ndis_offload {
+struct __rte_packed_begin hn_ndis_offload {
 	struct hn_ndis_obj_hdr hdr;
 	uint32_t ip4_tx_encap;
 	uint32_t ip4_tx_flags;
@@ -481,7 +483,7 @@ struct hn_ndis_offload {
 	uint32_t lsov2_ip6_minsg;
 	uint32_t lsov2_ip6_opts;
 	uint32_t flags;
-} __rte_packed;
+} __rte_packed_end;
 
 #define HN_NDIS_OFFLOAD_SIZE_MIN	112
 
@@ -489,13 +491,13 @@ static_assert(offsetof(struct hn_ndis_offload, lsov2_ip4_encap) == 80, "lso");
 static_assert(sizeof(struct hn_ndis_offload) == HN_NDIS_OFFLOAD_SIZE_MIN,
 	      "offload caps");
 
-struct hn_ndis_rss_caps {
+struct __rte_packed_begin hn_ndis_rss_caps {
 	struct hn_ndis_obj_hdr hdr;
 	uint32_t caps;		/* CapabilitiesFlags */
 	uint32_t nmsi;		/* NumberOfInterruptMessages */
 	uint32_t nrxr;		/* NumberOfReceiveQueues */
 	uint16_t nind;		/* NumberOfIndirectionTableEntries, rev 2 */
-} __rte_packed;
+} __rte_packed_end;
 
 #define HN_NDIS_RSS_CAPS_SIZE_6_0	16
 #define HN_NDIS_RSS_CAPS_SIZE		18
@@ -525,7 +527,7 @@ static_assert(sizeof(struct hn_ndis_rss_caps) == HN_NDIS_RSS_CAPS_SIZE, "rc");
 
 #define HN_NDIS_RSS_FLAG_DISABLE	0x0010
 
-struct hn_ndis_rss_params {
+struct __rte_packed_begin hn_ndis_rss_params {
 	struct hn_ndis_obj_hdr hdr;
 	uint16_t flags;
 	uint16_t base_cpu;
@@ -541,7 +543,7 @@ struct hn_ndis_rss_params {
 	uint32_t cpumask_entsz;
 	uint32_t ind[HN_RSS_IND_SIZE];
 	uint8_t key[HN_RSS_KEY_SIZE];
-} __rte_packed;
+} __rte_packed_end;
 
 #define HN_NDIS_RSS_PARAMS_REV_2	2
 #define HN_NDIS_RSS_PARAMS_HDR_SIZE	offsetof(struct hn_ndis_rss_params, ind)

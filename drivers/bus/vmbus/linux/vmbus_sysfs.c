@@ -297,6 +297,7 @@ vmbus_sysfs_scan_dir(const char *devices_dir)
 	return 0;
 }
 
+RTE_EXPORT_SYMBOL(rte_vmbus_scan)
 int
 rte_vmbus_scan(void)
 {

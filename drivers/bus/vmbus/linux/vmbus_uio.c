@@ -419,6 +419,7 @@ fail:
 	return -EIO;
 }
 
+RTE_EXPORT_SYMBOL(rte_vmbus_map_device)
 int
 rte_vmbus_map_device(struct rte_vmbus_device *dev)
 {
@@ -458,6 +459,7 @@ rte_vmbus_map_device(struct rte_vmbus_device *dev)
 	return 0;
 }
 
+RTE_EXPORT_SYMBOL(rte_vmbus_unmap_device)
 void
 rte_vmbus_unmap_device(struct rte_vmbus_device *dev)
 {

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+#ifndef _HN_COMPAT_H_
+#define _HN_COMPAT_H_
+
+/*
+ * What differs, for the PMD, between the DPDK releases this folder builds
+ * in unchanged (22.11, 23.11, 24.11 and 26.07).  Only preprocessor tests
+ * here: hn_wire.h includes this, and it must stay free of ethdev.
+ */
+
+#include <rte_common.h>
+#include <rte_version.h>
+
+/*
+ * DPDK 25.03 replaced __rte_packed with a pair around the structure and
+ * deprecated it; older releases get the pair here.
+ */
+#ifndef __rte_packed_begin
+#define __rte_packed_begin
+#define __rte_packed_end __rte_packed
+#endif
+
+/*
+ * DPDK 25.11 took the per-queue counters out of struct rte_eth_stats:
+ * stats_get fills them in a separate struct eth_queue_stats, passed only
+ * when ethdev wants them (NULL otherwise), and another port's per-queue
+ * counters are no longer readable through rte_eth_stats_get().
+ */
+#if RTE_VERSION >= RTE_VERSION_NUM(25, 11, 0, 0)
+#define HN_QUEUE_STATS_APART 1
+typedef struct eth_queue_stats hn_queue_stats_t;
+#else
+typedef struct rte_eth_stats hn_queue_stats_t;
+#endif
+
+#endif /* _HN_COMPAT_H_ */
