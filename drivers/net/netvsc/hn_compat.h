@@ -34,4 +34,13 @@ typedef struct eth_queue_stats hn_queue_stats_t;
 typedef struct rte_eth_stats hn_queue_stats_t;
 #endif
 
+/*
+ * DPDK 23.03 renamed the telemetry adders of unsigned values from _u64 to
+ * _uint (deprecating, then in 25.11 removing, the old names).
+ */
+#if RTE_VERSION < RTE_VERSION_NUM(23, 3, 0, 0)
+#define rte_tel_data_add_dict_uint rte_tel_data_add_dict_u64
+#define rte_tel_data_add_array_uint rte_tel_data_add_array_u64
+#endif
+
 #endif /* _HN_COMPAT_H_ */

@@ -98,15 +98,15 @@ hn_tel_channels(struct hn_data *hv, struct rte_tel_data *d)
 		const struct hn_tx_queue *txq = hv->txq[i];
 		const struct hn_rx_queue *rxq = hv->rxq[i];
 
-		rte_tel_data_add_array_u64(tx_desc, txq == NULL ? 0 :
-					   txq->nb_desc - txq->desc_nfree);
-		rte_tel_data_add_array_u64(tx_sect, txq == NULL ? 0 :
-					   txq->chim_cnt - txq->chim_nfree);
-		rte_tel_data_add_array_u64(rx_staged, rxq == NULL ? 0 :
+		rte_tel_data_add_array_uint(tx_desc, txq == NULL ? 0 :
+					    txq->nb_desc - txq->desc_nfree);
+		rte_tel_data_add_array_uint(tx_sect, txq == NULL ? 0 :
+					    txq->chim_cnt - txq->chim_nfree);
+		rte_tel_data_add_array_uint(rx_staged, rxq == NULL ? 0 :
 			(rxq->stage_tail - rxq->stage_head) & rxq->stage_mask);
-		rte_tel_data_add_array_u64(rx_comp, rxq == NULL ? 0 :
-					   rxq->comp_npending);
-		rte_tel_data_add_array_u64(rx_empty, hv->channels[i] == NULL ?
+		rte_tel_data_add_array_uint(rx_comp, rxq == NULL ? 0 :
+					    rxq->comp_npending);
+		rte_tel_data_add_array_uint(rx_empty, hv->channels[i] == NULL ?
 			1 : rte_vmbus_chan_rx_empty(hv->channels[i]));
 	}
 }
@@ -157,15 +157,15 @@ hn_tel_bad(struct hn_data *hv, struct rte_tel_data *d)
 		rx.busy_xact += q->stats.busy_xact;
 	}
 	rte_tel_data_start_dict(b);
-	rte_tel_data_add_dict_u64(b, "bad_ring_packets", rx.bad_chanpkt);
-	rte_tel_data_add_dict_u64(b, "bad_transfer_packets", rx.bad_xfer);
-	rte_tel_data_add_dict_u64(b, "bad_ranges", rx.bad_range);
-	rte_tel_data_add_dict_u64(b, "bad_rndis_messages", rx.bad_rndis);
-	rte_tel_data_add_dict_u64(b, "bad_nvsp_messages", rx.bad_nvs);
-	rte_tel_data_add_dict_u64(b, "bad_transaction_ids", rx.bad_xact);
-	rte_tel_data_add_dict_u64(b, "transfer_ids_busy", rx.busy_xact);
-	rte_tel_data_add_dict_u64(b, "ring_read_errors", rx.chan_error);
-	rte_tel_data_add_dict_u64(b, "host_failures", host_failed);
+	rte_tel_data_add_dict_uint(b, "bad_ring_packets", rx.bad_chanpkt);
+	rte_tel_data_add_dict_uint(b, "bad_transfer_packets", rx.bad_xfer);
+	rte_tel_data_add_dict_uint(b, "bad_ranges", rx.bad_range);
+	rte_tel_data_add_dict_uint(b, "bad_rndis_messages", rx.bad_rndis);
+	rte_tel_data_add_dict_uint(b, "bad_nvsp_messages", rx.bad_nvs);
+	rte_tel_data_add_dict_uint(b, "bad_transaction_ids", rx.bad_xact);
+	rte_tel_data_add_dict_uint(b, "transfer_ids_busy", rx.busy_xact);
+	rte_tel_data_add_dict_uint(b, "ring_read_errors", rx.chan_error);
+	rte_tel_data_add_dict_uint(b, "host_failures", host_failed);
 	if (rte_tel_data_add_dict_container(d, "bad_host_messages", b, 0) != 0)
 		rte_tel_data_free(b);
 }
@@ -187,11 +187,11 @@ hn_tel_vf(struct hn_data *hv, struct rte_tel_data *d)
 					  -1 : vf->port);
 		rte_tel_data_add_dict_string(v, "data_path",
 			vf->dp_port == HN_VF_NONE ? "synthetic" : "vf");
-		rte_tel_data_add_dict_u64(v, "to_vf", vf->n_to_vf);
-		rte_tel_data_add_dict_u64(v, "to_synthetic",
-					  vf->n_to_synthetic);
-		rte_tel_data_add_dict_u64(v, "taken", vf->n_taken);
-		rte_tel_data_add_dict_u64(v, "released", vf->n_released);
+		rte_tel_data_add_dict_uint(v, "to_vf", vf->n_to_vf);
+		rte_tel_data_add_dict_uint(v, "to_synthetic",
+					   vf->n_to_synthetic);
+		rte_tel_data_add_dict_uint(v, "taken", vf->n_taken);
+		rte_tel_data_add_dict_uint(v, "released", vf->n_released);
 		rte_spinlock_recursive_unlock(&vf->lock);
 	} else {
 		rte_tel_data_add_dict_int(v, "port", -1);
@@ -220,18 +220,18 @@ hn_tel_info(const char *cmd __rte_unused, const char *params,
 	rte_tel_data_add_dict_int(d, "channels_granted",
 				  1 + hv->subch_granted);
 	rte_tel_data_add_dict_int(d, "channels_open", hv->num_channels);
-	rte_tel_data_add_dict_u64(d, "rx_buffer_size", hv->rxbuf_size);
-	rte_tel_data_add_dict_u64(d, "rx_buffer_slots", hv->rxbuf_slots);
-	rte_tel_data_add_dict_u64(d, "rx_buffer_slots_held",
-				  hn_tel_rxbuf_held(hv));
-	rte_tel_data_add_dict_u64(d, "send_buffer_size", hv->chim_size);
-	rte_tel_data_add_dict_u64(d, "send_section_size", hv->chim_szmax);
-	rte_tel_data_add_dict_u64(d, "send_sections", hv->chim_cnt);
+	rte_tel_data_add_dict_uint(d, "rx_buffer_size", hv->rxbuf_size);
+	rte_tel_data_add_dict_uint(d, "rx_buffer_slots", hv->rxbuf_slots);
+	rte_tel_data_add_dict_uint(d, "rx_buffer_slots_held",
+				   hn_tel_rxbuf_held(hv));
+	rte_tel_data_add_dict_uint(d, "send_buffer_size", hv->chim_size);
+	rte_tel_data_add_dict_uint(d, "send_section_size", hv->chim_szmax);
+	rte_tel_data_add_dict_uint(d, "send_sections", hv->chim_cnt);
 	rte_tel_data_add_dict_string(d, "link",
 		hv->link_status == HN_NDIS_MEDIA_CONNECTED ? "up" :
 				     "down");
-	rte_tel_data_add_dict_u64(d, "link_speed_mbps",
-				  hv->link_speed / 10000);
+	rte_tel_data_add_dict_uint(d, "link_speed_mbps",
+				   hv->link_speed / 10000);
 	hn_tel_channels(hv, d);
 	hn_tel_vf(hv, d);
 	hn_tel_bad(hv, d);
