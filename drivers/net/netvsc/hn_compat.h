@@ -43,4 +43,13 @@ typedef struct rte_eth_stats hn_queue_stats_t;
 #define rte_tel_data_add_array_uint rte_tel_data_add_array_u64
 #endif
 
+/* DPDK 26.07's bus operations take the bus as their first argument. */
+#if RTE_VERSION >= RTE_VERSION_NUM(26, 7, 0, 0)
+#define hn_bus_find_device(bus, start, cmp, data) \
+	((bus)->find_device((bus), (start), (cmp), (data)))
+#else
+#define hn_bus_find_device(bus, start, cmp, data) \
+	((bus)->find_device((start), (cmp), (data)))
+#endif
+
 #endif /* _HN_COMPAT_H_ */

@@ -701,7 +701,7 @@ hn_vf_hunt_once(struct hn_data *hv, const char *devargs)
 	while (!attached && (e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.')
 			continue;
-		dev = pci->find_device(NULL, hn_vf_dev_name_cmp, e->d_name);
+		dev = hn_bus_find_device(pci, NULL, hn_vf_dev_name_cmp, e->d_name);
 		if (dev != NULL && rte_dev_is_probed(dev))
 			continue;
 		if (!hn_vf_pci_matches(e->d_name, &hv->mac))
