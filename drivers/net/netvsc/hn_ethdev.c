@@ -82,6 +82,12 @@ hn_rss_eth_to_ndis(uint64_t eth, uint32_t *ndis)
 	return 0;
 }
 
+static_assert(HN_RX_FRAME_MAX == HN_MTU_MAX + RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN,
+	      "received frames are capped at max_rx_pktlen and a tag");
+
+/* Host messages beyond data that a stop still reads from a ring. */
+#define HN_RX_RING_BUDGET_STOP	256
+
 /* Link */
 
 static void

@@ -69,8 +69,8 @@ hn_nvs_send_oneway(struct hn_data *hv, void *req, uint32_t len)
 
 int
 hn_nvs_execute(struct hn_data *hv, void *req, uint32_t reqlen,
-	       uint32_t resp_type, void *resp, uint32_t resp_min,
-	       uint32_t *resp_len)
+	       uint32_t resp_type, void *resp, uint32_t resp_size,
+	       uint32_t resp_min, uint32_t *resp_len)
 {
 	uint64_t deadline;
 	uint32_t len;
@@ -104,14 +104,8 @@ hn_nvs_execute(struct hn_data *hv, void *req, uint32_t reqlen,
 		rte_delay_us_sleep(HN_POLL_INTERVAL_US);
 	}
 	__atomic_store_n(&hv->nvs_wait_type, 0, __ATOMIC_RELAXED);
-	if (len < resp_min) {
-		HN_LOG(ERR, "NVSP completion type %u of %u bytes, need %u",
-		       resp_type, len, resp_min);
-		return -EINVAL;
-	}
-	memcpy(resp, hv->nvs_resp, len);
-	*resp_len = len;
-	return 0;
+	return hn_nvs_take_comp(resp, resp_size, hv->nvs_resp, len, resp_min,
+				resp_len);
 }
 
 /*
@@ -221,7 +215,7 @@ hn_nvs_init(struct hn_data *hv)
 		req.ver_max = hn_nvs_versions[i];
 		ret = hn_nvs_execute(hv, &req, sizeof(req),
 				     HN_NVS_TYPE_INIT_COMPLETE, &comp,
-				     sizeof(comp), &len);
+				     sizeof(comp), sizeof(comp), &len);
 		if (ret != 0)
 			return ret;
 		if (comp.status == HN_NVS_STATUS_SUCCESS) {
@@ -287,7 +281,8 @@ hn_nvs_buf_connect(struct hn_data *hv, uint32_t type, uint32_t comp_type,
 	};
 
 	return hn_nvs_execute(hv, &req, sizeof(req), comp_type, resp,
-			      sizeof(struct hn_nvs_hdr), len);
+			      sizeof(hv->nvs_resp), sizeof(struct hn_nvs_hdr),
+			      len);
 }
 
 static int
@@ -406,7 +401,8 @@ hn_nvs_alloc_subchans(struct hn_data *hv, uint32_t *nsubch)
 	req.op = HN_NVS_SUBCH_OP_ALLOC;
 	req.nsubch = *nsubch;
 	ret = hn_nvs_execute(hv, &req, sizeof(req), HN_NVS_TYPE_SUBCHANNEL,
-			     resp, sizeof(struct hn_nvs_hdr), &len);
+			     resp, sizeof(resp), sizeof(struct hn_nvs_hdr),
+			     &len);
 	if (ret != 0)
 		return ret;
 	return hn_nvs_check_subch(resp, len, req.nsubch, nsubch);

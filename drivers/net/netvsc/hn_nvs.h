@@ -13,8 +13,8 @@ int hn_nvs_attach(struct hn_data *hv, uint32_t mtu);
 void hn_nvs_detach(struct hn_data *hv);
 int hn_nvs_alloc_subchans(struct hn_data *hv, uint32_t *nsubch);
 int hn_nvs_execute(struct hn_data *hv, void *req, uint32_t reqlen,
-		   uint32_t resp_type, void *resp, uint32_t resp_min,
-		   uint32_t *resp_len);
+		   uint32_t resp_type, void *resp, uint32_t resp_size,
+		   uint32_t resp_min, uint32_t *resp_len);
 void hn_nvs_handle_comp(struct hn_data *hv, uint16_t queue_id,
 			const uint8_t *buf, uint32_t len, uint64_t xact);
 void hn_nvs_handle_notify(struct hn_data *hv, struct hn_rx_queue *rxq,

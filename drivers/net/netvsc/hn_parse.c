@@ -285,9 +285,9 @@ hn_rndis_parse_pkt(const uint8_t *msg, uint32_t len, struct hn_rx_info *ri)
 		       pkt.data_off, pkt.data_len, pkt.len);
 		return -EINVAL;
 	}
-	if (pkt.data_len < RTE_ETHER_HDR_LEN) {
-		HN_BAD("RNDIS packet data length %u below an Ethernet header",
-		       pkt.data_len);
+	if (pkt.data_len < RTE_ETHER_HDR_LEN || pkt.data_len > HN_RX_FRAME_MAX) {
+		HN_BAD("RNDIS packet data length %u outside %u..%u",
+		       pkt.data_len, RTE_ETHER_HDR_LEN, HN_RX_FRAME_MAX);
 		return -EINVAL;
 	}
 	ri->data_off = pkt.data_off + HN_RNDIS_OFS_BASE;
@@ -399,9 +399,9 @@ hn_rndis_check_init(const uint8_t *msg, uint32_t len, uint32_t *max_pkts,
 		HN_LOG(ERR, "RNDIS initialize failed, status %#x", c.status);
 		return -EIO;
 	}
-	if (c.max_pkts == 0 || c.max_xfer == 0) {
-		HN_BAD("RNDIS initialize: max packets %u, max transfer %u",
-		       c.max_pkts, c.max_xfer);
+	if (c.max_pkts == 0 || c.max_xfer < HN_TX_MSG_MIN) {
+		HN_BAD("RNDIS initialize: max packets %u, max transfer %u (need %u)",
+		       c.max_pkts, c.max_xfer, (uint32_t)HN_TX_MSG_MIN);
 		return -EINVAL;
 	}
 	/* Alignment is log2: below 4 bytes is raised, above a page refused. */
@@ -449,6 +449,28 @@ hn_rndis_check_status(const uint8_t *msg, uint32_t len, uint32_t *status,
 }
 
 /* NVSP completions and notices */
+
+/*
+ * An NVSP completion into the caller's buffer: the host may send more
+ * than the message it answers needs (hv-host and Hyper-V pad replies to
+ * 40 bytes), so never more than size bytes are copied; shorter than min
+ * is refused.
+ */
+int
+hn_nvs_take_comp(void *dst, uint32_t size, const uint8_t *src, uint32_t len,
+		 uint32_t min, uint32_t *out_len)
+{
+	uint32_t n;
+
+	if (len < min) {
+		HN_LOG(ERR, "NVSP completion of %u bytes, need %u", len, min);
+		return -EINVAL;
+	}
+	n = RTE_MIN(len, size);
+	memcpy(dst, src, n);
+	*out_len = n;
+	return 0;
+}
 
 int
 hn_nvs_check_rxbuf(const uint8_t *msg, uint32_t len, uint32_t bufsize,
@@ -499,10 +521,10 @@ hn_nvs_check_chim(const uint8_t *msg, uint32_t len, uint32_t bufsize,
 		       c.status);
 		return -EIO;
 	}
-	if (c.sectsz < RTE_ETHER_MIN_LEN || (c.sectsz & 3) != 0 ||
+	if (c.sectsz < HN_TX_MSG_MIN || (c.sectsz & 3) != 0 ||
 	    c.sectsz > bufsize) {
-		HN_LOG(ERR, "send buffer section size %u (buffer %u)",
-		       c.sectsz, bufsize);
+		HN_LOG(ERR, "send buffer section size %u (need %u to %u, multiple of 4)",
+		       c.sectsz, (uint32_t)HN_TX_MSG_MIN, bufsize);
 		return -EINVAL;
 	}
 	*sectsz = c.sectsz;

@@ -23,6 +23,16 @@
 
 #define HN_TXTBL_SIZE		16
 
+/*
+ * Transmit copies: the per-packet info the transmit path may add (VLAN,
+ * then checksum or LSO), and the smallest send-buffer section or RNDIS
+ * max_transfer that holds one such message with a minimum frame. A host
+ * granting less is refused: the copy room would be negative.
+ */
+#define HN_TX_PPI_MAX		(3 * HN_PPI_U32_SIZE)
+#define HN_TX_HDR_ROOM		(sizeof(struct hn_rndis_pkt_msg) + HN_TX_PPI_MAX)
+#define HN_TX_MSG_MIN		(HN_TX_HDR_ROOM + RTE_ETHER_MIN_LEN)
+
 /* Devargs, with the upstream names and meanings. */
 #define HN_DEVARG_LATENCY		"latency"
 #define HN_DEVARG_RX_COPYBREAK		"rx_copybreak"
@@ -74,6 +84,13 @@ hn_check_range(const struct vmbus_rxbuf_desc *r, uint32_t bufsize,
 	return 0;
 }
 
+/*
+ * The largest frame a PACKET_MSG may carry: the port's max_rx_pktlen
+ * (9216) and an 802.1Q tag the host left in the frame. Anything longer
+ * is refused, so one message never takes more than a few mbufs.
+ */
+#define HN_RX_FRAME_MAX		(9216 + 4)
+
 /* Per-packet information found in a received PACKET_MSG. */
 #define HN_RXINFO_VLAN		0x0001
 #define HN_RXINFO_CSUM		0x0002
@@ -102,6 +119,8 @@ int hn_rndis_check_init(const uint8_t *msg, uint32_t len,
 int hn_rndis_check_status(const uint8_t *msg, uint32_t len,
 			  uint32_t *status, uint32_t *speed, bool *has_speed);
 
+int hn_nvs_take_comp(void *dst, uint32_t size, const uint8_t *src,
+		     uint32_t len, uint32_t min, uint32_t *out_len);
 int hn_nvs_check_rxbuf(const uint8_t *msg, uint32_t len, uint32_t bufsize,
 		       uint32_t *slots);
 int hn_nvs_check_chim(const uint8_t *msg, uint32_t len, uint32_t bufsize,

@@ -48,7 +48,6 @@
 #define HN_TX_FREE_THRESH	32
 #define HN_TX_GPA_MAX		MAX_PAGE_BUFFER_COUNT
 #define HN_TX_FREE_BATCH	64	/* copied frames freed at once */
-#define HN_TX_PPI_MAX		(3 * HN_PPI_U32_SIZE)
 
 static_assert(sizeof(struct hn_rndis_pkt_msg) + HN_TX_PPI_MAX <=
 	      HN_TX_HDR_SLOT, "RNDIS header slot too small");
@@ -1264,8 +1263,13 @@ hn_dev_tx_queue_setup(struct rte_eth_dev *dev, uint16_t queue_idx,
 	txq->agg_szmax = RTE_MIN(hv->rndis_agg_size, hv->chim_szmax);
 	txq->agg_pktmax = hv->rndis_agg_pkts;
 	txq->agg_align = hv->rndis_agg_align;
-	room = txq->agg_szmax - sizeof(struct hn_rndis_pkt_msg) -
-		HN_TX_PPI_MAX;
+	/*
+	 * Both limits are at least HN_TX_MSG_MIN (hn_nvs_check_chim,
+	 * hn_rndis_check_init), so room is positive; and since a copied
+	 * frame is at most tx_copybreak long, its message fits a section
+	 * even as the first of an aggregate.
+	 */
+	room = txq->agg_szmax - HN_TX_HDR_ROOM;
 	txq->tx_copybreak = RTE_MIN(hv->args.tx_copybreak, room);
 
 	hv->txq[queue_idx] = txq;
