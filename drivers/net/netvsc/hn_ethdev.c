@@ -1187,6 +1187,14 @@ hn_set_burst(struct rte_eth_dev *eth_dev)
 	eth_dev->tx_pkt_prepare = hn_xmit_prep;
 }
 
+/* Another port of this driver is never anyone's VF (hn_vf.c). */
+bool
+hn_is_netvsc_port(uint16_t port)
+{
+	return port < RTE_MAX_ETHPORTS &&
+		rte_eth_devices[port].dev_ops == &hn_eth_dev_ops;
+}
+
 static int
 eth_hn_probe(struct rte_vmbus_driver *drv, struct rte_vmbus_device *vdev)
 {

@@ -616,6 +616,21 @@ hn_nvs_check_datapath(const uint8_t *msg, uint32_t len, uint32_t *path)
 	return 0;
 }
 
+/* VF matching */
+
+/*
+ * A port is our VF only if it carries our MAC and that MAC names one
+ * station: a host handing us a zero or multicast address must not make
+ * any port with an unset or group address ours.
+ */
+bool
+hn_vf_mac_match(const struct rte_ether_addr *ours,
+		const struct rte_ether_addr *theirs)
+{
+	return rte_is_valid_assigned_ether_addr(ours) &&
+		rte_is_same_ether_addr(ours, theirs);
+}
+
 /* NDIS OID payloads */
 
 int

@@ -133,6 +133,11 @@ int hn_nvs_check_vf_assoc(const uint8_t *msg, uint32_t len,
 			  bool *allocated, uint32_t *serial);
 int hn_nvs_check_datapath(const uint8_t *msg, uint32_t len, uint32_t *path);
 
+struct rte_ether_addr;
+
+bool hn_vf_mac_match(const struct rte_ether_addr *ours,
+		     const struct rte_ether_addr *theirs);
+
 struct hn_offload_caps {
 	bool ip4_csum;
 	bool tcp4_csum;

@@ -343,7 +343,23 @@ int hn_chan_process(struct hn_data *hv, struct hn_rx_queue *rxq,
 void hn_rx_queue_purge(struct hn_rx_queue *rxq);
 int hn_tx_queue_drain(struct hn_tx_queue *txq, unsigned int timeout_ms);
 
+/*
+ * A control wait (hn_nvs.c): polls until ctrl_timeout_ms, with a log line
+ * once it has taken a second, then every five.
+ */
+struct hn_ctrl_wait {
+	uint64_t start;
+	uint64_t deadline;
+	uint64_t next_note;
+};
+
+void hn_ctrl_wait_begin(struct hn_data *hv, struct hn_ctrl_wait *w);
+int hn_ctrl_wait_step(struct hn_data *hv, struct hn_ctrl_wait *w,
+		      const char *what, uint32_t id);
+
 /* hn_ethdev.c */
 void hn_link_event(struct hn_data *hv, uint32_t status);
+void hn_chan_dead(struct hn_data *hv, struct hn_rx_queue *rxq);
+bool hn_is_netvsc_port(uint16_t port);
 
 #endif /* _HN_VAR_H_ */

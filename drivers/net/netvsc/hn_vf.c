@@ -59,8 +59,8 @@
 
 static_assert(HN_VF_MAX_QUEUES == HN_MAX_CHANNELS, "one guard per channel");
 
-/* How long a burst may keep the VF after it was unpublished. */
-#define HN_VF_QUIESCE_MS	100
+/* How long a burst may keep the VF before the wait for it says so. */
+#define HN_VF_QUIESCE_WARN_MS	100
 /* Let the application, or a driver, finish attaching or releasing a port. */
 #define HN_VF_SETTLE_US		(100 * 1000)
 /*
@@ -168,21 +168,26 @@ hn_vf_xmit_pkts(void *ptxq, struct rte_mbuf **pkts, uint16_t n)
 
 /* Control side helpers (vf.lock held) */
 
+/*
+ * Wait for a burst inside the VF to leave it. There is no giving up: the
+ * VF is stopped and closed next, under a burst still using it. A burst
+ * that takes long is said so, once a second.
+ */
 static void
 hn_vf_quiesce(const struct hn_vf_guard *g)
 {
 	uint32_t s = __atomic_load_n(&g->seq, __ATOMIC_ACQUIRE);
-	uint64_t deadline;
+	uint64_t hz = rte_get_timer_hz(), start, next;
 
 	if (!(s & 1))
 		return;
-	deadline = rte_get_timer_cycles() +
-		rte_get_timer_hz() * HN_VF_QUIESCE_MS / 1000;
+	start = rte_get_timer_cycles();
+	next = start + hz * HN_VF_QUIESCE_WARN_MS / 1000;
 	while (__atomic_load_n(&g->seq, __ATOMIC_ACQUIRE) == s) {
-		if (rte_get_timer_cycles() > deadline) {
-			HN_LOG(ERR, "a burst kept the VF for %u ms; going on",
-			       HN_VF_QUIESCE_MS);
-			return;
+		if (rte_get_timer_cycles() > next) {
+			HN_LOG(WARNING, "a burst has kept the VF for %" PRIu64 " ms; waiting for it",
+			       (next - start) * 1000 / hz);
+			next += hz;
 		}
 		rte_pause();
 	}
@@ -225,7 +230,13 @@ hn_vf_dp_off(struct hn_data *hv)
 	if (vf->dp_port == HN_VF_NONE)
 		return;
 	hn_vf_blackout_begin(vf);
-	__atomic_store_n(&vf->dp_port, HN_VF_NONE, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&vf->dp_port, HN_VF_NONE, __ATOMIC_RELAXED);
+	/*
+	 * Store then load, as the bursts do (hn_vf_enter): each side needs a
+	 * full fence between the two, or both may read the other's old
+	 * value (store buffering) and a burst enters the VF unseen.
+	 */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	for (i = 0; i < HN_VF_MAX_QUEUES; i++) {
 		hn_vf_quiesce(&vf->rxg[i]);
 		hn_vf_quiesce(&vf->txg[i]);
@@ -355,7 +366,7 @@ hn_vf_claim(struct hn_data *hv, uint16_t port, bool quiet)
 	    !rte_eth_dev_is_valid_port(port))
 		return false;
 	if (rte_eth_macaddr_get(port, &mac) != 0 ||
-	    !rte_is_same_ether_addr(&mac, &hv->mac))
+	    !hn_vf_mac_match(&hv->mac, &mac) || hn_is_netvsc_port(port))
 		return false;
 	if (rte_eth_dev_owner_get(port, &owner) != 0)
 		return false;
@@ -868,7 +879,8 @@ hn_vf_reserve(struct hn_data *hv, uint16_t port)
 		return false;
 	data = rte_eth_devices[port].data;
 	if (data == NULL || data->mac_addrs == NULL ||
-	    !rte_is_same_ether_addr(&data->mac_addrs[0], &hv->mac))
+	    !hn_vf_mac_match(&hv->mac, &data->mac_addrs[0]) ||
+	    hn_is_netvsc_port(port))
 		return false;
 	if (data->owner.id != RTE_ETH_DEV_NO_OWNER) {
 		HN_LOG(NOTICE, "port %u has our MAC but belongs to '%s'; not taken as VF",
