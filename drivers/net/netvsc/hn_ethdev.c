@@ -517,8 +517,9 @@ hn_dev_stop(struct rte_eth_dev *dev)
 {
 	struct hn_data *hv = dev->data->dev_private;
 	struct hn_rx_queue *rxq;
+	uint32_t budget;
 	uint16_t i;
-	int ret;
+	int ret, n;
 
 	dev->data->dev_started = 0;
 	hn_queue_states_set(dev, RTE_ETH_QUEUE_STATE_STOPPED);
@@ -527,14 +528,23 @@ hn_dev_stop(struct rte_eth_dev *dev)
 	for (i = 0; i < dev->data->nb_tx_queues; i++)
 		if (hv->txq[i] != NULL)
 			hn_tx_queue_drain(hv->txq[i], 1000);
+	/*
+	 * Return what the host already delivered, then drop it: at most one
+	 * packet per receive section and transmit descriptor, and a few
+	 * host messages. A host that keeps the ring fuller than that cannot
+	 * keep stop (and close) from returning.
+	 */
+	budget = hv->rxbuf_slots + HN_TX_DESC_MAX + HN_RX_RING_BUDGET_STOP;
 	for (i = 0; i < hv->num_channels; i++) {
 		rxq = hv->rxq[i];
 		if (rxq == NULL)
 			continue;
-		/* Return what the host already delivered, then drop it. */
 		rte_spinlock_lock(&rxq->ring_lock);
-		hn_chan_process(hv, rxq, UINT32_MAX);
+		n = hn_chan_process(hv, rxq, budget);
 		rte_spinlock_unlock(&rxq->ring_lock);
+		if (n >= (int)budget)
+			HN_LOG(WARNING, "queue %u: the host kept the ring full past %u packets; stopping anyway",
+			       i, budget);
 		hn_rx_queue_purge(rxq);
 	}
 	return ret;

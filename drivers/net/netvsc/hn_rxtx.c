@@ -402,7 +402,7 @@ hn_txd_put(struct hn_tx_queue *txq, struct hn_txdesc *txd)
 		rte_pktmbuf_free(txd->m);
 		txd->m = NULL;
 	}
-	txd->in_use = 0;
+	txd->state = HN_TXD_FREE;
 	txq->desc_free[txq->desc_nfree++] = (uint16_t)(txd - txq->desc);
 }
 
@@ -415,7 +415,7 @@ hn_tx_complete(struct hn_data *hv, struct hn_rx_queue *rxq, uint64_t xact,
 	struct hn_txdesc *txd;
 
 	if (unlikely(txq == NULL || xact >= txq->nb_desc ||
-		     !txq->desc[xact].in_use)) {
+		     txq->desc[xact].state != HN_TXD_SENT)) {
 		HN_BAD("queue %u: send completion id %" PRIu64 " not outstanding",
 		       rxq->queue_id, xact);
 		rxq->stats.bad_xact++;
@@ -684,7 +684,7 @@ hn_txd_get(struct hn_tx_queue *txq, bool chim)
 	    !hn_txd_reap(txq, chim))
 		return NULL;
 	txd = &txq->desc[txq->desc_free[--txq->desc_nfree]];
-	txd->in_use = 1;
+	txd->state = HN_TXD_FILLING;
 	if (chim)
 		txd->chim_idx = txq->chim_free[--txq->chim_nfree];
 	return txd;
@@ -713,6 +713,7 @@ hn_tx_flush(struct hn_tx_queue *txq, struct hn_txdesc *txd, uint32_t used,
 		txq->stats.ring_full++;
 		return ret;
 	}
+	txd->state = HN_TXD_SENT;
 	txq->stats.aggregates++;
 	return 0;
 }
@@ -887,6 +888,7 @@ hn_tx_gpa(struct hn_tx_queue *txq, struct rte_mbuf *m, bool *need_sig)
 		return ret;
 	}
 	txd->m = m;
+	txd->state = HN_TXD_SENT;
 	txq->stats.gpa_sends++;
 	return 0;
 }
@@ -1304,13 +1306,10 @@ hn_tx_queue_drain(struct hn_tx_queue *txq, unsigned int timeout_ms)
 	}
 	HN_LOG(WARNING, "queue %u: %u sends never completed, released",
 	       txq->queue_id, txq->nb_desc - txq->desc_nfree);
-	if (txq->agg.txd != NULL) {
-		hn_txd_put(txq, txq->agg.txd);
-		txq->agg.txd = NULL;
-	}
 	for (i = 0; i < txq->nb_desc; i++)
-		if (txq->desc[i].in_use)
+		if (txq->desc[i].state != HN_TXD_FREE)
 			hn_txd_put(txq, &txq->desc[i]);
+	txq->agg.txd = NULL;
 	rte_spinlock_unlock(&rxq->ring_lock);
 	return -ETIMEDOUT;
 }

@@ -139,13 +139,24 @@ struct hn_rx_bufinfo {
 };
 
 /*
+ * Where a transmit descriptor is. Only a SENT one may be completed by the
+ * host: the aggregate being filled is FILLING, and a completion naming it
+ * is refused like any id never sent.
+ */
+enum hn_txd_state {
+	HN_TXD_FREE,
+	HN_TXD_FILLING,		/* taken, not yet handed to the host */
+	HN_TXD_SENT,		/* the host holds it until its completion */
+};
+
+/*
  * One VMBus packet in flight: an aggregate of copies or a page-list send.
  * While free, m is NULL and chim_idx invalid.
  */
 struct hn_txdesc {
 	struct rte_mbuf *m;	/* held until completion (page-list sends) */
 	uint32_t chim_idx;	/* send-buffer section held, or invalid */
-	uint32_t in_use;
+	uint32_t state;		/* enum hn_txd_state */
 };
 
 /* The aggregate being filled; txd == NULL when none is open. */
