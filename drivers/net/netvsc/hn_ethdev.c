@@ -21,6 +21,7 @@
 #include <ethdev_driver.h>
 #include <rte_malloc.h>
 #include <rte_memzone.h>
+#include <rte_ring.h>
 
 #include "hn_var.h"
 #include "hn_nvs.h"
@@ -95,18 +96,20 @@ hn_lsc_alarm(void *arg)
 {
 	struct hn_data *hv = arg;
 
-	if (hv->closed ||
-	    !__atomic_exchange_n(&hv->lsc_pending, false, __ATOMIC_ACQ_REL))
+	__atomic_store_n(&hv->lsc_pending, false, __ATOMIC_RELEASE);
+	if (__atomic_load_n(&hv->closed, __ATOMIC_ACQUIRE))
 		return;
 	rte_eth_dev_callback_process(hv->eth_dev, RTE_ETH_EVENT_INTR_LSC,
 				     NULL);
 }
 
+/* A queue that cannot receive is a port that is down, whatever the host says. */
 static void
 hn_link_fill(struct hn_data *hv, struct rte_eth_link *link)
 {
 	memset(link, 0, sizeof(*link));
-	link->link_status = hv->link_status == HN_NDIS_MEDIA_CONNECTED ?
+	link->link_status = hv->link_status == HN_NDIS_MEDIA_CONNECTED &&
+		__atomic_load_n(&hv->chans_dead, __ATOMIC_ACQUIRE) == 0 ?
 		RTE_ETH_LINK_UP : RTE_ETH_LINK_DOWN;
 	/* The host reports units of 100 bits/s; ethdev wants Mbps. */
 	link->link_speed = link->link_status ? hv->link_speed / 10000 :
@@ -117,7 +120,10 @@ hn_link_fill(struct hn_data *hv, struct rte_eth_link *link)
 
 /*
  * A host indication seen while a channel is being read: record it, and
- * report it from the alarm thread where callbacks may take any lock.
+ * report it from the alarm thread where callbacks may take any lock. One
+ * alarm at a time however many indications the host sends, and none once
+ * close began: close cancels the alarm, and one armed after that would
+ * run on freed port data.
  */
 void
 hn_link_event(struct hn_data *hv, uint32_t status)
@@ -129,10 +135,48 @@ hn_link_event(struct hn_data *hv, uint32_t status)
 	/* rte_eth_linkstatus_set() returns 0 only when the status changed. */
 	if (rte_eth_linkstatus_set(hv->eth_dev, &link) != 0)
 		return;
-	if (hv->eth_dev->data->dev_conf.intr_conf.lsc == 0)
+	if (hv->eth_dev->data->dev_conf.intr_conf.lsc == 0 ||
+	    __atomic_load_n(&hv->closed, __ATOMIC_ACQUIRE) ||
+	    __atomic_exchange_n(&hv->lsc_pending, true, __ATOMIC_ACQ_REL))
 		return;
-	__atomic_store_n(&hv->lsc_pending, true, __ATOMIC_RELEASE);
-	rte_eal_alarm_set(1, hn_lsc_alarm, hv);
+	if (rte_eal_alarm_set(1, hn_lsc_alarm, hv) != 0)
+		__atomic_store_n(&hv->lsc_pending, false, __ATOMIC_RELEASE);
+}
+
+static void
+hn_reset_alarm(void *arg)
+{
+	struct hn_data *hv = arg;
+
+	__atomic_store_n(&hv->reset_pending, false, __ATOMIC_RELEASE);
+	if (__atomic_load_n(&hv->closed, __ATOMIC_ACQUIRE))
+		return;
+	rte_eth_dev_callback_process(hv->eth_dev, RTE_ETH_EVENT_INTR_RESET,
+				     NULL);
+}
+
+/*
+ * The bus found a channel's ring corrupt (hn_chan_process, ring_lock
+ * held): its queue receives nothing more and its sends never complete.
+ * Say so to the application: the link goes down, the queue's
+ * channel_dead xstat counts it, and RTE_ETH_EVENT_INTR_RESET asks for
+ * rte_eth_dev_reset(); that, or the next start, renews the host session
+ * (hn_chan_recover).
+ */
+void
+hn_chan_dead(struct hn_data *hv, struct hn_rx_queue *rxq)
+{
+	if (rxq->chan_dead)
+		return;
+	rxq->chan_dead = true;
+	rxq->stats.chan_dead++;
+	__atomic_fetch_add(&hv->chans_dead, 1, __ATOMIC_ACQ_REL);
+	hn_link_event(hv, hv->link_status);
+	if (__atomic_load_n(&hv->closed, __ATOMIC_ACQUIRE) ||
+	    __atomic_exchange_n(&hv->reset_pending, true, __ATOMIC_ACQ_REL))
+		return;
+	if (rte_eal_alarm_set(1, hn_reset_alarm, hv) != 0)
+		__atomic_store_n(&hv->reset_pending, false, __ATOMIC_RELEASE);
 }
 
 static int
@@ -493,6 +537,8 @@ hn_queue_states_set(struct rte_eth_dev *dev, uint8_t state)
 		dev->data->tx_queue_state[i] = state;
 }
 
+static int hn_chan_recover(struct hn_data *hv);
+
 static int
 hn_dev_start(struct rte_eth_dev *dev)
 {
@@ -503,6 +549,9 @@ hn_dev_start(struct rte_eth_dev *dev)
 		HN_LOG(ERR, "a failed MTU change or queue growth left no working host session: close and probe the port again");
 		return -EIO;
 	}
+	ret = hn_chan_recover(hv);
+	if (ret != 0)
+		return ret;
 	ret = hn_rndis_set_rxfilter(hv, hn_rx_filter(hv));
 	if (ret != 0)
 		return ret;
@@ -593,11 +642,13 @@ hn_dev_close(struct rte_eth_dev *dev)
 
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
 		return 0;
+	/* From here on host indications arm no alarm (hn_link_event). */
+	__atomic_store_n(&hv->closed, true, __ATOMIC_RELEASE);
+	rte_eal_alarm_cancel(hn_lsc_alarm, hv);
+	rte_eal_alarm_cancel(hn_reset_alarm, hv);
 	if (dev->data->dev_started)
 		hn_dev_stop(dev);
 	hn_vf_close(hv);
-	rte_eal_alarm_cancel(hn_lsc_alarm, hv);
-	hv->closed = true;
 	for (i = 0; i < dev->data->nb_tx_queues; i++)
 		hn_dev_tx_queue_release(dev, i);
 	for (i = 0; i < dev->data->nb_rx_queues; i++)
@@ -666,6 +717,56 @@ hn_session_redo(struct hn_data *hv, uint16_t mtu, uint16_t nq)
 		ret = hn_rndis_conf_rss(hv, true);
 	hv->session_lost = ret != 0;
 	return ret;
+}
+
+/*
+ * Queues whose channel died get new channels from a new host session:
+ * the subchannels are replaced (hn_subchan_renew). The primary channel
+ * carries the session itself, so a corrupt primary ring cannot be
+ * recovered here. The port is stopped.
+ */
+static int
+hn_chan_recover(struct hn_data *hv)
+{
+	struct hn_rx_queue *rxq;
+	uint16_t i;
+	int ret;
+
+	if (__atomic_load_n(&hv->chans_dead, __ATOMIC_ACQUIRE) == 0)
+		return 0;
+	if (hv->rxq[0]->chan_dead) {
+		HN_LOG(ERR, "the primary channel's ring is corrupt: no new host session is possible; close the port");
+		return -EIO;
+	}
+	ret = hn_session_redo(hv, hv->mtu, hv->num_channels);
+	if (ret != 0) {
+		HN_LOG(ERR, "cannot renew the host session: %d; close the port",
+		       ret);
+		return ret;
+	}
+	for (i = 1; i < hv->num_channels; i++) {
+		rxq = hv->rxq[i];
+		if (rxq == NULL)
+			continue;
+		rte_spinlock_lock(&rxq->ring_lock);
+		/* What waited for the old channel means nothing to the new. */
+		rxq->chan_dead = false;
+		rxq->comp_npending = 0;
+		if (rxq->ext_comp != NULL)
+			rte_ring_reset(rxq->ext_comp);
+		rte_spinlock_unlock(&rxq->ring_lock);
+	}
+	__atomic_store_n(&hv->chans_dead, 0, __ATOMIC_RELEASE);
+	HN_LOG(NOTICE, "port %u: new host session, %u channels readable again",
+	       hv->port_id, hv->num_channels);
+	return 0;
+}
+
+/* Minimal: renew what a dead channel needs; the configuration stays. */
+static int
+hn_dev_reset(struct rte_eth_dev *dev)
+{
+	return hn_chan_recover(dev->data->dev_private);
 }
 
 static int
@@ -826,6 +927,7 @@ static const struct hn_xstat_name hn_rx_xstats[] = {
 	HN_RXS("staging_full_drops", stage_full),
 	HN_RXS("completion_retries", comp_retry),
 	HN_RXS("ring_read_errors", chan_error),
+	HN_RXS("channel_dead", chan_dead),
 	HN_RXS("attached_packets", attached),
 	HN_RXS("transfer_ids_busy", busy_xact),
 };

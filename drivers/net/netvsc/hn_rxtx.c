@@ -485,10 +485,10 @@ hn_chan_process(struct hn_data *hv, struct hn_rx_queue *rxq, uint32_t budget)
 			 * nothing after it can be found. Stop reading this
 			 * channel, once, rather than end the process.
 			 */
-			HN_LOG(ERR, "queue %u: ring unreadable (%d): channel stopped",
+			HN_LOG(ERR, "queue %u: ring unreadable (%d): channel stopped until the port is reset or restarted",
 			       rxq->queue_id, ret);
 			rxq->stats.chan_error++;
-			rxq->chan_dead = true;
+			hn_chan_dead(hv, rxq);
 			break;
 		}
 		bytes += ret;

@@ -105,6 +105,7 @@ struct hn_rx_stats {
 	uint64_t stage_full;	/* frames dropped because staging was full */
 	uint64_t comp_retry;	/* receive completions delayed by a full ring */
 	uint64_t chan_error;	/* the bus refused to read the ring */
+	uint64_t chan_dead;	/* times the ring was found corrupt */
 	uint64_t attached;	/* frames handed out without a copy */
 	uint64_t busy_xact;	/* transfer id still held by attached frames */
 };
@@ -250,7 +251,7 @@ struct hn_data {
 	uint16_t subch_asked;	/* subchannels last asked for */
 	uint16_t subch_granted;
 	bool subch_requested;
-	bool closed;
+	bool closed;		/* close began; atomic */
 	bool session_lost;	/* a new NVSP session failed: close the port */
 
 	struct vmbus_channel *channels[HN_MAX_CHANNELS];
@@ -314,7 +315,11 @@ struct hn_data {
 	uint32_t link_speed;	/* units of 100 bps */
 
 	/* Link change seen on a data path, reported from the alarm thread. */
-	bool lsc_pending;
+	bool lsc_pending;	/* its alarm is armed; atomic */
+
+	/* Channels whose ring was found corrupt, reported as a reset. */
+	uint32_t chans_dead;	/* atomic */
+	bool reset_pending;	/* its alarm is armed; atomic */
 
 	/* Host notices. */
 	bool vf_offered;

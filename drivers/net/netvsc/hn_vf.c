@@ -846,6 +846,8 @@ hn_vf_sync_alarm(void *arg)
 {
 	struct hn_data *hv = arg;
 
+	/* Cleared first: an event after this point arms a new pass. */
+	__atomic_store_n(&hv->vf->event_armed, false, __ATOMIC_RELEASE);
 	rte_spinlock_recursive_lock(&hv->vf->lock);
 	hv->vf->retry_armed = false;
 	hn_vf_sync(hv);
@@ -1042,14 +1044,20 @@ hn_vf_close(struct hn_data *hv)
 
 /*
  * A VF association or data path switch from the host, seen while a
- * channel is read (possibly on a data-path lcore): defer the work.
+ * channel is read (possibly on a data-path lcore): defer the work. The
+ * alarm acts on the latest state, so one pending pass serves any number
+ * of messages; a host repeating them cannot pile up alarms.
  */
 void
 hn_vf_host_event(struct hn_data *hv)
 {
-	if (hv->vf == NULL || !hv->vf->owner_ok || hv->vf->closing)
+	struct hn_vf_ctx *vf = hv->vf;
+
+	if (vf == NULL || !vf->owner_ok || vf->closing ||
+	    __atomic_exchange_n(&vf->event_armed, true, __ATOMIC_ACQ_REL))
 		return;
-	rte_eal_alarm_set(1, hn_vf_sync_alarm, hv);
+	if (rte_eal_alarm_set(1, hn_vf_sync_alarm, hv) != 0)
+		__atomic_store_n(&vf->event_armed, false, __ATOMIC_RELEASE);
 }
 
 /* Report what both paths can do. */

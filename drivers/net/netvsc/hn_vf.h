@@ -82,6 +82,7 @@ struct hn_vf_ctx {
 	bool nv_started;	/* the netvsc port is started */
 	bool removing;		/* removal event seen, release pending */
 	bool retry_armed;	/* MAC match retry alarm pending */
+	bool event_armed;	/* host event alarm pending; atomic, no lock */
 	bool closing;
 	uint32_t warned;	/* bit per hn_vf_op */
 
