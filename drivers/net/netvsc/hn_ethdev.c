@@ -669,7 +669,6 @@ static int
 hn_session_redo(struct hn_data *hv, uint16_t mtu, uint16_t nq)
 {
 	uint32_t old_chim = hv->chim_szmax, old_cnt = hv->chim_cnt, i;
-	uint64_t *comp;
 	int ret;
 
 	for (i = 0; hv->rxbuf_info != NULL && i < hv->rxbuf_slots; i++)
@@ -689,18 +688,10 @@ hn_session_redo(struct hn_data *hv, uint16_t mtu, uint16_t nq)
 		       old_cnt, old_chim, hv->chim_cnt, hv->chim_szmax);
 		ret = -EIO;
 	}
-	for (i = 0; ret == 0 && i < hv->num_channels; i++) {
-		if (hv->rxq[i] == NULL || hv->rxq[i]->comp_max > hv->rxbuf_slots)
-			continue;
-		comp = rte_realloc(hv->rxq[i]->comp_pending,
-				   (hv->rxbuf_slots + 1) * sizeof(*comp), 0);
-		if (comp == NULL) {
-			ret = -ENOMEM;
-			break;
-		}
-		hv->rxq[i]->comp_pending = comp;
-		hv->rxq[i]->comp_max = hv->rxbuf_slots + 1;
-	}
+	for (i = 0; ret == 0 && i < HN_MAX_CHANNELS; i++)
+		if (hv->rxq[i] != NULL)
+			ret = hn_rx_queue_resize(hv->rxq[i], hv->rxbuf_slots,
+					hv->eth_dev->device->numa_node);
 	if (ret == 0 && hv->rxbuf_info != NULL) {
 		struct hn_rx_bufinfo *bi;
 
@@ -1188,8 +1179,6 @@ hn_dev_init(struct rte_eth_dev *eth_dev, struct rte_vmbus_device *vdev)
 	struct hn_data *hv = eth_dev->data->dev_private;
 	struct rte_devargs *da = vdev->device.devargs;
 	char name[RTE_MEMZONE_NAMESIZE];
-	struct hn_rx_queue *rxq0;
-	uint64_t *comp;
 	uint32_t i;
 	int ret;
 
@@ -1233,17 +1222,10 @@ hn_dev_init(struct rte_eth_dev *eth_dev, struct rte_vmbus_device *vdev)
 	ret = hn_nvs_attach(hv, hv->mtu);
 	if (ret != 0)
 		goto fail;
-	rxq0 = hv->rxq[0];
-	if (hv->rxbuf_slots + 1 > rxq0->comp_max) {
-		comp = rte_realloc(rxq0->comp_pending,
-				   (hv->rxbuf_slots + 1) * sizeof(*comp), 0);
-		if (comp == NULL) {
-			ret = -ENOMEM;
-			goto fail_nvs;
-		}
-		rxq0->comp_pending = comp;
-		rxq0->comp_max = hv->rxbuf_slots + 1;
-	}
+	ret = hn_rx_queue_resize(hv->rxq[0], hv->rxbuf_slots,
+				 vdev->device.numa_node);
+	if (ret != 0)
+		goto fail_nvs;
 	if (hv->args.rx_extmbuf) {
 		hv->rxbuf_info = rte_zmalloc("hn_rxbuf_info", hv->rxbuf_slots *
 					     sizeof(*hv->rxbuf_info),

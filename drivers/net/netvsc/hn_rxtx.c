@@ -303,6 +303,7 @@ hn_rx_ext_free(void *addr, void *opaque)
 	RTE_SET_USED(addr);
 	if (hn_rx_ack(rxq, bi->xact, NULL) == 0)
 		return;
+	/* Its capacity is the section count (hn_rx_queue_resize). */
 	/* Ring full: the queue's reader sends it on its next pass. */
 	if (rte_ring_mp_enqueue(rxq->ext_comp,
 				(void *)(uintptr_t)bi->xact) != 0)
@@ -319,18 +320,24 @@ hn_rx_bufinfo_get(struct hn_data *hv, struct hn_rx_queue *rxq, uint64_t xact,
 		  struct hn_rx_bufinfo **out)
 {
 	struct hn_rx_bufinfo *bi;
+	uint16_t idle = 0;
 
 	*out = NULL;
 	if (hv->rxbuf_info == NULL)
 		return 0;
 	bi = &hv->rxbuf_info[xact];	/* xact < rxbuf_slots, checked */
-	if (unlikely(rte_mbuf_ext_refcnt_read(&bi->shinfo) != 0))
+	/*
+	 * The table is shared by all queues, and a host may name one id on
+	 * two channels at once: only one reader may take it from idle.
+	 */
+	if (unlikely(!__atomic_compare_exchange_n(&bi->shinfo.refcnt, &idle, 1,
+						  false, __ATOMIC_ACQUIRE,
+						  __ATOMIC_RELAXED)))
 		return -EBUSY;
 	bi->rxq = rxq;
 	bi->xact = xact;
 	bi->shinfo.free_cb = hn_rx_ext_free;
 	bi->shinfo.fcb_opaque = bi;
-	rte_mbuf_ext_refcnt_set(&bi->shinfo, 1);
 	*out = bi;
 	return 0;
 }
@@ -1049,26 +1056,11 @@ hn_rx_queue_alloc(struct hn_data *hv, uint16_t queue_id,
 	rxq->event_sz = HN_EVENT_BUF_SIZE;
 	rxq->event_buf = rte_malloc_socket("hn_rx_event", rxq->event_sz,
 					   RTE_CACHE_LINE_SIZE, socket_id);
-	/* Each outstanding transfer-page packet holds at least one slot. */
-	rxq->comp_max = RTE_MAX(hv->rxbuf_slots, 1024u) + 1;
-	rxq->comp_pending = rte_malloc_socket("hn_rx_comp",
-			rxq->comp_max * sizeof(uint64_t), 0, socket_id);
-	if (rxq->event_buf == NULL || rxq->comp_pending == NULL) {
+	if (rxq->event_buf == NULL ||
+	    hn_rx_queue_resize(rxq, RTE_MAX(hv->rxbuf_slots, 1024u),
+			       socket_id) != 0) {
 		hn_rx_queue_free(rxq);
 		return NULL;
-	}
-	if (hv->args.rx_extmbuf) {
-		char name[RTE_RING_NAMESIZE];
-
-		snprintf(name, sizeof(name), "hn_extc_%u_%u", hv->port_id,
-			 queue_id);
-		rxq->ext_comp = rte_ring_create(name,
-				rte_align32pow2(rxq->comp_max + 1), socket_id,
-				RING_F_SC_DEQ);
-		if (rxq->ext_comp == NULL) {
-			hn_rx_queue_free(rxq);
-			return NULL;
-		}
 	}
 	return rxq;
 }
@@ -1139,6 +1131,41 @@ hn_dev_rx_queue_setup(struct rte_eth_dev *dev, uint16_t queue_idx,
 	dev->data->rx_queues[queue_idx] = rxq;
 	hn_vf_rx_queue_setup(hv, queue_idx, nb_desc, socket_id, rx_conf, mp);
 	return 0;
+}
+
+/*
+ * Room for a completion of every receive section the host granted: the
+ * pending list always, the ring of attached-frame completions with
+ * rx_extmbuf_enable=1. A new session may grant more sections than the
+ * last (hn_session_redo); a smaller grant keeps the larger room. The
+ * ring is replaced only while no frame is attached, so nothing in it is
+ * lost but completions of the old session.
+ */
+int
+hn_rx_queue_resize(struct hn_rx_queue *rxq, uint32_t slots, int socket_id)
+{
+	struct hn_data *hv = rxq->hv;
+	char name[RTE_RING_NAMESIZE];
+	uint64_t *comp;
+
+	if (rxq->comp_pending == NULL || rxq->comp_max < slots + 1) {
+		comp = rte_realloc(rxq->comp_pending,
+				   (slots + 1) * sizeof(*comp), 0);
+		if (comp == NULL)
+			return -ENOMEM;
+		rxq->comp_pending = comp;
+		rxq->comp_max = slots + 1;
+	}
+	if (!hv->args.rx_extmbuf || (rxq->ext_comp != NULL &&
+	    rte_ring_get_capacity(rxq->ext_comp) >= rxq->comp_max))
+		return 0;
+	rte_ring_free(rxq->ext_comp);
+	snprintf(name, sizeof(name), "hn_extc_%u_%u", hv->port_id,
+		 rxq->queue_id);
+	rxq->ext_comp = rte_ring_create(name,
+			rte_align32pow2(rxq->comp_max + 1), socket_id,
+			RING_F_SC_DEQ);
+	return rxq->ext_comp == NULL ? -ENOMEM : 0;
 }
 
 void

@@ -337,6 +337,8 @@ struct hn_data {
 struct hn_rx_queue *hn_rx_queue_alloc(struct hn_data *hv, uint16_t queue_id,
 				      unsigned int socket_id);
 void hn_rx_queue_free(struct hn_rx_queue *rxq);
+int hn_rx_queue_resize(struct hn_rx_queue *rxq, uint32_t slots,
+		       int socket_id);
 int hn_dev_rx_queue_setup(struct rte_eth_dev *dev, uint16_t queue_idx,
 			  uint16_t nb_desc, unsigned int socket_id,
 			  const struct rte_eth_rxconf *rx_conf,
