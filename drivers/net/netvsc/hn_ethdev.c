@@ -309,20 +309,20 @@ static int
 hn_subchan_open(struct hn_data *hv, struct vmbus_channel **subs, uint16_t n)
 {
 	struct vmbus_channel *chan;
-	uint64_t deadline;
+	struct hn_ctrl_wait w;
 	uint16_t got = 0, idx, i;
 	int ret = 0;
 
 	memset(subs, 0, n * sizeof(*subs));
-	deadline = rte_get_timer_cycles() +
-		rte_get_timer_hz() * HN_CTRL_TIMEOUT_MS / 1000;
+	hn_ctrl_wait_begin(hv, &w);
 	while (got < n) {
 		ret = rte_vmbus_subchan_open(hv->channels[0], &chan);
 		if (ret == -ENOENT) {
-			if (rte_get_timer_cycles() > deadline) {
+			ret = hn_ctrl_wait_step(hv, &w, "subchannel offer",
+						got + 1);
+			if (ret != 0) {
 				HN_LOG(ERR, "only %u of %u subchannels appeared",
 				       got, n);
-				ret = -ETIMEDOUT;
 				break;
 			}
 			rte_delay_us_sleep(1000);
@@ -1366,4 +1366,5 @@ RTE_PMD_REGISTER_PARAM_STRING(net_netvsc,
 			      HN_DEVARG_TX_COPYBREAK "=<uint> "
 			      HN_DEVARG_RX_EXTMBUF "=<0|1> "
 			      HN_DEVARG_ENABLE_VF "=<0|1> "
-			      HN_DEVARG_VF_AUTO_ATTACH "=<0|1>");
+			      HN_DEVARG_VF_AUTO_ATTACH "=<0|1> "
+			      HN_DEVARG_CTRL_TIMEOUT "=<uint>");

@@ -59,6 +59,43 @@ hn_chan_poll_ctrl(struct hn_data *hv)
 	return ret;
 }
 
+void
+hn_ctrl_wait_begin(struct hn_data *hv, struct hn_ctrl_wait *w)
+{
+	uint64_t hz = rte_get_timer_hz();
+
+	w->start = rte_get_timer_cycles();
+	w->deadline = w->start + hz * hv->args.ctrl_timeout_ms / 1000;
+	w->next_note = w->start + hz;
+}
+
+/*
+ * Before the next poll of a control request: -ETIMEDOUT once past the
+ * deadline, else 0 and the caller sleeps. A host under servicing may take
+ * seconds; a line says so while it does, so a stalled start is never
+ * silent.
+ */
+int
+hn_ctrl_wait_step(struct hn_data *hv, struct hn_ctrl_wait *w,
+		  const char *what, uint32_t id)
+{
+	uint64_t now = rte_get_timer_cycles(), hz = rte_get_timer_hz();
+
+	if (now > w->deadline) {
+		HN_LOG(ERR, "port %u: no answer to %s %#x in %u ms (devarg %s)",
+		       hv->port_id, what, id, hv->args.ctrl_timeout_ms,
+		       HN_DEVARG_CTRL_TIMEOUT);
+		return -ETIMEDOUT;
+	}
+	if (now > w->next_note) {
+		HN_LOG(NOTICE, "port %u: still waiting for the host to answer %s %#x after %" PRIu64 " s (gives up after %u ms)",
+		       hv->port_id, what, id, (now - w->start) / hz,
+		       hv->args.ctrl_timeout_ms);
+		w->next_note = now + 5 * hz;
+	}
+	return 0;
+}
+
 /* Send a message that expects no completion. */
 static int
 hn_nvs_send_oneway(struct hn_data *hv, void *req, uint32_t len)
@@ -72,7 +109,7 @@ hn_nvs_execute(struct hn_data *hv, void *req, uint32_t reqlen,
 	       uint32_t resp_type, void *resp, uint32_t resp_size,
 	       uint32_t resp_min, uint32_t *resp_len)
 {
-	uint64_t deadline;
+	struct hn_ctrl_wait w;
 	uint32_t len;
 	int ret;
 
@@ -87,19 +124,18 @@ hn_nvs_execute(struct hn_data *hv, void *req, uint32_t reqlen,
 		__atomic_store_n(&hv->nvs_wait_type, 0, __ATOMIC_RELAXED);
 		return ret;
 	}
-	deadline = rte_get_timer_cycles() +
-		rte_get_timer_hz() * HN_CTRL_TIMEOUT_MS / 1000;
+	hn_ctrl_wait_begin(hv, &w);
 	for (;;) {
 		hn_chan_poll_ctrl(hv);
 		len = __atomic_load_n(&hv->nvs_resp_len, __ATOMIC_ACQUIRE);
 		if (len != 0)
 			break;
-		if (rte_get_timer_cycles() > deadline) {
-			HN_LOG(ERR, "no NVSP completion of type %u from host",
-			       resp_type);
+		ret = hn_ctrl_wait_step(hv, &w, "NVSP request",
+					*(const uint32_t *)req);
+		if (ret != 0) {
 			__atomic_store_n(&hv->nvs_wait_type, 0,
 					 __ATOMIC_RELAXED);
-			return -ETIMEDOUT;
+			return ret;
 		}
 		rte_delay_us_sleep(HN_POLL_INTERVAL_US);
 	}

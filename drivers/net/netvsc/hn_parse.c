@@ -81,6 +81,17 @@ hn_devarg_handler(const char *key, const char *value, void *opaque)
 			a->vf_auto_attach = v != 0;
 		return ret;
 	}
+	if (strcmp(key, HN_DEVARG_CTRL_TIMEOUT) == 0) {
+		ret = hn_devarg_u32(key, value, HN_CTRL_TIMEOUT_MS_MAX, &v);
+		if (ret == 0 && v < HN_CTRL_TIMEOUT_MS_MIN) {
+			HN_INIT_LOG(ERR, "devarg %s: %u is below the minimum %u",
+				    key, v, HN_CTRL_TIMEOUT_MS_MIN);
+			return -ERANGE;
+		}
+		if (ret == 0)
+			a->ctrl_timeout_ms = v;
+		return ret;
+	}
 	if (strcmp(key, HN_DEVARG_ENABLE_VF) == 0) {
 		ret = hn_devarg_u32(key, value, 1, &v);
 		if (ret == 0)
@@ -101,6 +112,7 @@ hn_parse_devargs(const char *args, struct hn_devargs *out)
 		HN_DEVARG_RX_EXTMBUF,
 		HN_DEVARG_ENABLE_VF,
 		HN_DEVARG_VF_AUTO_ATTACH,
+		HN_DEVARG_CTRL_TIMEOUT,
 		NULL,
 	};
 	struct hn_devargs a = {
@@ -110,6 +122,7 @@ hn_parse_devargs(const char *args, struct hn_devargs *out)
 		.rx_extmbuf = false,
 		.enable_vf = true,
 		.vf_auto_attach = true,
+		.ctrl_timeout_ms = HN_CTRL_TIMEOUT_MS_DEFAULT,
 	};
 	struct rte_kvargs *kv;
 	int ret;
@@ -118,9 +131,9 @@ hn_parse_devargs(const char *args, struct hn_devargs *out)
 		kv = rte_kvargs_parse(args, keys);
 		if (kv == NULL) {
 			HN_INIT_LOG(ERR,
-				    "invalid devargs '%s' (known: %s, %s, %s, %s, %s, %s)",
+				    "invalid devargs '%s' (known: %s, %s, %s, %s, %s, %s, %s)",
 				    args, keys[0], keys[1], keys[2], keys[3],
-				    keys[4], keys[5]);
+				    keys[4], keys[5], keys[6]);
 			return -EINVAL;
 		}
 		ret = rte_kvargs_process(kv, NULL, hn_devarg_handler, &a);

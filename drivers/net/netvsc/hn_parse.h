@@ -40,12 +40,17 @@
 #define HN_DEVARG_RX_EXTMBUF		"rx_extmbuf_enable"
 #define HN_DEVARG_ENABLE_VF		"enable_vf"
 #define HN_DEVARG_VF_AUTO_ATTACH	"vf_auto_attach"
+#define HN_DEVARG_CTRL_TIMEOUT		"ctrl_timeout_ms"
 
 #define HN_LATENCY_US_DEFAULT		50
 #define HN_LATENCY_US_MAX		6500	/* host field is u16 of 100 ns */
 #define HN_RX_COPYBREAK_DEFAULT		256
 #define HN_TX_COPYBREAK_DEFAULT		512
 #define HN_COPYBREAK_MAX		16384
+/* Hosts under servicing answer control requests in up to ~15 s. */
+#define HN_CTRL_TIMEOUT_MS_DEFAULT	60000
+#define HN_CTRL_TIMEOUT_MS_MIN		100
+#define HN_CTRL_TIMEOUT_MS_MAX		3600000
 
 struct hn_devargs {
 	uint32_t latency_us;
@@ -54,6 +59,7 @@ struct hn_devargs {
 	bool rx_extmbuf;
 	bool enable_vf;		/* take the VF and move the data path to it */
 	bool vf_auto_attach;	/* attach a hot-added VF device ourselves */
+	uint32_t ctrl_timeout_ms; /* how long a control request may take */
 };
 
 int hn_parse_devargs(const char *args, struct hn_devargs *out);

@@ -35,7 +35,7 @@ hn_rndis_execute(struct hn_data *hv, const void *req, uint32_t reqlen,
 	rte_iova_t iova = hv->ctrl_mz->iova;
 	struct hn_nvs_rndis nvs;
 	struct vmbus_gpa sg;
-	uint64_t deadline;
+	struct hn_ctrl_wait w;
 	uint32_t rid, len;
 	int ret, tries;
 
@@ -77,19 +77,16 @@ hn_rndis_execute(struct hn_data *hv, const void *req, uint32_t reqlen,
 	if (comp_type == 0)
 		goto out;
 
-	deadline = rte_get_timer_cycles() +
-		rte_get_timer_hz() * HN_CTRL_TIMEOUT_MS / 1000;
+	hn_ctrl_wait_begin(hv, &w);
 	for (;;) {
 		hn_chan_poll_ctrl(hv);
 		len = __atomic_load_n(&hv->rndis_resp_len, __ATOMIC_ACQUIRE);
 		if (len != 0)
 			break;
-		if (rte_get_timer_cycles() > deadline) {
-			HN_LOG(ERR, "RNDIS request %#x id %u: no completion",
-			       *(const uint32_t *)req, rid);
-			ret = -ETIMEDOUT;
+		ret = hn_ctrl_wait_step(hv, &w, "RNDIS request",
+					*(const uint32_t *)req);
+		if (ret != 0)
 			goto out;
-		}
 		rte_delay_us_sleep(HN_POLL_INTERVAL_US);
 	}
 	if (*(uint32_t *)hv->rndis_resp != comp_type) {

@@ -55,9 +55,8 @@ struct hn_vf_ctx;
 #define HN_MTU_MIN		RTE_ETHER_MIN_MTU
 #define HN_MTU_MAX		(9216 - RTE_ETHER_HDR_LEN)
 
-/* How often control requests poll the primary channel, and for how long. */
+/* How often control requests poll the primary channel. */
 #define HN_POLL_INTERVAL_US	100
-#define HN_CTRL_TIMEOUT_MS	5000
 
 #define HN_TX_DESC_MIN		64
 #define HN_TX_DESC_DEFAULT	1024
