@@ -925,6 +925,49 @@ hn_tx_free_copied(struct rte_mbuf **pkts, uint32_t n)
 }
 
 /*
+ * The host takes a VLAN tag only as per-packet info: a frame carrying its
+ * 802.1Q tag in its bytes (no VLAN insert asked) goes out untagged with
+ * the tag as metadata. The tag is cut out in place when the mbuf is ours
+ * alone, else from a private copy. NULL when no copy could be made.
+ */
+static __rte_noinline struct rte_mbuf *
+hn_tx_untag(struct rte_mbuf *m)
+{
+	struct rte_ether_hdr *eh;
+	struct rte_vlan_hdr *vh;
+	struct rte_mbuf *c;
+
+	if (!RTE_MBUF_DIRECT(m) || rte_mbuf_refcnt_read(m) != 1) {
+		c = rte_pktmbuf_copy(m, m->pool, 0, UINT32_MAX);
+		if (c == NULL)
+			return NULL;
+		rte_pktmbuf_free(m);
+		m = c;
+		if (m->data_len < sizeof(*eh) + sizeof(*vh))
+			return m;	/* the copy split the header: left as is */
+	}
+	eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	vh = (struct rte_vlan_hdr *)(eh + 1);
+	m->vlan_tci = rte_be_to_cpu_16(vh->vlan_tci);
+	m->ol_flags |= RTE_MBUF_F_TX_VLAN;
+	memmove((uint8_t *)eh + sizeof(*vh), eh, 2 * RTE_ETHER_ADDR_LEN);
+	rte_pktmbuf_adj(m, sizeof(*vh));
+	if (m->l2_len >= sizeof(*vh))
+		m->l2_len -= sizeof(*vh);
+	return m;
+}
+
+static __rte_always_inline bool
+hn_tx_tagged(const struct rte_mbuf *m)
+{
+	return !(m->ol_flags & RTE_MBUF_F_TX_VLAN) &&
+		m->data_len >= sizeof(struct rte_ether_hdr) +
+			sizeof(struct rte_vlan_hdr) &&
+		rte_pktmbuf_mtod(m, const struct rte_ether_hdr *)->ether_type ==
+			RTE_BE16(RTE_ETHER_TYPE_VLAN);
+}
+
+/*
  * The open aggregate lives in a local for the whole burst: the frame
  * copies are byte stores that may alias anything, and would otherwise
  * force the queue's fields to be reloaded and stored around each one.
@@ -952,6 +995,14 @@ hn_xmit_pkts(void *ptxq, struct rte_mbuf **tx_pkts, uint16_t nb_pkts)
 		m = tx_pkts[i];
 		if (i + 1 < nb_pkts)
 			rte_prefetch0(rte_pktmbuf_mtod(tx_pkts[i + 1], void *));
+		if (unlikely(hn_tx_tagged(m))) {
+			m = hn_tx_untag(m);
+			if (unlikely(m == NULL)) {
+				/* The original is still the caller's. */
+				break;
+			}
+			tx_pkts[i] = m;
+		}
 		if (likely(m->pkt_len <= txq->tx_copybreak)) {
 			if (hn_tx_append(txq, &a, m, &need_sig) != 0)
 				break;
