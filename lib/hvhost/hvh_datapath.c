@@ -141,11 +141,23 @@ hvh_ctrl_flush(struct hvh_nic *nic)
 {
 	struct hvh_chan *ch = nic->chan[0];
 	unsigned int done = 0;
+	uint64_t now;
 
 	while (nic->ctrl_n && nic->rxbuf_on && nic->rx_nfree && ch &&
 	       !ch->broken) {
 		struct hvh_ctrl_msg *c = &nic->ctrl[nic->ctrl_head];
-		uint32_t s = hvh_sect_get(nic);
+		uint32_t s;
+
+		/* "fault slow-ctrl": each reply waits its turn, then 6 s. */
+		if (nic->slow_ctrl) {
+			now = hvh_now_ns();
+			if (nic->ctrl_due_ns == 0)
+				nic->ctrl_due_ns = now + HVH_SLOW_CTRL_NS;
+			if (now < nic->ctrl_due_ns)
+				break;
+			nic->ctrl_due_ns = 0;
+		}
+		s = hvh_sect_get(nic);
 
 		memcpy(nic->rxbuf + (size_t)s * nic->rx_sect_size, c->buf,
 		       c->len);

@@ -39,16 +39,39 @@ static const struct {
 	  "an indirection table claiming 1000 entries" },
 	{ "vf-short", HVH_FAULT_VF_SHORT,
 	  "a VF association of 4 bytes" },
+	{ "desc-last", HVH_FAULT_DESC_LAST,
+	  "a bad ring descriptor on the last open channel" },
+	{ "flood", HVH_FAULT_FLOOD,
+	  "the primary ring never empty (valid notices), until calm" },
+	{ "slow-ctrl", HVH_FAULT_SLOW_CTRL,
+	  "every RNDIS control reply held 6 s, as a host under servicing, until calm" },
+	{ "calm", HVH_FAULT_CALM,
+	  "the end of flood and slow-ctrl" },
 };
 
 const char *
 hvh_fault_names(void)
 {
 	return "xfer-range xfer-id xfer-pageset xfer-count rndis-len "
-		"ppi-zero comp-tid desc indir vf-short";
+		"ppi-zero comp-tid desc indir vf-short desc-last flood "
+		"slow-ctrl calm";
 }
 
 /* Faults carried by a message of their own, sent right away. */
+/* A descriptor whose header is longer than its packet, on channel ch. */
+static void
+hvh_fault_bad_desc(struct hvh_chan *ch)
+{
+	struct hvh_pkt_desc d = {
+		.type = HVH_PKT_INBAND, .offset8 = 5, .len8 = 3,
+	};
+	uint8_t pad[8] = { 0 };
+	struct iovec iov[2] = { { &d, sizeof(d) }, { pad, 8 } };
+	int sig;
+
+	hvh_ring_write_raw(&ch->out, iov, 2, &sig);
+}
+
 static void
 hvh_fault_send(struct hvh_nic *nic, enum hvh_fault f)
 {
@@ -61,17 +84,25 @@ hvh_fault_send(struct hvh_nic *nic, enum hvh_fault f)
 				   HVH_NVSP_SEND_RNDIS_PKT_COMPLETE,
 				   HVH_NVSP_STAT_SUCCESS);
 		break;
-	case HVH_FAULT_DESC: {
-		struct hvh_pkt_desc d = {
-			.type = HVH_PKT_INBAND, .offset8 = 5, .len8 = 3,
-		};
-		uint8_t pad[8] = { 0 };
-		struct iovec iov[2] = { { &d, sizeof(d) }, { pad, 8 } };
-		int sig;
-
-		hvh_ring_write_raw(&ch->out, iov, 2, &sig);
+	case HVH_FAULT_DESC:
+		hvh_fault_bad_desc(ch);
 		break;
-	}
+	case HVH_FAULT_DESC_LAST:
+		hvh_fault_bad_desc(nic->chan[nic->nchan - 1]);
+		break;
+	case HVH_FAULT_FLOOD:
+		nic->flood = 1;
+		break;
+	case HVH_FAULT_SLOW_CTRL:
+		nic->slow_ctrl = 1;
+		break;
+	case HVH_FAULT_CALM:
+		nic->flood = 0;
+		nic->flood_tiled = 0;
+		if (nic->nchan != 0)
+			nic->chan[0]->out.held = 0;
+		nic->slow_ctrl = 0;
+		break;
 	case HVH_FAULT_INDIR:
 		msg[0] = HVH_NVSP_SEND_INDIRECTION_TABLE;
 		msg[1] = 1000;
@@ -153,4 +184,67 @@ hvh_fault_rx(struct hvh_nic *nic, struct hvh_xfer_hdr *h,
 	default:
 		return 0;
 	}
+}
+
+/* One flood packet: descriptor, a send indirection table, trailer. */
+#define HVH_FLOOD_PKT 128
+
+static void
+hvh_flood_packet(uint8_t *p, uint32_t start)
+{
+	struct hvh_pkt_desc d = {
+		.type = HVH_PKT_INBAND, .offset8 = 2,
+		.len8 = (HVH_FLOOD_PKT - 8) / 8,
+	};
+	uint32_t msg[3] = { HVH_NVSP_SEND_INDIRECTION_TABLE,
+			    HVH_NVSP_INDIR_ENTRIES, 12 };
+	uint64_t trailer = (uint64_t)start << 32;
+
+	memset(p, 0, HVH_FLOOD_PKT);
+	memcpy(p, &d, sizeof(d));
+	memcpy(p + sizeof(d), msg, sizeof(msg));
+	memcpy(p + HVH_FLOOD_PKT - 8, &trailer, sizeof(trailer));
+}
+
+/*
+ * "flood": a host that never lets the guest find the primary ring empty.
+ * Once the guest has emptied it, the whole data area is tiled with valid
+ * 128-byte packets (a send indirection table each); from then on, every
+ * round moves the write index to one packet behind the guest's read
+ * index, so the guest always has a ring's worth of valid messages ahead.
+ * "calm" leaves the last index: the guest drains what is there.
+ */
+unsigned int
+hvh_fault_poll(struct hvh_nic *nic)
+{
+	struct hvh_ring *r;
+	uint8_t pkt[HVH_FLOOD_PKT];
+	uint32_t rd, w, k;
+
+	if (!nic->flood || nic->nchan == 0 || nic->chan[0]->broken)
+		return 0;
+	r = &nic->chan[0]->out;
+	rd = __atomic_load_n(&r->hdr->rindex, __ATOMIC_ACQUIRE);
+	if (rd >= r->dsize || (rd & 7) != 0 || r->dsize % HVH_FLOOD_PKT != 0)
+		return 0;
+	if (!nic->flood_tiled) {
+		if (rd != r->own)
+			return 0;	/* the guest is still reading */
+		for (k = 0; k < r->dsize; k += HVH_FLOOD_PKT) {
+			w = hvh_ring_advance(r, r->own, k);
+			hvh_flood_packet(pkt, w);
+			hvh_ring_copy_in(r, w, pkt, sizeof(pkt));
+		}
+		nic->flood_tiled = 1;
+		r->held = 1;
+	}
+	w = hvh_ring_advance(r, rd, r->dsize - HVH_FLOOD_PKT);
+	if (w != r->own) {
+		hvh_wmb();
+		r->hdr->windex = w;
+		r->own = w;
+		nic->st.faults++;
+	}
+	/* Work either way: a flooding host spins, never sleeps. */
+	return 1;
 }

@@ -39,6 +39,11 @@ hvh_guest_gone(struct hvh_nic *nic)
 	hvh_rndis_reset_state(nic);
 	nic->ctrl_n = 0;
 	nic->ctrl_head = 0;
+	nic->flood = 0;
+	nic->flood_tiled = 0;
+	nic->chan[0]->out.held = 0;
+	nic->slow_ctrl = 0;
+	nic->ctrl_due_ns = 0;
 	nic->guest_present = 0;
 	nic->guest_pid = 0;
 	/* Frames the old guest looped back must not reach the next one. */
@@ -138,6 +143,7 @@ hvh_nic_poll(struct hvh_nic *nic)
 			work += hvh_chan_tx(ch);
 	}
 	work += hvh_ctrl_flush(nic);
+	work += hvh_fault_poll(nic);
 	work += hvh_nic_rx(nic);
 	hvh_nvsp_vf_tick(nic);
 	return work;

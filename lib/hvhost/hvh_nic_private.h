@@ -102,7 +102,15 @@ enum hvh_fault {
 	HVH_FAULT_DESC,
 	HVH_FAULT_INDIR,
 	HVH_FAULT_VF_SHORT,
+	HVH_FAULT_DESC_LAST,
+	/* States that last until "fault calm". */
+	HVH_FAULT_FLOOD,
+	HVH_FAULT_SLOW_CTRL,
+	HVH_FAULT_CALM,
 };
+
+/* How long "fault slow-ctrl" holds each RNDIS control reply. */
+#define HVH_SLOW_CTRL_NS	(6ull * 1000000000ull)
 
 enum hvh_nvs_phase {
 	HVH_NVS_NONE,		/* no guest or INIT not done */
@@ -152,6 +160,10 @@ struct hvh_nic {
 	uint32_t mcast_count;
 
 	enum hvh_fault fault;	/* armed receive fault */
+	int flood;		/* keep the primary ring never empty */
+	int flood_tiled;	/* its data area holds only flood packets */
+	int slow_ctrl;		/* hold control replies HVH_SLOW_CTRL_NS */
+	uint64_t ctrl_due_ns;	/* when the held reply may go */
 
 	/* VF. */
 	int vf_offered;		/* control: offer wanted */
@@ -235,6 +247,8 @@ uint32_t hvh_rndis_build_rx(struct hvh_nic *nic, uint8_t *sect,
 void hvh_rndis_reset_state(struct hvh_nic *nic);
 
 /* hvh_fault.c */
+/* The lasting faults' share of a poll round: work done. */
+unsigned int hvh_fault_poll(struct hvh_nic *nic);
 int hvh_fault_rx(struct hvh_nic *nic, struct hvh_xfer_hdr *h,
 		 struct hvh_xfer_range *r, const uint32_t *sect);
 

@@ -23,6 +23,7 @@ struct hvh_ring {
 	uint8_t *data;
 	uint32_t dsize;		/* data area bytes */
 	uint32_t own;		/* our index: rindex of "in", windex of "out" */
+	int held;		/* writes refused: a fault moves the index */
 };
 
 #define hvh_rmb() __atomic_thread_fence(__ATOMIC_ACQUIRE)
