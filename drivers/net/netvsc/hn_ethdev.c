@@ -753,13 +753,6 @@ hn_chan_recover(struct hn_data *hv)
 	return 0;
 }
 
-/* Minimal: renew what a dead channel needs; the configuration stays. */
-static int
-hn_dev_reset(struct rte_eth_dev *dev)
-{
-	return hn_chan_recover(dev->data->dev_private);
-}
-
 static int
 hn_dev_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
 {
@@ -799,7 +792,11 @@ hn_dev_reset(struct rte_eth_dev *dev)
 
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
 		return -E_RTE_SECONDARY;
-	ret = hn_session_redo(hv, hv->mtu, hv->num_channels);
+	/* After a dead channel, the new session also clears its marks. */
+	if (__atomic_load_n(&hv->chans_dead, __ATOMIC_ACQUIRE) != 0)
+		ret = hn_chan_recover(hv);
+	else
+		ret = hn_session_redo(hv, hv->mtu, hv->num_channels);
 	if (ret != 0) {
 		HN_LOG(ERR, "port %u: no new host session: %d", hv->port_id,
 		       ret);
