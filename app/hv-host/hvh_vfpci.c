@@ -25,6 +25,7 @@
  * device, unbind@, remove@).
  */
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -94,25 +95,48 @@ hvh_vfpci_driver(const struct hvh_vfpci_conf *c)
 	return c->vendor == 0x1414 ? "mana" : "mlx5_core";
 }
 
+/*
+ * One hexadecimal field of 1 to max_digits digits (no sign, no "0x")
+ * followed by one of the characters in ends, where '$' stands for the
+ * end of the string.  Returns the position after the field, or NULL.
+ */
+static const char *
+hvh_vfpci_hex(const char *p, unsigned int max_digits, const char *ends,
+	      unsigned int *out)
+{
+	unsigned int v = 0, n = 0;
+	char c;
+
+	while (n < max_digits && isxdigit((unsigned char)p[n])) {
+		c = (char)tolower((unsigned char)p[n]);
+		v = v * 16 + (unsigned int)(isdigit((unsigned char)c) ?
+					    c - '0' : c - 'a' + 10);
+		n++;
+	}
+	c = p[n];
+	if (n == 0 || (c == '\0' ? strchr(ends, '$') == NULL :
+		       c == '$' || strchr(ends, c) == NULL))
+		return NULL;
+	*out = v;
+	return p + n;
+}
+
 int
 hvh_vfpci_parse(const char *s, struct hvh_vfpci_conf *c)
 {
 	unsigned int dom, bus, dev, fn, ven = 0x15b3, did = 0x1016;
-	int n = 0;
+	const char *p = s;
 
-	if (sscanf(s, "%x:%x:%x.%x%n", &dom, &bus, &dev, &fn, &n) != 4)
-		return -1;
-	if (s[n] == ',') {
-		int m = 0;
-
-		if (sscanf(s + n + 1, "%x:%x%n", &ven, &did, &m) != 2 ||
-		    s[n + 1 + m] != '\0')
-			return -1;
-	} else if (s[n] != '\0') {
-		return -1;
+	/* DDDD:BB:DD.F[,VVVV:DDDD], as the kernel names PCI devices. */
+	p = hvh_vfpci_hex(p, 4, ":", &dom);
+	p = p ? hvh_vfpci_hex(p + 1, 2, ":", &bus) : NULL;
+	p = p ? hvh_vfpci_hex(p + 1, 2, ".", &dev) : NULL;
+	p = p ? hvh_vfpci_hex(p + 1, 1, ",$", &fn) : NULL;
+	if (p != NULL && *p == ',') {
+		p = hvh_vfpci_hex(p + 1, 4, ":", &ven);
+		p = p ? hvh_vfpci_hex(p + 1, 4, "$", &did) : NULL;
 	}
-	if (dom > 0xffff || bus > 0xff || dev > 0x1f || fn > 7 ||
-	    ven > 0xffff || did > 0xffff)
+	if (p == NULL || *p != '\0' || dev > 0x1f || fn > 7)
 		return -1;
 	/* Only drivers that leave the device to the kernel: no BAR maps. */
 	if (ven != 0x15b3 && ven != 0x1414)

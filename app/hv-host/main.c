@@ -413,10 +413,13 @@ run(const struct hvh_nics *h, int wait_fd, int ctl_fd,
 			w += hvh_nic_poll(h->nic[i]);
 			always |= hvh_nic_rx_always(h->nic[i]);
 		}
+		/* Listeners first: one that connected before a command
+		 * hears of what the command does, as on netlink.
+		 */
 		if ((++iter & 1023) == 0) {
+			hvh_vfpci_poll(h->vp);
 			if (ctl_fd >= 0)
 				ctl_service(h, ctl_fd);
-			hvh_vfpci_poll(h->vp);
 		}
 		now = hvh_now_ns();
 		/* A generator always has frames: never sleep while a guest
@@ -439,9 +442,9 @@ run(const struct hvh_nics *h, int wait_fd, int ctl_fd,
 		/* Idle: the uio sockets cost nothing compared to sleeping. */
 		for (i = 0; i < h->n; i++)
 			hvh_nic_wake(h->nic[i]);
+		hvh_vfpci_poll(h->vp);
 		if (ctl_fd >= 0)
 			ctl_service(h, ctl_fd);
-		hvh_vfpci_poll(h->vp);
 	}
 }
 
