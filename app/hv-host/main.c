@@ -36,6 +36,17 @@
 
 static volatile sig_atomic_t hvh_stop;
 
+/* The spin-wait hint of the CPU hv-host runs on (it runs on arm64 too). */
+static inline void
+hvh_cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ volatile("yield" ::: "memory");
+#endif
+}
+
 static void
 hvh_on_signal(int sig)
 {
@@ -431,7 +442,7 @@ run(const struct hvh_nics *h, int wait_fd, int ctl_fd,
 			continue;
 		}
 		if (now - last_work < HVH_SPIN_NS) {
-			__builtin_ia32_pause();
+			hvh_cpu_relax();
 			continue;
 		}
 		backoff = backoff ? backoff * 2 : HVH_SLEEP_MIN_NS;
