@@ -4,10 +4,10 @@
  * hv-guest's requeue mode: queue counts changed at runtime under incoming
  * traffic. For each step (--counts, or --steps pairs drawn from --seed,
  * from 1 to --queues) it stops the port, configures that many receive and
- * transmit queues, starts it and checks, for --seconds: every receive
- * queue receives, the RSS redirection table names exactly the receive
- * queues, every transmit queue sends, and rxq_info_get/txq_info_get
- * answer.
+ * transmit queues, starts it, runs --seconds (longer, up to 10 s, until
+ * every queue has moved a frame) and checks: every receive queue
+ * received, the RSS redirection table names exactly the receive queues,
+ * every transmit queue sent, and rxq_info_get/txq_info_get answer.
  */
 
 #include <inttypes.h>
@@ -23,6 +23,7 @@
 #include "hv_guest.h"
 
 #define HVG_STEPS_MAX 256
+#define HVG_STEP_MAX_S 10	/* longest wait for every queue to move */
 
 /*
  * requeue: the counts of each step, from --counts ("RX:TX,..." or "N,...")
@@ -60,6 +61,22 @@ hvg_requeue_counts(unsigned int max, uint16_t *rx, uint16_t *tx)
 	return n;
 }
 
+/* Has every receive queue received and every transmit queue sent? */
+static int
+hvg_requeue_moved(const uint64_t *rx, uint16_t nrx, const uint64_t *tx,
+		  uint16_t ntx)
+{
+	uint16_t q;
+
+	for (q = 0; q < nrx; q++)
+		if (rx[q] == 0)
+			return 0;
+	for (q = 0; q < ntx; q++)
+		if (tx[q] < hvg.burst)
+			return 0;
+	return 1;
+}
+
 /* One step's checks once the port runs with nrx and ntx queues. */
 static unsigned int
 hvg_requeue_check(uint16_t port, struct rte_mempool *mp, unsigned int step,
@@ -76,12 +93,22 @@ hvg_requeue_check(uint16_t port, struct rte_mempool *mp, unsigned int step,
 	static const struct rte_ether_addr away = {
 		.addr_bytes = { 0x02, 0, 0, 0, 0, 0x09 } };
 	unsigned int fails = 0, q, i, seen;
-	uint64_t end, named = 0;
+	uint64_t start, end, last, now, named = 0;
 	uint16_t n, sent;
 
-	end = rte_get_timer_cycles() +
-		(uint64_t)(hvg.seconds * rte_get_timer_hz());
-	while (!hvg_stop && rte_get_timer_cycles() < end) {
+	/*
+	 * --seconds at least, then until every queue has moved a frame (a
+	 * busy machine may not run the host for a while), at most
+	 * HVG_STEP_MAX_S: a queue that never moves one fails the check.
+	 */
+	start = rte_get_timer_cycles();
+	end = start + (uint64_t)(hvg.seconds * rte_get_timer_hz());
+	last = start + HVG_STEP_MAX_S * rte_get_timer_hz();
+	while (!hvg_stop) {
+		now = rte_get_timer_cycles();
+		if (now >= last || (now >= end &&
+				    hvg_requeue_moved(rx, nrx, tx, ntx)))
+			break;
 		for (q = 0; q < nrx; q++) {
 			n = rte_eth_rx_burst(port, q, pkts, hvg.burst);
 			rx[q] += n;
