@@ -7,7 +7,9 @@
 #
 # Usage: devtools/test.sh [meson test arguments, e.g. --suite unit]
 # Environment: HVNET_BUILD_DIR (default: build), HVNET_TEST_SETUP_ONLY=1 to
-# stop after the build.
+# stop after the build, HVNET_DPDK_RELEASES: a folder of DPDK release
+# tarballs (dpdk-23.11.tar.xz, ...) or source folders in which a full run
+# also builds the two driver folders in-tree, as it does in Debian's 22.11.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/devtools/env.sh"
@@ -33,6 +35,36 @@ args=("$@")
 
 rc=0
 meson test -C "$builddir" --print-errorlogs "${args[@]}" || rc=$?
+
+# A full run also proves the driver folders build unchanged in-tree, in
+# Debian's 22.11 and in every DPDK release provided.
+if [ $# -eq 0 ]; then
+	intree() {
+		local name=$1 log=$HVNET_DEPS/intree-$1.log
+		shift
+		if bash devtools/check-in-tree.sh "$@" >"$log" 2>&1; then
+			echo "in-tree build in DPDK $name: ok"
+		else
+			tail -n 20 "$log"
+			echo "in-tree build in DPDK $name: FAILED (log: $log)"
+			rc=1
+		fi
+	}
+	intree 22.11
+	releases=
+	if [ -d "${HVNET_DPDK_RELEASES:-}" ]; then
+		releases=$(find "$HVNET_DPDK_RELEASES" -mindepth 1 -maxdepth 1 \
+			-name 'dpdk-*' | sort)
+	fi
+	for r in $releases; do
+		v=$(basename "$r")
+		v=${v#dpdk-}
+		intree "${v%.tar*}" --dpdk "$r"
+	done
+	[ -n "$releases" ] || echo "in-tree builds in newer DPDK releases: skipped;" \
+		"provide dpdk-23.11.tar.xz, dpdk-24.11.tar.xz and dpdk-26.07.tar.xz" \
+		"in ${HVNET_DPDK_RELEASES:-a folder named by HVNET_DPDK_RELEASES}"
+fi
 
 python3 devtools/test-summary.py "$builddir/meson-logs/testlog.json" || rc=1
 exit $rc
