@@ -20,12 +20,18 @@ upstream=0
 
 # On a fresh machine: packages, DPDK source, hugepages and the build, as
 # the test command does; with everything in place this rebuilds nothing.
+# Progress lines are shown as they come, the rest goes to the log.
 if [ -z "${HVNET_BUILD:-}" ]; then
-	HVNET_TEST_SETUP_ONLY=1 bash "$top/devtools/test.sh" >"${TMPDIR:-/tmp}/hvnet-demo-build.log" 2>&1 || {
-		echo "demo: FAILED: building the project failed; see ${TMPDIR:-/tmp}/hvnet-demo-build.log"
-		tail -20 "${TMPDIR:-/tmp}/hvnet-demo-build.log"
+	log=${TMPDIR:-/tmp}/hvnet-demo-build.log
+	echo "demo: setting up (packages, DPDK source, hugepages, build); full log in $log"
+	set -o pipefail
+	HVNET_TEST_SETUP_ONLY=1 bash "$top/devtools/test.sh" 2>&1 | tee "$log" |
+		awk '/^(test\.sh|bootstrap): / { print "  " $0; fflush() }' || {
+		echo "demo: FAILED: building the project failed; see $log"
+		tail -20 "$log"
 		exit 1
 	}
+	set +o pipefail
 fi
 ns=hvdemo$$
 tmp=$(mktemp -d /dev/shm/hvdemo.XXXXXX)

@@ -19,6 +19,8 @@ hvnet_ninja() {
 	local what=$1 dir=$2 n cores min rc
 
 	shift 2
+	# A pending regeneration of build.ninja would hide the real count.
+	ninja -C "$dir" build.ninja >/dev/null 2>&1
 	n=$(ninja -C "$dir" -n "$@" 2>/dev/null | grep -c '^\[') || n=0
 	if [ "$n" -eq 0 ]; then
 		echo "$what: up to date"

@@ -10,15 +10,20 @@
 # stop after the build, HVNET_DPDK_RELEASES: a folder of DPDK release
 # tarballs (dpdk-23.11.tar.xz, ...) or source folders in which a full run
 # also builds the two driver folders in-tree, as it does in Debian's 22.11.
-set -eu
+set -eu -o pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/devtools/env.sh"
 cd "$top"
 
+log() { echo "test.sh: $*"; }
+
+log "step 1/4: packages and Debian's DPDK source (devtools/bootstrap.sh)"
 bash devtools/bootstrap.sh
+log "step 2/4: hugepages"
 bash devtools/hugepages.sh
 
 builddir=${HVNET_BUILD_DIR:-build}
+log "step 3/4: configuring and building in $builddir"
 if [ ! -f "$builddir/build.ninja" ]; then
 	meson setup "$builddir" >/dev/null
 else
@@ -26,13 +31,19 @@ else
 	# cannot watch: configure again (cheap; rebuilds nothing unchanged).
 	meson setup --reconfigure "$builddir" >/dev/null
 fi
-ninja -C "$builddir"
+hvnet_ninja "test.sh: building DPDK (ours and the pristine reference), hv-host, tests" \
+	"$builddir"
 [ "${HVNET_TEST_SETUP_ONLY:-0}" = 1 ] && exit 0
+# The package test installs these (tests/tools/packages.sh).
+log "step 4/4: Debian packages of our drivers (devtools/package.sh)"
+bash devtools/package.sh -o "$builddir/pkg" | sed '/^package:   Depends:/d'
 
 # Long soaks are in the "slow" suite and run only on request.
 args=("$@")
 [ ${#args[@]} -eq 0 ] && args=(--no-suite slow)
 
+n=$(meson test -C "$builddir" --list "${args[@]}" 2>/dev/null | grep -c ' / ') || n=0
+log "running $n tests, one line each as it ends"
 rc=0
 meson test -C "$builddir" --print-errorlogs "${args[@]}" || rc=$?
 
