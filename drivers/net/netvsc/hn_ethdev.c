@@ -186,7 +186,12 @@ hn_dev_link_update(struct rte_eth_dev *dev, int wait_to_complete)
 	struct rte_eth_link link;
 
 	RTE_SET_USED(wait_to_complete);
-	if (hn_rndis_get_linkstatus(hv) != 0)
+	/*
+	 * With a dead channel the link is down until the session is renewed,
+	 * and the host may have no receive section left to answer a query.
+	 */
+	if (__atomic_load_n(&hv->chans_dead, __ATOMIC_ACQUIRE) == 0 &&
+	    hn_rndis_get_linkstatus(hv) != 0)
 		HN_LOG(NOTICE, "link query failed; reporting the last state");
 	hn_link_fill(hv, &link);
 	return rte_eth_linkstatus_set(dev, &link);
@@ -573,7 +578,19 @@ hn_dev_stop(struct rte_eth_dev *dev)
 	dev->data->dev_started = 0;
 	hn_queue_states_set(dev, RTE_ETH_QUEUE_STATE_STOPPED);
 	hn_vf_stop(hv);
-	ret = hn_rndis_set_rxfilter(hv, 0);
+	/*
+	 * The port stops whatever the host answers: with a dead channel the
+	 * host may have no receive section left to answer with (they sit on
+	 * the dead ring), and the session is renewed before the next start
+	 * anyway; a filter the host did not take is logged, not returned,
+	 * or ethdev would take the port as still started.
+	 */
+	if (__atomic_load_n(&hv->chans_dead, __ATOMIC_ACQUIRE) == 0) {
+		ret = hn_rndis_set_rxfilter(hv, 0);
+		if (ret != 0)
+			HN_LOG(WARNING, "port %u: host kept its receive filter (%d); stopped anyway",
+			       hv->port_id, ret);
+	}
 	for (i = 0; i < dev->data->nb_tx_queues; i++)
 		if (hv->txq[i] != NULL)
 			hn_tx_queue_drain(hv->txq[i], 1000);
@@ -596,7 +613,7 @@ hn_dev_stop(struct rte_eth_dev *dev)
 			       i, budget);
 		hn_rx_queue_purge(rxq);
 	}
-	return ret;
+	return 0;
 }
 
 static void
