@@ -13,14 +13,14 @@ set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$top/devtools/env.sh"
 secs=${1:-2}
-bin=${HVNET_BUILD:-$top/build}/app/test-hvhost/bench-hvhost
+bin=${HVNET_BUILD:-$top/build}/tests/bench-hvhost
 
 if [ ! -x "$bin" ]; then
 	tmp=$(mktemp -d)
 	trap 'rm -rf "$tmp"' EXIT
 	lib=$top/lib/hvhost
 	cc -O2 -D_GNU_SOURCE -I"$lib" -o "$tmp/bench-hvhost" \
-		"$top/app/test-hvhost/bench_hvhost.c" "$lib"/hvh_backend*.c \
+		"$top/tests/hvhost/bench_hvhost.c" "$lib"/hvh_backend*.c \
 		"$lib/hvh_toeplitz.c" "$lib/hvh_log.c"
 	bin=$tmp/bench-hvhost
 fi

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 #
 # Cost of the VF indirection: cycles per packet of io forwarding
-# (app/test-vf/vf-fwd, the same loop for both PMDs: the forwarding
+# (tests/vf/vf_fwd.c, the same loop for both PMDs: the forwarding
 # thread's CPU time in TSC cycles per packet, so time the shared machine
 # gave to others stays out) through the netvsc
 # port with the VF stand-in as its active VF ("netvsc+vf"), against the
@@ -37,8 +37,8 @@ fi
 rounds=${1:-3}
 secs=${2:-3}
 b=${HVNET_BUILD:-$top/build}
-fwd=${VF_FWD:-$b/app/test-vf/vf-fwd}
-fwd_up=${VF_FWD_UPSTREAM:-$b/app/test-vf/vf-fwd-upstream}
+fwd=${VF_FWD:-$b/tests/vf-fwd}
+fwd_up=${VF_FWD_UPSTREAM:-$b/tests/vf-fwd-upstream}
 plugin=${VF_PLUGIN:-$b/app/vf-standin/librte_net_vfstandin.so}
 mac=00:15:5d:0a:0b:0c
 work=$(mktemp -d /tmp/bench-vf.XXXXXX)

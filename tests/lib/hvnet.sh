@@ -1,0 +1,300 @@
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# The tests' shell library, sourced by every scenario script (directly or
+# through the testpmd, guest and vf layers next to it).
+#
+# Verdicts: "skip WHY" ends the test as skipped (exit 77, a prerequisite
+# is missing), "fail WHY" ends it as failed; "expect", "expect_ge" and
+# "fail_soft" record a failed check and go on, and "finish" ends the test
+# with the verdict of all checks.
+#
+# The PMD under test: HVNET_PMD=ours (default) or upstream (the pristine
+# DPDK build's netvsc, the referee).
+#
+# Everything a test makes goes into $hvn_work or is undone by a command
+# given to "at_exit"; hv-host started with "host_start" is stopped at exit.
+
+set -u
+
+hvn_top=${HVNET_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+HVNET_PMD=${HVNET_PMD:-ours}
+case "$HVNET_PMD" in
+ours|upstream) ;;
+*) echo "FAIL: HVNET_PMD is '$HVNET_PMD', not ours or upstream"; exit 1 ;;
+esac
+# hv-testpmd.sh's flag for the PMD under test.
+hvn_upstream_flag=()
+[ "$HVNET_PMD" = upstream ] && hvn_upstream_flag=(--upstream)
+
+hvn_fails=0
+hvn_work=$(mktemp -d /dev/shm/hvnet-test.XXXXXX)
+hvn_at_exit=()
+# A file whose tail is worth showing when the test fails.
+hvn_show=
+
+skip() {
+	echo "SKIP: $*"
+	exit 77
+}
+
+fail() {
+	echo "FAIL: $*"
+	exit 1
+}
+
+ok() {
+	echo "ok: $*"
+}
+
+fail_soft() {
+	echo "FAIL: $*"
+	hvn_fails=$((hvn_fails + 1))
+}
+
+# expect WHAT GOT WANT
+expect() {
+	if [ "$2" = "$3" ]; then
+		ok "$1 ($2)"
+	else
+		fail_soft "$1: got $2, want $3"
+	fi
+}
+
+# expect_ge WHAT GOT WANT
+expect_ge() {
+	if [ "$2" -ge "$3" ] 2>/dev/null; then
+		ok "$1 ($2 >= $3)"
+	else
+		fail_soft "$1: got $2, want at least $3"
+	fi
+}
+
+# check NAME VERDICT DETAIL: VERDICT 1 passes; anything else is a failed
+# check, explained by DETAIL.
+check() {
+	if [ "$2" = 1 ]; then
+		ok "$1"
+	else
+		fail_soft "$1: $3"
+	fi
+}
+
+finish() {
+	if [ "$hvn_fails" -ne 0 ]; then
+		echo "$hvn_fails check(s) failed"
+		exit 1
+	fi
+	exit 0
+}
+
+# at_exit COMMAND: run COMMAND (a shell string) when the test ends, the
+# last registered first.
+at_exit() {
+	hvn_at_exit+=("$1")
+}
+
+hvn_exit() {
+	local rc=$? i
+
+	trap - EXIT
+	for ((i = ${#hvn_at_exit[@]} - 1; i >= 0; i--)); do
+		eval "${hvn_at_exit[i]}"
+	done
+	if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ] && [ -n "$hvn_show" ] &&
+		[ -f "$hvn_show" ]; then
+		echo "---- last output of $(basename "$hvn_show") ----"
+		tail -40 "$hvn_show"
+	fi
+	rm -rf "$hvn_work"
+	exit "$rc"
+}
+trap hvn_exit EXIT
+
+need_root() {
+	[ "$(id -u)" = 0 ] || skip "needs root (hugepages, namespaces, TAP)"
+}
+
+# need_cmd CMD...: skip unless every command is installed.
+need_cmd() {
+	local c
+
+	for c in "$@"; do
+		command -v "$c" >/dev/null || skip "$c not installed"
+	done
+}
+
+# hvn_bin PATH: PATH (relative to a build folder) in $HVNET_BUILD, else
+# in the first build folder of the tree that has it.
+hvn_bin() {
+	local b
+
+	for b in "${HVNET_BUILD:-}" "$hvn_top"/build "$hvn_top"/build*; do
+		[ -n "$b" ] && [ -e "$b/$1" ] && { echo "$b/$1"; return 0; }
+	done
+	return 1
+}
+
+# need_bin VAR PATH: set VAR to the built PATH, or skip.
+need_bin() {
+	local p
+
+	p=$(hvn_bin "$2") || skip "$2 not built (ninja -C build)"
+	printf -v "$1" %s "$p"
+}
+
+# testpmd of the PMD under test.
+hvn_testpmd() {
+	if [ "$HVNET_PMD" = upstream ]; then
+		[ -n "${HVNET_TESTPMD_UPSTREAM:-}" ] &&
+			{ echo "$HVNET_TESTPMD_UPSTREAM"; return; }
+		hvn_bin subprojects/dpdk-upstream/app/dpdk-testpmd
+	else
+		[ -n "${HVNET_TESTPMD:-}" ] && { echo "$HVNET_TESTPMD"; return; }
+		hvn_bin subprojects/dpdk/app/dpdk-testpmd
+	fi
+}
+
+# hv-guest of the PMD under test (HVTP_APP overrides, as for hv-testpmd.sh).
+hvn_guest_app() {
+	local name=hv-guest
+
+	[ "$HVNET_PMD" = upstream ] && name=hv-guest-upstream
+	[ -n "${HVTP_APP:-}" ] && { echo "$HVTP_APP"; return; }
+	hvn_bin "app/hv-guest/$name"
+}
+
+# Hugepages for a DPDK process (skip where none can be had).
+need_hugepages() {
+	"$hvn_top"/devtools/hugepages.sh >/dev/null 2>&1 || skip "no hugepages"
+}
+
+# EAL refuses to load a plugin (-d) when a folder above it is
+# world-writable, as /tmp is, so a build tree under /tmp would fail for
+# that reason alone: private_plugin VAR SRC copies SRC into a fresh
+# root-only folder under /run (removed at exit) and sets VAR to the copy.
+private_plugin() {
+	local dir
+
+	dir=$(mktemp -d /run/hvnet-plugin.XXXXXX) ||
+		skip "cannot make a folder under /run"
+	at_exit "rm -rf '$dir'"
+	chmod 0755 "$dir" && cp "$2" "$dir/" || skip "cannot copy $2"
+	printf -v "$1" %s "$dir/$(basename "$2")"
+}
+
+# ---- network namespaces and TAP devices ----
+
+# netns_add NAME: a namespace without IPv6 (whose router and listener
+# messages would add frames to exact counts), deleted at exit.
+netns_add() {
+	ip netns add "$1" || skip "cannot create a network namespace"
+	at_exit "ip netns del '$1' 2>/dev/null"
+	ip -n "$1" link set lo up
+	ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1 2>/dev/null
+}
+
+# tap_to_netns TAP NS [LOG]: wait for hv-host's TAP and move it into NS
+# (skip if LOG says a binary is not built).
+tap_to_netns() {
+	for _ in $(seq 100); do
+		ip link show "$1" >/dev/null 2>&1 && break
+		[ -n "${3:-}" ] && grep -q "not built" "$3" &&
+			skip "$(head -1 "$3")"
+		sleep 0.1
+	done
+	ip link set "$1" netns "$2" || fail "no tap $1"
+}
+
+# tap_make NAME [NS]: a multi-queue TAP made beforehand, as a harness
+# bridging it would make it, without IPv6 so that the kernel sends
+# nothing of its own into the port, up; deleted at exit.
+tap_make() {
+	local in=() ex=()
+
+	if [ -n "${2:-}" ]; then
+		in=(-n "$2")
+		ex=(ip netns exec "$2")
+	else
+		at_exit "ip link del '$1' 2>/dev/null"
+	fi
+	ip "${in[@]}" tuntap add dev "$1" mode tap multi_queue vnet_hdr ||
+		fail "cannot make TAP $1"
+	"${ex[@]}" sysctl -qw "net.ipv6.conf.$1.disable_ipv6=1"
+	ip "${in[@]}" link set "$1" up
+}
+
+# ---- hv-host ----
+
+host_bin=$(hvn_bin app/hv-host/hv-host) || host_bin=
+hvn_preload=$(hvn_bin app/hv-preload/libhv_preload.so) || hvn_preload=
+host_root=$hvn_work/r
+host_sock=$hvn_work/host.sock
+host_log=$hvn_work/host.log
+host_uuid=$(cat /proc/sys/kernel/random/uuid)
+host_pid=
+# Set host_wrap=(ip netns exec NS) to start hv-host elsewhere.
+host_wrap=()
+
+need_host() {
+	[ -n "$host_bin" ] || skip "hv-host not built (ninja -C build)"
+}
+
+# host_start [hv-host args]: hv-host on a private root with a control
+# socket, stopped at exit.
+host_start() {
+	need_host
+	"${host_wrap[@]}" "$host_bin" --root "$host_root" \
+		--device-id "$host_uuid" --control "$host_sock" "$@" \
+		</dev/null >"$host_log" 2>&1 &
+	host_pid=$!
+	hvn_show=$host_log
+	for _ in $(seq 100); do
+		[ -S "$host_root/dev/uio0" ] && [ -S "$host_sock" ] && return 0
+		kill -0 "$host_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	fail "hv-host did not start: $(tail -5 "$host_log")"
+}
+at_exit host_stop
+
+host_stop() {
+	[ -n "$host_pid" ] || return 0
+	kill -TERM "$host_pid" 2>/dev/null
+	wait "$host_pid" 2>/dev/null
+	host_pid=
+}
+
+host_alive() {
+	kill -0 "$host_pid" 2>/dev/null
+}
+
+# One command on hv-host's control socket (host_start, or a test that
+# passed --control "$host_sock" to hv-testpmd.sh).
+host_ctl() {
+	"$host_bin" --ctl "$host_sock" "$@"
+}
+
+# stats_value PREFIX FIELD: in hv-host's stats (standard input), the value
+# after FIELD on the first line starting with PREFIX, e.g. "total rx_frames",
+# "chan 1 tx_frames", "protocol_errors protocol_errors".
+stats_value() {
+	awk -v p="$1" -v f="$2" 'index($0, p " ") == 1 {
+		for (i = 1; i < NF; i++) if ($i == f) { print $(i + 1); exit } }'
+}
+
+# host_stat PREFIX FIELD: the same, read from the running hv-host.
+host_stat() {
+	host_ctl stats | stats_value "$1" "$2"
+}
+
+# host_chan_tx: frames hv-host has taken from the guest on each channel,
+# one a line.
+host_chan_tx() {
+	host_ctl stats | awk '$1 == "chan" {
+		for (i = 3; i < NF; i++) if ($i == "tx_frames") print $(i + 1) }'
+}
+
+host_datapath() {
+	host_ctl stats | sed -n 's/.* datapath \([a-z]*\) .*/\1/p'
+}

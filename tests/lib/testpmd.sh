@@ -1,0 +1,272 @@
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# Scripted testpmd, on hvnet.sh (source only this file): one interactive
+# dpdk-testpmd of the PMD under test ($HVNET_PMD) runs over
+# devtools/hv-testpmd.sh, whose hv-host answers on $host_sock; a test
+# sends commands, reads their output and testpmd's and hv-host's
+# counters.
+#
+# No prompt is waited on. testpmd writes its prompt a byte at a time, and
+# a line from another thread (EAL and PMD logs, on stderr; link and
+# removal events, on stdout; both go to $tp_out) can land inside it. So
+# each command is followed by "load" of an empty file named for it:
+# testpmd handles that after the command and then prints "Read CLI
+# commands from <file>" in one line, after all of the command's own
+# output. tp_cmd waits for that name, which is new for every command.
+
+. "$(dirname "${BASH_SOURCE[0]}")/hvnet.sh"
+
+tp_out=$hvn_work/testpmd.out
+tp_pid=
+tp_rc=
+tp_sent=0
+# tp_sync reads the output as it comes, from its own descriptor ($tp_rd),
+# and naps on a fifo nobody writes: no process is started per look.
+tp_rd=
+tp_partial=
+mkfifo "$hvn_work/nap"
+exec {tp_nap}<>"$hvn_work/nap"
+
+tp_stop() {
+	exec 3>&- 2>/dev/null
+	[ -n "$tp_pid" ] && kill -0 "$tp_pid" 2>/dev/null || return 0
+	kill -INT "$tp_pid" 2>/dev/null
+	for _ in $(seq 50); do
+		kill -0 "$tp_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$tp_pid" 2>/dev/null
+	wait "$tp_pid" 2>/dev/null
+	tp_pid=
+}
+at_exit tp_stop
+
+# Output since the given byte offset, and the offset now.
+tp_since() {
+	tail -c +$(($1 + 1)) "$tp_out"
+}
+
+tp_mark() {
+	stat -c %s "$tp_out"
+}
+
+# tp_sync SECONDS: send the next marker and wait until testpmd has written
+# it (return 1 when testpmd ends first or time runs out).
+tp_sync() {
+	local path=$hvn_work/$tp_sent.sync line= end=$((SECONDS + $1))
+
+	tp_sent=$((tp_sent + 1))
+	: >"$path"
+	echo "load $path" >&3
+	while [ "$SECONDS" -le "$end" ]; do
+		if IFS= read -r -u "$tp_rd" line; then
+			line=$tp_partial$line
+			tp_partial=
+			[[ $line == *"commands from $path" ]] && return 0
+			continue
+		fi
+		# At the end of what was written so far: keep a partial line.
+		tp_partial+=$line
+		kill -0 "$tp_pid" 2>/dev/null || return 1
+		read -r -t 0.01 -u "$tp_nap"
+	done
+	return 1
+}
+
+# tp_launch CMD...: run CMD (testpmd -i, or what starts it) with its input
+# from us and its output in $tp_out; return once testpmd takes commands.
+tp_launch() {
+	tp_spawn "$@"
+	tp_await
+}
+
+tp_spawn() {
+	rm -f "$hvn_work/in"
+	mkfifo "$hvn_work/in"
+	: >"$tp_out"
+	[ -n "$tp_rd" ] && exec {tp_rd}<&-
+	exec {tp_rd}<"$tp_out"
+	"$@" <"$hvn_work/in" >"$tp_out" 2>&1 &
+	tp_pid=$!
+	exec 3>"$hvn_work/in"
+	tp_partial=
+	hvn_show=$tp_out
+}
+
+# Wait until testpmd takes commands; skip when a binary or hugepages are
+# missing, fail if it never comes up.
+tp_await() {
+	tp_sync 60 && return 0
+	grep -q "not built\|hugepages" "$tp_out" && skip "$(head -3 "$tp_out")"
+	fail "testpmd did not come up"
+}
+
+# testpmd writes to a file, so its stdout would be fully buffered and a
+# command's output could come after the marker: tp_testpmd sets
+# tp_wrapper to a script that runs testpmd (ours or upstream's) with a
+# line-buffered stdout.
+tp_testpmd() {
+	local real stdbuf=/usr/libexec/coreutils/libstdbuf.so
+
+	real=$(hvn_testpmd) && [ -x "$real" ] ||
+		skip "testpmd ($HVNET_PMD) not built"
+	[ -f "$stdbuf" ] || skip "coreutils libstdbuf.so missing"
+	tp_wrapper=$hvn_work/testpmd
+	cat >"$tp_wrapper" <<-WRAP
+	#!/bin/sh
+	LD_PRELOAD="\${LD_PRELOAD:-} $stdbuf" _STDBUF_O=L exec "$real" "\$@"
+	WRAP
+	chmod +x "$tp_wrapper"
+}
+
+# tp_hv_testpmd [hv-host args] -- [EAL args] -- [testpmd args]: sets
+# tp_cmdline to hv-testpmd.sh's command line for the PMD under test.
+tp_hv_testpmd() {
+	tp_testpmd
+	tp_cmdline=(env HVNET_TESTPMD="$tp_wrapper"
+		HVNET_TESTPMD_UPSTREAM="$tp_wrapper" HVTP_LOG="$host_log"
+		"$hvn_top/devtools/hv-testpmd.sh" "${hvn_upstream_flag[@]}"
+		--control "$host_sock" "$@")
+}
+
+# tp_start [hv-host args] -- [EAL args] -- [testpmd args]
+tp_start() {
+	need_host
+	tp_hv_testpmd "$@"
+	tp_launch "${tp_cmdline[@]}"
+}
+
+# Send one command and wait until testpmd has handled it.
+tp_cmd() {
+	echo "$*" >&3
+	tp_sync "${TP_CMD_TIMEOUT:-60}" || fail "testpmd did not finish '$*'"
+}
+
+# tp_cmd_until MARK PATTERN CMD...: send one command and wait until the
+# output since MARK contains PATTERN.
+tp_cmd_until() {
+	local m=$1 pat=$2 i
+
+	shift 2
+	tp_cmd "$@"
+	for ((i = 0; i < 3000; i++)); do
+		tp_since "$m" | grep -q -- "$pat" && return 0
+		sleep 0.02
+	done
+	fail "no '$pat' after '$*'"
+}
+
+# Sum of a counter over all ports' "show port stats" blocks after a mark.
+tp_port_stat() {
+	tp_since "$1" | awk -v k="$2:" '
+		{ for (i = 1; i < NF; i++) if ($i == k) s += $(i + 1) }
+		END { printf "%.0f\n", s }'
+}
+
+# Show port 0's statistics (read them with tp_port_stat after a mark).
+tp_stats() {
+	tp_cmd_until "$(tp_mark)" Tx-bps show port stats 0
+}
+
+# Mbufs of mb_pool_0 in use, from a dump_mempool issued now.
+tp_mbufs_in_use() {
+	local m
+
+	m=$(tp_mark)
+	tp_cmd_until "$m" common_pool_count dump_mempool
+	tp_since "$m" | awk -F= '
+		/^mempool <mb_pool_0>/ { on = 1; next }
+		/^mempool </ { on = 0 }
+		on && $1 ~ /^  size$/ { size = $2 }
+		on && $1 ~ /total_cache_count$/ { cache = $2 }
+		on && $1 ~ /common_pool_count$/ { common = $2 }
+		END { print size - cache - common }'
+}
+
+# tp_xstat NAME [PORT]: one extended statistic, now.
+tp_xstat() {
+	local m
+
+	m=$(tp_mark)
+	tp_cmd_until "$m" "$1" show port xstats "${2:-0}"
+	tp_since "$m" | awk -v k="$1:" '$1 == k { v = $2 } END { print v + 0 }'
+}
+
+# tp_wait_stat NAME WANT [SECONDS]: port 0's counter NAME of "show port
+# stats" (RX-packets, RX-errors...), or its extended statistic NAME, asked
+# again until it reaches WANT (for up to 10 s); prints the last value.
+tp_wait_stat() {
+	local i m v end=$((SECONDS + ${3:-10}))
+
+	while :; do
+		m=$(tp_mark)
+		if [[ $1 == [RT]X-* ]]; then
+			tp_stats
+			v=$(tp_port_stat "$m" "$1")
+		else
+			v=$(tp_xstat "$1")
+		fi
+		[ "$v" -ge "$2" ] || [ "$SECONDS" -ge "$end" ] && break
+		read -r -t 0.1 -u "$tp_nap"
+	done
+	echo "$v"
+}
+
+# Wait (up to t seconds) until the port's RX-packets reaches n.
+tp_wait_rx() {
+	local n=$1 t=${2:-60} i m
+
+	for ((i = 0; i < t; i++)); do
+		m=$(tp_mark)
+		tp_stats
+		[ "$(tp_port_stat "$m" RX-packets)" -ge "$n" ] && return 0
+		sleep 1
+	done
+	return 1
+}
+
+# Quit testpmd; its exit status goes to tp_rc (hv-testpmd.sh prints
+# hv-host's counters on the way out: read them with tp_host_stat).
+tp_quit() {
+	echo quit >&3
+	exec 3>&-
+	wait "$tp_pid"
+	tp_rc=$?
+	tp_pid=
+}
+
+# tp_host_stat PREFIX FIELD: hv-host's counter as printed at the end.
+tp_host_stat() {
+	stats_value "$1" "$2" <"$tp_out"
+}
+
+# Lines of testpmd's output matching a pattern.
+tp_count() {
+	grep -c -- "$1" "$tp_out"
+}
+
+# tp_wait_log PATTERN N [SECONDS]: wait (10 s) until the output holds at
+# least N lines matching PATTERN.
+tp_wait_log() {
+	local i
+
+	for ((i = 0; i < ${3:-10} * 10; i++)); do
+		[ "$(tp_count "$1")" -ge "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# tp_port_info: port 0's "show port info" into tp_info, asked again for
+# up to 10 s until the link reads up.
+tp_port_info() {
+	local m i
+
+	for ((i = 0; i < 50; i++)); do
+		m=$(tp_mark)
+		tp_cmd_until "$m" "Link status" show port info 0
+		tp_info=$(tp_since "$m")
+		grep -q "Link status: up" <<<"$tp_info" && return 0
+		sleep 0.2
+	done
+}

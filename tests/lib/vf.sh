@@ -1,0 +1,311 @@
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# Accelerated networking scenarios, on testpmd.sh (source only this file).
+# One network namespace holds everything: hv-host's tap backend and the
+# VF stand-in's TAP are both ports of a bridge there, as the synthetic
+# path and the VF share one segment on Azure; testpmd (with hv-host) runs
+# inside the namespace so the stand-in finds its TAP. Pings come from the
+# bridge's own address. The bridge learns no address on either port, so
+# it floods frames for the NIC's MAC to both: which path receives is then
+# decided by the host's steering (hv-host drops unicast while the data
+# path is the VF) and by whether the VF is in, as the virtual switch of a
+# Hyper-V host decides.
+#
+# VF_PLUGIN (default: the build's librte_net_vfstandin.so) is loaded into
+# testpmd with -d.
+
+. "$(dirname "${BASH_SOURCE[0]}")/testpmd.sh"
+
+vf_mac=00:15:5d:0a:0b:0c
+vf_ns=hvvf$$
+vf_htap=hvvfh$$
+vf_vtap=hvvfv$$
+vf_ip=10.81.$(($$ % 200)).2
+vf_myip=10.81.$(($$ % 200)).1
+vf_ctl=$hvn_work/vf-state
+vf_traffic=
+vf_ping_pid=
+vf_rns=
+
+vf_stop_ping() {
+	[ -n "$vf_ping_pid" ] && kill -INT "$vf_ping_pid" 2>/dev/null
+	[ -n "${VF_KEEP:-}" ] && cp "$tp_out" "$VF_KEEP"
+}
+at_exit vf_stop_ping
+
+# vf_plugin: root, a TUN device and the stand-in, whose private copy
+# VF_PLUGIN then names; or skip.
+vf_plugin() {
+	local plugin
+
+	need_root
+	[ -c /dev/net/tun ] || skip "no /dev/net/tun"
+	plugin=${VF_PLUGIN:-$(hvn_bin app/vf-standin/librte_net_vfstandin.so)} ||
+		skip "VF stand-in not built"
+	private_plugin VF_PLUGIN "$plugin"
+}
+
+# The control file the stand-in watches, replaced atomically.
+vf_state() {
+	echo "$2" >"$1.tmp" && mv "$1.tmp" "$1"
+}
+
+vf_prereq() {
+	vf_plugin
+	need_host
+	need_cmd ping bridge python3
+	vf_traffic=$(hvn_bin tests/vf-traffic) || vf_traffic=
+	netns_add "$vf_ns"
+	ip -n "$vf_ns" link add br0 type bridge
+	ip -n "$vf_ns" link set br0 up
+	ip -n "$vf_ns" addr add "$vf_myip/24" dev br0
+	# The stand-in's TAP, made beforehand (multi-queue) as a harness
+	# would.
+	tap_make "$vf_vtap" "$vf_ns"
+	vf_bridge "$vf_vtap"
+}
+
+# vf_bridge TAP: make TAP a port of br0 that learns no address.
+vf_bridge() {
+	ip -n "$vf_ns" link set "$1" master br0
+	bridge -n "$vf_ns" link set dev "$1" learning off
+}
+
+# io forwarding made observable. testpmd's io mode sends every frame back
+# out unchanged (to the NIC's own MAC), which nothing on the segment would
+# take, and which the bridge would flood back to the other path. So every
+# frame the guest sends, through hv-host's tap or the stand-in's, is
+# redirected (tc mirred) into a second namespace, the "reflector", whose
+# interface carries the NIC's MAC and vf_ip: it answers pings from br0
+# (vf_myip) and receives the UDP stream vf_traffic sends from br0. A ping
+# is then answered, and a UDP frame counted, only if the guest forwarded
+# it; and nothing the guest sends re-enters the bridge, so no loop. The
+# reflector's answers come back over the veth pair (rfl1 -> rfl0).
+# Call after vf_start (hv-host's tap must exist).
+vf_reflect() {
+	local t
+
+	need_cmd tc
+	[ -n "$vf_traffic" ] || skip "vf-traffic not built"
+	vf_rns=${vf_ns}r
+	netns_add "$vf_rns"
+	ip -n "$vf_ns" link add rfl0 type veth peer name rfl1 netns "$vf_rns"
+	ip netns exec "$vf_rns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+	ip netns exec "$vf_ns" sysctl -qw net.ipv6.conf.rfl0.disable_ipv6=1
+	ip -n "$vf_rns" link set rfl1 address "$vf_mac"
+	ip -n "$vf_rns" addr add "$vf_ip/24" dev rfl1
+	ip -n "$vf_rns" link set rfl1 up
+	ip -n "$vf_rns" link set lo up
+	ip -n "$vf_ns" link set rfl0 up
+	# rfl0 holds no address: the answers it receives are for br0's
+	# (weak host model, no reverse-path filter).
+	ip netns exec "$vf_ns" sysctl -qw net.ipv4.conf.all.rp_filter=0 \
+		net.ipv4.conf.rfl0.rp_filter=0
+	ip -n "$vf_ns" neigh replace "$vf_ip" lladdr "$vf_mac" dev br0 \
+		nud permanent
+	ip -n "$vf_rns" neigh replace "$vf_myip" lladdr \
+		"$(ip netns exec "$vf_ns" cat /sys/class/net/rfl0/address)" \
+		dev rfl1 nud permanent
+	for t in "$vf_vtap" "$vf_htap"; do
+		tc -n "$vf_ns" qdisc add dev "$t" clsact &&
+		tc -n "$vf_ns" filter add dev "$t" ingress protocol all \
+			u32 match u32 0 0 action mirred egress redirect \
+			dev rfl0 || skip "tc cannot redirect (act_mirred, cls_u32)"
+	done
+}
+
+# vf_stream_start RATE: the UDP stream from br0 to the reflector, at RATE
+# frames/s, and its receiver there. vf_stream_stop prints "sent unique
+# longest-gap", the longest silence including one that lasted to the end,
+# and leaves the silences ("gap START END") in $hvn_work/gaps and the
+# frames never received ("lost T0 T1 N", when they were sent) in
+# $hvn_work/lost.
+
+# The continuous ping of the traffic tests: every 50 ms from br0 to the
+# reflector, timestamped, into $hvn_work/ping.
+vf_ping_start() {
+	ip netns exec "$vf_ns" ping -D -i 0.05 -W 1 "$vf_ip" \
+		>"$hvn_work/ping" 2>&1 &
+	vf_ping_pid=$!
+}
+
+# Stop it; print "sent answered" (pings answered at least once) and add
+# its silences over 200 ms, one lasting to the end included, to
+# $hvn_work/gaps (after vf_stream_stop, which starts that file).
+vf_ping_stop() {
+	local end
+
+	end=$(date +%s.%N)
+	[ -n "$vf_ping_pid" ] && kill -INT "$vf_ping_pid" 2>/dev/null &&
+		wait "$vf_ping_pid" 2>/dev/null
+	vf_ping_pid=
+	awk -v end="$end" '
+		/bytes from/ { t = substr($1, 2, length($1) - 2) + 0
+			if (last != "" && t - last > 0.2)
+				printf "gap %.3f %.3f\n", last, t
+			last = t }
+		END { if (last != "" && end - last > 0.2)
+			printf "gap %.3f %.3f\n", last, end }' \
+		"$hvn_work/ping" >>"$hvn_work/gaps"
+	awk '/bytes from/ { for (i = 2; i <= NF; i++)
+			if ($i ~ /^icmp_seq=/ && !seen[$i]++) n++ }
+		/packets transmitted/ { s = $1 }
+		END { printf "%d %d\n", s, n }' "$hvn_work/ping"
+}
+
+# Check that no silence in $hvn_work/gaps (stream and ping) lasted a
+# second: traffic resumed within a second of every transition.
+vf_expect_resumed() {
+	local longest
+
+	longest=$(awk '{ d = $3 - $2; if (d > g) g = d }
+		END { printf "%.3f\n", g }' "$hvn_work/gaps")
+	if awk -v g="$longest" 'BEGIN { exit !(g < 1.0) }'; then
+		echo "ok: traffic resumed within a second (longest silence ${longest}s)"
+	else
+		fail_soft "traffic stopped for ${longest}s"
+	fi
+}
+
+# vf_mark: note the wall clock of a transition the test starts.
+vf_mark() {
+	date +%s.%N >>"$hvn_work/marks"
+}
+
+# vf_loss_away: frames of the stream lost more than 0.2 s before or 1.5 s
+# after every transition noted with vf_mark (those lost around one are
+# the expected cost of a switch).
+vf_loss_away() {
+	awk 'NR == FNR { m[NR] = $1; n = NR; next }
+		function near(t,  i) {
+			for (i = 1; i <= n; i++)
+				if (t >= m[i] - 0.2 && t <= m[i] + 1.5) return 1
+			return 0 }
+		$1 == "lost" && !(near($2) && near($3)) {
+			print "lost away from transitions: " $0 > "/dev/stderr"
+			away += $4 }
+		END { print away + 0 }' "$hvn_work/marks" "$hvn_work/lost"
+}
+vf_stream_pids=
+vf_stream_rate=
+vf_stream_start() {
+	vf_stream_rate=$1
+	ip netns exec "$vf_rns" "$vf_traffic" recv 5001 100 \
+		>"$hvn_work/recv" 2>&1 &
+	vf_stream_pids=$!
+	sleep 0.2
+	ip netns exec "$vf_ns" "$vf_traffic" send br0 "$vf_mac" "$vf_myip" \
+		"$vf_ip" 5001 "$1" >"$hvn_work/send" 2>&1 &
+	vf_stream_pids="$! $vf_stream_pids"
+}
+
+vf_stream_stop() {
+	local p t_stop
+
+	[ -n "$vf_stream_pids" ] || return 0
+	t_stop=$(date +%s.%N)
+	for p in $vf_stream_pids; do
+		kill -TERM "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+		sleep 0.3
+	done
+	vf_stream_pids=
+	# A silence that lasted until the end counts too.
+	awk -v t="$t_stop" '/^gap / { print }
+		/^received/ && $2 > 0 {
+			if (t - $10 > 0.1) printf "gap %.3f %.3f\n", $10, t }' \
+		"$hvn_work/recv" >"$hvn_work/gaps"
+	# Frames never received, as send-time windows: "lost T0 T1 N".
+	# The receiver knows nothing of frames after the last it got.
+	awk -v r="$vf_stream_rate" 'NR == FNR { if ($1 == "sent") { n = $2; t = $4 }
+			next }
+		function lost(a, b) { printf "lost %.3f %.3f %d\n", t + a / r,
+			t + (b + 1) / r, b - a + 1 }
+		$1 == "received" { next_seq = $2 > 0 ? $6 + 1 : 0 }
+		$1 == "lost" { lost($2, $3) }
+		END { if (n > next_seq) lost(next_seq, n - 1) }' \
+		"$hvn_work/send" "$hvn_work/recv" >"$hvn_work/lost"
+	echo "$(awk '/^sent/ { print $2 }' "$hvn_work/send")" \
+		"$(awk '/^received/ { print $4 }' "$hvn_work/recv")" \
+		"$(awk '{ d = $3 - $2; if (d > g) g = d } END { printf "%.3f", g }' \
+			"$hvn_work/gaps")"
+}
+
+# Devargs of the stand-in for --vdev and "port attach".
+vf_standin() {
+	echo "net_vfstandin0,mac=$vf_mac,iface=$vf_vtap,ctl=$vf_ctl"
+}
+
+# vf_start [hv-host args] -- [EAL args] -- [testpmd args]
+# Like tp_start, inside the namespace, with the VF offer wired up.
+vf_start() {
+	local i
+
+	tp_hv_testpmd --backend "tap:$vf_htap" --mac "$vf_mac" \
+		--vf-mac "$vf_mac" --vf-ctl "$vf_ctl" --vf-delay-ms 100 "$@"
+	tp_spawn ip netns exec "$vf_ns" "${tp_cmdline[@]}"
+	for ((i = 0; i < 100; i++)); do
+		ip -n "$vf_ns" link show "$vf_htap" >/dev/null 2>&1 && break
+		sleep 0.1
+	done
+	vf_bridge "$vf_htap" 2>/dev/null
+	ip netns exec "$vf_ns" sysctl -qw \
+		"net.ipv6.conf.$vf_htap.disable_ipv6=1" 2>/dev/null
+	ip -n "$vf_ns" link set "$vf_htap" up 2>/dev/null
+	tp_await
+}
+
+# EAL arguments that load the stand-in (and, with "vdev", create it).
+vf_eal() {
+	echo "-d $VF_PLUGIN"
+	[ "${1:-}" = vdev ] && echo "--vdev $(vf_standin)"
+	# Upstream logs its data path switches at debug level.
+	if [ "$HVNET_PMD" = upstream ]; then
+		echo "--log-level=pmd.net.netvsc.*:debug"
+	else
+		echo "--log-level=pmd.net.netvsc.*:info"
+	fi
+}
+
+# Words the two PMDs log when they move the data path.
+if [ "$HVNET_PMD" = upstream ]; then
+	vf_on_pat='set datapath VF'
+	vf_off_pat='set datapath Synthetic'
+else
+	vf_on_pat='data path switched to the VF'
+	vf_off_pat='data path switched to synthetic'
+fi
+
+vf_tap_count() {
+	ip netns exec "$vf_ns" cat \
+		"/sys/class/net/$vf_vtap/statistics/$1" 2>/dev/null || echo 0
+}
+
+# Ping from the namespace: prints "sent received".
+vf_ping() {
+	ip netns exec "$vf_ns" ping -q "$@" "$vf_ip" 2>/dev/null |
+		awk '/packets transmitted/ { print $1, $4 }'
+}
+
+# A field of /ethdev/info for a port, read over DPDK telemetry: ethdev's
+# own record of the port, whoever owns it.
+vf_telemetry() {
+	local sock
+
+	sock=$(ls /var/run/dpdk/hvtp"$tp_pid"/dpdk_telemetry.v2 2>/dev/null)
+	[ -n "$sock" ] || { echo "none"; return; }
+	python3 - "$sock" "$1" "$2" <<'PY'
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.connect(sys.argv[1])
+s.recv(4096)
+s.send(("/ethdev/info,%s" % sys.argv[2]).encode())
+r = json.loads(s.recv(65536).decode())
+print(r.get("/ethdev/info", {}).get(sys.argv[3], "none"))
+PY
+}
+
+# The port our PMD took as its VF most recently.
+vf_port() {
+	sed -n 's/.*took port \([0-9]*\) .*/\1/p' "$tp_out" | tail -1
+}

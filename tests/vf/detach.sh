@@ -1,0 +1,79 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# The application detaches the VF (testpmd "device detach") while hv-host
+# still offers it and io forwarding runs, under a ping every 50 ms and a
+# UDP stream through the guest (vf_reflect in tests/lib/vf.sh). The stand-in,
+# as a device leaving the bus, stops moving frames and raises
+# RTE_ETH_EVENT_INTR_RMV before it frees its queues; the netvsc port
+# leaves the VF on that event, asks hv-host for the synthetic data path,
+# and traffic goes on through hv-host. Attaching the stand-in again, still
+# forwarding, makes it the VF again. Checks: no crash, the data path moves
+# both ways, traffic never stops for a second or more, frames are lost
+# only around the detach and the attach, the synthetic path carried the
+# traffic in between and the returning VF after, and no mbuf is left in
+# use at the end.
+
+. "$(dirname "$0")/../lib/vf.sh"
+
+rate=2000
+at_exit "vf_stream_stop >/dev/null"
+
+# testpmd 22.11 forwards nothing on the upstream port (its queues never
+# read "started"); doc/guides/nics/netvsc.rst compares it with vf-fwd.
+[ "$HVNET_PMD" = upstream ] &&
+	skip "testpmd does not forward on the upstream PMD"
+vf_prereq
+vf_start -- $(vf_eal vdev) -- -i --total-num-mbufs=8192
+vf_reflect
+tp_cmd set fwd io
+tp_cmd start
+tp_wait_log "$vf_on_pat" 1 10 || { echo "FAIL: no VF data path"; exit 1; }
+read -r sent got <<<"$(vf_ping -c 5 -i 0.1 -W 1)"
+expect "pings answered through the VF" "$got" "$sent"
+
+vf_ping_start
+vf_stream_start "$rate"
+sleep 1
+
+: >"$hvn_work/marks"
+vf_mark
+tp_cmd device detach net_vfstandin0
+tp_wait_log "$vf_off_pat" 1 5
+expect "data path back to synthetic" "$(tp_count "$vf_off_pat")" 1
+sleep 1
+expect "hv-host's data path" "$(host_datapath)" synthetic
+host_tx0=$(host_stat total tx_frames)
+sleep 1
+expect_ge "frames sent on the synthetic path in a second" \
+	$(($(host_stat total tx_frames) - host_tx0)) $((rate / 2))
+
+# The VF comes back: the application attaches it again.
+vf_mark
+tp_cmd port attach "$(vf_standin)"
+tp_wait_log "$vf_on_pat" 2 10
+expect "data path on the returning VF" "$(tp_count "$vf_on_pat")" 2
+sleep 0.5
+tap0=$(vf_tap_count tx_packets)
+sleep 1
+expect_ge "frames the returning VF received in a second" \
+	$(($(vf_tap_count tx_packets) - tap0)) $((rate / 2))
+
+read -r u_sent u_got u_gap <<<"$(vf_stream_stop)"
+read -r sent got <<<"$(vf_ping_stop)"
+echo "pings: $sent sent, $got answered"
+echo "stream: $u_sent sent, $u_got received, longest silence ${u_gap}s"
+expect_ge "pings answered" "$got" $((sent - 20))
+expect_ge "stream frames received" "$u_got" $((u_sent * 9 / 10))
+expect "stream frames lost away from the detach and attach" \
+	"$(vf_loss_away)" 0
+vf_expect_resumed
+if [ "$HVNET_PMD" != upstream ]; then
+	expect "vf_released" "$(tp_xstat vf_released)" 1
+fi
+tp_cmd stop
+tp_cmd port stop 0
+expect "mbufs in use with the port stopped" "$(tp_mbufs_in_use)" 0
+tp_quit
+expect "testpmd exit status" "$tp_rc" 0
+finish
