@@ -202,14 +202,14 @@ t_empty_ring(void)
 	uint32_t len = sizeof(buf);
 	uint64_t xid = 7;
 
-	TV_ASSERT(tv_open(&t, TV_SMALL, 0) == 0, "setup");
-	TV_ASSERT(rte_vmbus_chan_rx_empty(&t.chan), "fresh ring not empty");
-	TV_ASSERT_EQ(rte_vmbus_chan_recv(&t.chan, buf, &len, &xid), -EAGAIN);
-	TV_ASSERT_EQ(len, 0);
-	TV_ASSERT_EQ(xid, 7);
+	HVT_ASSERT(tv_open(&t, TV_SMALL, 0) == 0, "setup");
+	HVT_ASSERT(rte_vmbus_chan_rx_empty(&t.chan), "fresh ring not empty");
+	HVT_ASSERT_EQ(rte_vmbus_chan_recv(&t.chan, buf, &len, &xid), -EAGAIN);
+	HVT_ASSERT_EQ(len, 0);
+	HVT_ASSERT_EQ(xid, 7);
 	len = sizeof(buf);
-	TV_ASSERT_EQ(rte_vmbus_chan_recv_raw(&t.chan, buf, &len), -EAGAIN);
-	TV_ASSERT_EQ(t.chan.rxbr.errors, 0);
+	HVT_ASSERT_EQ(rte_vmbus_chan_recv_raw(&t.chan, buf, &len), -EAGAIN);
+	HVT_ASSERT_EQ(t.chan.rxbr.errors, 0);
 	tv_close(&t);
 	return 0;
 }
@@ -223,31 +223,31 @@ t_inband_roundtrip(void)
 	uint64_t xid = 0;
 	struct tv_chan t;
 
-	TV_ASSERT(tv_open(&t, TV_SMALL, 0) == 0, "setup");
+	HVT_ASSERT(tv_open(&t, TV_SMALL, 0) == 0, "setup");
 	for (i = 0; i < sizeof(payload); i++)
 		payload[i] = (uint8_t)(0x40 + i);
-	TV_ASSERT_EQ(rte_vmbus_chan_send(&t.chan, VMBUS_CHANPKT_TYPE_INBAND,
+	HVT_ASSERT_EQ(rte_vmbus_chan_send(&t.chan, VMBUS_CHANPKT_TYPE_INBAND,
 					 payload, sizeof(payload), 0x1122334455ull,
 					 VMBUS_CHANPKT_FLAG_RC, NULL), 0);
-	TV_ASSERT_EQ(host_get(&t, pkt, sizeof(pkt)), 32);
-	TV_ASSERT_EQ(h->type, VMBUS_CHANPKT_TYPE_INBAND);
-	TV_ASSERT_EQ(h->hlen, 2);
-	TV_ASSERT_EQ(h->tlen, 4);
-	TV_ASSERT_EQ(h->flags, VMBUS_CHANPKT_FLAG_RC);
-	TV_ASSERT_EQ(h->xactid, 0x1122334455ull);
-	TV_ASSERT(memcmp(pkt + 16, payload, sizeof(payload)) == 0, "payload");
-	TV_ASSERT(pkt[29] == 0 && pkt[30] == 0 && pkt[31] == 0, "padding");
+	HVT_ASSERT_EQ(host_get(&t, pkt, sizeof(pkt)), 32);
+	HVT_ASSERT_EQ(h->type, VMBUS_CHANPKT_TYPE_INBAND);
+	HVT_ASSERT_EQ(h->hlen, 2);
+	HVT_ASSERT_EQ(h->tlen, 4);
+	HVT_ASSERT_EQ(h->flags, VMBUS_CHANPKT_FLAG_RC);
+	HVT_ASSERT_EQ(h->xactid, 0x1122334455ull);
+	HVT_ASSERT(memcmp(pkt + 16, payload, sizeof(payload)) == 0, "payload");
+	HVT_ASSERT(pkt[29] == 0 && pkt[30] == 0 && pkt[31] == 0, "padding");
 
 	len = tv_make_inband(pkt, 21, 0x10, 99);
-	TV_ASSERT(host_put(&t, pkt, len) == 0, "host put");
-	TV_ASSERT(!rte_vmbus_chan_rx_empty(&t.chan), "data not seen");
+	HVT_ASSERT(host_put(&t, pkt, len) == 0, "host put");
+	HVT_ASSERT(!rte_vmbus_chan_rx_empty(&t.chan), "data not seen");
 	len = sizeof(out);
-	TV_ASSERT_EQ(rte_vmbus_chan_recv(&t.chan, out, &len, &xid), 0);
-	TV_ASSERT_EQ(len, 24);
-	TV_ASSERT_EQ(xid, 99);
-	TV_ASSERT(tv_pattern_ok(out, 21, 0x10), "received payload");
-	TV_ASSERT(rte_vmbus_chan_rx_empty(&t.chan), "packet not consumed");
-	TV_ASSERT_EQ(tv_hdr(t.rx)->rindex, 48);
+	HVT_ASSERT_EQ(rte_vmbus_chan_recv(&t.chan, out, &len, &xid), 0);
+	HVT_ASSERT_EQ(len, 24);
+	HVT_ASSERT_EQ(xid, 99);
+	HVT_ASSERT(tv_pattern_ok(out, 21, 0x10), "received payload");
+	HVT_ASSERT(rte_vmbus_chan_rx_empty(&t.chan), "packet not consumed");
+	HVT_ASSERT_EQ(tv_hdr(t.rx)->rindex, 48);
 	tv_close(&t);
 	return 0;
 }
@@ -259,32 +259,32 @@ t_tx_exactly_full(void)
 	uint8_t pkt[TV_SMALL];
 	struct tv_chan t;
 
-	TV_ASSERT(tv_open(&t, TV_SMALL, 0) == 0, "setup");
+	HVT_ASSERT(tv_open(&t, TV_SMALL, 0) == 0, "setup");
 	/* A packet as big as the whole ring can never fit. */
-	TV_ASSERT_EQ(rte_vmbus_chan_send(&t.chan, VMBUS_CHANPKT_TYPE_INBAND,
+	HVT_ASSERT_EQ(rte_vmbus_chan_send(&t.chan, VMBUS_CHANPKT_TYPE_INBAND,
 					 big, TV_SMALL - 16 - 8, 1, 0, NULL),
 		     -EINVAL);
 	/* 24 bytes used; 4072 free. */
-	TV_ASSERT_EQ(rte_vmbus_chan_send(&t.chan, VMBUS_CHANPKT_TYPE_INBAND,
+	HVT_ASSERT_EQ(rte_vmbus_chan_send(&t.chan, VMBUS_CHANPKT_TYPE_INBAND,
 					 NULL, 0, 1, 0, NULL), 0);
 	/* Filling the free space exactly would make full look empty. */
-	TV_ASSERT_EQ(rte_vmbus_chan_send(&t.chan, VMBUS_CHANPKT_TYPE_INBAND,
+	HVT_ASSERT_EQ(rte_vmbus_chan_send(&t.chan, VMBUS_CHANPKT_TYPE_INBAND,
 					 big, 4072 - 16 - 8, 2, 0, NULL),
 		     -EAGAIN);
-	TV_ASSERT_EQ(tv_hdr(t.tx)->windex, 24);
+	HVT_ASSERT_EQ(tv_hdr(t.tx)->windex, 24);
 	/* Leaving 8 bytes is the fullest the ring gets. */
-	TV_ASSERT_EQ(rte_vmbus_chan_send(&t.chan, VMBUS_CHANPKT_TYPE_INBAND,
+	HVT_ASSERT_EQ(rte_vmbus_chan_send(&t.chan, VMBUS_CHANPKT_TYPE_INBAND,
 					 big, 4064 - 16 - 8, 3, 0, NULL), 0);
-	TV_ASSERT_EQ(tv_hdr(t.tx)->windex, 4088);
-	TV_ASSERT_EQ(rte_vmbus_chan_send(&t.chan, VMBUS_CHANPKT_TYPE_INBAND,
+	HVT_ASSERT_EQ(tv_hdr(t.tx)->windex, 4088);
+	HVT_ASSERT_EQ(rte_vmbus_chan_send(&t.chan, VMBUS_CHANPKT_TYPE_INBAND,
 					 NULL, 0, 4, 0, NULL), -EAGAIN);
 	/* The host drains; room comes back. */
-	TV_ASSERT_EQ(host_get(&t, pkt, sizeof(pkt)), 16);
-	TV_ASSERT_EQ(host_get(&t, pkt, sizeof(pkt)), 4056);
-	TV_ASSERT_EQ(host_get(&t, pkt, sizeof(pkt)), 0);
-	TV_ASSERT_EQ(rte_vmbus_chan_send(&t.chan, VMBUS_CHANPKT_TYPE_INBAND,
+	HVT_ASSERT_EQ(host_get(&t, pkt, sizeof(pkt)), 16);
+	HVT_ASSERT_EQ(host_get(&t, pkt, sizeof(pkt)), 4056);
+	HVT_ASSERT_EQ(host_get(&t, pkt, sizeof(pkt)), 0);
+	HVT_ASSERT_EQ(rte_vmbus_chan_send(&t.chan, VMBUS_CHANPKT_TYPE_INBAND,
 					 NULL, 0, 5, 0, NULL), 0);
-	TV_ASSERT_EQ(t.chan.txbr.errors, 0);
+	HVT_ASSERT_EQ(t.chan.txbr.errors, 0);
 	tv_close(&t);
 	return 0;
 }
@@ -297,23 +297,23 @@ t_rx_exactly_full(void)
 	struct tv_chan t;
 	uint64_t xid;
 
-	TV_ASSERT(tv_open(&t, TV_SMALL, 0) == 0, "setup");
+	HVT_ASSERT(tv_open(&t, TV_SMALL, 0) == 0, "setup");
 	/* 2040 + 8 and 2032 + 8: 4088 bytes, 8 left free. */
 	len = tv_make_inband(pkt, 2040 - 16, 1, 1);
-	TV_ASSERT(host_put(&t, pkt, len) == 0, "put 1");
+	HVT_ASSERT(host_put(&t, pkt, len) == 0, "put 1");
 	len = tv_make_inband(pkt, 2032 - 16, 2, 2);
-	TV_ASSERT(host_put(&t, pkt, len) == 0, "put 2");
-	TV_ASSERT_EQ(tv_hdr(t.rx)->windex, 4088);
+	HVT_ASSERT(host_put(&t, pkt, len) == 0, "put 2");
+	HVT_ASSERT_EQ(tv_hdr(t.rx)->windex, 4088);
 
 	len = sizeof(out);
-	TV_ASSERT_EQ(rte_vmbus_chan_recv(&t.chan, out, &len, &xid), 0);
-	TV_ASSERT(len == 2024 && xid == 1 && tv_pattern_ok(out, 2024, 1),
+	HVT_ASSERT_EQ(rte_vmbus_chan_recv(&t.chan, out, &len, &xid), 0);
+	HVT_ASSERT(len == 2024 && xid == 1 && tv_pattern_ok(out, 2024, 1),
 		  "first packet");
 	len = sizeof(out);
-	TV_ASSERT_EQ(rte_vmbus_chan_recv(&t.chan, out, &len, &xid), 0);
-	TV_ASSERT(len == 2016 && xid == 2 && tv_pattern_ok(out, 2016, 2),
+	HVT_ASSERT_EQ(rte_vmbus_chan_recv(&t.chan, out, &len, &xid), 0);
+	HVT_ASSERT(len == 2016 && xid == 2 && tv_pattern_ok(out, 2016, 2),
 		  "second packet");
-	TV_ASSERT(rte_vmbus_chan_rx_empty(&t.chan), "ring not drained");
+	HVT_ASSERT(rte_vmbus_chan_rx_empty(&t.chan), "ring not drained");
 	tv_close(&t);
 	return 0;
 }
@@ -326,16 +326,16 @@ t_tx_wrap_mid_packet(void)
 	struct tv_chan t;
 	unsigned int i;
 
-	TV_ASSERT(tv_open(&t, TV_SMALL, TV_SMALL - 24) == 0, "setup");
+	HVT_ASSERT(tv_open(&t, TV_SMALL, TV_SMALL - 24) == 0, "setup");
 	for (i = 0; i < sizeof(payload); i++)
 		payload[i] = (uint8_t)(0x80 + i);
-	TV_ASSERT_EQ(rte_vmbus_chan_send(&t.chan, VMBUS_CHANPKT_TYPE_INBAND,
+	HVT_ASSERT_EQ(rte_vmbus_chan_send(&t.chan, VMBUS_CHANPKT_TYPE_INBAND,
 					 payload, sizeof(payload), 5, 0, NULL),
 		     0);
-	TV_ASSERT_EQ(tv_hdr(t.tx)->windex, 40);
+	HVT_ASSERT_EQ(tv_hdr(t.tx)->windex, 40);
 	/* host_get also checks the trailer holds the start index. */
-	TV_ASSERT_EQ(host_get(&t, pkt, sizeof(pkt)), 56);
-	TV_ASSERT(memcmp(pkt + 16, payload, sizeof(payload)) == 0,
+	HVT_ASSERT_EQ(host_get(&t, pkt, sizeof(pkt)), 56);
+	HVT_ASSERT(memcmp(pkt + 16, payload, sizeof(payload)) == 0,
 		  "payload across the wrap");
 	tv_close(&t);
 	return 0;
@@ -354,15 +354,15 @@ t_rx_wrap_mid_packet(void)
 	uint64_t xid;
 
 	for (i = 0; i < RTE_DIM(starts); i++) {
-		TV_ASSERT(tv_open(&t, TV_SMALL, starts[i]) == 0, "setup");
+		HVT_ASSERT(tv_open(&t, TV_SMALL, starts[i]) == 0, "setup");
 		len = tv_make_inband(pkt, 45, (uint8_t)i, 100 + i);
-		TV_ASSERT(host_put(&t, pkt, len) == 0, "put");
+		HVT_ASSERT(host_put(&t, pkt, len) == 0, "put");
 		len = sizeof(out);
-		TV_ASSERT_EQ(rte_vmbus_chan_recv(&t.chan, out, &len, &xid), 0);
-		TV_ASSERT(len == 48 && xid == 100 + i &&
+		HVT_ASSERT_EQ(rte_vmbus_chan_recv(&t.chan, out, &len, &xid), 0);
+		HVT_ASSERT(len == 48 && xid == 100 + i &&
 			  tv_pattern_ok(out, 45, (uint8_t)i),
 			  "packet starting at %u", starts[i]);
-		TV_ASSERT_EQ(tv_hdr(t.rx)->rindex,
+		HVT_ASSERT_EQ(tv_hdr(t.rx)->rindex,
 			     (starts[i] + 64 + 8) % TV_SMALL);
 		tv_close(&t);
 	}
@@ -379,26 +379,26 @@ t_partial_read(void)
 	uint64_t xid = 0;
 	int ret;
 
-	TV_ASSERT(tv_open(&t, TV_SMALL, 0) == 0, "setup");
+	HVT_ASSERT(tv_open(&t, TV_SMALL, 0) == 0, "setup");
 	len = tv_make_inband(pkt, 100, 9, 77);
-	TV_ASSERT(host_put(&t, pkt, len) == 0, "put");
+	HVT_ASSERT(host_put(&t, pkt, len) == 0, "put");
 
 	len = 50;
-	TV_ASSERT_EQ(rte_vmbus_chan_recv(&t.chan, out, &len, &xid), -ENOBUFS);
-	TV_ASSERT_EQ(len, 104);
+	HVT_ASSERT_EQ(rte_vmbus_chan_recv(&t.chan, out, &len, &xid), -ENOBUFS);
+	HVT_ASSERT_EQ(len, 104);
 	len = 50;
-	TV_ASSERT_EQ(rte_vmbus_chan_recv_raw(&t.chan, out, &len), -ENOBUFS);
-	TV_ASSERT_EQ(len, 120);
-	TV_ASSERT_EQ(tv_hdr(t.rx)->rindex, 0);
-	TV_ASSERT(!rte_vmbus_chan_rx_empty(&t.chan), "packet lost");
+	HVT_ASSERT_EQ(rte_vmbus_chan_recv_raw(&t.chan, out, &len), -ENOBUFS);
+	HVT_ASSERT_EQ(len, 120);
+	HVT_ASSERT_EQ(tv_hdr(t.rx)->rindex, 0);
+	HVT_ASSERT(!rte_vmbus_chan_rx_empty(&t.chan), "packet lost");
 
 	len = sizeof(out);
 	ret = rte_vmbus_chan_recv_raw(&t.chan, out, &len);
-	TV_ASSERT_EQ(ret, 128);
-	TV_ASSERT_EQ(len, 120);
-	TV_ASSERT(memcmp(out, pkt, 120) == 0, "raw packet with descriptor");
-	TV_ASSERT(rte_vmbus_chan_rx_empty(&t.chan), "not consumed");
-	TV_ASSERT_EQ(t.chan.rxbr.errors, 0);
+	HVT_ASSERT_EQ(ret, 128);
+	HVT_ASSERT_EQ(len, 120);
+	HVT_ASSERT(memcmp(out, pkt, 120) == 0, "raw packet with descriptor");
+	HVT_ASSERT(rte_vmbus_chan_rx_empty(&t.chan), "not consumed");
+	HVT_ASSERT_EQ(t.chan.rxbr.errors, 0);
 	tv_close(&t);
 	return 0;
 }
@@ -419,7 +419,7 @@ t_rx_corruption_rejected(void)
 	int c, rep;
 
 	for (c = 0; c < NCASES; c++) {
-		TV_ASSERT(tv_open(&t, TV_SMALL, 0) == 0, "setup");
+		HVT_ASSERT(tv_open(&t, TV_SMALL, 0) == 0, "setup");
 		len = tv_make_inband(pkt, 16, 0, 1);
 		switch (c) {
 		case HLEN0:
@@ -442,7 +442,7 @@ t_rx_corruption_rejected(void)
 			h->type = 14;
 			break;
 		}
-		TV_ASSERT(host_put(&t, pkt, len) == 0, "put");
+		HVT_ASSERT(host_put(&t, pkt, len) == 0, "put");
 		if (c == BAD_WINDEX)
 			tv_hdr(t.rx)->windex = TV_SMALL + 8;
 		else if (c == UNALIGNED)
@@ -452,16 +452,16 @@ t_rx_corruption_rejected(void)
 
 		for (rep = 1; rep <= 2; rep++) {
 			len = sizeof(out);
-			TV_ASSERT_EQ(rte_vmbus_chan_recv(&t.chan, out, &len,
+			HVT_ASSERT_EQ(rte_vmbus_chan_recv(&t.chan, out, &len,
 							 NULL), -EIO);
 			len = sizeof(out);
-			TV_ASSERT_EQ(rte_vmbus_chan_recv_raw(&t.chan, out,
+			HVT_ASSERT_EQ(rte_vmbus_chan_recv_raw(&t.chan, out,
 							     &len), -EIO);
-			TV_ASSERT_EQ(t.chan.rxbr.errors, 2 * rep);
-			TV_ASSERT_EQ(tv_hdr(t.rx)->rindex, 0);
-			TV_ASSERT_EQ(t.chan.rxbr.rindex, 0);
+			HVT_ASSERT_EQ(t.chan.rxbr.errors, 2 * rep);
+			HVT_ASSERT_EQ(tv_hdr(t.rx)->rindex, 0);
+			HVT_ASSERT_EQ(t.chan.rxbr.rindex, 0);
 		}
-		TV_ASSERT(!rte_vmbus_chan_rx_empty(&t.chan),
+		HVT_ASSERT(!rte_vmbus_chan_rx_empty(&t.chan),
 			  "case %d: bad ring reported empty", c);
 		tv_close(&t);
 	}
@@ -473,24 +473,24 @@ t_tx_corruption_rejected(void)
 {
 	struct tv_chan t;
 
-	TV_ASSERT(tv_open(&t, TV_SMALL, 0) == 0, "setup");
+	HVT_ASSERT(tv_open(&t, TV_SMALL, 0) == 0, "setup");
 	tv_hdr(t.tx)->rindex = TV_SMALL + 4096;
-	TV_ASSERT_EQ(rte_vmbus_chan_send(&t.chan, VMBUS_CHANPKT_TYPE_INBAND,
+	HVT_ASSERT_EQ(rte_vmbus_chan_send(&t.chan, VMBUS_CHANPKT_TYPE_INBAND,
 					 NULL, 0, 1, 0, NULL), -EIO);
 	tv_hdr(t.tx)->rindex = 4;
-	TV_ASSERT_EQ(rte_vmbus_chan_send(&t.chan, VMBUS_CHANPKT_TYPE_INBAND,
+	HVT_ASSERT_EQ(rte_vmbus_chan_send(&t.chan, VMBUS_CHANPKT_TYPE_INBAND,
 					 NULL, 0, 1, 0, NULL), -EIO);
-	TV_ASSERT_EQ(t.chan.txbr.errors, 2);
-	TV_ASSERT_EQ(tv_hdr(t.tx)->windex, 0);
-	TV_ASSERT(tv_untouched(&t), "signalled on error");
+	HVT_ASSERT_EQ(t.chan.txbr.errors, 2);
+	HVT_ASSERT_EQ(tv_hdr(t.tx)->windex, 0);
+	HVT_ASSERT(tv_untouched(&t), "signalled on error");
 	tv_close(&t);
 
 	/* Our own index must be sane when a channel is attached. */
-	TV_ASSERT(tv_open(&t, TV_SMALL, 0) == 0, "setup");
+	HVT_ASSERT(tv_open(&t, TV_SMALL, 0) == 0, "setup");
 	tv_hdr(t.rx)->rindex = 13;
-	TV_ASSERT_EQ(vmbus_br_setup(&t.chan.rxbr, t.rx, TV_HDR + TV_SMALL,
+	HVT_ASSERT_EQ(vmbus_br_setup(&t.chan.rxbr, t.rx, TV_HDR + TV_SMALL,
 				    false), -EINVAL);
-	TV_ASSERT_EQ(vmbus_br_setup(&t.chan.rxbr, t.rx, TV_HDR, false),
+	HVT_ASSERT_EQ(vmbus_br_setup(&t.chan.rxbr, t.rx, TV_HDR, false),
 		     -EINVAL);
 	tv_close(&t);
 	return 0;
@@ -506,22 +506,22 @@ t_send_rejects_bad_requests(void)
 	};
 	struct tv_chan t;
 
-	TV_ASSERT(tv_open(&t, TV_SMALL, 0) == 0, "setup");
-	TV_ASSERT_EQ(rte_vmbus_chan_send(&t.chan, VMBUS_CHANPKT_TYPE_RXBUF,
+	HVT_ASSERT(tv_open(&t, TV_SMALL, 0) == 0, "setup");
+	HVT_ASSERT_EQ(rte_vmbus_chan_send(&t.chan, VMBUS_CHANPKT_TYPE_RXBUF,
 					 data, 8, 1, 0, NULL), -EINVAL);
-	TV_ASSERT_EQ(rte_vmbus_chan_send(&t.chan, VMBUS_CHANPKT_TYPE_INBAND,
+	HVT_ASSERT_EQ(rte_vmbus_chan_send(&t.chan, VMBUS_CHANPKT_TYPE_INBAND,
 					 data, 8, 1, 2, NULL), -EINVAL);
-	TV_ASSERT_EQ(rte_vmbus_chan_send(&t.chan, VMBUS_CHANPKT_TYPE_INBAND,
+	HVT_ASSERT_EQ(rte_vmbus_chan_send(&t.chan, VMBUS_CHANPKT_TYPE_INBAND,
 					 data, UINT32_MAX - 4, 1, 0, NULL),
 		     -EINVAL);
-	TV_ASSERT_EQ(rte_vmbus_chan_send(&t.chan, VMBUS_CHANPKT_TYPE_INBAND,
+	HVT_ASSERT_EQ(rte_vmbus_chan_send(&t.chan, VMBUS_CHANPKT_TYPE_INBAND,
 					 NULL, 8, 1, 0, NULL), -EINVAL);
 	/* Page piece crossing its page. */
-	TV_ASSERT_EQ(rte_vmbus_chan_send_sglist(&t.chan, gpa, 2, data, 8, 1,
+	HVT_ASSERT_EQ(rte_vmbus_chan_send_sglist(&t.chan, gpa, 2, data, 8, 1,
 						NULL), -EINVAL);
-	TV_ASSERT_EQ(rte_vmbus_chan_send_sglist(&t.chan, gpa, 0, data, 8, 1,
+	HVT_ASSERT_EQ(rte_vmbus_chan_send_sglist(&t.chan, gpa, 0, data, 8, 1,
 						NULL), -EINVAL);
-	TV_ASSERT_EQ(tv_hdr(t.tx)->windex, 0);
+	HVT_ASSERT_EQ(tv_hdr(t.tx)->windex, 0);
 	tv_close(&t);
 	return 0;
 }
@@ -539,19 +539,19 @@ t_sglist_framing(void)
 	bool sig = false;
 
 	memset(nvsp, 0x5a, sizeof(nvsp));
-	TV_ASSERT(tv_open(&t, TV_SMALL, 0) == 0, "setup");
-	TV_ASSERT_EQ(rte_vmbus_chan_send_sglist(&t.chan, gpa, 2, nvsp,
+	HVT_ASSERT(tv_open(&t, TV_SMALL, 0) == 0, "setup");
+	HVT_ASSERT_EQ(rte_vmbus_chan_send_sglist(&t.chan, gpa, 2, nvsp,
 						sizeof(nvsp), 0xabc, &sig), 0);
-	TV_ASSERT(sig, "first packet on an idle ring needs a signal");
-	TV_ASSERT_EQ(host_get(&t, pkt, sizeof(pkt)), 72);
-	TV_ASSERT_EQ(h->hdr.type, VMBUS_CHANPKT_TYPE_GPA);
-	TV_ASSERT_EQ(h->hdr.flags, VMBUS_CHANPKT_FLAG_RC);
-	TV_ASSERT_EQ(h->hdr.hlen, 7);
-	TV_ASSERT_EQ(h->hdr.tlen, 9);
-	TV_ASSERT_EQ(h->hdr.xactid, 0xabc);
-	TV_ASSERT_EQ(h->gpa_cnt, 2);
-	TV_ASSERT(memcmp(h->gpa, gpa, sizeof(gpa)) == 0, "page list");
-	TV_ASSERT(memcmp(pkt + 56, nvsp, sizeof(nvsp)) == 0, "payload");
+	HVT_ASSERT(sig, "first packet on an idle ring needs a signal");
+	HVT_ASSERT_EQ(host_get(&t, pkt, sizeof(pkt)), 72);
+	HVT_ASSERT_EQ(h->hdr.type, VMBUS_CHANPKT_TYPE_GPA);
+	HVT_ASSERT_EQ(h->hdr.flags, VMBUS_CHANPKT_FLAG_RC);
+	HVT_ASSERT_EQ(h->hdr.hlen, 7);
+	HVT_ASSERT_EQ(h->hdr.tlen, 9);
+	HVT_ASSERT_EQ(h->hdr.xactid, 0xabc);
+	HVT_ASSERT_EQ(h->gpa_cnt, 2);
+	HVT_ASSERT(memcmp(h->gpa, gpa, sizeof(gpa)) == 0, "page list");
+	HVT_ASSERT(memcmp(pkt + 56, nvsp, sizeof(nvsp)) == 0, "payload");
 	tv_close(&t);
 	return 0;
 }
@@ -572,7 +572,7 @@ t_tx_signal_decision(void)
 	unsigned int i;
 
 	for (i = 0; i < RTE_DIM(cases); i++)
-		TV_ASSERT(vmbus_txbr_need_signal(cases[i].imask, cases[i].hidx,
+		HVT_ASSERT(vmbus_txbr_need_signal(cases[i].imask, cases[i].hidx,
 						 cases[i].old) == cases[i].sig,
 			  "case %u", i);
 	return 0;
@@ -584,22 +584,22 @@ t_send_signals_only_idle_host(void)
 	uint8_t pkt[64];
 	struct tv_chan t;
 
-	TV_ASSERT(tv_open(&t, TV_SMALL, 0) == 0, "setup");
-	TV_ASSERT_EQ(rte_vmbus_chan_send(&t.chan, VMBUS_CHANPKT_TYPE_INBAND,
+	HVT_ASSERT(tv_open(&t, TV_SMALL, 0) == 0, "setup");
+	HVT_ASSERT_EQ(rte_vmbus_chan_send(&t.chan, VMBUS_CHANPKT_TYPE_INBAND,
 					 NULL, 0, 1, 0, NULL), 0);
-	TV_ASSERT(tv_signalled(&t), "idle host not signalled");
+	HVT_ASSERT(tv_signalled(&t), "idle host not signalled");
 	tv_clear_signals(&t);
 	/* The host has not read the first packet yet. */
-	TV_ASSERT_EQ(rte_vmbus_chan_send(&t.chan, VMBUS_CHANPKT_TYPE_INBAND,
+	HVT_ASSERT_EQ(rte_vmbus_chan_send(&t.chan, VMBUS_CHANPKT_TYPE_INBAND,
 					 NULL, 0, 2, 0, NULL), 0);
-	TV_ASSERT(tv_untouched(&t), "busy host signalled");
-	TV_ASSERT_EQ(host_get(&t, pkt, sizeof(pkt)), 16);
-	TV_ASSERT_EQ(host_get(&t, pkt, sizeof(pkt)), 16);
+	HVT_ASSERT(tv_untouched(&t), "busy host signalled");
+	HVT_ASSERT_EQ(host_get(&t, pkt, sizeof(pkt)), 16);
+	HVT_ASSERT_EQ(host_get(&t, pkt, sizeof(pkt)), 16);
 	/* Idle again, but masked. */
 	tv_hdr(t.tx)->imask = 1;
-	TV_ASSERT_EQ(rte_vmbus_chan_send(&t.chan, VMBUS_CHANPKT_TYPE_INBAND,
+	HVT_ASSERT_EQ(rte_vmbus_chan_send(&t.chan, VMBUS_CHANPKT_TYPE_INBAND,
 					 NULL, 0, 3, 0, NULL), 0);
-	TV_ASSERT(tv_untouched(&t), "masked host signalled");
+	HVT_ASSERT(tv_untouched(&t), "masked host signalled");
 	tv_close(&t);
 	return 0;
 }
@@ -614,21 +614,21 @@ t_batched_send_one_signal(void)
 	int i;
 
 	memset(data, 1, sizeof(data));
-	TV_ASSERT(tv_open(&t, TV_SMALL, 0) == 0, "setup");
+	HVT_ASSERT(tv_open(&t, TV_SMALL, 0) == 0, "setup");
 	for (i = 0; i < 16; i++)
-		TV_ASSERT_EQ(rte_vmbus_chan_send(&t.chan,
+		HVT_ASSERT_EQ(rte_vmbus_chan_send(&t.chan,
 						 VMBUS_CHANPKT_TYPE_INBAND,
 						 data, sizeof(data), i, 0,
 						 &sig), 0);
-	TV_ASSERT(sig, "batch on an idle ring must ask for a signal");
-	TV_ASSERT(tv_untouched(&t), "signalled inside the batch");
+	HVT_ASSERT(sig, "batch on an idle ring must ask for a signal");
+	HVT_ASSERT(tv_untouched(&t), "signalled inside the batch");
 	rte_vmbus_chan_signal_tx(&t.chan);
-	TV_ASSERT(tv_signalled(&t), "no signal after the batch");
+	HVT_ASSERT(tv_signalled(&t), "no signal after the batch");
 
 	tv_clear_signals(&t);
 	tv_hdr(t.tx)->imask = 1;
 	rte_vmbus_chan_signal_tx(&t.chan);
-	TV_ASSERT(tv_untouched(&t), "signal_tx ignored imask");
+	HVT_ASSERT(tv_untouched(&t), "signal_tx ignored imask");
 	tv_close(&t);
 	return 0;
 }
@@ -652,7 +652,7 @@ t_rx_signal_decision(void)
 	unsigned int i;
 
 	for (i = 0; i < RTE_DIM(cases); i++)
-		TV_ASSERT(vmbus_rxbr_need_signal(cases[i].pending,
+		HVT_ASSERT(vmbus_rxbr_need_signal(cases[i].pending,
 						 cases[i].avail,
 						 cases[i].read) == cases[i].sig,
 			  "case %u", i);
@@ -668,23 +668,23 @@ t_read_wakes_blocked_host(void)
 	struct tv_chan t;
 	uint32_t len;
 
-	TV_ASSERT(tv_open(&t, TV_SMALL, 0) == 0, "setup");
+	HVT_ASSERT(tv_open(&t, TV_SMALL, 0) == 0, "setup");
 	h = tv_hdr(t.rx);
 	len = tv_make_inband(pkt, 3000, 0, 1);	/* 3016 + 8 used */
-	TV_ASSERT(host_put(&t, pkt, len) == 0, "put");
+	HVT_ASSERT(host_put(&t, pkt, len) == 0, "put");
 	h->pending_send = 2000;	/* host wants 2000 free, has 1072 */
 
 	/* Without the feature bit the host is never signalled. */
 	len = sizeof(out);
-	TV_ASSERT_EQ(rte_vmbus_chan_recv(&t.chan, out, &len, NULL), 0);
-	TV_ASSERT(tv_untouched(&t), "signalled without feat_pending_send_sz");
+	HVT_ASSERT_EQ(rte_vmbus_chan_recv(&t.chan, out, &len, NULL), 0);
+	HVT_ASSERT(tv_untouched(&t), "signalled without feat_pending_send_sz");
 
 	len = tv_make_inband(pkt, 3000, 0, 2);
-	TV_ASSERT(host_put(&t, pkt, len) == 0, "put");
+	HVT_ASSERT(host_put(&t, pkt, len) == 0, "put");
 	h->feature_bits.value = 1;
 	len = sizeof(out);
-	TV_ASSERT_EQ(rte_vmbus_chan_recv(&t.chan, out, &len, NULL), 0);
-	TV_ASSERT(tv_signalled(&t), "blocked host not woken");
+	HVT_ASSERT_EQ(rte_vmbus_chan_recv(&t.chan, out, &len, NULL), 0);
+	HVT_ASSERT(tv_signalled(&t), "blocked host not woken");
 	tv_close(&t);
 	return 0;
 }
@@ -696,18 +696,18 @@ t_monitor_and_interrupt_bits(void)
 	struct tv_chan t;
 	unsigned int i;
 
-	TV_ASSERT(tv_open(&t, TV_SMALL, 0) == 0, "setup");
+	HVT_ASSERT(tv_open(&t, TV_SMALL, 0) == 0, "setup");
 	for (i = 0; i < RTE_DIM(monids); i++) {
 		tv_clear_signals(&t);
 		vmbus_signal_host(t.int_send, &t.mon, 16383, monids[i]);
-		TV_ASSERT_EQ(t.mon.trigs[monids[i] / 32].pending,
+		HVT_ASSERT_EQ(t.mon.trigs[monids[i] / 32].pending,
 			     1u << (monids[i] % 32));
-		TV_ASSERT_EQ(t.int_send[511], 1u << 31);
+		HVT_ASSERT_EQ(t.int_send[511], 1u << 31);
 	}
 	/* Out of range ids touch nothing (ASan checks the writes). */
 	tv_clear_signals(&t);
 	vmbus_signal_host(t.int_send, &t.mon, 16384, 128);
-	TV_ASSERT(tv_untouched(&t), "out of range ids wrote somewhere");
+	HVT_ASSERT(tv_untouched(&t), "out of range ids wrote somewhere");
 	tv_close(&t);
 	return 0;
 }
@@ -724,11 +724,11 @@ t_signal_without_monitor(void)
 	struct tv_chan t;
 	int fds[2];
 
-	TV_ASSERT(priv != NULL && pipe(fds) == 0, "setup");
-	TV_ASSERT(tv_open(&t, TV_SMALL, 0) == 0, "setup");
+	HVT_ASSERT(priv != NULL && pipe(fds) == 0, "setup");
+	HVT_ASSERT(tv_open(&t, TV_SMALL, 0) == 0, "setup");
 	priv->dev.intr_handle =
 		rte_intr_instance_alloc(RTE_INTR_INSTANCE_F_PRIVATE);
-	TV_ASSERT(priv->dev.intr_handle != NULL &&
+	HVT_ASSERT(priv->dev.intr_handle != NULL &&
 		  rte_intr_fd_set(priv->dev.intr_handle, fds[1]) == 0,
 		  "intr handle");
 	priv->dev.device_id[0] = 0x42;
@@ -737,13 +737,13 @@ t_signal_without_monitor(void)
 	t.chan.monitor_id = VMBUS_NO_MONITOR;
 	rte_uuid_copy(t.chan.device_id, priv->dev.device_id);
 
-	TV_ASSERT_EQ(rte_vmbus_chan_send(&t.chan, VMBUS_CHANPKT_TYPE_INBAND,
+	HVT_ASSERT_EQ(rte_vmbus_chan_send(&t.chan, VMBUS_CHANPKT_TYPE_INBAND,
 					 NULL, 0, 1, 0, NULL), 0);
-	TV_ASSERT_EQ(read(fds[0], &val, sizeof(val)), 4);
-	TV_ASSERT_EQ(val, 1);
-	TV_ASSERT(tv_untouched(&t), "monitor or interrupt page written");
+	HVT_ASSERT_EQ(read(fds[0], &val, sizeof(val)), 4);
+	HVT_ASSERT_EQ(val, 1);
+	HVT_ASSERT(tv_untouched(&t), "monitor or interrupt page written");
 	rte_vmbus_set_latency(&t.dev, &t.chan, 50000);
-	TV_ASSERT(tv_untouched(&t), "latency set without a monitor slot");
+	HVT_ASSERT(tv_untouched(&t), "latency set without a monitor slot");
 
 	TAILQ_REMOVE(&vmbus_bus.device_list, &priv->dev, next);
 	rte_intr_instance_free(priv->dev.intr_handle);
@@ -759,11 +759,11 @@ t_set_latency(void)
 {
 	struct tv_chan t;
 
-	TV_ASSERT(tv_open(&t, TV_SMALL, 0) == 0, "setup");
+	HVT_ASSERT(tv_open(&t, TV_SMALL, 0) == 0, "setup");
 	rte_vmbus_set_latency(&t.dev, &t.chan, 50000);
-	TV_ASSERT_EQ(t.mon.lat[TV_MONID / 32][TV_MONID % 32], 500);
+	HVT_ASSERT_EQ(t.mon.lat[TV_MONID / 32][TV_MONID % 32], 500);
 	rte_vmbus_set_latency(&t.dev, &t.chan, 7000000);
-	TV_ASSERT_EQ(t.mon.lat[TV_MONID / 32][TV_MONID % 32], 500);
+	HVT_ASSERT_EQ(t.mon.lat[TV_MONID / 32][TV_MONID % 32], 500);
 	tv_close(&t);
 	return 0;
 }
@@ -778,29 +778,29 @@ t_many_wraps(void)
 	uint64_t xid;
 	int i;
 
-	TV_ASSERT(tv_open(&t, TV_SMALL, 0) == 0, "setup");
+	HVT_ASSERT(tv_open(&t, TV_SMALL, 0) == 0, "setup");
 	for (i = 0; i < 5000; i++) {
 		rnd = rnd * 1103515245 + 12345;
 		plen = (rnd >> 8) % sizeof(data);
 		memset(data, (uint8_t)i, plen);
-		TV_ASSERT_EQ(rte_vmbus_chan_send(&t.chan,
+		HVT_ASSERT_EQ(rte_vmbus_chan_send(&t.chan,
 						 VMBUS_CHANPKT_TYPE_INBAND,
 						 data, plen, i, 0, NULL), 0);
 		len = host_get(&t, pkt, sizeof(pkt));
-		TV_ASSERT_EQ(len, RTE_ALIGN_CEIL(16 + plen, 8));
-		TV_ASSERT(plen == 0 || (pkt[16] == (uint8_t)i &&
+		HVT_ASSERT_EQ(len, RTE_ALIGN_CEIL(16 + plen, 8));
+		HVT_ASSERT(plen == 0 || (pkt[16] == (uint8_t)i &&
 					pkt[16 + plen - 1] == (uint8_t)i),
 			  "tx %d", i);
 
 		len = tv_make_inband(pkt, plen, (uint8_t)i, i);
-		TV_ASSERT(host_put(&t, pkt, len) == 0, "put %d", i);
+		HVT_ASSERT(host_put(&t, pkt, len) == 0, "put %d", i);
 		len = sizeof(out);
-		TV_ASSERT_EQ(rte_vmbus_chan_recv(&t.chan, out, &len, &xid), 0);
-		TV_ASSERT(xid == (uint64_t)i && tv_pattern_ok(out, plen,
+		HVT_ASSERT_EQ(rte_vmbus_chan_recv(&t.chan, out, &len, &xid), 0);
+		HVT_ASSERT(xid == (uint64_t)i && tv_pattern_ok(out, plen,
 							      (uint8_t)i),
 			  "rx %d", i);
 	}
-	TV_ASSERT(t.chan.txbr.errors == 0 && t.chan.rxbr.errors == 0,
+	HVT_ASSERT(t.chan.txbr.errors == 0 && t.chan.rxbr.errors == 0,
 		  "errors counted");
 	tv_close(&t);
 	return 0;
@@ -840,7 +840,7 @@ t_random_host(void)
 	uint64_t xid;
 	int ret, ok = 0, bad = 0;
 
-	TV_ASSERT(tv_open(&t, TV_SMALL, 0) == 0, "setup");
+	HVT_ASSERT(tv_open(&t, TV_SMALL, 0) == 0, "setup");
 	for (i = 0; i < 20000; i++) {
 		for (k = 0; k < 64; k++) {
 			rnd = rnd * 1103515245 + 12345;
@@ -862,20 +862,20 @@ t_random_host(void)
 			ret = rte_vmbus_chan_recv_raw(&t.chan, out, &len);
 		else
 			ret = rte_vmbus_chan_recv(&t.chan, out, &len, &xid);
-		TV_ASSERT(ret == -EAGAIN || ret == -EIO || ret == -ENOBUFS ||
+		HVT_ASSERT(ret == -EAGAIN || ret == -EIO || ret == -ENOBUFS ||
 			  ret >= 0, "unexpected %d", ret);
 		if (ret == -EIO) {
 			bad++;
-			TV_ASSERT_EQ(t.chan.rxbr.rindex, ridx);
+			HVT_ASSERT_EQ(t.chan.rxbr.rindex, ridx);
 		} else if (ret >= 0) {
 			ok++;
-			TV_ASSERT(len <= room && len + 8 <= avail,
+			HVT_ASSERT(len <= room && len + 8 <= avail,
 				  "packet of %u past %u published bytes", len,
 				  avail);
 		}
 	}
 	printf("    random host: %d packets taken, %d rejected\n", ok, bad);
-	TV_ASSERT(ok > 0 && bad > 0, "fuzzing reached only one outcome");
+	HVT_ASSERT(ok > 0 && bad > 0, "fuzzing reached only one outcome");
 	tv_close(&t);
 	return 0;
 }
@@ -926,23 +926,23 @@ t_concurrent_senders(void)
 	void *res;
 	int i, len;
 
-	TV_ASSERT(tv_open(&t, TV_SMALL, 0) == 0, "setup");
+	HVT_ASSERT(tv_open(&t, TV_SMALL, 0) == 0, "setup");
 	for (i = 0; i < TV_SENDERS; i++) {
 		s[i].t = &t;
 		s[i].id = i;
-		TV_ASSERT(pthread_create(&th[i], NULL, tv_sender_main,
+		HVT_ASSERT(pthread_create(&th[i], NULL, tv_sender_main,
 					 &s[i]) == 0, "thread");
 	}
 	while (got < TV_SENDERS * TV_PER_SENDER) {
 		len = host_get(&t, pkt, sizeof(pkt));
-		TV_ASSERT(len == 0 || len == 32, "framing broken: %d", len);
+		HVT_ASSERT(len == 0 || len == 32, "framing broken: %d", len);
 		if (len == 0) {
 			/* Two shared cores: let a preempted sender finish. */
 			sched_yield();
 			continue;
 		}
 		d = (uint32_t *)(pkt + 16);
-		TV_ASSERT(d[0] < TV_SENDERS && d[1] == next[d[0]] &&
+		HVT_ASSERT(d[0] < TV_SENDERS && d[1] == next[d[0]] &&
 			  d[2] == ~d[1] && d[3] == d[0] * 7u + d[1],
 			  "packet %u from sender %u garbled or out of order",
 			  d[1], d[0]);
@@ -951,16 +951,16 @@ t_concurrent_senders(void)
 	}
 	for (i = 0; i < TV_SENDERS; i++) {
 		pthread_join(th[i], &res);
-		TV_ASSERT(res == NULL, "sender %d failed", i);
+		HVT_ASSERT(res == NULL, "sender %d failed", i);
 	}
 	tv_close(&t);
 	return 0;
 }
 
-int
-test_vmbus_ring(void)
+void
+test_vmbus_ring(struct hvt_run *r)
 {
-	static const struct tv_case cases[] = {
+	static const struct hvt_test cases[] = {
 		{ "empty_ring", t_empty_ring },
 		{ "inband_roundtrip", t_inband_roundtrip },
 		{ "tx_exactly_full", t_tx_exactly_full },
@@ -985,5 +985,5 @@ test_vmbus_ring(void)
 		{ "concurrent_senders", t_concurrent_senders },
 	};
 
-	return tv_run("ring", cases, RTE_DIM(cases));
+	hvt_table(r, "ring", cases, RTE_DIM(cases));
 }

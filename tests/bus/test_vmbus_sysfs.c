@@ -163,27 +163,27 @@ t_good_device(void)
 	struct rte_vmbus_device vd;
 	rte_uuid_t want;
 
-	TV_ASSERT(tv_fresh_root() == 0, "mkdtemp");
+	HVT_ASSERT(tv_fresh_root() == 0, "mkdtemp");
 	tv_good_device(DEV_A, 14, 3);
-	TV_ASSERT_EQ(tv_read(DEV_A, &vd), VMBUS_SYSFS_OK);
-	TV_ASSERT_EQ(vd.relid, 14);
-	TV_ASSERT_EQ(vd.monitor_id, 3);
-	TV_ASSERT_EQ(vd.uio_num, 3);
-	TV_ASSERT_EQ(vd.device.numa_node, 0);
+	HVT_ASSERT_EQ(tv_read(DEV_A, &vd), VMBUS_SYSFS_OK);
+	HVT_ASSERT_EQ(vd.relid, 14);
+	HVT_ASSERT_EQ(vd.monitor_id, 3);
+	HVT_ASSERT_EQ(vd.uio_num, 3);
+	HVT_ASSERT_EQ(vd.device.numa_node, 0);
 	rte_uuid_parse(DEV_A, want);
-	TV_ASSERT(rte_uuid_compare(vd.device_id, want) == 0, "device_id");
+	HVT_ASSERT(rte_uuid_compare(vd.device_id, want) == 0, "device_id");
 	rte_uuid_parse(VMBUS_NIC_CLASS_ID, want);
-	TV_ASSERT(rte_uuid_compare(vd.class_id, want) == 0, "class_id");
+	HVT_ASSERT(rte_uuid_compare(vd.class_id, want) == 0, "class_id");
 
 	/* Unknown NUMA node, and hex numbers as some attributes use. */
 	tv_attr(DEV_A, "numa_node", "-1\n");
 	tv_attr(DEV_A, "id", "0x20\n");
-	TV_ASSERT_EQ(tv_read(DEV_A, &vd), VMBUS_SYSFS_OK);
-	TV_ASSERT_EQ(vd.device.numa_node, SOCKET_ID_ANY);
-	TV_ASSERT_EQ(vd.relid, 32);
+	HVT_ASSERT_EQ(tv_read(DEV_A, &vd), VMBUS_SYSFS_OK);
+	HVT_ASSERT_EQ(vd.device.numa_node, SOCKET_ID_ANY);
+	HVT_ASSERT_EQ(vd.relid, 32);
 	tv_unlink(DEV_A, "numa_node");
-	TV_ASSERT_EQ(tv_read(DEV_A, &vd), VMBUS_SYSFS_OK);
-	TV_ASSERT_EQ(vd.device.numa_node, SOCKET_ID_ANY);
+	HVT_ASSERT_EQ(tv_read(DEV_A, &vd), VMBUS_SYSFS_OK);
+	HVT_ASSERT_EQ(vd.device.numa_node, SOCKET_ID_ANY);
 	return 0;
 }
 
@@ -197,23 +197,23 @@ t_missing_attribute(void)
 	unsigned int i;
 
 	for (i = 0; i < RTE_DIM(required); i++) {
-		TV_ASSERT(tv_fresh_root() == 0, "mkdtemp");
+		HVT_ASSERT(tv_fresh_root() == 0, "mkdtemp");
 		tv_good_device(DEV_A, 14, 3);
 		tv_unlink(DEV_A, required[i]);
-		TV_ASSERT(tv_read(DEV_A, &vd) == VMBUS_SYSFS_SKIP,
+		HVT_ASSERT(tv_read(DEV_A, &vd) == VMBUS_SYSFS_SKIP,
 			  "device without %s taken", required[i]);
 	}
 	/* No monitor_id: no monitor slot, still a usable device. */
-	TV_ASSERT(tv_fresh_root() == 0, "mkdtemp");
+	HVT_ASSERT(tv_fresh_root() == 0, "mkdtemp");
 	tv_good_device(DEV_A, 14, 3);
 	tv_unlink(DEV_A, "monitor_id");
-	TV_ASSERT_EQ(tv_read(DEV_A, &vd), VMBUS_SYSFS_OK);
-	TV_ASSERT_EQ(vd.monitor_id, VMBUS_NO_MONITOR);
+	HVT_ASSERT_EQ(tv_read(DEV_A, &vd), VMBUS_SYSFS_OK);
+	HVT_ASSERT_EQ(vd.monitor_id, VMBUS_NO_MONITOR);
 	/* No uio device: bound in name only. */
-	TV_ASSERT(tv_fresh_root() == 0, "mkdtemp");
+	HVT_ASSERT(tv_fresh_root() == 0, "mkdtemp");
 	tv_good_device(DEV_A, 14, 3);
 	tv_rmtree(DEV_A, "uio/uio3");
-	TV_ASSERT_EQ(tv_read(DEV_A, &vd), VMBUS_SYSFS_SKIP);
+	HVT_ASSERT_EQ(tv_read(DEV_A, &vd), VMBUS_SYSFS_SKIP);
 	return 0;
 }
 
@@ -239,17 +239,17 @@ t_malformed_values(void)
 	unsigned int i;
 
 	for (i = 0; i < RTE_DIM(bad); i++) {
-		TV_ASSERT(tv_fresh_root() == 0, "mkdtemp");
+		HVT_ASSERT(tv_fresh_root() == 0, "mkdtemp");
 		tv_good_device(DEV_A, 14, 3);
 		tv_attr(DEV_A, bad[i].attr, bad[i].value);
-		TV_ASSERT(tv_read(DEV_A, &vd) == VMBUS_SYSFS_SKIP,
+		HVT_ASSERT(tv_read(DEV_A, &vd) == VMBUS_SYSFS_SKIP,
 			  "%s = \"%s\" accepted", bad[i].attr, bad[i].value);
 	}
 	/* Braces are optional; a UUID without them is fine. */
-	TV_ASSERT(tv_fresh_root() == 0, "mkdtemp");
+	HVT_ASSERT(tv_fresh_root() == 0, "mkdtemp");
 	tv_good_device(DEV_A, 14, 3);
 	tv_attr(DEV_A, "device_id", DEV_A "\n");
-	TV_ASSERT_EQ(tv_read(DEV_A, &vd), VMBUS_SYSFS_OK);
+	HVT_ASSERT_EQ(tv_read(DEV_A, &vd), VMBUS_SYSFS_OK);
 	return 0;
 }
 
@@ -258,16 +258,16 @@ t_other_driver(void)
 {
 	struct rte_vmbus_device vd;
 
-	TV_ASSERT(tv_fresh_root() == 0, "mkdtemp");
+	HVT_ASSERT(tv_fresh_root() == 0, "mkdtemp");
 	tv_good_device(DEV_A, 14, 3);
 	tv_bind(DEV_A, "hv_netvsc");
-	TV_ASSERT_EQ(tv_read(DEV_A, &vd), VMBUS_SYSFS_SKIP);
+	HVT_ASSERT_EQ(tv_read(DEV_A, &vd), VMBUS_SYSFS_SKIP);
 	tv_unlink(DEV_A, "driver");
-	TV_ASSERT_EQ(tv_read(DEV_A, &vd), VMBUS_SYSFS_SKIP);
+	HVT_ASSERT_EQ(tv_read(DEV_A, &vd), VMBUS_SYSFS_SKIP);
 	/* A storage device bound to uio is still listed (class matched later). */
 	tv_good_device(DEV_A, 14, 3);
 	tv_attr(DEV_A, "class_id", "{ba6163d9-04a1-4d29-b605-72e2ffb1dc7f}\n");
-	TV_ASSERT_EQ(tv_read(DEV_A, &vd), VMBUS_SYSFS_OK);
+	HVT_ASSERT_EQ(tv_read(DEV_A, &vd), VMBUS_SYSFS_OK);
 	return 0;
 }
 
@@ -291,7 +291,7 @@ t_scan_tree(void)
 	const char *names[3];
 	int n = 0;
 
-	TV_ASSERT(tv_fresh_root() == 0, "mkdtemp");
+	HVT_ASSERT(tv_fresh_root() == 0, "mkdtemp");
 	tv_good_device(DEV_C, 20, 5);
 	tv_good_device(DEV_A, 14, 3);
 	tv_good_device(DEV_B, 17, 4);
@@ -302,23 +302,23 @@ t_scan_tree(void)
 	tv_unlink("vmbus_9", "id");
 	snprintf(devices, sizeof(devices), "%s/devices", tv_root);
 
-	TV_ASSERT_EQ(vmbus_sysfs_scan_dir(devices), 0);
+	HVT_ASSERT_EQ(vmbus_sysfs_scan_dir(devices), 0);
 	/* A re-scan keeps the list as it is. */
-	TV_ASSERT_EQ(vmbus_sysfs_scan_dir(devices), 0);
+	HVT_ASSERT_EQ(vmbus_sysfs_scan_dir(devices), 0);
 	TAILQ_FOREACH(dev, &vmbus_bus.device_list, next) {
 		if (n < 3)
 			names[n] = dev->device.name;
 		n++;
 	}
-	TV_ASSERT_EQ(n, 2);
-	TV_ASSERT(strcmp(names[0], DEV_A) == 0 && strcmp(names[1], DEV_C) == 0,
+	HVT_ASSERT_EQ(n, 2);
+	HVT_ASSERT(strcmp(names[0], DEV_A) == 0 && strcmp(names[1], DEV_C) == 0,
 		  "order %s %s", names[0], names[1]);
 	tv_flush_bus();
 
 	/* No vmbus at all is not an error. */
 	snprintf(devices, sizeof(devices), "%s/absent", tv_root);
-	TV_ASSERT_EQ(vmbus_sysfs_scan_dir(devices), 0);
-	TV_ASSERT(TAILQ_EMPTY(&vmbus_bus.device_list), "devices from nowhere");
+	HVT_ASSERT_EQ(vmbus_sysfs_scan_dir(devices), 0);
+	HVT_ASSERT(TAILQ_EMPTY(&vmbus_bus.device_list), "devices from nowhere");
 	return 0;
 }
 
@@ -342,7 +342,7 @@ t_uio_maps(void)
 	char dir[PATH_MAX];
 	uint64_t size, gpadl;
 
-	TV_ASSERT(tv_fresh_root() == 0, "mkdtemp");
+	HVT_ASSERT(tv_fresh_root() == 0, "mkdtemp");
 	tv_good_device(DEV_A, 14, 3);
 	tv_map(DEV_A, 0, "txrx_rings\n", "0x402000\n");
 	tv_map(DEV_A, 1, "int_page\n", "0x0000000000001000\n");
@@ -351,25 +351,25 @@ t_uio_maps(void)
 	tv_map(DEV_A, 4, "send_buf\n", "0x1000000\n");
 	tv_dev_dir(DEV_A, dir, sizeof(dir));
 
-	TV_ASSERT_EQ(vmbus_sysfs_read_map(dir, 3, 0, &size, &gpadl), 0);
-	TV_ASSERT(size == 0x402000 && gpadl == 0, "map0");
-	TV_ASSERT_EQ(vmbus_sysfs_read_map(dir, 3, 1, &size, &gpadl), 0);
-	TV_ASSERT_EQ(size, 4096);
-	TV_ASSERT_EQ(vmbus_sysfs_read_map(dir, 3, 3, &size, &gpadl), 0);
-	TV_ASSERT(size == 0x1f00000 && gpadl == 1234, "recv map");
+	HVT_ASSERT_EQ(vmbus_sysfs_read_map(dir, 3, 0, &size, &gpadl), 0);
+	HVT_ASSERT(size == 0x402000 && gpadl == 0, "map0");
+	HVT_ASSERT_EQ(vmbus_sysfs_read_map(dir, 3, 1, &size, &gpadl), 0);
+	HVT_ASSERT_EQ(size, 4096);
+	HVT_ASSERT_EQ(vmbus_sysfs_read_map(dir, 3, 3, &size, &gpadl), 0);
+	HVT_ASSERT(size == 0x1f00000 && gpadl == 1234, "recv map");
 	/* Old kernels' name without the GPADL is not usable. */
-	TV_ASSERT_EQ(vmbus_sysfs_read_map(dir, 3, 4, &size, &gpadl), -EINVAL);
+	HVT_ASSERT_EQ(vmbus_sysfs_read_map(dir, 3, 4, &size, &gpadl), -EINVAL);
 	tv_map(DEV_A, 4, "send:\n", "0x1000000\n");
-	TV_ASSERT_EQ(vmbus_sysfs_read_map(dir, 3, 4, &size, &gpadl), -EINVAL);
+	HVT_ASSERT_EQ(vmbus_sysfs_read_map(dir, 3, 4, &size, &gpadl), -EINVAL);
 	tv_map(DEV_A, 4, "send:0x10\n", "0x1000000\n");
-	TV_ASSERT_EQ(vmbus_sysfs_read_map(dir, 3, 4, &size, &gpadl), 0);
-	TV_ASSERT_EQ(gpadl, 16);
+	HVT_ASSERT_EQ(vmbus_sysfs_read_map(dir, 3, 4, &size, &gpadl), 0);
+	HVT_ASSERT_EQ(gpadl, 16);
 	/* Wrong map at an index, bad size, missing map. */
 	tv_map(DEV_A, 2, "int_page\n", "0x1000\n");
-	TV_ASSERT_EQ(vmbus_sysfs_read_map(dir, 3, 2, &size, &gpadl), -EINVAL);
+	HVT_ASSERT_EQ(vmbus_sysfs_read_map(dir, 3, 2, &size, &gpadl), -EINVAL);
 	tv_map(DEV_A, 2, "monitor_page\n", "lots\n");
-	TV_ASSERT_EQ(vmbus_sysfs_read_map(dir, 3, 2, &size, &gpadl), -EINVAL);
-	TV_ASSERT_EQ(vmbus_sysfs_read_map(dir, 4, 0, &size, &gpadl), -ENOENT);
+	HVT_ASSERT_EQ(vmbus_sysfs_read_map(dir, 3, 2, &size, &gpadl), -EINVAL);
+	HVT_ASSERT_EQ(vmbus_sysfs_read_map(dir, 4, 0, &size, &gpadl), -ENOENT);
 	return 0;
 }
 
@@ -415,52 +415,52 @@ t_subchannels(void)
 	struct vmbus_subchan_info info;
 	char dir[PATH_MAX];
 
-	TV_ASSERT(tv_fresh_root() == 0, "mkdtemp");
+	HVT_ASSERT(tv_fresh_root() == 0, "mkdtemp");
 	tv_good_device(DEV_A, 14, 3);
 	tv_dev_dir(DEV_A, dir, sizeof(dir));
-	TV_ASSERT_EQ(vmbus_sysfs_next_subchan(dir, tv_known, known, &info),
+	HVT_ASSERT_EQ(vmbus_sysfs_next_subchan(dir, tv_known, known, &info),
 		     -ENOENT);
-	TV_ASSERT(!vmbus_sysfs_ring_present(dir, 14), "ring before it exists");
+	HVT_ASSERT(!vmbus_sysfs_ring_present(dir, 14), "ring before it exists");
 
 	tv_channel(DEV_A, 14, "0\n", "3\n", true);
 	tv_mkdir("devices/%s/channels/garbage", DEV_A);
-	TV_ASSERT(vmbus_sysfs_ring_present(dir, 14), "primary ring");
-	TV_ASSERT_EQ(vmbus_sysfs_next_subchan(dir, tv_known, known, &info),
+	HVT_ASSERT(vmbus_sysfs_ring_present(dir, 14), "primary ring");
+	HVT_ASSERT_EQ(vmbus_sysfs_next_subchan(dir, tv_known, known, &info),
 		     -ENOENT);
 	/* Offered, not opened yet: worth waiting for. */
 	tv_channel(DEV_A, 16, "2\n", "5\n", false);
-	TV_ASSERT_EQ(vmbus_sysfs_next_subchan(dir, tv_known, known, &info),
+	HVT_ASSERT_EQ(vmbus_sysfs_next_subchan(dir, tv_known, known, &info),
 		     -EINPROGRESS);
 
 	tv_channel(DEV_A, 15, "1\n", "4\n", true);
-	TV_ASSERT_EQ(vmbus_sysfs_next_subchan(dir, tv_known, known, &info), 0);
-	TV_ASSERT(info.relid == 15 && info.subchannel_id == 1 &&
+	HVT_ASSERT_EQ(vmbus_sysfs_next_subchan(dir, tv_known, known, &info), 0);
+	HVT_ASSERT(info.relid == 15 && info.subchannel_id == 1 &&
 		  info.monitor_id == 4, "got %u/%u/%u", info.relid,
 		  info.subchannel_id, info.monitor_id);
 	known[1] = 15;
-	TV_ASSERT_EQ(vmbus_sysfs_next_subchan(dir, tv_known, known, &info),
+	HVT_ASSERT_EQ(vmbus_sysfs_next_subchan(dir, tv_known, known, &info),
 		     -EINPROGRESS);
 	known[2] = 16;
-	TV_ASSERT_EQ(vmbus_sysfs_next_subchan(dir, tv_known, known, &info),
+	HVT_ASSERT_EQ(vmbus_sysfs_next_subchan(dir, tv_known, known, &info),
 		     -ENOENT);
 
 	/* A ring without its attributes is a broken surface. */
 	tv_channel(DEV_A, 17, NULL, "6\n", true);
-	TV_ASSERT_EQ(vmbus_sysfs_next_subchan(dir, tv_known, known, &info),
+	HVT_ASSERT_EQ(vmbus_sysfs_next_subchan(dir, tv_known, known, &info),
 		     -EINVAL);
 	tv_channel(DEV_A, 17, "3\n", "200\n", true);
-	TV_ASSERT_EQ(vmbus_sysfs_next_subchan(dir, tv_known, known, &info),
+	HVT_ASSERT_EQ(vmbus_sysfs_next_subchan(dir, tv_known, known, &info),
 		     -EINVAL);
 	tv_channel(DEV_A, 17, "3\n", "6\n", true);
-	TV_ASSERT_EQ(vmbus_sysfs_next_subchan(dir, tv_known, known, &info), 0);
-	TV_ASSERT_EQ(info.relid, 17);
+	HVT_ASSERT_EQ(vmbus_sysfs_next_subchan(dir, tv_known, known, &info), 0);
+	HVT_ASSERT_EQ(info.relid, 17);
 	return 0;
 }
 
-int
-test_vmbus_sysfs(void)
+void
+test_vmbus_sysfs(struct hvt_run *r)
 {
-	static const struct tv_case cases[] = {
+	static const struct hvt_test cases[] = {
 		{ "good_device", t_good_device },
 		{ "missing_attribute", t_missing_attribute },
 		{ "malformed_values", t_malformed_values },
@@ -469,9 +469,7 @@ test_vmbus_sysfs(void)
 		{ "uio_maps", t_uio_maps },
 		{ "subchannels", t_subchannels },
 	};
-	int failed = tv_run("sysfs", cases, RTE_DIM(cases));
-
+	hvt_table(r, "sysfs", cases, RTE_DIM(cases));
 	if (tv_root[0] != '\0')
 		nftw(tv_root, tv_rm, 16, FTW_DEPTH | FTW_PHYS);
-	return failed;
 }

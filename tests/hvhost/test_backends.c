@@ -33,19 +33,7 @@
 
 #include "hvh_backend.h"
 #include "hvh_toeplitz.h"
-
-#define SKIP 77
-
-static int failures;
-
-#define CHECK(cond, ...) do { \
-	if (!(cond)) { \
-		fprintf(stderr, "FAIL %s:%d: %s: ", __func__, __LINE__, #cond); \
-		fprintf(stderr, __VA_ARGS__); \
-		fputc('\n', stderr); \
-		failures++; \
-	} \
-} while (0)
+#include "hvnet_test.h"
 
 static const uint8_t guest_mac[6] = { 0x02, 0x15, 0x5d, 0x00, 0x00, 0x0a };
 
@@ -235,7 +223,7 @@ open_ok(const char *spec, uint32_t mtu)
 
 	memcpy(conf.guest_mac, guest_mac, 6);
 	ret = hvh_backend_open(spec, &conf, &be, err, sizeof(err));
-	CHECK(ret == 0 && be != NULL, "open '%s' failed: %d %s", spec, ret, err);
+	HVT_CHECK(ret == 0 && be != NULL, "open '%s' failed: %d %s", spec, ret, err);
 	return ret == 0 ? be : NULL;
 }
 
@@ -278,8 +266,8 @@ check_hash(const struct hvh_toeplitz *t, const uint8_t *in, size_t len,
 	uint32_t slow = hvh_toeplitz_hash(hvh_rss_key_ms, in, len);
 	uint32_t fast = hvh_toeplitz_fast(t, in, len);
 
-	CHECK(slow == want, "%s: reference hash %#x, want %#x", what, slow, want);
-	CHECK(fast == want, "%s: table hash %#x, want %#x", what, fast, want);
+	HVT_CHECK(slow == want, "%s: reference hash %#x, want %#x", what, slow, want);
+	HVT_CHECK(fast == want, "%s: table hash %#x, want %#x", what, fast, want);
 }
 
 static int
@@ -333,33 +321,33 @@ test_rss_input_follows_hash_types(void)
 		len = build_ipv4(f, guest_mac, guest_mac, ntohl(s4), ntohl(d4),
 				 6, v->sport, v->dport, 10, 0);
 		n = hvh_rss_input(f, len, all, in, &type);
-		CHECK(n == 12 && type == HVH_RSS_HASH_TCP_IPV4,
-		      "tcp4 input %zu type %#x", n, type);
-		CHECK(hvh_toeplitz_fast(&t, in, n) == v->h4, "tcp4 %s", v->dst);
+		HVT_CHECK(n == 12 && type == HVH_RSS_HASH_TCP_IPV4,
+			  "tcp4 input %zu type %#x", n, type);
+		HVT_CHECK(hvh_toeplitz_fast(&t, in, n) == v->h4, "tcp4 %s", v->dst);
 		n = hvh_rss_input(f, len, HVH_RSS_HASH_IPV4, in, &type);
-		CHECK(n == 8 && type == HVH_RSS_HASH_IPV4,
-		      "ipv4-only input %zu type %#x", n, type);
-		CHECK(hvh_toeplitz_fast(&t, in, n) == v->h2, "ipv4 %s", v->dst);
+		HVT_CHECK(n == 8 && type == HVH_RSS_HASH_IPV4,
+			  "ipv4-only input %zu type %#x", n, type);
+		HVT_CHECK(hvh_toeplitz_fast(&t, in, n) == v->h2, "ipv4 %s", v->dst);
 
 		/* UDP without UDP_IPV4 hashes the addresses only. */
 		len = build_ipv4(f, guest_mac, guest_mac, ntohl(s4), ntohl(d4),
 				 17, v->sport, v->dport, 10, 0);
 		n = hvh_rss_input(f, len, all, in, &type);
-		CHECK(n == 8 && type == HVH_RSS_HASH_IPV4 &&
-		      hvh_toeplitz_fast(&t, in, n) == v->h2,
-		      "udp4 without UDP_IPV4: %zu %#x", n, type);
+		HVT_CHECK(n == 8 && type == HVH_RSS_HASH_IPV4 &&
+			  hvh_toeplitz_fast(&t, in, n) == v->h2,
+			  "udp4 without UDP_IPV4: %zu %#x", n, type);
 		n = hvh_rss_input(f, len, all | HVH_RSS_HASH_UDP_IPV4, in, &type);
-		CHECK(n == 12 && type == HVH_RSS_HASH_UDP_IPV4 &&
-		      hvh_toeplitz_fast(&t, in, n) == v->h4,
-		      "udp4 with UDP_IPV4: %zu %#x", n, type);
+		HVT_CHECK(n == 12 && type == HVH_RSS_HASH_UDP_IPV4 &&
+			  hvh_toeplitz_fast(&t, in, n) == v->h4,
+			  "udp4 with UDP_IPV4: %zu %#x", n, type);
 		/* A fragment has no ports to hash. */
 		f[14 + 6] = 0x20;
 		n = hvh_rss_input(f, len, all | HVH_RSS_HASH_UDP_IPV4, in, &type);
-		CHECK(n == 8 && type == HVH_RSS_HASH_IPV4,
-		      "fragment: %zu %#x", n, type);
+		HVT_CHECK(n == 8 && type == HVH_RSS_HASH_IPV4,
+			  "fragment: %zu %#x", n, type);
 		/* TCP_IPV4 alone leaves non-TCP packets unhashed. */
 		n = hvh_rss_input(f, len, HVH_RSS_HASH_TCP_IPV4, in, &type);
-		CHECK(n == 0 && type == 0, "udp with TCP_IPV4 only: %zu", n);
+		HVT_CHECK(n == 0 && type == 0, "udp with TCP_IPV4 only: %zu", n);
 	}
 	for (i = 0; i < sizeof(v6_vectors) / sizeof(v6_vectors[0]); i++) {
 		const struct v6_vector *v = &v6_vectors[i];
@@ -368,13 +356,13 @@ test_rss_input_follows_hash_types(void)
 		inet_pton(AF_INET6, v->dst, dip);
 		len = build_ipv6_tcp(f, sip, dip, v->sport, v->dport, 4);
 		n = hvh_rss_input(f, len, all, in, &type);
-		CHECK(n == 36 && type == HVH_RSS_HASH_TCP_IPV6 &&
-		      hvh_toeplitz_fast(&t, in, n) == v->h4,
-		      "tcp6 %s: %zu %#x", v->dst, n, type);
+		HVT_CHECK(n == 36 && type == HVH_RSS_HASH_TCP_IPV6 &&
+			  hvh_toeplitz_fast(&t, in, n) == v->h4,
+			  "tcp6 %s: %zu %#x", v->dst, n, type);
 		n = hvh_rss_input(f, len, HVH_RSS_HASH_IPV6, in, &type);
-		CHECK(n == 32 && type == HVH_RSS_HASH_IPV6 &&
-		      hvh_toeplitz_fast(&t, in, n) == v->h2,
-		      "ipv6 %s: %zu %#x", v->dst, n, type);
+		HVT_CHECK(n == 32 && type == HVH_RSS_HASH_IPV6 &&
+			  hvh_toeplitz_fast(&t, in, n) == v->h2,
+			  "ipv6 %s: %zu %#x", v->dst, n, type);
 	}
 	/* Behind a hop-by-hop header the ports still count; behind a
 	 * fragment header they do not exist. */
@@ -391,24 +379,24 @@ test_rss_input_follows_hash_types(void)
 		g[54] = g[20];		/* next header: TCP */
 		g[20] = 0;		/* hop-by-hop options */
 		n = hvh_rss_input(g, len + 8, all, in, &type);
-		CHECK(n == 36 && type == HVH_RSS_HASH_TCP_IPV6 &&
-		      hvh_toeplitz_fast(&t, in, n) == v->h4,
-		      "tcp6 behind hop-by-hop: %zu %#x", n, type);
+		HVT_CHECK(n == 36 && type == HVH_RSS_HASH_TCP_IPV6 &&
+			  hvh_toeplitz_fast(&t, in, n) == v->h4,
+			  "tcp6 behind hop-by-hop: %zu %#x", n, type);
 		g[20] = 44;		/* fragment */
 		n = hvh_rss_input(g, len + 8, all, in, &type);
-		CHECK(n == 32 && type == HVH_RSS_HASH_IPV6 &&
-		      hvh_toeplitz_fast(&t, in, n) == v->h2,
-		      "ipv6 fragment: %zu %#x", n, type);
+		HVT_CHECK(n == 32 && type == HVH_RSS_HASH_IPV6 &&
+			  hvh_toeplitz_fast(&t, in, n) == v->h2,
+			  "ipv6 fragment: %zu %#x", n, type);
 		n = hvh_rss_input(g, 14 + 40, all, in, &type);
-		CHECK(n == 32, "ipv6 header alone: %zu", n);
+		HVT_CHECK(n == 32, "ipv6 header alone: %zu", n);
 	}
 	/* ARP is never hashed; a truncated IPv4 header neither. */
 	memset(f, 0, 60);
 	eth_hdr(f, guest_mac, guest_mac, 0x0806);
-	CHECK(hvh_rss_input(f, 60, all, in, &type) == 0, "arp hashed");
+	HVT_CHECK(hvh_rss_input(f, 60, all, in, &type) == 0, "arp hashed");
 	len = build_ipv4(f, guest_mac, guest_mac, 1, 2, 6, 3, 4, 0, 0);
-	CHECK(hvh_rss_input(f, 14 + 19, all, in, &type) == 0,
-	      "truncated ipv4 hashed");
+	HVT_CHECK(hvh_rss_input(f, 14 + 19, all, in, &type) == 0,
+		  "truncated ipv4 hashed");
 	return 0;
 }
 
@@ -508,17 +496,17 @@ test_backend_spec_errors(void)
 
 		ret = hvh_backend_open(cases[i].spec, &conf, &be, err, sizeof(err));
 		if (cases[i].err == NULL) {
-			CHECK(ret == 0 && be != NULL, "'%s' refused: %s",
-			      cases[i].spec, err);
+			HVT_CHECK(ret == 0 && be != NULL, "'%s' refused: %s",
+				  cases[i].spec, err);
 			hvh_backend_close(be);
 			continue;
 		}
-		CHECK(ret < 0 && be == NULL, "'%s' accepted", cases[i].spec);
-		CHECK(strstr(err, cases[i].err) != NULL,
-		      "'%s': error '%s' lacks '%s'", cases[i].spec, err,
-		      cases[i].err);
-		CHECK(strchr(err, '\n') == NULL && strlen(err) > 10,
-		      "'%s': error must be one line: '%s'", cases[i].spec, err);
+		HVT_CHECK(ret < 0 && be == NULL, "'%s' accepted", cases[i].spec);
+		HVT_CHECK(strstr(err, cases[i].err) != NULL,
+			  "'%s': error '%s' lacks '%s'", cases[i].spec, err,
+			  cases[i].err);
+		HVT_CHECK(strchr(err, '\n') == NULL && strlen(err) > 10,
+			  "'%s': error must be one line: '%s'", cases[i].spec, err);
 	}
 	/* The MTU moves the largest source frame. */
 	conf.mtu = 9000;
@@ -526,7 +514,7 @@ test_backend_spec_errors(void)
 		struct hvh_backend *be = NULL;
 		char err[256];
 
-		CHECK(hvh_backend_open("source:9014", &conf, &be, err,
+		HVT_CHECK(hvh_backend_open("source:9014", &conf, &be, err,
 				       sizeof(err)) == 0, "jumbo: %s", err);
 		hvh_backend_close(be);
 	}
@@ -560,7 +548,7 @@ test_source_rate_caps_frames(void)
 		got += hvh_backend_rx_burst(be, fr, 256);
 	}
 	/* Nothing is in the bucket at open; a few µs refill a frame or so. */
-	CHECK(got <= 8, "capped source gave %u frames at once", got);
+	HVT_CHECK(got <= 8, "capped source gave %u frames at once", got);
 	nanosleep(&pause, NULL);
 	for (i = 0; i < 256; i++) {
 		fr[i].data = bufs[i];
@@ -568,8 +556,8 @@ test_source_rate_caps_frames(void)
 	}
 	n = hvh_backend_rx_burst(be, fr, 256);
 	/* 20 ms at 10,000 pps is 200 frames, capped by the 64-frame bucket. */
-	CHECK(n == 64, "after 20 ms the bucket gave %u frames, want 64", n);
-	CHECK(memcmp(bufs[0], guest_mac, 6) == 0, "capped frames are real");
+	HVT_CHECK(n == 64, "after 20 ms the bucket gave %u frames, want 64", n);
+	HVT_CHECK(memcmp(bufs[0], guest_mac, 6) == 0, "capped frames are real");
 	hvh_backend_close(be);
 
 	/* Without a cap every burst is full. */
@@ -580,7 +568,7 @@ test_source_rate_caps_frames(void)
 		fr[i].data = bufs[i];
 		fr[i].len = sizeof(bufs[i]);
 	}
-	CHECK(hvh_backend_rx_burst(be, fr, 256) == 256, "uncapped burst short");
+	HVT_CHECK(hvh_backend_rx_burst(be, fr, 256) == 256, "uncapped burst short");
 	hvh_backend_close(be);
 	return 0;
 }
@@ -604,50 +592,50 @@ test_source_frames_valid_udp(void)
 		be = open_ok(spec, 1500);
 		if (be == NULL)
 			return 1;
-		CHECK(be->caps & HVH_BACKEND_C_RX_ALWAYS, "source must be always ready");
+		HVT_CHECK(be->caps & HVH_BACKEND_C_RX_ALWAYS, "source must be always ready");
 		for (round = 0; round < 4; round++) {
 			for (i = 0; i < 8; i++) {
 				fr[i].data = bufs[i];
 				fr[i].len = sizeof(bufs[i]);
 			}
-			CHECK(hvh_backend_rx_burst(be, fr, 8) == 8, "short burst");
+			HVT_CHECK(hvh_backend_rx_burst(be, fr, 8) == 8, "short burst");
 			for (i = 0; i < 8; i++) {
 				const uint8_t *d = fr[i].data, *ip = d + 14;
 				uint16_t sport;
 
-				CHECK(fr[i].len == sizes[s], "len %u", fr[i].len);
-				CHECK(memcmp(d, guest_mac, 6) == 0, "dst mac");
-				CHECK(!(d[6] & 1), "source mac is multicast");
-				CHECK(rd16(d + 12) == 0x0800 && ip[0] == 0x45 &&
-				      ip[9] == 17, "not ipv4/udp");
-				CHECK(rd16(ip + 2) == sizes[s] - 14, "ip len %u",
-				      rd16(ip + 2));
-				CHECK(rd16(ip + 20 + 4) == sizes[s] - 34, "udp len");
-				CHECK(ipv4_csum_ok(ip), "ip checksum");
-				CHECK(rd16(ip + 26) != 0 &&
-				      l4_csum_ok(ip, 20, sizes[s] - 34, 17),
-				      "udp checksum");
-				CHECK((fr[i].flags & HVH_FRAME_F_CSUM_OK) &&
-				      fr[i].csum_offset == 6 &&
-				      fr[i].csum_start == 34, "rx meta");
+				HVT_CHECK(fr[i].len == sizes[s], "len %u", fr[i].len);
+				HVT_CHECK(memcmp(d, guest_mac, 6) == 0, "dst mac");
+				HVT_CHECK(!(d[6] & 1), "source mac is multicast");
+				HVT_CHECK(rd16(d + 12) == 0x0800 && ip[0] == 0x45 &&
+					  ip[9] == 17, "not ipv4/udp");
+				HVT_CHECK(rd16(ip + 2) == sizes[s] - 14, "ip len %u",
+					  rd16(ip + 2));
+				HVT_CHECK(rd16(ip + 20 + 4) == sizes[s] - 34, "udp len");
+				HVT_CHECK(ipv4_csum_ok(ip), "ip checksum");
+				HVT_CHECK(rd16(ip + 26) != 0 &&
+					  l4_csum_ok(ip, 20, sizes[s] - 34, 17),
+					  "udp checksum");
+				HVT_CHECK((fr[i].flags & HVH_FRAME_F_CSUM_OK) &&
+					  fr[i].csum_offset == 6 &&
+					  fr[i].csum_start == 34, "rx meta");
 				sport = rd16(ip + 20);
-				CHECK(sport >= 1024 && sport < 1024 + 13,
-				      "port %u", sport);
+				HVT_CHECK(sport >= 1024 && sport < 1024 + 13,
+					  "port %u", sport);
 				if (sport >= 1024 && sport < 1024 + 13)
 					seen_ports[sport - 1024]++;
 			}
 		}
 		/* 32 frames over 13 flows: each flow appears 2 or 3 times. */
 		for (i = 0; i < 13; i++)
-			CHECK(seen_ports[i] >= 2 && seen_ports[i] <= 3,
-			      "flow %d seen %u times", i, seen_ports[i]);
+			HVT_CHECK(seen_ports[i] >= 2 && seen_ports[i] <= 3,
+				  "flow %d seen %u times", i, seen_ports[i]);
 		/* A buffer too small for the frame is not written. */
 		fr[0].len = sizes[s] - 1;
-		CHECK(hvh_backend_rx_burst(be, fr, 1) == 0, "overfilled");
+		HVT_CHECK(hvh_backend_rx_burst(be, fr, 1) == 0, "overfilled");
 		hvh_backend_stats(be, &st);
-		CHECK(st.rx_frames == 32 && st.rx_dropped == 1 &&
-		      st.rx_bytes == 32ull * sizes[s], "stats %lu %lu",
-		      (unsigned long)st.rx_frames, (unsigned long)st.rx_dropped);
+		HVT_CHECK(st.rx_frames == 32 && st.rx_dropped == 1 &&
+			  st.rx_bytes == 32ull * sizes[s], "stats %lu %lu",
+			  (unsigned long)st.rx_frames, (unsigned long)st.rx_dropped);
 		hvh_backend_close(be);
 	}
 	return 0;
@@ -666,13 +654,13 @@ test_sink_discards_and_counts(void)
 
 	if (be == NULL)
 		return 1;
-	CHECK(hvh_backend_tx_burst(be, f, 3) == 3, "sink refused frames");
-	CHECK(hvh_backend_rx_burst(be, f, 3) == 0, "sink produced frames");
-	CHECK(be->rx_fd == -1 && be->caps == 0, "sink wants polling");
+	HVT_CHECK(hvh_backend_tx_burst(be, f, 3) == 3, "sink refused frames");
+	HVT_CHECK(hvh_backend_rx_burst(be, f, 3) == 0, "sink produced frames");
+	HVT_CHECK(be->rx_fd == -1 && be->caps == 0, "sink wants polling");
 	hvh_backend_stats(be, &st);
-	CHECK(st.tx_frames == 3 && st.tx_bytes == 230 && st.rx_frames == 0,
-	      "stats %lu %lu", (unsigned long)st.tx_frames,
-	      (unsigned long)st.tx_bytes);
+	HVT_CHECK(st.tx_frames == 3 && st.tx_bytes == 230 && st.rx_frames == 0,
+		  "stats %lu %lu", (unsigned long)st.tx_frames,
+		  (unsigned long)st.tx_bytes);
 	hvh_backend_close(be);
 	return 0;
 }
@@ -699,23 +687,24 @@ test_loopback_returns_frames(void)
 
 	if (be == NULL)
 		return 1;
-	CHECK(be->caps & HVH_BACKEND_C_RX_AFTER_TX, "caps %#x", be->caps);
-	CHECK(rx_one(be, rx, sizeof(rx), &r) == 0, "frame from nowhere");
+	HVT_CHECK(be->caps & HVH_BACKEND_C_RX_AFTER_TX, "caps %#x", be->caps);
+	HVT_CHECK(rx_one(be, rx, sizeof(rx), &r) == 0, "frame from nowhere");
 
 	/* Plain frame with VLAN metadata: same bytes, same tag. */
 	f.len = (uint32_t)build_ipv4(tx, guest_mac, guest_mac, 0x0a000001,
 				     0x0a000002, 17, 1, 2, 50, 0);
 	f.flags = HVH_FRAME_F_VLAN;
 	f.vlan_tci = 0x6005;
-	CHECK(hvh_backend_tx_burst(be, &f, 1) == 1, "refused");
+	HVT_CHECK(hvh_backend_tx_burst(be, &f, 1) == 1, "refused");
 	memset(tx, 0, sizeof(tx));	/* the guest reuses its buffer */
 	n = rx_one(be, rx, sizeof(rx), &r);
-	CHECK(n == 1 && r.len == 14 + 28 + 50, "n %u len %u", n, r.len);
-	CHECK(r.data == rx, "data moved");
-	CHECK(r.flags == HVH_FRAME_F_VLAN && r.vlan_tci == 0x6005,
-	      "flags %#x tci %#x", r.flags, r.vlan_tci);
-	CHECK(rd16(rx + 14 + 20 + 2) == 2 && rx[14 + 28 + 49] == (uint8_t)(49 * 7 + 3),
-	      "bytes changed");
+	HVT_CHECK(n == 1 && r.len == 14 + 28 + 50, "n %u len %u", n, r.len);
+	HVT_CHECK(r.data == rx, "data moved");
+	HVT_CHECK(r.flags == HVH_FRAME_F_VLAN && r.vlan_tci == 0x6005,
+		  "flags %#x tci %#x", r.flags, r.vlan_tci);
+	HVT_CHECK(rd16(rx + 14 + 20 + 2) == 2 &&
+		  rx[14 + 28 + 49] == (uint8_t)(49 * 7 + 3),
+		  "bytes changed");
 
 	/* Checksum request: garbage in the fields comes back computed. */
 	f.len = (uint32_t)build_ipv4(tx, guest_mac, guest_mac, 0x0a000001,
@@ -723,28 +712,28 @@ test_loopback_returns_frames(void)
 	f.flags = HVH_FRAME_F_CSUM | HVH_FRAME_F_IP_CSUM;
 	f.csum_start = 34;
 	f.csum_offset = 6;
-	CHECK(hvh_backend_tx_burst(be, &f, 1) == 1, "refused");
+	HVT_CHECK(hvh_backend_tx_burst(be, &f, 1) == 1, "refused");
 	n = rx_one(be, rx, sizeof(rx), &r);
-	CHECK(n == 1 && ipv4_csum_ok(rx + 14) &&
-	      l4_csum_ok(rx + 14, 20, 8 + 51, 17), "udp checksums not computed");
-	CHECK(r.flags == HVH_FRAME_F_CSUM_OK && r.csum_offset == 6 &&
-	      r.csum_start == 34, "rx meta %#x %u", r.flags, r.csum_offset);
+	HVT_CHECK(n == 1 && ipv4_csum_ok(rx + 14) &&
+		  l4_csum_ok(rx + 14, 20, 8 + 51, 17), "udp checksums not computed");
+	HVT_CHECK(r.flags == HVH_FRAME_F_CSUM_OK && r.csum_offset == 6 &&
+		  r.csum_start == 34, "rx meta %#x %u", r.flags, r.csum_offset);
 
 	/* Metadata pointing outside the frame: taken, dropped, counted. */
 	f.csum_start = (uint16_t)(f.len - 4);
-	CHECK(hvh_backend_tx_burst(be, &f, 1) == 1, "bad frame refused");
-	CHECK(rx_one(be, rx, sizeof(rx), &r) == 0, "bad frame delivered");
+	HVT_CHECK(hvh_backend_tx_burst(be, &f, 1) == 1, "bad frame refused");
+	HVT_CHECK(rx_one(be, rx, sizeof(rx), &r) == 0, "bad frame delivered");
 
 	/* A destination too small: dropped, not truncated. */
 	f.csum_start = 34;
-	CHECK(hvh_backend_tx_burst(be, &f, 1) == 1, "refused");
-	CHECK(rx_one(be, rx, 40, &r) == 0, "truncated delivery");
+	HVT_CHECK(hvh_backend_tx_burst(be, &f, 1) == 1, "refused");
+	HVT_CHECK(rx_one(be, rx, 40, &r) == 0, "truncated delivery");
 
 	hvh_backend_stats(be, &st);
-	CHECK(st.tx_frames == 3 && st.tx_errors == 1 && st.rx_frames == 2 &&
-	      st.rx_dropped == 1, "stats tx %lu err %lu rx %lu drop %lu",
-	      (unsigned long)st.tx_frames, (unsigned long)st.tx_errors,
-	      (unsigned long)st.rx_frames, (unsigned long)st.rx_dropped);
+	HVT_CHECK(st.tx_frames == 3 && st.tx_errors == 1 && st.rx_frames == 2 &&
+		  st.rx_dropped == 1, "stats tx %lu err %lu rx %lu drop %lu",
+		  (unsigned long)st.tx_frames, (unsigned long)st.tx_errors,
+		  (unsigned long)st.rx_frames, (unsigned long)st.rx_dropped);
 	hvh_backend_close(be);
 	return 0;
 }
@@ -758,21 +747,21 @@ check_tcp_segment(const uint8_t *d, uint32_t len, int v6, uint32_t seq,
 	size_t iph = v6 ? 40 : 20;
 	const uint8_t *th = ip + iph;
 
-	CHECK(len == 14 + iph + 20 + plen, "seg %d len %u", k, len);
+	HVT_CHECK(len == 14 + iph + 20 + plen, "seg %d len %u", k, len);
 	if (v6) {
-		CHECK(rd16(ip + 4) == 20 + plen, "seg %d payload len", k);
+		HVT_CHECK(rd16(ip + 4) == 20 + plen, "seg %d payload len", k);
 	} else {
-		CHECK(rd16(ip + 2) == 20 + 20 + plen, "seg %d tot len %u", k,
-		      rd16(ip + 2));
-		CHECK(rd16(ip + 4) == 0x1000 + k, "seg %d ip id %#x", k,
-		      rd16(ip + 4));
-		CHECK(ipv4_csum_ok(ip), "seg %d ip checksum", k);
+		HVT_CHECK(rd16(ip + 2) == 20 + 20 + plen, "seg %d tot len %u", k,
+			  rd16(ip + 2));
+		HVT_CHECK(rd16(ip + 4) == 0x1000 + k, "seg %d ip id %#x", k,
+			  rd16(ip + 4));
+		HVT_CHECK(ipv4_csum_ok(ip), "seg %d ip checksum", k);
 	}
-	CHECK(rd32(th + 4) == seq, "seg %d seq %u want %u", k, rd32(th + 4), seq);
-	CHECK(!!(th[13] & 0x09) == last, "seg %d FIN/PSH %#x", k, th[13]);
-	CHECK(!!(th[13] & 0x80) == (k == 0), "seg %d CWR %#x", k, th[13]);
-	CHECK(l4_csum_ok(ip, iph, 20 + plen, 6), "seg %d tcp checksum", k);
-	CHECK(memcmp(th + 20, payload, plen) == 0, "seg %d payload", k);
+	HVT_CHECK(rd32(th + 4) == seq, "seg %d seq %u want %u", k, rd32(th + 4), seq);
+	HVT_CHECK(!!(th[13] & 0x09) == last, "seg %d FIN/PSH %#x", k, th[13]);
+	HVT_CHECK(!!(th[13] & 0x80) == (k == 0), "seg %d CWR %#x", k, th[13]);
+	HVT_CHECK(l4_csum_ok(ip, iph, 20 + plen, 6), "seg %d tcp checksum", k);
+	HVT_CHECK(memcmp(th + 20, payload, plen) == 0, "seg %d payload", k);
 }
 
 static int
@@ -808,45 +797,45 @@ test_loopback_segments_lso(void)
 		f.csum_start = (uint16_t)(14 + iph);
 		f.csum_offset = 16;
 		f.gso_size = (uint16_t)mss;
-		CHECK(hvh_backend_tx_burst(be, &f, 1) == 1, "refused");
+		HVT_CHECK(hvh_backend_tx_burst(be, &f, 1) == 1, "refused");
 		for (k = 0, off = 0; off < plen; k++, off += mss) {
 			uint32_t seg = plen - off < mss ? plen - off : mss;
 
 			if (rx_one(be, rx, sizeof(rx), &r) != 1) {
-				CHECK(0, "segment %d missing", k);
+				HVT_CHECK(0, "segment %d missing", k);
 				break;
 			}
 			check_tcp_segment(rx, r.len, v6, seq0 + off,
 					  tx + 14 + iph + 20 + off, seg,
 					  off + mss >= plen, k);
-			CHECK(r.flags == HVH_FRAME_F_CSUM_OK &&
-			      r.csum_start == 14 + iph && r.csum_offset == 16,
-			      "seg %d meta %#x", k, r.flags);
+			HVT_CHECK(r.flags == HVH_FRAME_F_CSUM_OK &&
+				  r.csum_start == 14 + iph && r.csum_offset == 16,
+				  "seg %d meta %#x", k, r.flags);
 		}
-		CHECK(k == 4, "%d segments", k);
-		CHECK(rx_one(be, rx, sizeof(rx), &r) == 0, "extra segment");
+		HVT_CHECK(k == 4, "%d segments", k);
+		HVT_CHECK(rx_one(be, rx, sizeof(rx), &r) == 0, "extra segment");
 	}
 	/* No seed left by the guest: the segments' TCP checksums are
 	 * wrong, as the NIC behind Hyper-V's switch makes them. */
 	wr16(tx + 14 + 40 + 16, 0);
-	CHECK(hvh_backend_tx_burst(be, &f, 1) == 1, "refused");
+	HVT_CHECK(hvh_backend_tx_burst(be, &f, 1) == 1, "refused");
 	for (k = 0; rx_one(be, rx, sizeof(rx), &r) == 1; k++)
-		CHECK(!l4_csum_ok(rx + 14, 40, r.len - 54, 6),
-		      "unseeded seg %d checksum right", k);
-	CHECK(k == 4, "%d unseeded segments", k);
+		HVT_CHECK(!l4_csum_ok(rx + 14, 40, r.len - 54, 6),
+			  "unseeded seg %d checksum right", k);
+	HVT_CHECK(k == 4, "%d unseeded segments", k);
 	/* Segments larger than the destination: the whole frame drops. */
-	CHECK(hvh_backend_tx_burst(be, &f, 1) == 1, "refused");
-	CHECK(rx_one(be, rx, 1000, &r) == 0, "segment truncated");
-	CHECK(rx_one(be, rx, sizeof(rx), &r) == 0, "rest of dropped frame");
+	HVT_CHECK(hvh_backend_tx_burst(be, &f, 1) == 1, "refused");
+	HVT_CHECK(rx_one(be, rx, 1000, &r) == 0, "segment truncated");
+	HVT_CHECK(rx_one(be, rx, sizeof(rx), &r) == 0, "rest of dropped frame");
 	/* LSO type contradicting the IP version is refused as malformed. */
 	f.gso_type = HVH_GSO_TCPV4;
-	CHECK(hvh_backend_tx_burst(be, &f, 1) == 1, "refused");
-	CHECK(rx_one(be, rx, sizeof(rx), &r) == 0, "mislabelled lso delivered");
+	HVT_CHECK(hvh_backend_tx_burst(be, &f, 1) == 1, "refused");
+	HVT_CHECK(rx_one(be, rx, sizeof(rx), &r) == 0, "mislabelled lso delivered");
 	hvh_backend_stats(be, &st);
-	CHECK(st.tx_segments == 12 && st.rx_dropped == 1 && st.tx_errors == 1,
-	      "segments %lu dropped %lu errors %lu",
-	      (unsigned long)st.tx_segments, (unsigned long)st.rx_dropped,
-	      (unsigned long)st.tx_errors);
+	HVT_CHECK(st.tx_segments == 12 && st.rx_dropped == 1 && st.tx_errors == 1,
+		  "segments %lu dropped %lu errors %lu",
+		  (unsigned long)st.tx_segments, (unsigned long)st.rx_dropped,
+		  (unsigned long)st.tx_errors);
 	hvh_backend_close(be);
 	return 0;
 }
@@ -874,11 +863,11 @@ test_loopback_full_refuses_then_drains(void)
 		n = hvh_backend_tx_burst(be, f, 32);
 		sent += n;
 	}
-	CHECK(n < 32, "loopback never filled up");
+	HVT_CHECK(n < 32, "loopback never filled up");
 	hvh_backend_stats(be, &st);
-	CHECK(st.tx_full == 32u - n && st.tx_frames == sent,
-	      "full %lu sent %lu", (unsigned long)st.tx_full,
-	      (unsigned long)sent);
+	HVT_CHECK(st.tx_full == 32u - n && st.tx_frames == sent,
+		  "full %lu sent %lu", (unsigned long)st.tx_full,
+		  (unsigned long)sent);
 	/* Interleave to exercise wrap-around, then drain. */
 	for (i = 0; i < 1000; i++) {
 		if (rx_one(be, rx, sizeof(rx), &r) == 1)
@@ -887,11 +876,11 @@ test_loopback_full_refuses_then_drains(void)
 			sent++;
 	}
 	while (rx_one(be, rx, sizeof(rx), &r) == 1) {
-		CHECK(r.len == sizeof(tx) && rx[777] == 0x42, "corrupt frame");
+		HVT_CHECK(r.len == sizeof(tx) && rx[777] == 0x42, "corrupt frame");
 		got++;
 	}
-	CHECK(got == sent, "got %lu of %lu", (unsigned long)got,
-	      (unsigned long)sent);
+	HVT_CHECK(got == sent, "got %lu of %lu", (unsigned long)got,
+		  (unsigned long)sent);
 	hvh_backend_close(be);
 	return 0;
 }
@@ -1130,28 +1119,28 @@ test_tap_roundtrip_in_netns(void)
 	ssize_t n;
 
 	if (!netns_private(0))
-		return SKIP;
+		return HVT_SKIP;
 	be = open_ok("tap:hvtA", 1500);
 	fd_b = raw_tap("hvtB");
-	CHECK(fd_b >= 0, "raw tap: %s", strerror(errno));
+	HVT_CHECK(fd_b >= 0, "raw tap: %s", strerror(errno));
 	if (be == NULL || fd_b < 0)
 		return 1;
-	CHECK(strcmp(be->name, "tap:hvtA") == 0 && be->rx_fd >= 0 &&
-	      (be->caps & HVH_BACKEND_C_RX_FD), "name %s", be->name);
-	CHECK(if_addr("hvtA", NET_A + 1, 0xffffff00) == 0 &&
-	      if_addr("hvtB", NET_B + 1, 0xffffff00) == 0 && if_up("hvtB") == 0 &&
-	      if_mac("hvtA", mac_a) == 0 &&
-	      neigh_add("hvtA", NET_A + 2, guest_mac) == 0 &&
-	      neigh_add("hvtB", NET_B + 2, mac_b) == 0 &&
-	      write_file("/proc/sys/net/ipv4/ip_forward", "1") == 0,
-	      "netns setup: %s", strerror(errno));
+	HVT_CHECK(strcmp(be->name, "tap:hvtA") == 0 && be->rx_fd >= 0 &&
+		  (be->caps & HVH_BACKEND_C_RX_FD), "name %s", be->name);
+	HVT_CHECK(if_addr("hvtA", NET_A + 1, 0xffffff00) == 0 &&
+		  if_addr("hvtB", NET_B + 1, 0xffffff00) == 0 && if_up("hvtB") == 0 &&
+		  if_mac("hvtA", mac_a) == 0 &&
+		  neigh_add("hvtA", NET_A + 2, guest_mac) == 0 &&
+		  neigh_add("hvtB", NET_B + 2, mac_b) == 0 &&
+		  write_file("/proc/sys/net/ipv4/ip_forward", "1") == 0,
+		  "netns setup: %s", strerror(errno));
 
 	/* Ping the kernel. */
 	f.len = (uint32_t)build_ipv4(tx, mac_a, guest_mac, NET_A + 2, NET_A + 1,
 				     1, 0x4242, 1, 56, 0);
-	CHECK(hvh_backend_tx_burst(be, &f, 1) == 1, "ping refused");
-	CHECK(tap_wait(be, rx, sizeof(rx), &r, is_echo_reply), "no echo reply");
-	CHECK(memcmp(rx, guest_mac, 6) == 0, "reply not to the guest");
+	HVT_CHECK(hvh_backend_tx_burst(be, &f, 1) == 1, "ping refused");
+	HVT_CHECK(tap_wait(be, rx, sizeof(rx), &r, is_echo_reply), "no echo reply");
+	HVT_CHECK(memcmp(rx, guest_mac, 6) == 0, "reply not to the guest");
 
 	/* UDP with checksum offload, garbage in both checksum fields. */
 	f.len = (uint32_t)build_ipv4(tx, mac_a, guest_mac, NET_A + 2, NET_B + 2,
@@ -1159,13 +1148,13 @@ test_tap_roundtrip_in_netns(void)
 	f.flags = HVH_FRAME_F_CSUM | HVH_FRAME_F_IP_CSUM;
 	f.csum_start = 34;
 	f.csum_offset = 6;
-	CHECK(hvh_backend_tx_burst(be, &f, 1) == 1, "udp refused");
+	HVT_CHECK(hvh_backend_tx_burst(be, &f, 1) == 1, "udp refused");
 	n = raw_wait(fd_b, rx, sizeof(rx), is_udp_to_b);
-	CHECK(n == (ssize_t)f.len, "udp not forwarded: %zd", n);
+	HVT_CHECK(n == (ssize_t)f.len, "udp not forwarded: %zd", n);
 	if (n > 0) {
-		CHECK(ipv4_csum_ok(rx + 14), "forwarded ip checksum");
-		CHECK(l4_csum_ok(rx + 14, 20, 308, 17), "udp checksum wrong");
-		CHECK(memcmp(rx + 42, tx + 42, 300) == 0, "udp payload");
+		HVT_CHECK(ipv4_csum_ok(rx + 14), "forwarded ip checksum");
+		HVT_CHECK(l4_csum_ok(rx + 14, 20, 308, 17), "udp checksum wrong");
+		HVT_CHECK(memcmp(rx + 42, tx + 42, 300) == 0, "udp payload");
 	}
 
 	/* A TCP LSO super-frame: tot_len 0, a garbage IP checksum, the
@@ -1181,20 +1170,20 @@ test_tap_roundtrip_in_netns(void)
 	f.gso_size = 1000;
 	f.csum_start = 34;
 	f.csum_offset = 16;
-	CHECK(hvh_backend_tx_burst(be, &f, 1) == 1, "lso refused");
+	HVT_CHECK(hvh_backend_tx_burst(be, &f, 1) == 1, "lso refused");
 	for (k = 0, off = 0; off < plen; k++, off += 1000) {
 		n = raw_wait(fd_b, rx, sizeof(rx), is_tcp_to_b);
 		if (n < 0) {
-			CHECK(0, "segment %u not forwarded", k);
+			HVT_CHECK(0, "segment %u not forwarded", k);
 			break;
 		}
-		CHECK(n == 54 + 1000, "segment %u len %zd", k, n);
-		CHECK(ipv4_csum_ok(rx + 14), "segment %u ip checksum", k);
-		CHECK(rd32(rx + 38) == 1000 + off, "segment %u seq", k);
-		CHECK(!!(rx[47] & 0x80) == (k == 0), "segment %u CWR", k);
-		CHECK(l4_csum_ok(rx + 14, 20, 1020, 6), "segment %u tcp checksum", k);
-		CHECK(memcmp(rx + 54, tx + 54 + off, 1000) == 0,
-		      "segment %u payload", k);
+		HVT_CHECK(n == 54 + 1000, "segment %u len %zd", k, n);
+		HVT_CHECK(ipv4_csum_ok(rx + 14), "segment %u ip checksum", k);
+		HVT_CHECK(rd32(rx + 38) == 1000 + off, "segment %u seq", k);
+		HVT_CHECK(!!(rx[47] & 0x80) == (k == 0), "segment %u CWR", k);
+		HVT_CHECK(l4_csum_ok(rx + 14, 20, 1020, 6), "segment %u tcp checksum", k);
+		HVT_CHECK(memcmp(rx + 54, tx + 54 + off, 1000) == 0,
+			  "segment %u payload", k);
 	}
 
 	/* The kernel sends to the guest with a partial checksum. */
@@ -1202,19 +1191,20 @@ test_tap_roundtrip_in_netns(void)
 	sin.sin_port = htons(7000);
 	sin.sin_addr.s_addr = htonl(NET_A + 2);
 	memset(tx, 0x3c, 200);
-	CHECK(sendto(s, tx, 201, 0, (struct sockaddr *)&sin, sizeof(sin)) == 201,
-	      "sendto: %s", strerror(errno));
+	HVT_CHECK(sendto(s, tx, 201, 0, (struct sockaddr *)&sin, sizeof(sin)) == 201,
+		  "sendto: %s", strerror(errno));
 	close(s);
-	CHECK(tap_wait(be, rx, sizeof(rx), &r, is_udp_to_guest), "no udp to guest");
-	CHECK(r.len == 42 + 201 && l4_csum_ok(rx + 14, 20, 209, 17) &&
-	      (r.flags & HVH_FRAME_F_CSUM_OK) && r.csum_offset == 6,
-	      "udp to guest: len %u flags %#x", r.len, r.flags);
+	HVT_CHECK(tap_wait(be, rx, sizeof(rx), &r, is_udp_to_guest),
+		  "no udp to guest");
+	HVT_CHECK(r.len == 42 + 201 && l4_csum_ok(rx + 14, 20, 209, 17) &&
+		  (r.flags & HVH_FRAME_F_CSUM_OK) && r.csum_offset == 6,
+		  "udp to guest: len %u flags %#x", r.len, r.flags);
 
 	/* Link state from the control socket is the tap's carrier. */
-	CHECK(hvh_backend_set_link(be, 0) == 0 && if_running_becomes("hvtA", 0),
-	      "carrier still on: %s", strerror(errno));
-	CHECK(hvh_backend_set_link(be, 1) == 0 && if_running_becomes("hvtA", 1),
-	      "carrier still off: %s", strerror(errno));
+	HVT_CHECK(hvh_backend_set_link(be, 0) == 0 && if_running_becomes("hvtA", 0),
+		  "carrier still on: %s", strerror(errno));
+	HVT_CHECK(hvh_backend_set_link(be, 1) == 0 && if_running_becomes("hvtA", 1),
+		  "carrier still off: %s", strerror(errno));
 	close(fd_b);
 	hvh_backend_close(be);
 	return 0;
@@ -1249,24 +1239,24 @@ test_tap_vlan_metadata_in_netns(void)
 	ssize_t n;
 
 	if (!netns_private(0))
-		return SKIP;
+		return HVT_SKIP;
 	be = open_ok("tap:hvtV", 1500);
 	ps = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK, htons(ETH_P_ALL));
-	CHECK(ps >= 0, "packet socket: %s", strerror(errno));
+	HVT_CHECK(ps >= 0, "packet socket: %s", strerror(errno));
 	if (be == NULL || ps < 0)
 		return 1;
 	sll.sll_protocol = htons(ETH_P_ALL);
 	sll.sll_ifindex = (int)if_nametoindex("hvtV");
-	CHECK(bind(ps, (struct sockaddr *)&sll, sizeof(sll)) == 0 &&
-	      setsockopt(ps, SOL_PACKET, PACKET_AUXDATA, &one, sizeof(one)) == 0,
-	      "bind: %s", strerror(errno));
+	HVT_CHECK(bind(ps, (struct sockaddr *)&sll, sizeof(sll)) == 0 &&
+		  setsockopt(ps, SOL_PACKET, PACKET_AUXDATA, &one, sizeof(one)) == 0,
+		  "bind: %s", strerror(errno));
 
 	/* Guest -> kernel: the tag appears on the wire. */
 	f.len = (uint32_t)build_ipv4(tx, guest_mac, guest_mac, 1, 2, 17, 1, 2,
 				     40, 0);
 	f.flags = HVH_FRAME_F_VLAN;
 	f.vlan_tci = 0x6005;
-	CHECK(hvh_backend_tx_burst(be, &f, 1) == 1, "refused");
+	HVT_CHECK(hvh_backend_tx_burst(be, &f, 1) == 1, "refused");
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (!found && ms_since(&t0) < 2000) {
 		struct cmsghdr *c;
@@ -1295,15 +1285,15 @@ test_tap_vlan_metadata_in_netns(void)
 		if (n >= 14 + 28 + 40 && (tagged_inline || tagged_aux))
 			found = 1;
 	}
-	CHECK(found, "tagged frame never reached the kernel");
+	HVT_CHECK(found, "tagged frame never reached the kernel");
 
 	/* Kernel -> guest: an inline tag becomes metadata. */
 	len = build_ipv4(tx + 4, guest_mac, guest_mac, 3, 4, 17, 5, 6, 40, 0);
 	memmove(tx, tx + 4, 12);
 	wr16(tx + 12, 0x8100);
 	wr16(tx + 14, 0x2007);
-	CHECK(send(ps, tx, len + 4, 0) == (ssize_t)(len + 4), "send: %s",
-	      strerror(errno));
+	HVT_CHECK(send(ps, tx, len + 4, 0) == (ssize_t)(len + 4), "send: %s",
+		  strerror(errno));
 	found = 0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (!found && ms_since(&t0) < 2000) {
@@ -1313,9 +1303,9 @@ test_tap_vlan_metadata_in_netns(void)
 		else
 			usleep(10000);
 	}
-	CHECK(found, "tagged frame not delivered untagged");
-	CHECK((r.flags & HVH_FRAME_F_VLAN) && r.vlan_tci == 0x2007,
-	      "tag not in metadata: flags %#x tci %#x", r.flags, r.vlan_tci);
+	HVT_CHECK(found, "tagged frame not delivered untagged");
+	HVT_CHECK((r.flags & HVH_FRAME_F_VLAN) && r.vlan_tci == 0x2007,
+		  "tag not in metadata: flags %#x tci %#x", r.flags, r.vlan_tci);
 	close(ps);
 	hvh_backend_close(be);
 	return 0;
@@ -1338,7 +1328,7 @@ test_tap_works_after_netns_move(void)
 	pid_t child;
 
 	if (!netns_private(1))
-		return SKIP;
+		return HVT_SKIP;
 	be = open_ok("tap:hvtM", 1500);
 	if (be == NULL || pipe(sync) != 0)
 		return 1;
@@ -1352,21 +1342,21 @@ test_tap_works_after_netns_move(void)
 		_exit(0);
 	}
 	ok = child > 0 && read(sync[0], &c, 1) == 1 && c == 'y';
-	CHECK(ok, "second namespace not created");
+	HVT_CHECK(ok, "second namespace not created");
 	snprintf(cmd, sizeof(cmd), "ip link set hvtM netns %d", (int)child);
 	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)child);
 	nsfd = ok ? open(path, O_RDONLY) : -1;
-	CHECK(ok && system(cmd) == 0 && nsfd >= 0 &&
-	      setns(nsfd, CLONE_NEWNET) == 0, "move: %s", strerror(errno));
-	CHECK(if_up("hvtM") == 0 && if_addr("hvtM", NET_A + 1, 0xffffff00) == 0 &&
-	      if_mac("hvtM", mac_a) == 0 &&
-	      neigh_add("hvtM", NET_A + 2, guest_mac) == 0,
-	      "setup after move: %s", strerror(errno));
+	HVT_CHECK(ok && system(cmd) == 0 && nsfd >= 0 &&
+		  setns(nsfd, CLONE_NEWNET) == 0, "move: %s", strerror(errno));
+	HVT_CHECK(if_up("hvtM") == 0 && if_addr("hvtM", NET_A + 1, 0xffffff00) == 0 &&
+		  if_mac("hvtM", mac_a) == 0 &&
+		  neigh_add("hvtM", NET_A + 2, guest_mac) == 0,
+		  "setup after move: %s", strerror(errno));
 	f.len = (uint32_t)build_ipv4(tx, mac_a, guest_mac, NET_A + 2, NET_A + 1,
 				     1, 0x4242, 9, 56, 0);
-	CHECK(hvh_backend_tx_burst(be, &f, 1) == 1, "ping refused");
-	CHECK(tap_wait(be, rx, sizeof(rx), &r, is_echo_reply),
-	      "no echo reply after the move");
+	HVT_CHECK(hvh_backend_tx_burst(be, &f, 1) == 1, "ping refused");
+	HVT_CHECK(tap_wait(be, rx, sizeof(rx), &r, is_echo_reply),
+		  "no echo reply after the move");
 	if (child > 0) {
 		kill(child, SIGKILL);
 		waitpid(child, NULL, 0);
@@ -1406,20 +1396,20 @@ test_tap_gso_reaches_guest_segmented(void)
 	int s;
 
 	if (!netns_private(0))
-		return SKIP;
+		return HVT_SKIP;
 	be = open_ok("tap:hvtG", 1500);
 	if (be == NULL)
 		return 1;
-	CHECK(if_addr("hvtG", NET_A + 1, 0xffffff00) == 0 &&
-	      if_mac("hvtG", mac_a) == 0 &&
-	      neigh_add("hvtG", NET_A + 2, guest_mac) == 0,
-	      "setup: %s", strerror(errno));
+	HVT_CHECK(if_addr("hvtG", NET_A + 1, 0xffffff00) == 0 &&
+		  if_mac("hvtG", mac_a) == 0 &&
+		  neigh_add("hvtG", NET_A + 2, guest_mac) == 0,
+		  "setup: %s", strerror(errno));
 	s = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
 	sin.sin_port = htons(80);
 	sin.sin_addr.s_addr = htonl(NET_A + 2);
 	connect(s, (struct sockaddr *)&sin, sizeof(sin));
 	if (!tap_wait(be, rx, sizeof(rx), &r, is_syn_to_guest)) {
-		CHECK(0, "no SYN from the kernel");
+		HVT_CHECK(0, "no SYN from the kernel");
 		return 1;
 	}
 	cport = rd16(rx + 34);
@@ -1436,7 +1426,7 @@ test_tap_gso_reaches_guest_segmented(void)
 	f.flags = HVH_FRAME_F_CSUM | HVH_FRAME_F_IP_CSUM;
 	f.csum_start = 34;
 	f.csum_offset = 16;
-	CHECK(hvh_backend_tx_burst(be, &f, 1) == 1, "syn-ack refused");
+	HVT_CHECK(hvh_backend_tx_burst(be, &f, 1) == 1, "syn-ack refused");
 	for (i = 0; i < sizeof(data); i++)
 		data[i] = (uint8_t)(i * 13 + 1);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -1460,29 +1450,26 @@ test_tap_gso_reaches_guest_segmented(void)
 		seq = rd32(rx + 38);
 		if (plen == 0 || seq != next)
 			continue;
-		CHECK(r.len <= 1514 && ipv4_csum_ok(rx + 14) &&
-		      l4_csum_ok(rx + 14, 20, r.len - 34, 6) &&
-		      (r.flags & HVH_FRAME_F_CSUM_OK) && r.csum_offset == 16,
-		      "segment at %u: len %u flags %#x", seq - isn - 1, r.len,
-		      r.flags);
-		CHECK(memcmp(rx + r.len - plen, data + (seq - isn - 1), plen) == 0,
-		      "payload at %u", seq - isn - 1);
+		HVT_CHECK(r.len <= 1514 && ipv4_csum_ok(rx + 14) &&
+			  l4_csum_ok(rx + 14, 20, r.len - 34, 6) &&
+			  (r.flags & HVH_FRAME_F_CSUM_OK) && r.csum_offset == 16,
+			  "segment at %u: len %u flags %#x", seq - isn - 1, r.len,
+			  r.flags);
+		HVT_CHECK(memcmp(rx + r.len - plen, data + (seq - isn - 1), plen) == 0,
+			  "payload at %u", seq - isn - 1);
 		next += plen;
 		got++;
 	}
-	CHECK(got >= 4, "only %u data segments", got);
+	HVT_CHECK(got >= 4, "only %u data segments", got);
 	hvh_backend_stats(be, &st);
-	CHECK(st.rx_segments >= 2, "no GSO frame was cut: %lu segments",
-	      (unsigned long)st.rx_segments);
+	HVT_CHECK(st.rx_segments >= 2, "no GSO frame was cut: %lu segments",
+		  (unsigned long)st.rx_segments);
 	close(s);
 	hvh_backend_close(be);
 	return 0;
 }
 
-static const struct {
-	const char *name;
-	int (*fn)(void);
-} tests[] = {
+static const struct hvt_test tests[] = {
 	{ "toeplitz_matches_ms_vectors", test_toeplitz_matches_ms_vectors },
 	{ "rss_input_follows_hash_types", test_rss_input_follows_hash_types },
 	{ "parsers_survive_garbage", test_parsers_survive_garbage },
@@ -1504,30 +1491,9 @@ static const struct {
 int
 main(int argc, char **argv)
 {
-	size_t i;
-	int ret;
+	struct hvt_run r;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: %s TEST\ntests:", argv[0]);
-		for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-			fprintf(stderr, " %s", tests[i].name);
-		fputc('\n', stderr);
-		return 2;
-	}
-	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
-		if (strcmp(argv[1], tests[i].name) != 0)
-			continue;
-		ret = tests[i].fn();
-		if (ret == SKIP)
-			return SKIP;
-		if (ret != 0 || failures != 0) {
-			fprintf(stderr, "%s: FAILED (%d checks)\n", argv[1],
-				failures);
-			return 1;
-		}
-		printf("%s: ok\n", argv[1]);
-		return 0;
-	}
-	fprintf(stderr, "unknown test '%s'\n", argv[1]);
-	return 2;
+	hvt_start(&r, argc, argv);
+	hvt_table(&r, NULL, tests, HVT_DIM(tests));
+	return hvt_end(&r);
 }

@@ -21,14 +21,7 @@
 #include "hvh_fake_guest.h"
 #include "hvh_log.h"
 #include "hvh_nic_private.h"
-
-#define CHECK(cond) do { \
-	if (!(cond)) { \
-		fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, \
-			__LINE__, #cond); \
-		return 1; \
-	} \
-} while (0)
+#include "hvnet_test.h"
 
 /* Copy into an exactly sized heap buffer so ASan sees any overread. */
 static uint8_t *
@@ -47,14 +40,14 @@ desc_rejects_bad_lengths(void)
 				  .len8 = 4 };
 	const char *why;
 
-	CHECK(hvh_check_desc(&d, 1024, 4096, &why) == -EPROTO);
+	HVT_ASSERT(hvh_check_desc(&d, 1024, 4096, &why) == -EPROTO);
 	d.offset8 = 5;
-	CHECK(hvh_check_desc(&d, 1024, 4096, &why) == -EPROTO);
+	HVT_ASSERT(hvh_check_desc(&d, 1024, 4096, &why) == -EPROTO);
 	d.offset8 = 2;
 	d.len8 = 100;
-	CHECK(hvh_check_desc(&d, 800, 4096, &why) == -EPROTO);
-	CHECK(hvh_check_desc(&d, 808, 4096, &why) == 0);
-	CHECK(hvh_check_desc(&d, 808, 512, &why) == -EMSGSIZE);
+	HVT_ASSERT(hvh_check_desc(&d, 800, 4096, &why) == -EPROTO);
+	HVT_ASSERT(hvh_check_desc(&d, 808, 4096, &why) == 0);
+	HVT_ASSERT(hvh_check_desc(&d, 808, 512, &why) == -EMSGSIZE);
 	return 0;
 }
 
@@ -64,12 +57,12 @@ desc_skips_unknown_type_and_flags(void)
 	struct hvh_pkt_desc d = { .type = 8, .offset8 = 2, .len8 = 4 };
 	const char *why;
 
-	CHECK(hvh_check_desc(&d, 1024, 4096, &why) == -EBADMSG);
+	HVT_ASSERT(hvh_check_desc(&d, 1024, 4096, &why) == -EBADMSG);
 	d.type = HVH_PKT_GPA_DIRECT;
 	d.flags = 0x2;
-	CHECK(hvh_check_desc(&d, 1024, 4096, &why) == -EBADMSG);
+	HVT_ASSERT(hvh_check_desc(&d, 1024, 4096, &why) == -EBADMSG);
 	d.flags = HVH_PKT_FLAG_RC;
-	CHECK(hvh_check_desc(&d, 1024, 4096, &why) == 0);
+	HVT_ASSERT(hvh_check_desc(&d, 1024, 4096, &why) == 0);
 	return 0;
 }
 
@@ -99,10 +92,10 @@ gpa_ranges_page_buffers_and_multipage(void)
 	pfn = 9;
 	memcpy(&m.r[6], &pfn, 8);
 	b = exact(&m, 24 + 32);
-	CHECK(hvh_check_gpa(b, 24 + 32, segs, 8, &n, &why) == 0);
+	HVT_ASSERT(hvh_check_gpa(b, 24 + 32, segs, 8, &n, &why) == 0);
 	free(b);
-	CHECK(n == 2 && segs[0].gpa == 7 * 4096 + 4000 && segs[0].len == 96);
-	CHECK(segs[1].gpa == 9 * 4096 && segs[1].len == 10);
+	HVT_ASSERT(n == 2 && segs[0].gpa == 7 * 4096 + 4000 && segs[0].len == 96);
+	HVT_ASSERT(segs[1].gpa == 9 * 4096 && segs[1].len == 10);
 
 	/* Multi-page range (Linux): 5000 bytes at 4000 span pfns 3, 4, 5. */
 	memset(&m, 0, sizeof(m));
@@ -113,31 +106,31 @@ gpa_ranges_page_buffers_and_multipage(void)
 	for (pfn = 3; pfn <= 5; pfn++)
 		memcpy(&m.r[2 + (pfn - 3) * 2], &pfn, 8);
 	b = exact(&m, 24 + 32);
-	CHECK(hvh_check_gpa(b, 24 + 32, segs, 8, &n, &why) == 0);
+	HVT_ASSERT(hvh_check_gpa(b, 24 + 32, segs, 8, &n, &why) == 0);
 	free(b);
-	CHECK(n == 3 && segs[0].len == 96 && segs[1].gpa == 4 * 4096 &&
-	      segs[1].len == 4096 && segs[2].len == 5000 - 96 - 4096);
+	HVT_ASSERT(n == 3 && segs[0].len == 96 && segs[1].gpa == 4 * 4096 &&
+		   segs[1].len == 4096 && segs[2].len == 5000 - 96 - 4096);
 
 	/* Crossing a page with one pfn only: its pages are missing. */
 	m.h.d.offset8 = (24 + 16) / 8;
 	b = exact(&m, 24 + 32);
-	CHECK(hvh_check_gpa(b, 24 + 32, segs, 8, &n, &why) == -EINVAL);
+	HVT_ASSERT(hvh_check_gpa(b, 24 + 32, segs, 8, &n, &why) == -EINVAL);
 	free(b);
 	/* More pages than the caller takes. */
 	m.h.d.offset8 = (24 + 8 + 24) / 8;
 	b = exact(&m, 24 + 32);
-	CHECK(hvh_check_gpa(b, 24 + 32, segs, 2, &n, &why) == -EINVAL);
+	HVT_ASSERT(hvh_check_gpa(b, 24 + 32, segs, 2, &n, &why) == -EINVAL);
 	free(b);
 	/* A huge count must not wrap any bound. */
 	m.h.range_cnt = 0xffffffffu;
 	b = exact(&m, 24 + 32);
-	CHECK(hvh_check_gpa(b, 24 + 32, segs, 8, &n, &why) == -EINVAL);
+	HVT_ASSERT(hvh_check_gpa(b, 24 + 32, segs, 8, &n, &why) == -EINVAL);
 	free(b);
 	/* Header length beyond the packet. */
 	m.h.range_cnt = 1;
 	m.h.d.offset8 = 100;
 	b = exact(&m, 24 + 32);
-	CHECK(hvh_check_gpa(b, 24 + 32, segs, 8, &n, &why) == -EINVAL);
+	HVT_ASSERT(hvh_check_gpa(b, 24 + 32, segs, 8, &n, &why) == -EINVAL);
 	free(b);
 	return 0;
 }
@@ -177,12 +170,12 @@ rndis_pkt_parses_ppis(void)
 
 	len = make_pkt(buf, ppi, sizeof(ppi), 60);
 	b = exact(buf, len);
-	CHECK(hvh_check_rndis_pkt(b, len, &ti, &why) == 0);
+	HVT_ASSERT(hvh_check_rndis_pkt(b, len, &ti, &why) == 0);
 	free(b);
-	CHECK(ti.present == (HVH_TXI_VLAN | HVH_TXI_CSUM));
-	CHECK(ti.vlan == ((5 << 4) | 3));
-	CHECK(HVH_TXCSUM_THOFF(ti.csum) == 34);
-	CHECK(ti.frame_off == 44 + sizeof(ppi) && ti.frame_len == 60);
+	HVT_ASSERT(ti.present == (HVH_TXI_VLAN | HVH_TXI_CSUM));
+	HVT_ASSERT(ti.vlan == ((5 << 4) | 3));
+	HVT_ASSERT(HVH_TXCSUM_THOFF(ti.csum) == 34);
+	HVT_ASSERT(ti.frame_off == 44 + sizeof(ppi) && ti.frame_len == 60);
 	return 0;
 }
 
@@ -198,25 +191,25 @@ rndis_pkt_rejects_bad_offsets(void)
 
 	len = make_pkt(buf, ppi, sizeof(ppi), 60);
 	b = exact(buf, len);
-	CHECK(hvh_check_rndis_pkt(b, len, &ti, &why) == -EINVAL);
+	HVT_ASSERT(hvh_check_rndis_pkt(b, len, &ti, &why) == -EINVAL);
 	free(b);
 
 	len = make_pkt(buf, NULL, 0, 60);
 	h = (void *)buf;
 	h->data_off = 0xfffffff0u;	/* wraps in 32 bits */
 	b = exact(buf, len);
-	CHECK(hvh_check_rndis_pkt(b, len, &ti, &why) == -EINVAL);
+	HVT_ASSERT(hvh_check_rndis_pkt(b, len, &ti, &why) == -EINVAL);
 	free(b);
 
 	len = make_pkt(buf, NULL, 0, 60);
 	h->len = len + 1;		/* longer than its container */
 	b = exact(buf, len);
-	CHECK(hvh_check_rndis_pkt(b, len, &ti, &why) == -EINVAL);
+	HVT_ASSERT(hvh_check_rndis_pkt(b, len, &ti, &why) == -EINVAL);
 	free(b);
 
 	len = make_pkt(buf, NULL, 0, 10);	/* shorter than Ethernet */
 	b = exact(buf, len);
-	CHECK(hvh_check_rndis_pkt(b, len, &ti, &why) == -EINVAL);
+	HVT_ASSERT(hvh_check_rndis_pkt(b, len, &ti, &why) == -EINVAL);
 	free(b);
 	return 0;
 }
@@ -232,22 +225,23 @@ rndis_ctrl_bounds_info_buffer(void)
 	uint8_t *b;
 
 	b = exact(q, sizeof(q));
-	CHECK(hvh_check_rndis_ctrl(b, sizeof(q), &info, &ilen, &why) == 0);
-	CHECK(ilen == 4 && info == b + 28);
+	HVT_ASSERT(hvh_check_rndis_ctrl(b, sizeof(q), &info, &ilen, &why) == 0);
+	HVT_ASSERT(ilen == 4 && info == b + 28);
 	free(b);
 	q[5] = 24;			/* info runs past msg_length */
 	b = exact(q, sizeof(q));
-	CHECK(hvh_check_rndis_ctrl(b, sizeof(q), &info, &ilen, &why) == -EINVAL);
+	HVT_ASSERT(hvh_check_rndis_ctrl(b, sizeof(q), &info, &ilen, &why) == -EINVAL);
 	free(b);
 	q[5] = 20;
 	q[1] = 64;			/* msg_length beyond the buffer */
 	b = exact(q, sizeof(q));
-	CHECK(hvh_check_rndis_ctrl(b, sizeof(q), &info, &ilen, &why) == -EINVAL);
+	HVT_ASSERT(hvh_check_rndis_ctrl(b, sizeof(q), &info, &ilen, &why) == -EINVAL);
 	free(b);
 	q[0] = 0x55;
 	q[1] = 32;
 	b = exact(q, sizeof(q));
-	CHECK(hvh_check_rndis_ctrl(b, sizeof(q), &info, &ilen, &why) == -EOPNOTSUPP);
+	HVT_ASSERT(hvh_check_rndis_ctrl(b, sizeof(q), &info, &ilen, &why) ==
+		   -EOPNOTSUPP);
 	free(b);
 	return 0;
 }
@@ -277,13 +271,13 @@ rss_params_checks_table(void)
 	for (i = 0; i < 128; i++)
 		m.table[i] = i % 4;
 	b = exact(&m, sizeof(m));
-	CHECK(hvh_check_rss_params(b, sizeof(m), 4, &rc, &why) == 0);
-	CHECK(rc.table_set && rc.table_len == 128 && rc.key_set);
-	CHECK(hvh_check_rss_params(b, sizeof(m), 3, &rc, &why) == -EINVAL);
+	HVT_ASSERT(hvh_check_rss_params(b, sizeof(m), 4, &rc, &why) == 0);
+	HVT_ASSERT(rc.table_set && rc.table_len == 128 && rc.key_set);
+	HVT_ASSERT(hvh_check_rss_params(b, sizeof(m), 3, &rc, &why) == -EINVAL);
 	free(b);
 	m.p.key_off = sizeof(m) - 39;	/* key past the end */
 	b = exact(&m, sizeof(m));
-	CHECK(hvh_check_rss_params(b, sizeof(m), 4, &rc, &why) == -EINVAL);
+	HVT_ASSERT(hvh_check_rss_params(b, sizeof(m), 4, &rc, &why) == -EINVAL);
 	free(b);
 	return 0;
 }
@@ -361,22 +355,22 @@ nvsp_negotiates_and_refuses(void)
 
 	fg_conf(&c, "sink");
 	c.nvs_version_max = HVH_NVSP_V5;
-	CHECK(hvh_fg_open(&g, &c) == 0);
+	HVT_ASSERT(hvh_fg_open(&g, &c) == 0);
 	/* Unknown version: refused with a failure status. */
-	CHECK(hvh_fg_send(&g, HVH_PKT_INBAND, 1, 0, init, sizeof(init)) == 0);
-	CHECK(hvh_fg_wait(&g) >= 32);
+	HVT_ASSERT(hvh_fg_send(&g, HVH_PKT_INBAND, 1, 0, init, sizeof(init)) == 0);
+	HVT_ASSERT(hvh_fg_wait(&g) >= 32);
 	memcpy(&st, g.pkt + 16 + 12, 4);
-	CHECK(st == HVH_NVSP_STAT_FAILURE);
+	HVT_ASSERT(st == HVH_NVSP_STAT_FAILURE);
 	/* Above the --nvs-version cap: refused too. */
 	init[1] = init[2] = HVH_NVSP_V61;
-	CHECK(hvh_fg_send(&g, HVH_PKT_INBAND, 1, 0, init, sizeof(init)) == 0);
-	CHECK(hvh_fg_wait(&g) >= 32);
+	HVT_ASSERT(hvh_fg_send(&g, HVH_PKT_INBAND, 1, 0, init, sizeof(init)) == 0);
+	HVT_ASSERT(hvh_fg_wait(&g) >= 32);
 	memcpy(&st, g.pkt + 16 + 12, 4);
-	CHECK(st == HVH_NVSP_STAT_FAILURE);
-	CHECK(hvh_fg_bringup(&g, HVH_NVSP_V5) == 0);
-	CHECK(g.nic->nvs_version == HVH_NVSP_V5);
-	CHECK(g.nic->rndis_up && g.nic->filter == HVH_FILTER_PROMISC);
-	CHECK(g.nic->st.proto_errors == 0);
+	HVT_ASSERT(st == HVH_NVSP_STAT_FAILURE);
+	HVT_ASSERT(hvh_fg_bringup(&g, HVH_NVSP_V5) == 0);
+	HVT_ASSERT(g.nic->nvs_version == HVH_NVSP_V5);
+	HVT_ASSERT(g.nic->rndis_up && g.nic->filter == HVH_FILTER_PROMISC);
+	HVT_ASSERT(g.nic->st.proto_errors == 0);
 	hvh_fg_close(&g);
 	return 0;
 }
@@ -396,33 +390,33 @@ hostile_guest_counted_not_fatal(void)
 	uint64_t e;
 
 	fg_conf(&c, "sink");
-	CHECK(hvh_fg_open(&g, &c) == 0);
+	HVT_ASSERT(hvh_fg_open(&g, &c) == 0);
 	/* NVSP before INIT, unknown NVSP type. */
-	CHECK(hvh_fg_send(&g, HVH_PKT_INBAND, 0, 0, msg, sizeof(msg)) == 0);
+	HVT_ASSERT(hvh_fg_send(&g, HVH_PKT_INBAND, 0, 0, msg, sizeof(msg)) == 0);
 	hvh_nic_poll(g.nic);
-	CHECK(g.nic->st.proto_errors >= 1);
-	CHECK(hvh_fg_bringup(&g, HVH_NVSP_V61) == 0);
+	HVT_ASSERT(g.nic->st.proto_errors >= 1);
+	HVT_ASSERT(hvh_fg_bringup(&g, HVH_NVSP_V61) == 0);
 	e = g.nic->st.proto_errors;
 	/* Data in a send section that does not exist. */
-	CHECK(hvh_fg_send(&g, HVH_PKT_INBAND, 1, 42, &nv, sizeof(nv)) == 0);
+	HVT_ASSERT(hvh_fg_send(&g, HVH_PKT_INBAND, 1, 42, &nv, sizeof(nv)) == 0);
 	hvh_fg_wait(&g);
-	CHECK(g.nic->st.proto_errors == e + 1);
+	HVT_ASSERT(g.nic->st.proto_errors == e + 1);
 	/* Unknown packet type with a sane length: skipped. */
 	d->type = 5;
 	d->offset8 = 2;
 	d->len8 = 4;
-	CHECK(hvh_fg_send_raw(&g, raw, 32) == 0);
+	HVT_ASSERT(hvh_fg_send_raw(&g, raw, 32) == 0);
 	hvh_nic_poll(g.nic);
-	CHECK(g.nic->st.proto_errors == e + 2);
-	CHECK(!g.nic->chan[0]->broken);
+	HVT_ASSERT(g.nic->st.proto_errors == e + 2);
+	HVT_ASSERT(!g.nic->chan[0]->broken);
 	/* Corrupt framing: len8 < offset8 breaks the channel, no crash. */
 	d->type = HVH_PKT_INBAND;
 	d->offset8 = 3;
 	d->len8 = 2;
-	CHECK(hvh_fg_send_raw(&g, raw, 32) == 0);
+	HVT_ASSERT(hvh_fg_send_raw(&g, raw, 32) == 0);
 	hvh_nic_poll(g.nic);
-	CHECK(g.nic->chan[0]->broken);
-	CHECK(g.nic->st.proto_errors == e + 3);
+	HVT_ASSERT(g.nic->chan[0]->broken);
+	HVT_ASSERT(g.nic->st.proto_errors == e + 3);
 	hvh_fg_close(&g);
 	return 0;
 }
@@ -434,16 +428,16 @@ guest_gone_resets_device(void)
 	struct hvh_nic_conf c;
 
 	fg_conf(&c, "loopback");
-	CHECK(hvh_fg_open(&g, &c) == 0);
-	CHECK(hvh_fg_bringup(&g, HVH_NVSP_V61) == 0);
-	CHECK(hvh_nvsp_offer_subchannels(g.nic, 3) == 3);
+	HVT_ASSERT(hvh_fg_open(&g, &c) == 0);
+	HVT_ASSERT(hvh_fg_bringup(&g, HVH_NVSP_V61) == 0);
+	HVT_ASSERT(hvh_nvsp_offer_subchannels(g.nic, 3) == 3);
 	close(g.sock);
 	g.sock = -1;
 	hvh_nic_wake(g.nic);
 	hvh_nic_poll(g.nic);
-	CHECK(!g.nic->guest_present);
-	CHECK(g.nic->nchan == 1 && !g.nic->rndis_up);
-	CHECK(g.nic->chan[0]->in.hdr->windex == 0);
+	HVT_ASSERT(!g.nic->guest_present);
+	HVT_ASSERT(g.nic->nchan == 1 && !g.nic->rndis_up);
+	HVT_ASSERT(g.nic->chan[0]->in.hdr->windex == 0);
 	hvh_fg_close(&g);
 	return 0;
 }
@@ -471,19 +465,19 @@ irq_only_when_unmasked(void)
 	uint32_t count, one = 1;
 
 	fg_conf(&c, "sink");
-	CHECK(hvh_fg_open(&g, &c) == 0);
-	CHECK(g.rx.hdr->imask == 1);
-	CHECK(hvh_fg_send(&g, HVH_PKT_INBAND, 1, 0, v, sizeof(v)) == 0);
-	CHECK(hvh_fg_wait(&g) > 0);
-	CHECK(fg_irq(&g, &count) != 0);
-	CHECK(send(g.sock, &one, sizeof(one), 0) == sizeof(one));
+	HVT_ASSERT(hvh_fg_open(&g, &c) == 0);
+	HVT_ASSERT(g.rx.hdr->imask == 1);
+	HVT_ASSERT(hvh_fg_send(&g, HVH_PKT_INBAND, 1, 0, v, sizeof(v)) == 0);
+	HVT_ASSERT(hvh_fg_wait(&g) > 0);
+	HVT_ASSERT(fg_irq(&g, &count) != 0);
+	HVT_ASSERT(send(g.sock, &one, sizeof(one), 0) == sizeof(one));
 	hvh_nic_wake(g.nic);
 	hvh_nic_poll(g.nic);
-	CHECK(g.rx.hdr->imask == 0);
-	CHECK(hvh_fg_send(&g, HVH_PKT_INBAND, 1, 0, v, sizeof(v)) == 0);
-	CHECK(hvh_fg_wait(&g) > 0);
-	CHECK(fg_irq(&g, &count) == 0 && count == 1);
-	CHECK(g.rx.hdr->imask == 1);
+	HVT_ASSERT(g.rx.hdr->imask == 0);
+	HVT_ASSERT(hvh_fg_send(&g, HVH_PKT_INBAND, 1, 0, v, sizeof(v)) == 0);
+	HVT_ASSERT(hvh_fg_wait(&g) > 0);
+	HVT_ASSERT(fg_irq(&g, &count) == 0 && count == 1);
+	HVT_ASSERT(g.rx.hdr->imask == 1);
 	hvh_fg_close(&g);
 	return 0;
 }
@@ -504,23 +498,23 @@ irq_on_pending_send_crossing(void)
 	int i;
 
 	fg_conf(&c, "sink");
-	CHECK(hvh_fg_open(&g, &c) == 0);
-	CHECK(hvh_fg_send(&g, HVH_PKT_INBAND, 1, 0, v, sizeof(v)) == 0);
-	CHECK(hvh_fg_wait(&g) > 0);
+	HVT_ASSERT(hvh_fg_open(&g, &c) == 0);
+	HVT_ASSERT(hvh_fg_send(&g, HVH_PKT_INBAND, 1, 0, v, sizeof(v)) == 0);
+	HVT_ASSERT(hvh_fg_wait(&g) > 0);
 	/* 16 packets of 40 bytes queued: 640 bytes used. */
 	for (i = 0; i < 16; i++)
-		CHECK(hvh_fg_send(&g, HVH_PKT_INBAND, 0, 0, nd, sizeof(nd)) == 0);
+		HVT_ASSERT(hvh_fg_send(&g, HVH_PKT_INBAND, 0, 0, nd, sizeof(nd)) == 0);
 	g.tx.hdr->feature_bits = HVH_RING_FEAT_PENDING_SZ;
 	/* Blocked: needs more than is free now, less than an empty ring. */
 	g.tx.hdr->pending_send_sz = g.tx.dsize - 320;
 	hvh_nic_poll(g.nic);
-	CHECK(g.tx.hdr->rindex == g.tx.hdr->windex);
-	CHECK(fg_irq(&g, &count) == 0 && count == 1);
+	HVT_ASSERT(g.tx.hdr->rindex == g.tx.hdr->windex);
+	HVT_ASSERT(fg_irq(&g, &count) == 0 && count == 1);
 	/* Nothing was waiting this time: no interrupt. */
 	g.tx.hdr->pending_send_sz = 0;
-	CHECK(hvh_fg_send(&g, HVH_PKT_INBAND, 0, 0, nd, sizeof(nd)) == 0);
+	HVT_ASSERT(hvh_fg_send(&g, HVH_PKT_INBAND, 0, 0, nd, sizeof(nd)) == 0);
 	hvh_nic_poll(g.nic);
-	CHECK(fg_irq(&g, &count) != 0);
+	HVT_ASSERT(fg_irq(&g, &count) != 0);
 	hvh_fg_close(&g);
 	return 0;
 }
@@ -540,8 +534,8 @@ uio_checked_on_budget_not_every_pass(void)
 	unsigned int i;
 
 	fg_conf(&c, "sink");
-	CHECK(hvh_fg_open(&g, &c) == 0);
-	CHECK(hvh_fg_bringup(&g, HVH_NVSP_V61) == 0);
+	HVT_ASSERT(hvh_fg_open(&g, &c) == 0);
+	HVT_ASSERT(hvh_fg_bringup(&g, HVH_NVSP_V61) == 0);
 	checks = g.nic->st.uio_checks;
 	t0 = hvh_now_ns();
 	for (i = 0; i < 20000; i++)
@@ -550,19 +544,19 @@ uio_checked_on_budget_not_every_pass(void)
 	checks = g.nic->st.uio_checks - checks;
 	printf("20000 passes in %" PRIu64 " us: %" PRIu64 " uio checks\n",
 	       (t1 - t0) / 1000, checks);
-	CHECK(checks >= 1);
-	CHECK(checks <= (t1 - t0) / HVH_UIO_PERIOD_NS + 2);
+	HVT_ASSERT(checks >= 1);
+	HVT_ASSERT(checks <= (t1 - t0) / HVH_UIO_PERIOD_NS + 2);
 	/* An unmask is seen once the period has passed... */
-	CHECK(g.rx.hdr->imask == 1);
-	CHECK(send(g.sock, &one, sizeof(one), 0) == sizeof(one));
+	HVT_ASSERT(g.rx.hdr->imask == 1);
+	HVT_ASSERT(send(g.sock, &one, sizeof(one), 0) == sizeof(one));
 	usleep(2 * HVH_UIO_PERIOD_NS / 1000);
 	hvh_nic_poll(g.nic);
-	CHECK(g.rx.hdr->imask == 0);
+	HVT_ASSERT(g.rx.hdr->imask == 0);
 	/* ...and at once when the caller was woken by the socket. */
-	CHECK(send(g.sock, &zero, sizeof(zero), 0) == sizeof(zero));
+	HVT_ASSERT(send(g.sock, &zero, sizeof(zero), 0) == sizeof(zero));
 	hvh_nic_wake(g.nic);
 	hvh_nic_poll(g.nic);
-	CHECK(g.rx.hdr->imask == 1);
+	HVT_ASSERT(g.rx.hdr->imask == 1);
 	hvh_fg_close(&g);
 	return 0;
 }
@@ -579,16 +573,16 @@ rx_several_bursts_per_pass(void)
 	struct hvh_chan_stats a, b;
 
 	fg_conf(&c, "source:64:16");
-	CHECK(hvh_fg_open(&g, &c) == 0);
-	CHECK(hvh_fg_bringup(&g, HVH_NVSP_V61) == 0);
+	HVT_ASSERT(hvh_fg_open(&g, &c) == 0);
+	HVT_ASSERT(hvh_fg_bringup(&g, HVH_NVSP_V61) == 0);
 	while (hvh_fg_recv(&g) > 0)
 		;
-	CHECK(g.nic->rx_nfree > HVH_RX_BURST * HVH_RX_BURSTS);
+	HVT_ASSERT(g.nic->rx_nfree > HVH_RX_BURST * HVH_RX_BURSTS);
 	hvh_nic_chan_stats(g.nic, 0, &a);
 	hvh_nic_poll(g.nic);
 	hvh_nic_chan_stats(g.nic, 0, &b);
 	printf("one pass: %" PRIu64 " frames\n", b.rx_frames - a.rx_frames);
-	CHECK(b.rx_frames - a.rx_frames == HVH_RX_BURST * HVH_RX_BURSTS);
+	HVT_ASSERT(b.rx_frames - a.rx_frames == HVH_RX_BURST * HVH_RX_BURSTS);
 	hvh_fg_close(&g);
 	return 0;
 }
@@ -612,8 +606,8 @@ rx_completions_read_without_reply_room(void)
 	int len;
 
 	fg_conf(&c, "source:64:16");
-	CHECK(hvh_fg_open(&g, &c) == 0);
-	CHECK(hvh_fg_bringup(&g, HVH_NVSP_V61) == 0);
+	HVT_ASSERT(hvh_fg_open(&g, &c) == 0);
+	HVT_ASSERT(hvh_fg_bringup(&g, HVH_NVSP_V61) == 0);
 	x = (const void *)g.pkt;
 	for (i = 0; i < 100 && n < 16; i++) {
 		hvh_nic_poll(g.nic);
@@ -621,22 +615,22 @@ rx_completions_read_without_reply_room(void)
 			if (x->d.type == HVH_PKT_XFER_PAGES)
 				tids[n++] = x->d.trans_id;
 	}
-	CHECK(n == 16);
+	HVT_ASSERT(n == 16);
 	/* The guest's RX ring now looks nearly full: 256 bytes free, less
 	 * than any reply batch and any receive message needs.
 	 */
 	out = &g.nic->chan[0]->out;
 	out->hdr->rindex = hvh_ring_advance(out, out->own, 256);
-	CHECK(hvh_ring_writable(out) == 256);
+	HVT_ASSERT(hvh_ring_writable(out) == 256);
 	before = g.nic->rx_outstanding;
 	for (i = 0; i < n; i++)
-		CHECK(hvh_fg_send(&g, HVH_PKT_COMP, 0, tids[i], comp,
+		HVT_ASSERT(hvh_fg_send(&g, HVH_PKT_COMP, 0, tids[i], comp,
 				  sizeof(comp)) == 0);
 	hvh_nic_poll(g.nic);
 	printf("outstanding %u -> %u\n", before, g.nic->rx_outstanding);
-	CHECK(g.nic->rx_outstanding == before - n);
-	CHECK(hvh_ring_readable(&g.nic->chan[0]->in) == 0);
-	CHECK(g.nic->st.proto_errors == 0);
+	HVT_ASSERT(g.nic->rx_outstanding == before - n);
+	HVT_ASSERT(hvh_ring_readable(&g.nic->chan[0]->in) == 0);
+	HVT_ASSERT(g.nic->st.proto_errors == 0);
 	hvh_fg_close(&g);
 	return 0;
 }
@@ -672,9 +666,9 @@ sleep_ends_on_stop_signal(void)
 	uint64_t t0, ns;
 
 	fg_conf(&c, "sink");
-	CHECK(hvh_fg_open(&g, &c) == 0);
-	CHECK(hvh_fg_detach(&g) == 0);
-	CHECK(!g.nic->guest_present);
+	HVT_ASSERT(hvh_fg_open(&g, &c) == 0);
+	HVT_ASSERT(hvh_fg_detach(&g) == 0);
+	HVT_ASSERT(!g.nic->guest_present);
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGUSR1);
 	signal(SIGUSR1, test_on_stop);
@@ -688,18 +682,18 @@ sleep_ends_on_stop_signal(void)
 	ns = hvh_now_ns() - t0;
 	alarm(0);
 	printf("stopped before the sleep: %" PRIu64 " us\n", ns / 1000);
-	CHECK(ns < 1000000000ull);
+	HVT_ASSERT(ns < 1000000000ull);
 
 	signal(SIGALRM, test_on_stop);
 	sigaddset(&sigs, SIGALRM);
 	test_stop = 0;
 	t0 = hvh_now_ns();
-	CHECK(setitimer(ITIMER_REAL, &it, NULL) == 0);
+	HVT_ASSERT(setitimer(ITIMER_REAL, &it, NULL) == 0);
 	hvh_nic_sleep(g.nic, -1, 1000000, &test_stop, &sigs);
 	ns = hvh_now_ns() - t0;
 	printf("stopped during the sleep: %" PRIu64 " us\n", ns / 1000);
-	CHECK(test_stop == 1);
-	CHECK(ns < 1000000000ull);
+	HVT_ASSERT(test_stop == 1);
+	HVT_ASSERT(ns < 1000000000ull);
 	signal(SIGALRM, SIG_DFL);
 	signal(SIGUSR1, SIG_DFL);
 	hvh_fg_close(&g);
@@ -737,20 +731,20 @@ tap_fd_polled_only_with_free_sections(void)
 	if (hvh_fg_open(&g, &c) != 0) {
 		printf("SKIP: no tap device (needs CAP_NET_ADMIN)\n");
 		hvh_fg_close(&g);
-		return 77;
+		return HVT_SKIP;
 	}
 	n = hvh_nic_fds(g.nic, fds, 8);
-	CHECK(fds_has(fds, n, g.nic->sf.ep_fd));
-	CHECK(!fds_has(fds, n, g.nic->be->rx_fd));
-	CHECK(hvh_fg_bringup(&g, HVH_NVSP_V61) == 0);
+	HVT_ASSERT(fds_has(fds, n, g.nic->sf.ep_fd));
+	HVT_ASSERT(!fds_has(fds, n, g.nic->be->rx_fd));
+	HVT_ASSERT(hvh_fg_bringup(&g, HVH_NVSP_V61) == 0);
 	n = hvh_nic_fds(g.nic, fds, 8);
-	CHECK(fds_has(fds, n, g.nic->be->rx_fd));
+	HVT_ASSERT(fds_has(fds, n, g.nic->be->rx_fd));
 	/* The guest holds every section: nothing to wait for on the tap. */
 	keep = g.nic->rx_nfree;
 	g.nic->rx_nfree = 0;
 	n = hvh_nic_fds(g.nic, fds, 8);
-	CHECK(fds_has(fds, n, g.nic->sf.ep_fd));
-	CHECK(!fds_has(fds, n, g.nic->be->rx_fd));
+	HVT_ASSERT(fds_has(fds, n, g.nic->sf.ep_fd));
+	HVT_ASSERT(!fds_has(fds, n, g.nic->be->rx_fd));
 	g.nic->rx_nfree = keep;
 	hvh_fg_close(&g);
 	return 0;
@@ -809,22 +803,22 @@ uio_ready_only_after_reset(void)
 	int s;
 
 	fg_conf(&c, "loopback");
-	CHECK(hvh_fg_open(&g, &c) == 0);
-	CHECK(hvh_fg_bringup(&g, HVH_NVSP_V61) == 0);
-	CHECK(hvh_nvsp_offer_subchannels(g.nic, 3) == 3);
+	HVT_ASSERT(hvh_fg_open(&g, &c) == 0);
+	HVT_ASSERT(hvh_fg_bringup(&g, HVH_NVSP_V61) == 0);
+	HVT_ASSERT(hvh_nvsp_offer_subchannels(g.nic, 3) == 3);
 	close(g.sock);
 	g.sock = -1;
 	s = uio_connect(g.nic);
-	CHECK(s >= 0);
+	HVT_ASSERT(s >= 0);
 	/* hv-host has not looked yet: open() would still be waiting. */
-	CHECK(uio_msg(s, &v) != 0);
-	CHECK(uio_admitted(g.nic, s));
+	HVT_ASSERT(uio_msg(s, &v) != 0);
+	HVT_ASSERT(uio_admitted(g.nic, s));
 	/* By then the old guest's state was gone and the new one counted. */
-	CHECK(g.nic->guest_present && g.nic->st.guests == 2);
-	CHECK(g.nic->nchan == 1 && !g.nic->rndis_up && g.nic->rxbuf_on == 0);
-	CHECK(g.nic->chan[0]->in.hdr->windex == 0);
+	HVT_ASSERT(g.nic->guest_present && g.nic->st.guests == 2);
+	HVT_ASSERT(g.nic->nchan == 1 && !g.nic->rndis_up && g.nic->rxbuf_on == 0);
+	HVT_ASSERT(g.nic->chan[0]->in.hdr->windex == 0);
 	/* The ready message is the only one: no interrupt count follows. */
-	CHECK(uio_msg(s, &v) != 0);
+	HVT_ASSERT(uio_msg(s, &v) != 0);
 	g.sock = s;
 	hvh_fg_close(&g);
 	return 0;
@@ -843,16 +837,16 @@ uio_second_opener_keeps_state(void)
 	int s;
 
 	fg_conf(&c, "loopback");
-	CHECK(hvh_fg_open(&g, &c) == 0);
-	CHECK(hvh_fg_bringup(&g, HVH_NVSP_V61) == 0);
+	HVT_ASSERT(hvh_fg_open(&g, &c) == 0);
+	HVT_ASSERT(hvh_fg_bringup(&g, HVH_NVSP_V61) == 0);
 	s = uio_connect(g.nic);
-	CHECK(s >= 0 && uio_admitted(g.nic, s));
-	CHECK(g.nic->rndis_up && g.nic->st.guests == 1);
-	CHECK(g.nic->sf.nclients == 2);
+	HVT_ASSERT(s >= 0 && uio_admitted(g.nic, s));
+	HVT_ASSERT(g.nic->rndis_up && g.nic->st.guests == 1);
+	HVT_ASSERT(g.nic->sf.nclients == 2);
 	close(s);
 	hvh_nic_wake(g.nic);
 	hvh_nic_poll(g.nic);
-	CHECK(g.nic->guest_present && g.nic->rndis_up);
+	HVT_ASSERT(g.nic->guest_present && g.nic->rndis_up);
 	hvh_fg_close(&g);
 	return 0;
 }
@@ -886,8 +880,8 @@ hostile_guest_fuzz(void)
 	uint8_t pkt[512];
 
 	fg_conf(&c, "loopback");
-	CHECK(hvh_fg_open(&g, &c) == 0);
-	CHECK(hvh_fg_bringup(&g, HVH_NVSP_V61) == 0);
+	HVT_ASSERT(hvh_fg_open(&g, &c) == 0);
+	HVT_ASSERT(hvh_fg_bringup(&g, HVH_NVSP_V61) == 0);
 	for (i = 0; i < 20000; i++) {
 		struct hvh_pkt_desc *d = (void *)pkt;
 		uint32_t *m, len = 24 + (rand_r(&seed) % 60) * 8;
@@ -932,8 +926,8 @@ hostile_guest_fuzz(void)
 		}
 		if (hvh_fg_send_raw(&g, pkt, len) != 0 ||
 		    g.nic->chan[0]->broken) {
-			CHECK(fg_reconnect(&g) == 0);
-			CHECK(hvh_fg_bringup(&g, HVH_NVSP_V61) == 0);
+			HVT_ASSERT(fg_reconnect(&g) == 0);
+			HVT_ASSERT(hvh_fg_bringup(&g, HVH_NVSP_V61) == 0);
 			reconnects++;
 			continue;
 		}
@@ -943,17 +937,14 @@ hostile_guest_fuzz(void)
 	}
 	printf("fuzz: %" PRIu64 " protocol errors, %u reconnects\n",
 	       g.nic->st.proto_errors, reconnects);
-	CHECK(g.nic->st.proto_errors > 1000);
-	CHECK(fg_reconnect(&g) == 0);
-	CHECK(hvh_fg_bringup(&g, HVH_NVSP_V61) == 0);
+	HVT_ASSERT(g.nic->st.proto_errors > 1000);
+	HVT_ASSERT(fg_reconnect(&g) == 0);
+	HVT_ASSERT(hvh_fg_bringup(&g, HVH_NVSP_V61) == 0);
 	hvh_fg_close(&g);
 	return 0;
 }
 
-static const struct {
-	const char *name;
-	int (*fn)(void);
-} tests[] = {
+static const struct hvt_test tests[] = {
 	{ "desc_rejects_bad_lengths", desc_rejects_bad_lengths },
 	{ "desc_skips_unknown_type_and_flags", desc_skips_unknown_type_and_flags },
 	{ "gpa_ranges_page_buffers_and_multipage",
@@ -984,21 +975,10 @@ static const struct {
 int
 main(int argc, char **argv)
 {
-	unsigned int i;
-	int ret;
+	struct hvt_run r;
 
 	hvh_log_level = getenv("HVH_TEST_VERBOSE") ? HVH_LOG_DEBUG : HVH_LOG_ERR;
-	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
-		if (argc > 1 && strcmp(argv[1], tests[i].name) != 0)
-			continue;
-		ret = tests[i].fn();
-		if (ret == 77 && argc > 1)
-			return 77;	/* meson: skipped */
-		if (ret && ret != 77) {
-			printf("FAIL %s\n", tests[i].name);
-			return 1;
-		}
-		printf("ok %s\n", tests[i].name);
-	}
-	return 0;
+	hvt_start(&r, argc, argv);
+	hvt_table(&r, NULL, tests, HVT_DIM(tests));
+	return hvt_end(&r);
 }

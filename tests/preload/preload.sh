@@ -77,7 +77,7 @@ long=$root/$(printf 'l%.0s' {1..120})
 mkdir -p "$long/dev"
 cp "$root"/dev/uio0.map* "$long/dev/"
 HVP_TEST_ROOT=$long HVH_ROOT=$long LD_PRELOAD=$lib "$prog" uio |
-	sed 's/^\(not \)\?ok - /&long_root_/'
+	sed 's/^\(ok\|FAIL\|SKIP\) /&long_root_/'
 [ "${PIPESTATUS[0]}" == 0 ] || fail_soft "long root"
 
 # Unmodified binaries.

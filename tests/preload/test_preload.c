@@ -38,8 +38,6 @@
 #include "hvh_surface_abi.h"
 #include "test_preload.h"
 
-int tp_failures;
-
 static char tp_dev[256];
 static const char *tp_root_dir;
 static const char *tp_uuid;
@@ -47,23 +45,6 @@ static int tp_listener = -1;
 
 /* Pointers the compiler cannot prove NULL, to call libc with NULL paths. */
 static const char *volatile tp_null_path;
-
-void
-tp_report(int ok, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ok) {
-		printf("ok - %s\n", name);
-		return;
-	}
-	tp_failures++;
-	printf("not ok - %s: ", name);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
 
 ssize_t
 tp_raw_read(const char *host_path, char *buf, size_t size)
@@ -930,34 +911,23 @@ test_inert(void)
 		"libc '%s' raw '%s'", via_libc, raw);
 }
 
-int
-main(int argc, char **argv)
+/* hv-preload's /dev/uio0 is served by this program: listen and answer. */
+static void
+serve_uio(void)
 {
-	const char *mode = argc > 1 ? argv[1] : "surface";
 	int dead;
 
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	tp_uuid = getenv("HVP_TEST_UUID");
-	tp_root_dir = getenv("HVP_TEST_ROOT");
-	if (tp_uuid == NULL || tp_root_dir == NULL) {
-		fprintf(stderr, "HVP_TEST_UUID and HVP_TEST_ROOT must be set\n");
-		return 2;
-	}
-	snprintf(tp_dev, sizeof(tp_dev), "/sys/bus/vmbus/devices/%s", tp_uuid);
-	if (strcmp(mode, "inert") == 0) {
-		test_inert();
-		return tp_failures ? 1 : 0;
-	}
 	tp_listener = tp_listen("/dev/uio0", true);
 	dead = tp_listen("/dev/uio1", false);
 	close(dead);
 	tp_srv_start();
-	if (strcmp(mode, "uio") == 0) {
-		test_uio_mmap_maps();
-		test_uio_messages();
-		return tp_failures ? 1 : 0;
-	}
+}
 
+/* Each mode runs in a process of its own (inert without HVH_ROOT). */
+static int
+mode_surface(void)
+{
+	serve_uio();
 	test_open_reads_fixture();
 	test_fopen_reads_map_name();
 	test_fscanf_channel_attrs();
@@ -977,6 +947,44 @@ main(int argc, char **argv)
 	test_threads();
 	tp_fortify_tests();
 	tp_lfs_tests();
-	printf("%d failure(s)\n", tp_failures);
-	return tp_failures ? 1 : 0;
+	return 0;
+}
+
+static int
+mode_inert(void)
+{
+	test_inert();
+	return 0;
+}
+
+static int
+mode_uio(void)
+{
+	serve_uio();
+	test_uio_mmap_maps();
+	test_uio_messages();
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct hvt_test modes[] = {
+		{ "surface", mode_surface },
+		{ "inert", mode_inert },
+		{ "uio", mode_uio },
+	};
+	struct hvt_run r;
+
+	tp_uuid = getenv("HVP_TEST_UUID");
+	tp_root_dir = getenv("HVP_TEST_ROOT");
+	if (tp_uuid == NULL || tp_root_dir == NULL || argc != 2) {
+		fprintf(stderr, "usage: HVP_TEST_UUID=... HVP_TEST_ROOT=... "
+			"%s surface|inert|uio\n", argv[0]);
+		return 2;
+	}
+	snprintf(tp_dev, sizeof(tp_dev), "/sys/bus/vmbus/devices/%s", tp_uuid);
+	hvt_start(&r, argc, argv);
+	hvt_table(&r, NULL, modes, HVT_DIM(modes));
+	return hvt_end(&r);
 }

@@ -11,13 +11,11 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-extern int tp_failures;
+#include "hvnet_test.h"
 
-void tp_report(int ok, const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-#define TP_CHECK(cond, name, ...) \
-	tp_report(!!(cond), name, __VA_ARGS__)
+/* A check named for the behaviour it proves. */
+#define TP_CHECK(cond, name, fmt, ...) \
+	HVT_CHECK(cond, "%s: " fmt, name, ##__VA_ARGS__)
 
 /* Read a host file with raw system calls, bypassing the preload. */
 ssize_t tp_raw_read(const char *host_path, char *buf, size_t size);
