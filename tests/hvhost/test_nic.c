@@ -375,6 +375,72 @@ nvsp_negotiates_and_refuses(void)
 	return 0;
 }
 
+/* The next completion's NVSP type and status word (at +4). */
+static int
+fg_nvsp_comp(struct hvh_fake_guest *g, uint32_t *type, uint32_t *status)
+{
+	const struct hvh_pkt_desc *d = (const void *)g->pkt;
+	int n = hvh_fg_wait(g);
+
+	if (n < 16 + 8 || d->type != HVH_PKT_COMP)
+		return -1;
+	memcpy(type, g->pkt + d->offset8 * 8, 4);
+	memcpy(status, g->pkt + d->offset8 * 8 + 4, 4);
+	return 0;
+}
+
+/*
+ * A message type newer than the negotiated version, or one only a host
+ * sends, is a protocol error answered with a FAILURE completion, and
+ * changes nothing; at the version that brought it the same message works.
+ */
+static int
+nvsp_refuses_types_newer_than_version(void)
+{
+	uint32_t sw[10] = { HVH_NVSP_SWITCH_DATA_PATH, 1 };
+	uint32_t sub[10] = { HVH_NVSP_SUBCHANNEL, HVH_NVSP_SUBCH_ALLOCATE, 3 };
+	uint32_t comp[10] = { HVH_NVSP_SEND_RNDIS_PKT_COMPLETE,
+			      HVH_NVSP_STAT_SUCCESS };
+	struct hvh_fake_guest g;
+	struct hvh_nic_conf c;
+	uint32_t type, st;
+	uint64_t e;
+
+	fg_conf(&c, "sink");
+	HVT_ASSERT(hvh_fg_open(&g, &c) == 0);
+	HVT_ASSERT(hvh_fg_bringup(&g, HVH_NVSP_V2) == 0);
+	e = g.nic->st.proto_errors;
+	HVT_ASSERT(hvh_fg_send(&g, HVH_PKT_INBAND, HVH_PKT_FLAG_RC, 5, sw,
+			       sizeof(sw)) == 0);
+	HVT_ASSERT(fg_nvsp_comp(&g, &type, &st) == 0);
+	HVT_ASSERT(type == HVH_NVSP_SWITCH_DATA_PATH &&
+		   st == HVH_NVSP_STAT_FAILURE);
+	HVT_ASSERT(g.nic->datapath == 0);
+	HVT_ASSERT(hvh_fg_send(&g, HVH_PKT_INBAND, HVH_PKT_FLAG_RC, 6, sub,
+			       sizeof(sub)) == 0);
+	HVT_ASSERT(fg_nvsp_comp(&g, &type, &st) == 0);
+	HVT_ASSERT(type == HVH_NVSP_SUBCHANNEL && st == HVH_NVSP_STAT_FAILURE);
+	HVT_ASSERT(g.nic->nchan == 1);
+	HVT_ASSERT(hvh_fg_send(&g, HVH_PKT_INBAND, HVH_PKT_FLAG_RC, 7, comp,
+			       sizeof(comp)) == 0);
+	HVT_ASSERT(fg_nvsp_comp(&g, &type, &st) == 0);
+	HVT_ASSERT(type == HVH_NVSP_SEND_RNDIS_PKT_COMPLETE &&
+		   st == HVH_NVSP_STAT_FAILURE);
+	HVT_ASSERT(g.nic->st.proto_errors == e + 3);
+	/* Negotiated again at 4, the switch is taken. */
+	HVT_ASSERT(hvh_fg_bringup(&g, HVH_NVSP_V4) == 0);
+	e = g.nic->st.proto_errors;
+	HVT_ASSERT(hvh_fg_send(&g, HVH_PKT_INBAND, HVH_PKT_FLAG_RC, 8, sw,
+			       sizeof(sw)) == 0);
+	HVT_ASSERT(fg_nvsp_comp(&g, &type, &st) == 0);
+	HVT_ASSERT(type == HVH_NVSP_SWITCH_DATA_PATH &&
+		   st == HVH_NVSP_STAT_SUCCESS);
+	HVT_ASSERT(g.nic->datapath == 1);
+	HVT_ASSERT(g.nic->st.proto_errors == e);
+	hvh_fg_close(&g);
+	return 0;
+}
+
 static int
 hostile_guest_counted_not_fatal(void)
 {
@@ -955,6 +1021,8 @@ static const struct hvt_test tests[] = {
 	{ "rss_params_checks_table", rss_params_checks_table },
 	{ "validators_survive_garbage", validators_survive_garbage },
 	{ "nvsp_negotiates_and_refuses", nvsp_negotiates_and_refuses },
+	{ "nvsp_refuses_types_newer_than_version",
+	  nvsp_refuses_types_newer_than_version },
 	{ "hostile_guest_counted_not_fatal", hostile_guest_counted_not_fatal },
 	{ "guest_gone_resets_device", guest_gone_resets_device },
 	{ "hostile_guest_fuzz", hostile_guest_fuzz },
