@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # Benchmark of our netvsc PMD against the pristine upstream one over
 # hv-host. A benchmark, not a test: it never fails for being slow. For each

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # Install what the project needs on a fresh Debian 12 machine and unpack
 # Debian's DPDK 22.11 source next to our tree.  Idempotent: a second run

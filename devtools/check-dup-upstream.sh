@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # Compare our drivers with upstream DPDK's (Debian's 22.11 source) using the
 # `duplicates` tool and list every run of lines the two share.  Facts such

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # Copy our drivers/bus/vmbus and drivers/net/netvsc into a fresh copy of a
 # DPDK source tree, in place of upstream's, and build them there as

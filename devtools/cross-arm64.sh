@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # arm64 (Azure Cobalt): cross-build both DPDK trees and our code with
 # Debian's aarch64 toolchain and arm64 libnuma (multiarch), then run the

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # Demo: hv-host with a tap backend in a network namespace, our testpmd
 # (netvsc PMD on hv-host) in icmpecho mode, ping from the namespace, port

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 # Sourced, not run (after env.sh): dpdk_source SRC prints the folder of a
 # DPDK source tree given as a release tarball or a folder.  A tarball is
 # unpacked once into $HVNET_DEPS/<its top folder>, outside the tracked

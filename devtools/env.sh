@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 # Common settings for the devtools scripts; sourced, not run.
 
 # The machine's Python (with Debian's pyelftools) must come before any

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # Reserve 2 MiB hugepages and mount hugetlbfs, idempotently.  The guests
 # under hv-host need them: upstream's netvsc keeps page numbers in 32 bits,

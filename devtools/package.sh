@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # Build binary Debian packages of our two drivers that replace Debian 12's:
 # librte-bus-vmbus23 and librte-net-netvsc23, same names, same SONAMEs and

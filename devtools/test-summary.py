@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 """Print the closing 'N passed, N failed, N skipped' line of a meson test run.
 
 CI reads that line, not meson's own summary.  Exit status 1 when a test

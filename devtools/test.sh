@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # The README's test command: install what is missing, build everything
 # (DPDK with our drivers, the pristine reference DPDK, hv-host, tests) and

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # Builds a uio_hv_generic-like root in a temporary folder and checks
 # hv-preload against it: the test program (all libc entry points, /dev/uio0

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # Loads the VF stand-in into an unmodified testpmd (-d) and checks what the
 # netvsc PMD relies on: the port has the MAC from its devargs, advertises
