@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # /netvsc/info read with Debian's dpdk-telemetry.py from a running testpmd
 # (2 queues, io forwarding on hv-host's loopback), next to /ethdev/xstats:

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 """usertools/dpdk-hv-bind.py on fixture trees (what it prints and which
 sysfs files it writes, as the kernel would see them: a device already
 bound, an unknown class, a missing attribute, the default route's

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # Our packages as a user meets them: build/pkg/*.deb (devtools/package.sh)
 # installed for real over Debian's librte-bus-vmbus23 and
