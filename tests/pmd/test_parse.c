@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_ether.h>
 #include <rte_log.h>
 
 #include "hn_parse.h"
@@ -802,6 +803,142 @@ fuzz_parsers_stay_in_bounds(void)
 	return 0;
 }
 
+/* Issue 12 findings: host input beyond what the PMD asked for. */
+
+static int
+nvs_comp_copy_bounded_by_buffer(void)
+{
+	/* hv-host and Hyper-V pad NVSP replies to 40 bytes. */
+	uint8_t src[40], *dst = malloc(16);
+	uint32_t n = 0;
+
+	if (dst == NULL)
+		abort();
+	memset(src, 0xab, sizeof(src));
+	HVT_CHECK(hn_nvs_take_comp(dst, 16, src, sizeof(src), 4, &n) == 0);
+	HVT_CHECK(n == 16);
+	HVT_CHECK(dst[15] == 0xab);
+	HVT_CHECK(hn_nvs_take_comp(dst, 16, src, 8, 4, &n) == 0 && n == 8);
+	HVT_CHECK(hn_nvs_take_comp(dst, 16, src, 3, 4, &n) != 0);
+	free(dst);
+	return 0;
+}
+
+static int
+nvs_chim_refuses_section_below_one_packet(void)
+{
+	/* RNDIS header 44 + 3 PPI of 16 + a 64-byte frame = 156. */
+	struct hn_nvs_chim_comp c = {
+		.type = HN_NVS_TYPE_SEND_SEND_BUF_COMPLETE,
+		.status = HN_NVS_STATUS_SUCCESS,
+	};
+	uint32_t sz, cnt;
+
+	c.sectsz = 64;
+	HVT_CHECK(hn_nvs_check_chim((uint8_t *)&c, sizeof(c), 16 << 20, &sz,
+				    &cnt) != 0);
+	c.sectsz = 152;
+	HVT_CHECK(hn_nvs_check_chim((uint8_t *)&c, sizeof(c), 16 << 20, &sz,
+				    &cnt) != 0);
+	c.sectsz = 156;
+	HVT_CHECK(hn_nvs_check_chim((uint8_t *)&c, sizeof(c), 16 << 20, &sz,
+				    &cnt) == 0 && sz == 156);
+	return 0;
+}
+
+static int
+rndis_init_refuses_max_transfer_below_one_packet(void)
+{
+	struct hn_rndis_init_comp c = {
+		.type = HN_RNDIS_INIT_CMPLT, .len = sizeof(c),
+		.status = HN_RNDIS_STATUS_SUCCESS,
+		.max_pkts = 8, .align_shift = 3,
+	};
+	uint32_t pkts, xfer, align;
+
+	c.max_xfer = 16;
+	HVT_CHECK(hn_rndis_check_init((uint8_t *)&c, sizeof(c), &pkts, &xfer,
+				      &align) != 0);
+	c.max_xfer = 155;
+	HVT_CHECK(hn_rndis_check_init((uint8_t *)&c, sizeof(c), &pkts, &xfer,
+				      &align) != 0);
+	c.max_xfer = 156;
+	HVT_CHECK(hn_rndis_check_init((uint8_t *)&c, sizeof(c), &pkts, &xfer,
+				      &align) == 0 && xfer == 156);
+	return 0;
+}
+
+static int
+rndis_pkt_refuses_frame_over_max_rx_len(void)
+{
+	/* 9216 (max_rx_pktlen) and a tag: 9220 passes, 9221 does not. */
+	uint32_t frame, len;
+	struct hn_rndis_pkt_msg h;
+	struct hn_rx_info ri;
+	uint8_t *p;
+
+	for (frame = 9220; frame <= 9221; frame++) {
+		len = sizeof(h) + frame;
+		p = calloc(1, len);
+		if (p == NULL)
+			abort();
+		memset(&h, 0, sizeof(h));
+		h.type = HN_RNDIS_PACKET_MSG;
+		h.len = len;
+		h.data_off = HN_RNDIS_PKT_OFS_MIN;
+		h.data_len = frame;
+		memcpy(p, &h, sizeof(h));
+		HVT_CHECK((hn_rndis_parse_pkt(p, len, &ri) == 0) == (frame == 9220));
+		free(p);
+	}
+	/* The largest a u32 allows, as a hostile host would send. */
+	len = sizeof(h) + 64;
+	p = calloc(1, len);
+	if (p == NULL)
+		abort();
+	memset(&h, 0, sizeof(h));
+	h.type = HN_RNDIS_PACKET_MSG;
+	h.len = len;
+	h.data_off = HN_RNDIS_PKT_OFS_MIN;
+	h.data_len = 0x100000;
+	memcpy(p, &h, sizeof(h));
+	HVT_CHECK(hn_rndis_parse_pkt(p, len, &ri) != 0);
+	free(p);
+	return 0;
+}
+
+static int
+vf_mac_match_refuses_zero_and_group(void)
+{
+	struct rte_ether_addr ours = {{ 0x00, 0x15, 0x5d, 0x01, 0x02, 0x03 }};
+	struct rte_ether_addr other = {{ 0x00, 0x15, 0x5d, 0x01, 0x02, 0x04 }};
+	struct rte_ether_addr zero = {{ 0 }};
+	struct rte_ether_addr mcast = {{ 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 }};
+	struct rte_ether_addr bcast = {{ 0xff, 0xff, 0xff, 0xff, 0xff, 0xff }};
+
+	HVT_CHECK(hn_vf_mac_match(&ours, &ours));
+	HVT_CHECK(!hn_vf_mac_match(&ours, &other));
+	HVT_CHECK(!hn_vf_mac_match(&zero, &zero));
+	HVT_CHECK(!hn_vf_mac_match(&mcast, &mcast));
+	HVT_CHECK(!hn_vf_mac_match(&bcast, &bcast));
+	return 0;
+}
+
+static int
+devargs_ctrl_timeout(void)
+{
+	struct hn_devargs a;
+
+	HVT_CHECK(hn_parse_devargs(NULL, &a) == 0);
+	HVT_CHECK(a.ctrl_timeout_ms == 60000);
+	HVT_CHECK(hn_parse_devargs("ctrl_timeout_ms=15000", &a) == 0);
+	HVT_CHECK(a.ctrl_timeout_ms == 15000);
+	HVT_CHECK(hn_parse_devargs("ctrl_timeout_ms=99", &a) != 0);
+	HVT_CHECK(hn_parse_devargs("ctrl_timeout_ms=3600001", &a) != 0);
+	HVT_CHECK(hn_parse_devargs("ctrl_timeout_ms=", &a) != 0);
+	return 0;
+}
+
 static const struct hvt_test tests[] = {
 	{ "xfer_accepts_valid", xfer_accepts_valid },
 	{ "xfer_rejects_bad_header", xfer_rejects_bad_header },
@@ -829,6 +966,16 @@ static const struct hvt_test tests[] = {
 	{ "devargs_defaults_and_values", devargs_defaults_and_values },
 	{ "devargs_rejects_bad_input", devargs_rejects_bad_input },
 	{ "fuzz_parsers_stay_in_bounds", fuzz_parsers_stay_in_bounds },
+	{ "nvs_comp_copy_bounded_by_buffer", nvs_comp_copy_bounded_by_buffer },
+	{ "nvs_chim_refuses_section_below_one_packet",
+	  nvs_chim_refuses_section_below_one_packet },
+	{ "rndis_init_refuses_max_transfer_below_one_packet",
+	  rndis_init_refuses_max_transfer_below_one_packet },
+	{ "rndis_pkt_refuses_frame_over_max_rx_len",
+	  rndis_pkt_refuses_frame_over_max_rx_len },
+	{ "vf_mac_match_refuses_zero_and_group",
+	  vf_mac_match_refuses_zero_and_group },
+	{ "devargs_ctrl_timeout", devargs_ctrl_timeout },
 };
 
 int
