@@ -1,0 +1,143 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# Azure servicing, $1 times (default 5; the slow suite runs 100): hv-host's
+# "vf service 1" withdraws the VF association, hot-removes the PCI VF,
+# hot-adds it one second later and offers the association again.  The VF
+# is a PCI device of the emulated machine (--vf-pci) that the stand-in,
+# loaded as a plugin, drives; nothing on testpmd's command line or prompt
+# names it.  Under continuous io traffic (ping every 50 ms and a paced
+# UDP stream of $2 frames/s, default 2000, vf_reflect in tests/lib/vf.sh),
+# every cycle must end on the VF without any action of the application.
+# Extra hv-host options (--vf-pci-rotate, --vf-mac-delay-ms 3000,
+# --vf-rename, or a second --vf-pci 0000:00:02.0,1414:00ba for MANA's id)
+# follow the count and rate.  VF_SURPRISE=1 makes each cycle a surprise removal
+# instead ("vf remove", "vf add" a second later, the association left as
+# it is).  Checks: the data path returns to the VF every cycle and the VF
+# carries the traffic then, frames are lost only around transitions, the
+# PMD attached the VF itself every time, its longest blackout xstat agrees
+# within 100 ms with the longest outage the stream measured (the longest
+# run of lost frames by send time: a silence without loss is the guest
+# waiting for a CPU, not a path missing), and the guest's file descriptors
+# and VmRSS do not grow over the cycles.
+
+. "$(dirname "$0")/../lib/vf.sh"
+
+cycles=${1:-5}
+rate=${2:-2000}
+shift 2 2>/dev/null || shift $#
+host_extra=("$@")
+pci=0000:00:02.0
+at_exit "vf_stream_stop >/dev/null"
+
+[ "$HVNET_PMD" = upstream ] &&
+	skip "testpmd does not forward on the upstream PMD (vf/service-referee.sh)"
+vf_prereq
+vf_start --vf-pci "$pci" --vf-ifname "$vf_vtap" "${host_extra[@]}" \
+	-- $(vf_eal) -- -i --total-num-mbufs=8192
+vf_reflect
+# The VF present at start is probed first: the netvsc port follows it.
+nv_port=$(sed -n 's/.*hn_dev_init(): port \([0-9]*\):.*/\1/p' "$tp_out" |
+	head -1)
+tp_cmd set fwd io
+tp_cmd start
+tp_wait_log "$vf_on_pat" 1 10 ||
+	fail "the VF present at start never carried the data path"
+
+# The guest: testpmd below hv-testpmd.sh.
+guest_tp_pid() {
+	local p
+
+	for p in $(pgrep -P "$tp_pid") $(pgrep -P "$(pgrep -d, -P "$tp_pid")") \
+		$(pgrep -P "$(pgrep -d, -P "$(pgrep -d, -P "$tp_pid")")"); do
+		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = dpdk-testpmd ] &&
+			{ echo "$p"; return; }
+	done
+}
+guest_fds() {
+	ls "/proc/$(guest_tp_pid)/fd" 2>/dev/null | wc -l
+}
+guest_rss() {
+	awk '/^VmRSS/ { print $2 }' "/proc/$(guest_tp_pid)/status"
+}
+
+# One cycle: servicing, or a surprise removal and the device back later.
+cycle() {
+	if [ "${VF_SURPRISE:-0}" = 1 ]; then
+		host_ctl vf remove >/dev/null
+		(sleep 1; host_ctl vf add >/dev/null) &
+	else
+		host_ctl vf service 1 >/dev/null
+	fi
+}
+
+# One warm-up cycle: what a cycle allocates for good (the PCI bus's
+# device entry, ethdev's port data) is there before the baseline.
+cycle
+tp_wait_log "$vf_on_pat" 2 20 || fail "warm-up cycle: no return to the VF"
+sleep 1
+fds0=$(guest_fds)
+rss0=$(guest_rss)
+
+: >"$hvn_work/marks"
+vf_ping_start
+vf_stream_start "$rate"
+sleep 1
+on=2
+for ((c = 1; c <= cycles; c++)); do
+	vf_mark
+	cycle
+	if ! tp_wait_log "$vf_off_pat" $on 10; then
+		fail_soft "cycle $c: data path never left the VF"
+		break
+	fi
+	on=$((on + 1))
+	if ! tp_wait_log "$vf_on_pat" $on 20; then
+		fail_soft "cycle $c: data path never returned to the VF"
+		break
+	fi
+	vf_mark
+	tap0=$(vf_tap_count tx_packets)
+	sleep 1
+	[ "$(host_datapath)" = vf ] ||
+		fail_soft "cycle $c: hv-host's data path is not the VF"
+	[ $(($(vf_tap_count tx_packets) - tap0)) -ge $((rate / 2)) ] ||
+		fail_soft "cycle $c: the VF carried little of the traffic"
+done
+ok "$((c - 1)) cycles done"
+sleep 0.5
+read -r u_sent u_got u_gap <<<"$(vf_stream_stop)"
+read -r sent got <<<"$(vf_ping_stop)"
+echo "pings: $sent sent, $got answered"
+echo "stream: ${u_sent:-0} sent, ${u_got:-0} received, longest silence ${u_gap:-?}s"
+expect_ge "pings answered" "${got:-0}" $((sent - cycles * 2 * 20))
+expect_ge "stream frames received" "${u_got:-0}" $((${u_sent:-0} * 9 / 10))
+expect "stream frames lost away from transitions" "$(vf_loss_away)" 0
+vf_expect_resumed
+
+tries=$(tp_xstat vf_attach_attempts "$nv_port")
+oks=$(tp_xstat vf_attach_successes "$nv_port")
+longest=$(tp_xstat vf_blackout_longest_ms "$nv_port")
+echo "attach attempts $tries, successes $oks; blackout longest $longest ms," \
+	"total $(tp_xstat vf_blackout_total_ms "$nv_port") ms"
+expect_ge "automatic attaches" "$oks" $((cycles + 1))
+outage=$(awk '$1 == "lost" { d = ($3 - $2) * 1000; if (d > m) m = d }
+	END { printf "%d\n", m }' "$hvn_work/lost")
+check "blackout xstat ${longest} ms vs measured outage ${outage} ms" \
+	"$(awk -v a="$outage" -v b="$longest" \
+		'BEGIN { d = a - b; print (d <= 100 && d >= -100) }')" \
+	"more than 100 ms apart: $(cat "$hvn_work/lost")"
+
+fds1=$(guest_fds)
+rss1=$(guest_rss)
+echo "guest fds $fds0 -> $fds1, VmRSS $rss0 -> $rss1 kB"
+expect "file descriptors gained over the cycles" $((fds1 - fds0)) 0
+# A page or so per cycle of allocator bookkeeping at most.
+expect_ge "VmRSS not grown by 1 MiB" $((rss0 + 1024 - rss1)) 0
+
+tp_cmd stop
+tp_cmd port stop "$nv_port"
+expect "mbufs in use with the port stopped" "$(tp_mbufs_in_use)" 0
+tp_quit
+expect "testpmd exit status" "$tp_rc" 0
+finish
