@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # Guest-less microbenchmark of hv-host's backends on one core: frames/s
 # that source can feed a guest (with Toeplitz steering and the RNDIS

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # Cost of the VF indirection: cycles per packet of io forwarding
 # (tests/vf/vf_fwd.c, the same loop for both PMDs: the forwarding

@@ -1,5 +1,6 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 """Prove that the binaries we test were compiled from this repository.
 
 For each given ELF file, read the DWARF compile units and take those whose

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # Our librte_bus_vmbus.so.23 must be a drop-in for Debian's: abidiff
 # must report no removed or changed function (symbol or typed), and the

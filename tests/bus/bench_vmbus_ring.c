@@ -1,4 +1,6 @@
-/* SPDX-License-Identifier: BSD-3-Clause */
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 hvnet contributors
+ */
 
 /*
  * Guest-side cost of the channel ring, without a host: packets of the

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # Our vmbus bus on hv-host (tests/bus/test_vmbus_bus.c), 8 subchannels.
 # Default: scan, probe, map every region, open the primary channel and the

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # Run-time ABI drop-in: Debian's shared DPDK 22.11 and Debian's netvsc
 # PMD, with our librte_bus_vmbus.so.23 bound over Debian's in a private

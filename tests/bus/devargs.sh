@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # Our vmbus bus honours the EAL block list (-b UUID) and allow list
 # (-a naming another device): hv-host's NIC is scanned but not probed.

@@ -1,4 +1,6 @@
-/* SPDX-License-Identifier: BSD-3-Clause */
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 hvnet contributors
+ */
 
 /*
  * ABI drop-in check at run time: this program links Debian's shared

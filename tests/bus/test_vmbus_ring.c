@@ -1,4 +1,6 @@
-/* SPDX-License-Identifier: BSD-3-Clause */
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 hvnet contributors
+ */
 
 /*
  * Ring buffer and signalling tests for drivers/bus/vmbus, run without

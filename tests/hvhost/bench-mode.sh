@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # The guest-less microbenchmark runs both directions to completion without
 # protocol errors (no timing is asserted: speed belongs to the figure it

@@ -1,4 +1,6 @@
-/* SPDX-License-Identifier: BSD-3-Clause */
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 hvnet contributors
+ */
 
 /*
  * Guest-less microbenchmark of hv-host's backends on one core: how many

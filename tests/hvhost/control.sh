@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # The control socket answers every documented command and refuses others.
 . "$(dirname "$0")/../lib/guest.sh"

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # hv-host presents the uio_hv_generic surface as the kernel prints it, in
 # both variants, and removes it when it stops.

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # DPDK programs as guests of a private hv-host, on hvnet.sh (source only
 # this file): host_start starts hv-host, need_guest finds hv-guest of

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # The tests' shell library, sourced by every scenario script (directly or
 # through the testpmd, guest and vf layers next to it).

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # Scripted testpmd, on hvnet.sh (source only this file): one interactive
 # dpdk-testpmd of the PMD under test ($HVNET_PMD) runs over

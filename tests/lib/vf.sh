@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # Accelerated networking scenarios, on testpmd.sh (source only this file).
 # One network namespace holds everything: hv-host's tap backend and the

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # rte_eth_dev_reset under incoming traffic (hv-host's source backend, 4
 # queues, io forwarding): testpmd's port reset must renew the host session

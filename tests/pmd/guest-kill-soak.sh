@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # Soak (suite slow): twenty guests in a row on one hv-host, each killed
 # (SIGKILL) in the middle of 4-queue io traffic, then one that runs to the

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # A guest killed (SIGKILL) in the middle of 4-queue traffic: hv-host notices
 # the last /dev/uio0 close, resets the device (subchannels go), and a new

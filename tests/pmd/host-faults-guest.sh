@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # Host faults (hv-host "fault NAME"; doc/guides/nics/netvsc_protocol.rst,
 # "What the guest must check") injected while the source backend streams

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # Hostile host: while testpmd receives (rxonly from hv-host's source), hv-host
 # injects one malformed message after another (its "fault" command, each

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # Upstream netvsc forwards (io) at least 1,000,000 frames over hv-host's
 # loopback backend, and every count agrees: what the guest sent is what

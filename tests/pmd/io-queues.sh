@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # io forwarding over hv-host's loopback backend with N queues (argument,
 # default 1): at least 1,000,000 frames go round, testpmd's port counters

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # --kernel 4.16 (no per-channel ring files): the netvsc PMD falls back to a
 # single queue, says so (upstream: "VMBus max channels 1"), and still

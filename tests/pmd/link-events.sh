@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # "link down" / "link up" on the control socket reach the upstream PMD as
 # RNDIS status indications, i.e. as two link-status-change events, and a

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # An MTU given in rxmode.mtu at the first dev_configure (hv-guest --mtu,
 # no rte_eth_dev_set_mtu): ethdev only records it, so the PMD must carry

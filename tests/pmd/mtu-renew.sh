@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # Many MTU changes on a 4-queue port, our PMD in testpmd over hv-host's
 # loopback: each change starts a new NVSP session whose 3 new subchannels

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # Choosing NICs (hv-host --nics 3): hv-host lists each NIC's index,
 # instance id and MAC; testpmd with all three has three ports, with -a of

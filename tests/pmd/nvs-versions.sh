@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # Every NVSP version hv-host can cap at (1, 2, 4, 5, 6, 6.1): the PMD
 # negotiates down to it, and forwards; multi-queue only from NVSP 5.

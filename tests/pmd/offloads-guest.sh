@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # Per-packet info both ways with the upstream PMD over loopback: frames
 # asking for IP/UDP checksum, VLAN insertion and TSO (4000 bytes, MSS

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # Transmit offloads of our PMD through hv-host's loopback, driven by
 # hv-guest's offload mode (app/hv-guest/hv_guest_offload.c, built against

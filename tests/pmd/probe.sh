@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # The netvsc PMD under testpmd probes on hv-host and reports hv-host's MAC
 # and link up, with no protocol error on the host's side.

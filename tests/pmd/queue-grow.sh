@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # Queue counts changed after the first configure, our PMD in testpmd over
 # hv-host's loopback (4 channels): start with 1 queue, grow to 2, then to

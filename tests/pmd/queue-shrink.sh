@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # Fewer queues than channels in testpmd, under incoming traffic (hv-host's
 # source backend, 8 channels): rxonly on 4 queues, then port stop, 3

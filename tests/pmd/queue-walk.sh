@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # Queue counts changed at runtime under incoming traffic (hv-host's source
 # backend, 8 channels): hv-guest's requeue mode walks WALKS sequences of

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # Re-configuring the queue count (testpmd: port stop, 4 -> 2 queues, port
 # start): the PMD asks for subchannels again; hv-host rescinds the old ones

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # RSS over 4 queues: frames of many flows (testpmd's multi-flow first
 # burst, forwarded in io mode over hv-host's loopback) reach every queue;

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # Upstream netvsc with 4 queues: hv-host's source backend sends 256 UDP
 # flows; the guest's RSS parameters (Toeplitz, indirection table) steer

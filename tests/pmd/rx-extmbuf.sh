@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # rx_extmbuf_enable=1: frames longer than rx_copybreak are handed out in
 # place (mbufs attached to the receive buffer) and their transfer-page

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # Receive filter: testpmd's promiscuous and all-multicast switches reach
 # the host as the RNDIS packet filter (directed 0x1, all-multicast 0x4,

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # hv-host's tap backend in a network namespace; the upstream netvsc guest
 # answers ARP and ICMP echo (testpmd's icmpecho cannot run on upstream

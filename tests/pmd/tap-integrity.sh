@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # Frame integrity both ways through hv-host's tap backend, the tap in a
 # private network namespace, testpmd forwarding with the io engine (port 0

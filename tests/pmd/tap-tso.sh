@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # TSO through hv-host's tap backend, the tap in a private network
 # namespace: hv-guest's tsosend mode (our PMD) sends one TCP super-frame

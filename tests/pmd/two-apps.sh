@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # Two DPDK applications at once on one host with two NICs (hv-host --nics
 # 2, loopback): two hv-guest processes (distinct --file-prefix) forward

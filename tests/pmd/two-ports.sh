@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # Two netvsc ports in one testpmd (hv-host --nics 2, paired topology),
 # forwarding between them. "loopback" (default): each NIC loops back what

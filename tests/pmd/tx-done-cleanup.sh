@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # rte_eth_tx_done_cleanup on our PMD, driven by hv-guest's txcleanup mode
 # over hv-host's sink: 300 frames are sent without ever polling receive,

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # hv-testpmd.sh keeps the caller's LD_PRELOAD next to hv-preload, so that
 # "stdbuf -oL" still makes testpmd's output line-buffered.  testpmd (not

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # The scripted-testpmd harness (tests/lib/testpmd.sh) against a stand-in
 # testpmd that splits every prompt with a log line, as a PMD thread

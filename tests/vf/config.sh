@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # Configuration made on the netvsc port after the VF joined reaches the
 # VF. The VF's own state is read from ethdev over DPDK telemetry

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # VF offered after start, withdrawn, offered again, $1 times (default 3;
 # the slow suite runs 20), under continuous traffic that testpmd's io

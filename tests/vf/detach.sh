@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # The application detaches the VF (testpmd "device detach") while hv-host
 # still offers it and io forwarding runs, under a ping every 50 ms and a

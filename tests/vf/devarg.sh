@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # Devarg enable_vf=0 keeps the data path synthetic although hv-host offers
 # a VF and a port with the NIC's MAC is there: the netvsc port is probed

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # The hot-plug cycle Microsoft's validation grades: traffic for W seconds
 # with the VF, the VF removed (hv-host withdraws it) for W seconds, the VF

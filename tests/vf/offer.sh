@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # --vf-mac: once the upstream PMD has finished RNDIS set-up, hv-host sends
 # the VF association (allocated, serial); "vf withdraw" sends the removal

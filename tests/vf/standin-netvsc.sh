@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # The stand-in in the role it exists for: the pristine upstream netvsc PMD
 # on hv-host takes it as its VF and lets it go on removal.  hv-host offers

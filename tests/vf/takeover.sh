@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # VF present at start: testpmd is started with the VF stand-in as a vdev
 # carrying the synthetic NIC's MAC. Checks:

@@ -1,4 +1,6 @@
-/* SPDX-License-Identifier: BSD-3-Clause */
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 hvnet contributors
+ */
 
 /*
  * vf-traffic: the traffic of the VF scenarios, steady on a loaded machine.
