@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # hv-host's PCI VF (--vf-pci) alone, as the guest's kernel would show it:
 # the sysfs attributes EAL's PCI scan and the PMDs read, the bifurcated

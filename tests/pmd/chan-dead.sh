@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # A subchannel the host corrupts (hv-host's fault desc-last: a descriptor
 # longer than its packet on the last channel) while testpmd receives on

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # A host under servicing answers control requests in seconds: hv-host's
 # fault slow-ctrl holds each RNDIS reply 6 s. port start (receive filter,

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # Several NICs per VM: a VF whose interface carries another MAC than the
 # netvsc port's belongs to another NIC and is never attached by this one.

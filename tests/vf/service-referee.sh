@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # The referee of the PCI VF emulation: the PMD under test (upstream's in
 # suite upstream) in hv-guest, which receives (rxonly) so that the PMD

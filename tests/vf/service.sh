@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 hvnet contributors
 #
 # Azure servicing, $1 times (default 5; the slow suite runs 100): hv-host's
 # "vf service 1" withdraws the VF association, hot-removes the PCI VF,
