@@ -9,7 +9,7 @@
 # second reset follows an MTU change, which the session must keep.
 . "$(dirname "$0")/../lib/testpmd.sh"
 
-tp_start --backend source:64:256:100000 --channels 4 -- -- -i --rxq=4 --txq=4
+tp_start --backend source:64:256:20000 --channels 4 -- -- -i --rxq=4 --txq=4
 tp_cmd set fwd io
 
 # forward NAME: io a second at a time (up to 10, for a busy machine)
