@@ -183,6 +183,24 @@ private_plugin() {
 	printf -v "$1" %s "$dir/$(basename "$2")"
 }
 
+# telemetry PREFIX COMMAND KEY: the value of KEY in the answer to a DPDK
+# telemetry COMMAND (e.g. /ethdev/xstats,0) of the DPDK process whose file
+# prefix is PREFIX; "none" when there is no such process or key.
+telemetry() {
+	local sock=/var/run/dpdk/$1/dpdk_telemetry.v2
+
+	[ -S "$sock" ] || { echo none; return; }
+	python3 - "$sock" "$2" "$3" <<'PY' 2>/dev/null || echo none
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.connect(sys.argv[1])
+s.recv(4096)
+s.send(sys.argv[2].encode())
+r = json.loads(s.recv(1 << 20).decode())
+print(r.get(sys.argv[2].split(",")[0], {}).get(sys.argv[3], "none"))
+PY
+}
+
 # ---- network namespaces and TAP devices ----
 
 # netns_add NAME: a namespace without IPv6 (whose router and listener

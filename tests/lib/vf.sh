@@ -291,19 +291,7 @@ vf_ping() {
 # A field of /ethdev/info for a port, read over DPDK telemetry: ethdev's
 # own record of the port, whoever owns it.
 vf_telemetry() {
-	local sock
-
-	sock=$(ls /var/run/dpdk/hvtp"$tp_pid"/dpdk_telemetry.v2 2>/dev/null)
-	[ -n "$sock" ] || { echo "none"; return; }
-	python3 - "$sock" "$1" "$2" <<'PY'
-import json, socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-s.connect(sys.argv[1])
-s.recv(4096)
-s.send(("/ethdev/info,%s" % sys.argv[2]).encode())
-r = json.loads(s.recv(65536).decode())
-print(r.get("/ethdev/info", {}).get(sys.argv[3], "none"))
-PY
+	telemetry "hvtp$tp_pid" "/ethdev/info,$1" "$2"
 }
 
 # The port our PMD took as its VF most recently.

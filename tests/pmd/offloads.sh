@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Copyright(c) 2026 hvnet contributors
 #
-# Transmit offloads of our PMD through hv-host's loopback, driven by
-# hv-guest's offload mode (app/hv-guest/hv_guest_offload.c, built against
-# our DPDK) with every frame kind it knows, per round one frame of each:
+# Transmit offloads of the PMD under test through hv-host's loopback,
+# driven by hv-guest's offload mode (app/hv-guest/hv_guest_offload.c) with
+# every frame kind it knows, per round one frame of each:
 #   udp4  UDP/IPv4, IP and UDP checksum offload (100-byte payload)
 #   vlan4 the same with VLAN insertion
 #   tso4  TCP/IPv4 TSO, 4000 bytes, MSS 1000
@@ -19,9 +19,9 @@
 # payload bytes at MSS-aligned sequence offsets, PSH on the last only,
 # whose payload is byte-identical to what was sent.
 #
-# HVNET_PMD=upstream runs the same with the upstream PMD (hv-guest-upstream).
+# HVNET_PMD=upstream runs it on the upstream PMD (hv-guest-upstream).
 #
-# pmd-offload.sh prepare: the guest leaves the checksum fields zero and
+# offloads.sh prepare: the guest leaves the checksum fields zero and
 # calls rte_eth_tx_prepare, which must fill them (hv-host takes the LSO
 # seed from the field, as Hyper-V does, so TSO segments come back with
 # wrong checksums otherwise), and which must refuse a 64-segment frame and
