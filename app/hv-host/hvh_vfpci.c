@@ -31,6 +31,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -629,6 +630,28 @@ hvh_vfpci_run(struct hvh_vfpci *v, enum hvh_vfpci_step s)
 	}
 }
 
+/*
+ * Close the listeners whose process is gone.  A guest that exits hangs up
+ * without ever failing a send (no uevent may come for hours), so waiting
+ * for a send error would keep one socket per guest that ever ran.
+ */
+static void
+hvh_vfpci_reap(struct hvh_vfpci *v)
+{
+	unsigned int i;
+
+	for (i = 0; i < v->nclients; ) {
+		struct pollfd p = { .fd = v->clients[i] };
+
+		if (poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLERR))) {
+			close(v->clients[i]);
+			v->clients[i] = v->clients[--v->nclients];
+			continue;
+		}
+		i++;
+	}
+}
+
 void
 hvh_vfpci_poll(struct hvh_vfpci *v)
 {
@@ -636,14 +659,20 @@ hvh_vfpci_poll(struct hvh_vfpci *v)
 	unsigned int i;
 	int fd;
 
+	hvh_vfpci_reap(v);
 	while ((fd = accept4(v->listen_fd, NULL, NULL,
 			     SOCK_CLOEXEC | SOCK_NONBLOCK)) >= 0) {
+		/* Only hang-ups wake us for a listener: it never sends. */
+		struct epoll_event hup = { .events = 0, .data.fd = fd };
+
 		if (v->nclients == HVH_VFPCI_CLIENTS_MAX) {
 			HVH_LOG(WARNING, "too many uevent listeners");
 			close(fd);
 			continue;
 		}
 		shutdown(fd, SHUT_RD);
+		if (epoll_ctl(v->ep_fd, EPOLL_CTL_ADD, fd, &hup) != 0)
+			HVH_LOG(DEBUG, "uevent listener: %s", strerror(errno));
 		v->clients[v->nclients++] = fd;
 	}
 	if (read(v->timer_fd, &expirations, sizeof(expirations)) < 0 &&
