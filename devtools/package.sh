@@ -27,6 +27,9 @@ while [ $# -gt 0 ]; do
 	*) echo "package.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
 	esac
 done
+# Absolute: the packaging steps below run from inside their folders.
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
 
 log() { echo "package: $*"; }
 die() { echo "package: $*" >&2; exit 1; }
