@@ -51,6 +51,12 @@ tp_mark() {
 	stat -c %s "$tp_out"
 }
 
+# Error lines since a mark (not the synchronisation's refusals).
+tp_errors() {
+	tp_since "$1" | grep -iE 'fail|no completion|error' |
+		grep -v 'file based cmdline context'
+}
+
 # tp_sync SECONDS: send the next marker and wait until testpmd has written
 # it (return 1 when testpmd ends first or time runs out).
 tp_sync() {

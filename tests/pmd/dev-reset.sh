@@ -40,12 +40,6 @@ forward() {
 	done
 }
 
-# Error lines since a mark (not the synchronisation's refusals).
-tp_errors() {
-	tp_since "$1" | grep -iE 'fail|no completion|error' |
-		grep -v 'file based cmdline context'
-}
-
 # reset NAME: port stop, port reset, port start.
 reset() {
 	local m

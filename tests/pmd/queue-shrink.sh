@@ -18,12 +18,6 @@
 tp_start --backend source:64:256:20000 --channels 8 -- -- -i --rxq=4 --txq=4
 tp_cmd set fwd rxonly
 
-# Error lines since a mark (not the synchronisation's refusals).
-tp_errors() {
-	tp_since "$1" | grep -iE 'fail|no completion|error' |
-		grep -v 'file based cmdline context'
-}
-
 # counts NAME RXQ TXQ: port stop, the counts, port start.
 counts() {
 	local m
