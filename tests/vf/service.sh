@@ -12,9 +12,9 @@
 # every cycle must end on the VF without any action of the application.
 # Extra hv-host options (--vf-pci-rotate, --vf-mac-delay-ms 3000,
 # --vf-rename, or a second --vf-pci 0000:00:02.0,1414:00ba for MANA's id)
-# follow the count and rate.  VF_SURPRISE=1 makes each cycle a surprise removal
-# instead ("vf remove", "vf add" a second later, the association left as
-# it is).  Checks: the data path returns to the VF every cycle and the VF
+# follow the count and rate.  A first argument "surprise" makes each cycle
+# a surprise removal instead ("vf remove", "vf add" a second later, the
+# association left as it is).  Checks: the data path returns to the VF every cycle and the VF
 # carries the traffic then, frames are lost only around transitions, the
 # PMD attached the VF itself every time, its longest blackout xstat agrees
 # within 100 ms with the longest outage the stream measured (the longest
@@ -24,6 +24,8 @@
 
 . "$(dirname "$0")/../lib/vf.sh"
 
+surprise=0
+[ "${1:-}" = surprise ] && { surprise=1; shift; }
 cycles=${1:-5}
 rate=${2:-2000}
 shift 2 2>/dev/null || shift $#
@@ -64,7 +66,7 @@ guest_rss() {
 
 # One cycle: servicing, or a surprise removal and the device back later.
 cycle() {
-	if [ "${VF_SURPRISE:-0}" = 1 ]; then
+	if [ "$surprise" = 1 ]; then
 		host_ctl vf remove >/dev/null
 		(sleep 1; host_ctl vf add >/dev/null) &
 	else
