@@ -72,7 +72,7 @@ vf = info.get("vf") or {}
 check(vf.get("port") == -1 and vf.get("data_path") == "synthetic",
       "no VF: synthetic data path")
 bad = info.get("bad_host_messages") or {}
-check(len(bad) == 9, "nine bad-host-message counters")
+check(len(bad) == 10, "ten bad-host-message counters")
 for k, v in bad.items():
     d = "tx" if k == "host_failures" else "rx"
     tot = [val for name, val in xs.items()

@@ -154,6 +154,7 @@ hn_tel_bad(struct hn_data *hv, struct rte_tel_data *d)
 		rx.bad_nvs += q->stats.bad_nvs;
 		rx.bad_xact += q->stats.bad_xact;
 		rx.chan_error += q->stats.chan_error;
+		rx.chan_dead += q->stats.chan_dead;
 		rx.busy_xact += q->stats.busy_xact;
 	}
 	rte_tel_data_start_dict(b);
@@ -165,6 +166,7 @@ hn_tel_bad(struct hn_data *hv, struct rte_tel_data *d)
 	rte_tel_data_add_dict_uint(b, "bad_transaction_ids", rx.bad_xact);
 	rte_tel_data_add_dict_uint(b, "transfer_ids_busy", rx.busy_xact);
 	rte_tel_data_add_dict_uint(b, "ring_read_errors", rx.chan_error);
+	rte_tel_data_add_dict_uint(b, "channel_dead", rx.chan_dead);
 	rte_tel_data_add_dict_uint(b, "host_failures", host_failed);
 	if (rte_tel_data_add_dict_container(d, "bad_host_messages", b, 0) != 0)
 		rte_tel_data_free(b);
