@@ -9,7 +9,9 @@
 # With hv-host's --nics N the program is allowed all N NICs (-a of each
 # instance id, NIC 0 first; the port order is the bus's scan order). Extra
 # EAL options with -a or -b choose instead: "-a nicI" or "-b nicI" names
-# NIC I (its instance id is put in).
+# NIC I (its instance id is put in), "-a nicI,KEY=VALUE,..." with devargs.
+# A hostile host: --hostile SEED[:PERMILLE] goes to hv-host like its other
+# options (doc/guides/tools/hv-host.rst, "Hostile host").
 # --guest runs hv-guest (app/hv-guest/hv_guest.c, same DPDK build) instead of
 # testpmd: testpmd 22.11 never forwards on upstream's netvsc, whose queues
 # stay "stopped" (see hv_guest.c).
@@ -162,9 +164,10 @@ chosen=0
 for ((i = 0; i < ${#eal_extra[@]}; i++)); do
 	case "${eal_extra[$i]}" in
 	-a|-b|--allow|--block) chosen=1 ;;
-	nic[0-7])
-		n=${eal_extra[$i]#nic}
-		[ "$n" -lt "$nics" ] && eal_extra[$i]=$(nic_id "$n") ;;
+	nic[0-7]|nic[0-7],*)
+		a=${eal_extra[$i]}
+		n=${a:3:1}
+		[ "$n" -lt "$nics" ] && eal_extra[$i]=$(nic_id "$n")${a:4} ;;
 	esac
 done
 eal=()

@@ -89,8 +89,17 @@ usage(const char *prog)
 	       "  --vf-rename         the interface appears as ethN, renamed 500 ms later\n"
 	       "  --control PATH      control socket (commands: link up|down, vf offer|withdraw,\n"
 	       "                      vf service [SECONDS], vf remove, vf add, stats,\n"
-	       "                      fault NAME, quit; \"nic I COMMAND\" for NIC I, NIC 0\n"
+	       "                      fault NAME, hostile SEED[:PERMILLE]|off, quit;\n"
+	       "                      \"nic I COMMAND\" for NIC I, NIC 0\n"
 	       "                      without; nics lists \"index instance-id mac\")\n"
+	       "  --hostile SEED[:PERMILLE]  a hostile host: mutate PERMILLE per mille\n"
+	       "                      (default 10) of the packets written to the guest\n"
+	       "                      (ring indices, descriptors, NVSP completions and\n"
+	       "                      notifications, transfer pages, RNDIS replies and\n"
+	       "                      data, and forged indirection tables, VF associations\n"
+	       "                      and link indications), reproducibly from SEED;\n"
+	       "                      counts by kind in stats (control: hostile\n"
+	       "                      SEED[:PERMILLE] | off)\n"
 	       "  --root DIR          root of the emulated /sys and /dev (default\n"
 	       "                      /dev/shm/hv-host-<pid>)\n"
 	       "  --kernel VER        surface variant: current (default) or 4.16 (no\n"
@@ -165,6 +174,33 @@ parse_num(const char *s, long min, long max, const char *what)
 		exit(2);
 	}
 	return v;
+}
+
+/* "SEED[:PERMILLE]" of --hostile and of the hostile command: 0 or -1. */
+static int
+parse_hostile(const char *s, uint64_t *seed, uint32_t *permille)
+{
+	unsigned long long v;
+	unsigned long p = 10;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || (*end != '\0' && *end != ':'))
+		return -1;
+	if (*end == ':') {
+		s = end + 1;
+		if (*s < '0' || *s > '9')
+			return -1;
+		p = strtoul(s, &end, 10);
+		if (*end != '\0' || p > 1000)
+			return -1;
+	}
+	*seed = v;
+	*permille = (uint32_t)p;
+	return 0;
 }
 
 /* ---- control socket ---- */
@@ -299,6 +335,17 @@ ctl_exec(const struct hvh_nics *h, char *cmd, FILE *out)
 			fprintf(out, "error: no guest with a receive buffer\n");
 			return;
 		}
+	} else if (strncmp(cmd, "hostile ", 8) == 0) {
+		uint64_t seed = 0;
+		uint32_t pm = 0;
+
+		if (strcmp(cmd + 8, "off") != 0 &&
+		    parse_hostile(cmd + 8, &seed, &pm)) {
+			fprintf(out, "error: hostile SEED[:PERMILLE] (0..1000) "
+				"or off\n");
+			return;
+		}
+		hvh_nic_hostile(nic, seed, pm);
 	} else if (strcmp(cmd, "stats") == 0) {
 		hvh_nic_print_stats(nic, out);
 	} else if (strcmp(cmd, "nics") == 0) {
@@ -510,7 +557,7 @@ enum {
 	OPT_VF_SERIAL, OPT_VF_DELAY, OPT_CONTROL, OPT_ROOT, OPT_KERNEL,
 	OPT_DEVICE_ID, OPT_RELID, OPT_LOG, OPT_HELP, OPT_CTL, OPT_BENCH,
 	OPT_BENCH_FRAMES, OPT_BENCH_SIZE, OPT_VF_CTL, OPT_VF_PCI, OPT_VF_IFNAME,
-	OPT_VF_ROTATE, OPT_VF_MAC_DELAY, OPT_VF_RENAME, OPT_NICS,
+	OPT_VF_ROTATE, OPT_VF_MAC_DELAY, OPT_VF_RENAME, OPT_NICS, OPT_HOSTILE,
 };
 
 static const struct option hvh_opts[] = {
@@ -529,6 +576,7 @@ static const struct option hvh_opts[] = {
 	{ "vf-pci-rotate", no_argument, NULL, OPT_VF_ROTATE },
 	{ "vf-mac-delay-ms", required_argument, NULL, OPT_VF_MAC_DELAY },
 	{ "vf-rename", no_argument, NULL, OPT_VF_RENAME },
+	{ "hostile", required_argument, NULL, OPT_HOSTILE },
 	{ "control", required_argument, NULL, OPT_CONTROL },
 	{ "root", required_argument, NULL, OPT_ROOT },
 	{ "kernel", required_argument, NULL, OPT_KERNEL },
@@ -552,7 +600,7 @@ main(int argc, char **argv)
 	struct hvh_nic_conf *c, *conf = &confs[0];
 	struct hvh_surface_conf *sc = &conf->surface;
 	const char *control = NULL, *ctl = NULL, *bench = NULL, *val;
-	uint64_t bench_frames = 5000000;
+	uint64_t bench_frames = 5000000, seed;
 	unsigned int bench_size = 64, nnics = 1, i, lo, hi;
 	struct hvh_nics h = { .conf = confs };
 	struct hvh_vfpci_conf vpc;
@@ -693,6 +741,17 @@ main(int argc, char **argv)
 			break;
 		case OPT_VF_RENAME:
 			vpc.rename = 1;
+			break;
+		case OPT_HOSTILE:
+			if (parse_hostile(optarg, &seed, &v32)) {
+				fprintf(stderr, "hv-host: bad --hostile %s "
+					"(SEED[:PERMILLE], 0..1000)\n", optarg);
+				return 2;
+			}
+			for (c = &confs[0]; c < &confs[HVH_NICS_MAX]; c++) {
+				c->hostile_seed = seed;
+				c->hostile_permille = v32;
+			}
 			break;
 		case OPT_CONTROL:
 			control = optarg;

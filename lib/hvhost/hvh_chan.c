@@ -46,9 +46,11 @@ hvh_send_inband(struct hvh_chan *ch, uint16_t type, uint64_t tid,
 	struct iovec iov[2] = {
 		{ &d, sizeof(d) }, { (void *)(uintptr_t)msg, len },
 	};
-	int sig, ret;
+	int sig, ret, orphan;
 
-	ret = hvh_ring_write(&ch->out, iov, 2, &sig);
+	ret = ch->nic->hostile.permille ?
+		hvh_hostile_write(ch, iov, 2, &sig, &orphan) :
+		hvh_ring_write(&ch->out, iov, 2, &sig);
 	if (ret == -EPROTO) {
 		hvh_proto_error(ch->nic, ch, "guest RX ring read index corrupt");
 		ch->broken = 1;

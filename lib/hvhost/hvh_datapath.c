@@ -74,7 +74,7 @@ hvh_rx_send(struct hvh_chan *ch, const uint32_t *sect, const uint32_t *len,
 	};
 	struct iovec iov[2];
 	unsigned int i;
-	int sig, ret, orphan = 0;
+	int sig, ret, orphan = 0, lost = 0;
 
 	memset(&m.h, 0, sizeof(m.h));
 	m.h.d.type = HVH_PKT_XFER_PAGES;
@@ -97,7 +97,10 @@ hvh_rx_send(struct hvh_chan *ch, const uint32_t *sect, const uint32_t *len,
 	iov[0].iov_len = sizeof(m.h) + n * sizeof(m.r[0]);
 	iov[1].iov_base = &nv;
 	iov[1].iov_len = sizeof(nv);
-	ret = hvh_ring_write(&ch->out, iov, 2, &sig);
+	ret = nic->hostile.permille ?
+		hvh_hostile_write(ch, iov, 2, &sig, &lost) :
+		hvh_ring_write(&ch->out, iov, 2, &sig);
+	orphan |= lost;
 	if (ret) {
 		if (ret == -EPROTO) {
 			hvh_proto_error(nic, ch,

@@ -79,6 +79,7 @@ hvh_nic_create(struct hvh_nic **out, const struct hvh_nic_conf *conf)
 	nic->nchan = 1;
 	nic->link_up = 1;
 	hvh_nic_vf(nic, conf->vf_offer);
+	hvh_nic_hostile(nic, conf->hostile_seed, conf->hostile_permille);
 	hvh_nvsp_reset_state(nic);
 	hvh_rndis_reset_state(nic);
 	*out = nic;
@@ -111,6 +112,18 @@ hvh_nic_set_link(struct hvh_nic *nic, int up)
 	if (nic->rndis_up)
 		hvh_rndis_indicate(nic, up ? HVH_RNDIS_ST_MEDIA_CONNECT :
 				   HVH_RNDIS_ST_MEDIA_DISCONNECT);
+}
+
+void
+hvh_nic_hostile(struct hvh_nic *nic, uint64_t seed, uint32_t permille)
+{
+	/* NIC I of a host draws its own sequence from the same seed. */
+	hvh_hostile_seed(&nic->hostile, seed + nic->conf.surface.uio_index,
+			 permille);
+	if (permille)
+		HVH_LOG(NOTICE, "hostile: %u per mille of the packets to the "
+			"guest mutated, seed %llu", permille,
+			(unsigned long long)seed);
 }
 
 void
@@ -176,6 +189,8 @@ hvh_nic_print_stats(struct hvh_nic *nic, FILE *f)
 		nic->st.ctrl_dropped, nic->st.irq_raised, nic->st.uio_writes,
 		nic->st.uio_checks, nic->st.rx_to_vf, nic->st.vf_assoc_sent,
 		nic->st.faults, nic->st.tx_comps_only);
+	if (nic->hostile.used)
+		hvh_hostile_print(&nic->hostile, f);
 	hvh_backend_stats(nic->be, &bs);
 	fprintf(f, "backend %s tx_frames %" PRIu64 " tx_full %" PRIu64
 		" tx_errors %" PRIu64 " rx_frames %" PRIu64 " rx_dropped %"

@@ -41,6 +41,11 @@ struct hvh_nic_conf {
 	 * hot-adds the VF and "removed" when it takes it away ("" = none).
 	 */
 	char vf_ctl[256];
+	/* --hostile: mutate this share (per mille, 0 = off) of the packets
+	 * written to the guest, from this seed (hvh_hostile.c).
+	 */
+	uint64_t hostile_seed;
+	uint32_t hostile_permille;
 };
 
 struct hvh_chan_stats {
@@ -127,6 +132,8 @@ void hvh_nic_vf(struct hvh_nic *nic, int offer);
 /* Inject fault NAME (see hvh_fault.c): 0, -EINVAL unknown, -ENOTCONN. */
 int hvh_fault_arm(struct hvh_nic *nic, const char *name);
 const char *hvh_fault_names(void);
+/* --hostile at run time: a new seed and share (0 = off); counters go on. */
+void hvh_nic_hostile(struct hvh_nic *nic, uint64_t seed, uint32_t permille);
 
 /* What a program reports. */
 void hvh_nic_print_stats(struct hvh_nic *nic, FILE *f);

@@ -114,6 +114,41 @@ enum hvh_fault {
 /* How long "fault slow-ctrl" holds each RNDIS control reply. */
 #define HVH_SLOW_CTRL_NS	(6ull * 1000000000ull)
 
+/* Kinds of --hostile mutation (hvh_hostile.c), counted apart. */
+enum hvh_hostile_kind {
+	HVH_HK_RING,		/* a ring index after the packet */
+	HVH_HK_DESC,		/* the packet descriptor */
+	HVH_HK_NVSP_COMP,	/* an NVSP completion: fields or length */
+	HVH_HK_NVSP_NOTE,	/* another NVSP notification */
+	HVH_HK_XFER,		/* transfer-page header or range */
+	HVH_HK_RNDIS_CTRL,	/* an RNDIS control reply or indication */
+	HVH_HK_RNDIS_DATA,	/* a PACKET_MSG header or its PPIs */
+	/* Mutated when hv-host sends one, else forged. */
+	HVH_HK_INDIR,		/* a send indirection table */
+	HVH_HK_VF,		/* a VF association */
+	HVH_HK_LINK,		/* an RNDIS link (status) indication */
+	HVH_HK_COUNT,
+};
+
+/* Blocks of noise a grown NVSP message is made of. */
+#define HVH_HOSTILE_NOISE	4096u
+/* Descriptor, message, and noise up to the largest ring data area. */
+#define HVH_HOSTILE_IOV		(4u + (HVH_PRIMARY_RING_SIZE / 2) / \
+				 HVH_HOSTILE_NOISE)
+
+struct hvh_hostile {
+	uint64_t seed;
+	uint64_t state;
+	uint32_t permille;	/* 0: off */
+	int used;		/* was ever on: its counters are printed */
+	int busy;		/* writing a forged message */
+	uint64_t seen;		/* packets written while on */
+	uint64_t orphans;	/* receive messages the guest cannot complete */
+	uint64_t count[HVH_HK_COUNT];
+	uint8_t pkt[1024];
+	uint8_t noise[HVH_HOSTILE_NOISE];
+};
+
 enum hvh_nvs_phase {
 	HVH_NVS_NONE,		/* no guest or INIT not done */
 	HVH_NVS_INIT,		/* version negotiated */
@@ -165,6 +200,7 @@ struct hvh_nic {
 	int flood;		/* keep the primary ring never empty */
 	int flood_tiled;	/* its data area holds only flood packets */
 	int slow_ctrl;		/* hold control replies HVH_SLOW_CTRL_NS */
+	struct hvh_hostile hostile;
 	uint64_t ctrl_due_ns;	/* when the held reply may go */
 
 	/* VF. */
@@ -253,5 +289,17 @@ void hvh_rndis_reset_state(struct hvh_nic *nic);
 unsigned int hvh_fault_poll(struct hvh_nic *nic);
 int hvh_fault_rx(struct hvh_nic *nic, struct hvh_xfer_hdr *h,
 		 struct hvh_xfer_range *r, const uint32_t *sect);
+
+/* hvh_hostile.c */
+void hvh_hostile_seed(struct hvh_hostile *h, uint64_t seed,
+		      uint32_t permille);
+/*
+ * hvh_ring_write() of one packet (iov[0] the descriptor and header,
+ * iov[1] the message) with --hostile on; *orphan = 1 when a receive
+ * message was written that the guest cannot complete.
+ */
+int hvh_hostile_write(struct hvh_chan *ch, const struct iovec *iov,
+		      int iovcnt, int *signal, int *orphan);
+void hvh_hostile_print(const struct hvh_hostile *h, FILE *f);
 
 #endif /* HVH_NIC_PRIVATE_H */
