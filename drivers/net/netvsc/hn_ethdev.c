@@ -548,6 +548,7 @@ static int
 hn_dev_start(struct rte_eth_dev *dev)
 {
 	struct hn_data *hv = dev->data->dev_private;
+	uint16_t i;
 	int ret;
 
 	if (hv->session_lost) {
@@ -555,11 +556,18 @@ hn_dev_start(struct rte_eth_dev *dev)
 		return -EIO;
 	}
 	ret = hn_chan_recover(hv);
-	if (ret != 0)
+	if (ret == 0)
+		ret = hn_rndis_set_rxfilter(hv, hn_rx_filter(hv));
+	if (ret != 0) {
+		/*
+		 * ethdev never stops a port that failed to start: the frames
+		 * the control waits took from the rings go back now.
+		 */
+		for (i = 0; i < HN_MAX_CHANNELS; i++)
+			if (hv->rxq[i] != NULL)
+				hn_rx_queue_purge(hv->rxq[i]);
 		return ret;
-	ret = hn_rndis_set_rxfilter(hv, hn_rx_filter(hv));
-	if (ret != 0)
-		return ret;
+	}
 	hn_dev_link_update(dev, 0);
 	hn_vf_start(hv);
 	hn_queue_states_set(dev, RTE_ETH_QUEUE_STATE_STARTED);
