@@ -30,6 +30,18 @@ hvn_upstream_flag=()
 hvn_fails=0
 hvn_work=$(mktemp -d /dev/shm/hvnet-test.XXXXXX)
 hvn_at_exit=()
+
+# Sanitizer reports (a build with -Db_sanitize, devtools/test.sh
+# --sanitize): every program the test starts (hv-host, testpmd, hv-guest,
+# ...) writes its ASan, LeakSanitizer or UBSan report to a file of its
+# own here instead of its standard error, which scripts read only in
+# part; the test fails when one is there at its end, whatever the
+# program's exit status and whether the script waited for it.
+hvn_san=$hvn_work/sanitizer
+mkdir "$hvn_san"
+for v in ASAN_OPTIONS LSAN_OPTIONS UBSAN_OPTIONS; do
+	export "$v=${!v:+${!v}:}log_path=$hvn_san/report"
+done
 # A file whose tail is worth showing when the test fails.
 hvn_show=
 
@@ -94,6 +106,31 @@ at_exit() {
 	hvn_at_exit+=("$1")
 }
 
+# Show the sanitizer reports the test's programs made; false if any.
+# With GCC, UBSan's runtime is a library apart from ASan's and ignores
+# log_path when ASan is there too: its reports are found in the
+# programs' output, which scripts keep under $hvn_work (hv-host's root
+# aside, whose files are the guest's memory).
+hvn_san_verdict() {
+	local f found=0
+
+	for f in "$hvn_san"/*; do
+		[ -f "$f" ] || continue
+		echo "---- sanitizer report $(basename "$f") ----"
+		cat "$f"
+		found=1
+	done
+	while IFS= read -r -d '' f; do
+		grep -aq ': runtime error: ' "$f" || continue
+		echo "---- UBSan report in $(basename "$f") ----"
+		grep -a -A 12 ': runtime error: ' "$f" | head -40
+		found=1
+	done < <(find "$hvn_work" -path "$host_root" -prune -o -type f -print0)
+	[ "$found" = 0 ] && return 0
+	echo "FAIL: sanitizer report(s) above"
+	return 1
+}
+
 hvn_exit() {
 	local rc=$? i
 
@@ -101,6 +138,7 @@ hvn_exit() {
 	for ((i = ${#hvn_at_exit[@]} - 1; i >= 0; i--)); do
 		eval "${hvn_at_exit[i]}"
 	done
+	hvn_san_verdict || rc=1
 	if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ] && [ -n "$hvn_show" ] &&
 		[ -f "$hvn_show" ]; then
 		echo "---- last output of $(basename "$hvn_show") ----"
@@ -247,6 +285,11 @@ tap_make() {
 
 host_bin=$(hvn_bin app/hv-host/hv-host) || host_bin=
 hvn_preload=$(hvn_bin app/hv-preload/libhv_preload.so) || hvn_preload=
+# A sanitized hv-preload must come after the sanitizer runtime it links
+# ("ASan runtime does not come first in initial library list"): the
+# runtimes go first in the list LD_PRELOAD takes.
+[ -n "$hvn_preload" ] && hvn_preload="$(ldd "$hvn_preload" 2>/dev/null |
+	awk '$1 ~ /^lib(asan|ubsan)\.so/ { printf "%s ", $3 }')$hvn_preload"
 host_root=$hvn_work/r
 host_sock=$hvn_work/host.sock
 host_log=$hvn_work/host.log
