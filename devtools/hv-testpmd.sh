@@ -85,6 +85,10 @@ host=$(pick "${HVNET_HOST:-}" $(cands app/hv-host/hv-host)) || {
 	echo "hv-testpmd: hv-host not built (ninja -C build)" >&2; exit 77; }
 preload=$(pick "${HVNET_PRELOAD:-}" $(cands app/hv-preload/libhv_preload.so)) || {
 	echo "hv-testpmd: libhv_preload.so not built" >&2; exit 77; }
+# A sanitized build's hv-preload (-Db_sanitize) must come after the
+# sanitizer runtime it links, which ASan wants first of all libraries.
+preload="$(ldd "$preload" 2>/dev/null |
+	awk '$1 ~ /^lib(asan|ubsan)\.so/ { printf "%s ", $3 }')$preload"
 if [ $guest = 1 ]; then
 	name=hv-guest
 	[ $upstream = 1 ] && name=hv-guest-upstream

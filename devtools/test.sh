@@ -6,8 +6,14 @@
 # (DPDK with our drivers, the pristine reference DPDK, hv-host, tests) and
 # run the default test suites.  Ends with "N passed, N failed[, N skipped]".
 #
-# Usage: devtools/test.sh [meson test arguments, e.g. --suite unit]
-# Environment: HVNET_BUILD_DIR (default: build), HVNET_TEST_SETUP_ONLY=1 to
+# Usage: devtools/test.sh [--sanitize] [meson test arguments, e.g. --suite unit]
+# --sanitize: build DPDK with our drivers, hv-host, hv-preload and the
+# tests with AddressSanitizer and UndefinedBehaviorSanitizer
+# (-Db_sanitize=address,undefined, without the reference DPDK) in
+# build-sanitize, and run the bus, pmd and vf suites there (or the tests
+# the arguments name); a sanitizer report fails the test that made it.
+# Environment: HVNET_BUILD_DIR (default: build, or build-sanitize with
+# --sanitize), HVNET_TEST_SETUP_ONLY=1 to
 # stop after the build, HVNET_DPDK_RELEASES: a folder of DPDK release
 # tarballs (dpdk-23.11.tar.xz, ...) or source folders in which a full run
 # also builds the two driver folders in-tree, as it does in Debian's 22.11.
@@ -18,30 +24,51 @@ cd "$top"
 
 log() { echo "test.sh: $*"; }
 
+sanitize=0
+if [ "${1:-}" = --sanitize ]; then
+	sanitize=1
+	shift
+fi
+
 log "step 1/4: packages and Debian's DPDK source (devtools/bootstrap.sh)"
 bash devtools/bootstrap.sh
 log "step 2/4: hugepages"
 bash devtools/hugepages.sh
 
 builddir=${HVNET_BUILD_DIR:-build}
+setup=()
+if [ $sanitize = 1 ]; then
+	builddir=${HVNET_BUILD_DIR:-build-sanitize}
+	# The reference DPDK is upstream's code, not ours to sanitize.
+	setup=(-Db_sanitize=address,undefined -Dupstream_reference=false)
+fi
 log "step 3/4: configuring and building in $builddir"
 if [ ! -f "$builddir/build.ninja" ]; then
-	meson setup "$builddir" >/dev/null
+	meson setup "${setup[@]}" "$builddir" >/dev/null
 else
 	# Folders are picked up when their meson.build exists, which meson
 	# cannot watch: configure again (cheap; rebuilds nothing unchanged).
-	meson setup --reconfigure "$builddir" >/dev/null
+	meson setup --reconfigure "${setup[@]}" "$builddir" >/dev/null
 fi
 hvnet_ninja "test.sh: building DPDK (ours and the pristine reference), hv-host, tests" \
 	"$builddir"
 [ "${HVNET_TEST_SETUP_ONLY:-0}" = 1 ] && exit 0
 # The package test installs these (tests/tools/packages.sh).
-log "step 4/4: Debian packages of our drivers (devtools/package.sh)"
-bash devtools/package.sh -o "$builddir/pkg" | sed '/^package:   Depends:/d'
+if [ $sanitize = 0 ]; then
+	log "step 4/4: Debian packages of our drivers (devtools/package.sh)"
+	bash devtools/package.sh -o "$builddir/pkg" | sed '/^package:   Depends:/d'
+else
+	log "step 4/4: no packages in a sanitized run"
+fi
 
 # Long soaks are in the "slow" suite and run only on request.
 args=("$@")
-[ ${#args[@]} -eq 0 ] && args=(--no-suite slow)
+if [ ${#args[@]} -eq 0 ]; then
+	args=(--no-suite slow)
+	# The sanitize suite proves that a report fails a test.
+	[ $sanitize = 1 ] && args+=(--suite sanitize --suite bus --suite pmd \
+		--suite vf)
+fi
 
 n=$(meson test -C "$builddir" --list "${args[@]}" 2>/dev/null | grep -c ' / ') || n=0
 log "running $n tests, one line each as it ends"
@@ -50,7 +77,7 @@ meson test -C "$builddir" --print-errorlogs "${args[@]}" || rc=$?
 
 # A full run also proves the driver folders build unchanged in-tree, in
 # Debian's 22.11 and in every DPDK release provided.
-if [ $# -eq 0 ]; then
+if [ $# -eq 0 ] && [ $sanitize = 0 ]; then
 	intree() {
 		local name=$1 log=$HVNET_DEPS/intree-$1.log
 		shift
