@@ -191,7 +191,8 @@ hvh_hostile_desc(struct hvh_hostile *h, struct hvh_pkt_desc *d)
 
 /*
  * The new length of an NVSP message of len bytes: shorter, a little
- * longer, or anything up to the largest packet the ring can take now.
+ * longer, or anything up to the largest packet the ring can take now
+ * (and a descriptor can describe: 512 KiB).
  */
 static uint32_t
 hvh_hostile_len(struct hvh_hostile *h, const struct hvh_ring *r,
@@ -203,8 +204,9 @@ hvh_hostile_len(struct hvh_hostile *h, const struct hvh_ring *r,
 	if (room <= (int64_t)(hdr + 64 + HVH_PKT_TRAILER))
 		return len;
 	max = (uint32_t)room - hdr - 64 - HVH_PKT_TRAILER;
-	if (max > (HVH_HOSTILE_IOV - 4) * HVH_HOSTILE_NOISE)
-		max = (HVH_HOSTILE_IOV - 4) * HVH_HOSTILE_NOISE;
+	/* A descriptor counts at most 0xffff 8-byte units. */
+	if (max > 0xffffu * 8 - hdr)
+		max = 0xffffu * 8 - hdr;
 	switch (hvh_hostile_below(h, 4)) {
 	case 0:
 		return hvh_hostile_below(h, len);

@@ -132,9 +132,8 @@ enum hvh_hostile_kind {
 
 /* Blocks of noise a grown NVSP message is made of. */
 #define HVH_HOSTILE_NOISE	4096u
-/* Descriptor, message, and noise up to the largest ring data area. */
-#define HVH_HOSTILE_IOV		(4u + (HVH_PRIMARY_RING_SIZE / 2) / \
-				 HVH_HOSTILE_NOISE)
+/* Descriptor, message, and noise up to the largest packet (len8). */
+#define HVH_HOSTILE_IOV		(4u + 0xffffu * 8 / HVH_HOSTILE_NOISE)
 
 struct hvh_hostile {
 	uint64_t seed;
