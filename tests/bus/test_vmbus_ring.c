@@ -343,6 +343,38 @@ t_tx_wrap_mid_packet(void)
 	return 0;
 }
 
+/*
+ * The padding of a packet is zero whatever the ring held before, with
+ * the padded word before the wrap, across it, or after it.
+ */
+static int
+t_tx_padding_zeroed(void)
+{
+	static const uint32_t starts[] = { 0, TV_SMALL - 16, TV_SMALL - 40 };
+	uint8_t payload[21], pkt[128];
+	struct tv_chan t;
+	unsigned int i, k;
+
+	for (i = 0; i < sizeof(payload); i++)
+		payload[i] = (uint8_t)(0x40 + i);
+	for (k = 0; k < RTE_DIM(starts); k++) {
+		HVT_ASSERT(tv_open(&t, TV_SMALL, starts[k]) == 0, "setup");
+		memset(t.tx + TV_HDR, 0xa5, TV_SMALL);
+		HVT_ASSERT_EQ(rte_vmbus_chan_send(&t.chan,
+						 VMBUS_CHANPKT_TYPE_INBAND,
+						 payload, sizeof(payload), 9, 0,
+						 NULL), 0);
+		/* 16 + 21 bytes padded to 40; host_get checks the trailer. */
+		HVT_ASSERT_EQ(host_get(&t, pkt, sizeof(pkt)), 40);
+		HVT_ASSERT(memcmp(pkt + 16, payload, sizeof(payload)) == 0,
+			  "payload");
+		HVT_ASSERT(pkt[37] == 0 && pkt[38] == 0 && pkt[39] == 0,
+			  "padding");
+		tv_close(&t);
+	}
+	return 0;
+}
+
 /* Host packets wrapping inside the descriptor and inside the payload. */
 static int
 t_rx_wrap_mid_packet(void)
@@ -968,6 +1000,7 @@ test_vmbus_ring(struct hvt_run *r)
 		{ "tx_exactly_full", t_tx_exactly_full },
 		{ "rx_exactly_full", t_rx_exactly_full },
 		{ "tx_wrap_mid_packet", t_tx_wrap_mid_packet },
+		{ "tx_padding_zeroed", t_tx_padding_zeroed },
 		{ "rx_wrap_mid_packet", t_rx_wrap_mid_packet },
 		{ "partial_read", t_partial_read },
 		{ "rx_corruption_rejected", t_rx_corruption_rejected },

@@ -22,6 +22,7 @@
 
 #include <rte_branch_prediction.h>
 #include <rte_common.h>
+#include <rte_memcpy.h>
 #include <rte_pause.h>
 
 #include "vmbus_private.h"
@@ -56,14 +57,6 @@ vmbus_br_advance(uint32_t idx, uint32_t n, uint32_t dsize)
 	if (idx >= dsize)
 		idx -= dsize;
 	return idx;
-}
-
-uint32_t
-vmbus_br_avail_write(uint32_t windex, uint32_t rindex, uint32_t dsize)
-{
-	if (windex >= rindex)
-		return dsize - (windex - rindex);
-	return rindex - windex;
 }
 
 static inline bool
@@ -163,11 +156,11 @@ vmbus_br_copy_to(struct vmbus_br *br, uint32_t pos, const void *src,
 {
 	uint32_t room = br->dsize - pos;
 
-	if (len > room) {
-		memcpy(br->data + pos, src, room);
-		memcpy(br->data, (const uint8_t *)src + room, len - room);
-	} else if (len > 0) {
-		memcpy(br->data + pos, src, len);
+	if (likely(len <= room)) {
+		rte_memcpy(br->data + pos, src, len);
+	} else {
+		rte_memcpy(br->data + pos, src, room);
+		rte_memcpy(br->data, (const uint8_t *)src + room, len - room);
 	}
 	return vmbus_br_advance(pos, len, br->dsize);
 }
@@ -178,69 +171,68 @@ vmbus_br_copy_from(const struct vmbus_br *br, uint32_t pos, void *dst,
 {
 	uint32_t room = br->dsize - pos;
 
-	if (len > room) {
-		memcpy(dst, br->data + pos, room);
-		memcpy((uint8_t *)dst + room, br->data, len - room);
-	} else if (len > 0) {
-		memcpy(dst, br->data + pos, len);
+	if (likely(len <= room)) {
+		rte_memcpy(dst, br->data + pos, len);
+	} else {
+		rte_memcpy(dst, br->data + pos, room);
+		rte_memcpy((uint8_t *)dst + room, br->data, len - room);
 	}
 	return vmbus_br_advance(pos, len, br->dsize);
 }
 
 /*
- * netvsc_protocol.rst, "Interrupt mask and signalling": the host reads
- * our TX ring and wants a signal only when it has not masked them and it
- * had consumed everything before this packet, i.e. it may be idle.
- */
-bool
-vmbus_txbr_need_signal(uint32_t imask, uint32_t host_rindex,
-		       uint32_t old_windex)
-{
-	return imask == 0 && host_rindex == old_windex;
-}
-
-/*
- * Append one packet, given as pieces already padded to 8 bytes in
- * total, plus its trailer.  Safe for several senders on one ring: each
- * reserves its span with a CAS on the private write index, copies, then
- * publishes in reservation order.
+ * Append one packet of len bytes (a multiple of 8) made of the given
+ * pieces, which cover all of it but the zero padding at its end, plus
+ * its trailer.  Safe for several senders on one ring: each reserves its
+ * span with a CAS on the private write index, copies, then publishes in
+ * reservation order.
  */
 int
 vmbus_txbr_write(struct vmbus_br *tbr, const struct iovec iov[], int iovcnt,
-		 bool *need_sig)
+		 uint32_t len, bool *need_sig)
 {
-	uint64_t trailer, sum = VMBUS_BR_TRAILER;
-	uint32_t total, old, next, hidx, pos, imask;
+	const uint64_t zero = 0;
+	uint32_t old, next, hidx, pos, dsize = tbr->dsize;
+	uint64_t trailer;
 	int i;
 
-	for (i = 0; i < iovcnt; i++)
-		sum += iov[i].iov_len;
-	if (sum % VMBUS_CHANPKT_SIZE_ALIGN != 0 || sum >= tbr->dsize)
+	if (unlikely(len % VMBUS_CHANPKT_SIZE_ALIGN != 0 || len == 0 ||
+		     (uint64_t)len + VMBUS_BR_TRAILER >= dsize))
 		return -EINVAL;
-	total = (uint32_t)sum;
 
 	old = __atomic_load_n(&tbr->windex, __ATOMIC_RELAXED);
 	do {
 		if (vmbus_txbr_host_rindex(tbr, &hidx) != 0)
 			return -EIO;
 		/*
-		 * Free space must stay strictly greater than the packet so
-		 * the ring never fills completely: equal indices mean empty
-		 * (netvsc_protocol.rst, "Indices and free space").
+		 * Free space must stay strictly greater than the packet and
+		 * its trailer so the ring never fills completely: equal
+		 * indices mean empty (netvsc_protocol.rst, "Indices and free
+		 * space").
 		 */
-		if (vmbus_br_avail_write(old, hidx, tbr->dsize) <= total)
+		if (vmbus_br_avail_write(old, hidx, dsize) <=
+		    len + VMBUS_BR_TRAILER)
 			return -EAGAIN;
-		next = vmbus_br_advance(old, total, tbr->dsize);
+		next = vmbus_br_advance(old, len + VMBUS_BR_TRAILER, dsize);
 	} while (!__atomic_compare_exchange_n(&tbr->windex, &old, next, true,
 					      __ATOMIC_RELAXED,
 					      __ATOMIC_RELAXED));
 
+	/*
+	 * Every 8-byte word of the ring lies whole before its end, so the
+	 * packet's last word (which holds the padding) and the trailer are
+	 * single aligned stores.  The last word is zeroed first and the
+	 * pieces then overwrite what of it is not padding.
+	 */
+	pos = vmbus_br_advance(old, len - VMBUS_BR_TRAILER, dsize);
+	memcpy(tbr->data + pos, &zero, sizeof(zero));
 	pos = old;
 	for (i = 0; i < iovcnt; i++)
 		pos = vmbus_br_copy_to(tbr, pos, iov[i].iov_base,
 				       (uint32_t)iov[i].iov_len);
 	trailer = (uint64_t)old << 32;
-	vmbus_br_copy_to(tbr, pos, &trailer, sizeof(trailer));
+	pos = vmbus_br_advance(old, len, dsize);
+	memcpy(tbr->data + pos, &trailer, sizeof(trailer));
 
 	/* Earlier reservations are published first, so wait our turn. */
 	while (__atomic_load_n(&tbr->committed, __ATOMIC_ACQUIRE) != old)
@@ -252,12 +244,14 @@ vmbus_txbr_write(struct vmbus_br *tbr, const struct iovec iov[], int iovcnt,
 	/*
 	 * Full barrier between publishing the index and reading the
 	 * host's state, or we and the host could each miss the other's
-	 * update and the host would sleep on a non-empty ring.
+	 * update and the host would sleep on a non-empty ring.  The read
+	 * index matters only when the host has not masked signals.
 	 */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	imask = __atomic_load_n(&tbr->vbr->imask, __ATOMIC_RELAXED);
-	hidx = __atomic_load_n(&tbr->vbr->rindex, __ATOMIC_ACQUIRE);
-	if (vmbus_txbr_need_signal(imask, hidx, old))
+	if (__atomic_load_n(&tbr->vbr->imask, __ATOMIC_RELAXED) == 0 &&
+	    vmbus_txbr_need_signal(0,
+			__atomic_load_n(&tbr->vbr->rindex, __ATOMIC_ACQUIRE),
+			old))
 		*need_sig = true;
 	return 0;
 }

@@ -119,26 +119,17 @@ vmbus_chanpkt_fill(struct vmbus_chanpkt_hdr *hdr, uint16_t type,
 }
 
 /*
- * Queue one packet made of its header (descriptor plus type specific
- * part), an optional list, the payload and zero padding, then signal
- * the host or hand the decision to a batching caller.
+ * Queue one packet of len bytes (padded) made of the given pieces, then
+ * signal the host or hand the decision to a batching caller.
  */
-static int
-vmbus_chan_write(struct vmbus_channel *chan, const void *hdr, size_t hlen,
-		 const void *list, size_t list_len, const void *data,
-		 size_t dlen, size_t pad, bool *need_sig)
+static inline int
+vmbus_chan_write(struct vmbus_channel *chan, const struct iovec iov[],
+		 int iovcnt, uint32_t len, bool *need_sig)
 {
-	static const uint64_t zeros;
-	const struct iovec iov[] = {
-		{ .iov_base = (void *)(uintptr_t)hdr, .iov_len = hlen },
-		{ .iov_base = (void *)(uintptr_t)list, .iov_len = list_len },
-		{ .iov_base = (void *)(uintptr_t)data, .iov_len = dlen },
-		{ .iov_base = (void *)(uintptr_t)&zeros, .iov_len = pad },
-	};
 	bool sig = false;
 	int ret;
 
-	ret = vmbus_txbr_write(&chan->txbr, iov, RTE_DIM(iov), &sig);
+	ret = vmbus_txbr_write(&chan->txbr, iov, iovcnt, len, &sig);
 	if (ret != 0)
 		return ret;
 	if (need_sig != NULL)
@@ -155,6 +146,7 @@ rte_vmbus_chan_send(struct vmbus_channel *chan, uint16_t type,
 		    bool *need_sig)
 {
 	struct vmbus_chanpkt pkt;
+	struct iovec iov[2];
 	uint64_t len = sizeof(pkt) + (uint64_t)dlen;
 	uint64_t padded = RTE_ALIGN_CEIL(len, VMBUS_CHANPKT_SIZE_ALIGN);
 
@@ -170,8 +162,12 @@ rte_vmbus_chan_send(struct vmbus_channel *chan, uint16_t type,
 		return -EINVAL;
 
 	vmbus_chanpkt_fill(&pkt.hdr, type, flags, sizeof(pkt), padded, xact);
-	return vmbus_chan_write(chan, &pkt, sizeof(pkt), NULL, 0, data, dlen,
-				padded - len, need_sig);
+	iov[0].iov_base = &pkt;
+	iov[0].iov_len = sizeof(pkt);
+	iov[1].iov_base = data;
+	iov[1].iov_len = dlen;
+	return vmbus_chan_write(chan, iov, dlen != 0 ? 2 : 1, padded,
+				need_sig);
 }
 
 RTE_EXPORT_SYMBOL(rte_vmbus_chan_send_sglist)
@@ -182,6 +178,7 @@ rte_vmbus_chan_send_sglist(struct vmbus_channel *chan,
 			   bool *need_sig)
 {
 	struct vmbus_chanpkt_sglist pkt;
+	struct iovec iov[3];
 	uint64_t list_len = (uint64_t)gpacnt * sizeof(gpa[0]);
 	uint64_t len = sizeof(pkt) + list_len + dlen;
 	uint64_t padded = RTE_ALIGN_CEIL(len, VMBUS_CHANPKT_SIZE_ALIGN);
@@ -204,8 +201,14 @@ rte_vmbus_chan_send_sglist(struct vmbus_channel *chan,
 			   padded, xact);
 	pkt.rsvd = 0;
 	pkt.gpa_cnt = gpacnt;
-	return vmbus_chan_write(chan, &pkt, sizeof(pkt), gpa, list_len, data,
-				dlen, padded - len, need_sig);
+	iov[0].iov_base = &pkt;
+	iov[0].iov_len = sizeof(pkt);
+	iov[1].iov_base = gpa;
+	iov[1].iov_len = list_len;
+	iov[2].iov_base = data;
+	iov[2].iov_len = dlen;
+	return vmbus_chan_write(chan, iov, dlen != 0 ? 3 : 2, padded,
+				need_sig);
 }
 
 RTE_EXPORT_SYMBOL(rte_vmbus_chan_rx_empty)

@@ -230,14 +230,32 @@ void vmbus_signal_host(uint32_t *int_page, struct vmbus_mon_page *mon,
 		       uint32_t relid, uint8_t monitor_id);
 
 /* vmbus_bufring.c */
+
+/* Free bytes of a ring whose indices are windex and rindex. */
+static inline uint32_t
+vmbus_br_avail_write(uint32_t windex, uint32_t rindex, uint32_t dsize)
+{
+	if (windex >= rindex)
+		return dsize - (windex - rindex);
+	return rindex - windex;
+}
+
+/*
+ * netvsc_protocol.rst, "Interrupt mask and signalling": the host reads
+ * our TX ring and wants a signal only when it has not masked them and it
+ * had consumed everything before this packet, i.e. it may be idle.
+ */
+static inline bool
+vmbus_txbr_need_signal(uint32_t imask, uint32_t host_rindex,
+		       uint32_t old_windex)
+{
+	return imask == 0 && host_rindex == old_windex;
+}
+
 int vmbus_br_setup(struct vmbus_br *br, void *buf, uint32_t blen, bool tx);
-uint32_t vmbus_br_avail_write(uint32_t windex, uint32_t rindex,
-			      uint32_t dsize);
 int vmbus_rxbr_host_windex(struct vmbus_br *rbr, uint32_t *idx);
 int vmbus_txbr_write(struct vmbus_br *tbr, const struct iovec iov[],
-		     int iovcnt, bool *need_sig);
-bool vmbus_txbr_need_signal(uint32_t imask, uint32_t host_rindex,
-			    uint32_t old_windex);
+		     int iovcnt, uint32_t len, bool *need_sig);
 int vmbus_rxbr_peek(struct vmbus_br *rbr, struct vmbus_chanpkt_hdr *hdr);
 void vmbus_rxbr_read(struct vmbus_br *rbr, const struct vmbus_chanpkt_hdr *hdr,
 		     void *data, uint32_t skip, uint32_t len);
