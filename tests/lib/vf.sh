@@ -137,7 +137,10 @@ vf_ping_start() {
 
 # Stop it; print "sent answered" (pings answered at least once) and add
 # its silences over 200 ms, one lasting to the end included, to
-# $hvn_work/gaps (after vf_stream_stop, which starts that file).
+# $hvn_work/gaps (after vf_stream_stop, which starts that file). As for
+# the stream, a silence of the path is the time between two answers less
+# the time ping paused: the time between their requests (answer less
+# round trip, the kernel's timing) beyond 50 ms per request between them.
 vf_ping_stop() {
 	local end
 
@@ -147,8 +150,15 @@ vf_ping_stop() {
 	vf_ping_pid=
 	awk -v end="$end" '
 		/bytes from/ { t = substr($1, 2, length($1) - 2) + 0
-			if (last != "" && t - last > 0.2)
-				printf "gap %.3f %.3f\n", last, t
+			for (i = 2; i <= NF; i++) {
+				if ($i ~ /^time=/) s = t - substr($i, 6) / 1000
+				if ($i ~ /^icmp_seq=/) q = substr($i, 10) + 0
+			}
+			p = s - last_s - (q - last_q) * 0.05
+			g = t - last - (p > 0 ? p : 0)
+			if (last != "" && g > 0.2)
+				printf "gap %.3f %.3f\n", t - g, t
+			if (q > last_q) { last_s = s; last_q = q }
 			last = t }
 		END { if (last != "" && end - last > 0.2)
 			printf "gap %.3f %.3f\n", last, end }' \

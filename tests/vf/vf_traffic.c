@@ -7,15 +7,22 @@
  *
  *   vf-traffic send IFACE DST-MAC SRC-IP DST-IP PORT RATE [SIZE]
  *	Raw frames out of IFACE: UDP to DST-IP:PORT through DST-MAC, each
- *	carrying a sequence number. RATE frames per second (0: as fast as
- *	the kernel takes them), paced against the clock so that a late
- *	wake-up sends the missed frames at once: frame number S leaves at
- *	START + S / RATE. SIZE is the frame length (default 64). On
- *	SIGINT/SIGTERM prints "sent N start START" (START: wall clock).
+ *	carrying a sequence number and the time the sender spent idle so
+ *	far (every pause of over VFT_IDLE_MS between two sendings: it was
+ *	waiting for a CPU). RATE frames per second (0: as fast as the kernel
+ *	takes them), paced against the clock so that a late wake-up sends
+ *	the missed frames at once: frame number S leaves at START + S / RATE.
+ *	SIZE is the frame length (default 64). On SIGINT/SIGTERM prints
+ *	"sent N start START" (START: wall clock).
  *   vf-traffic recv PORT [GAP-MS]
- *	Counts the frames of "send" arriving on UDP PORT. Prints a line
- *	"gap START END" (wall clock seconds) for every silence longer than
- *	GAP-MS (default 100) between two frames, at once, and on
+ *	Counts the frames of "send" arriving on UDP PORT. A silence of the
+ *	path is the time between two arrivals (the kernel's receive
+ *	timestamps) less the time the sender spent idle meanwhile: when the
+ *	sender or this receiver waits for a CPU the stream pauses, the path
+ *	does not; frames lost are no pause of the sender. Prints a line
+ *	"gap START END" (wall clock seconds, END the arrival that ended it)
+ *	for every silence of the path longer than GAP-MS (default 100), at
+ *	once, and on
  *	SIGINT/SIGTERM "received N unique U last-seq S longest-gap G last T"
  *	(T: wall clock of the last frame, 0 if none), then a line "lost A B"
  *	for each run of sequence numbers A to B that never arrived (at most
@@ -47,6 +54,8 @@
 /* Sequence numbers remembered for duplicate detection. */
 #define VFT_SEEN_BITS	(1u << 24)
 #define VFT_MAX_LOST_RUNS 1000
+/* A longer pause between two sendings is the sender's, not the stream's. */
+#define VFT_IDLE_MS	5
 /*
  * Receive buffer: the kernel's default (~200 KiB, some 270 small frames
  * by their truesize) overflows when the receiver waits 0.1-0.2 s for a
@@ -57,8 +66,8 @@
 
 struct vft_payload {
 	uint32_t magic;
-	uint32_t pad;
 	uint64_t seq;
+	uint64_t idle_ns;	/* the sender's pauses so far */
 } __attribute__((packed));
 
 static volatile sig_atomic_t vft_stop;
@@ -151,8 +160,8 @@ vft_send(int argc, char **argv)
 	struct mmsghdr msgs[VFT_BATCH];
 	struct iovec iov[VFT_BATCH];
 	struct sockaddr_ll sll;
-	double rate, t0, start;
-	uint64_t sent = 0;
+	double rate, t0, start, last_send = 0, step, pause;
+	uint64_t sent = 0, idle_ns = 0;
 	int sock, i;
 
 	if (argc < 8)
@@ -163,6 +172,9 @@ vft_send(int argc, char **argv)
 		fprintf(stderr, "vf-traffic: bad size or rate\n");
 		return 2;
 	}
+	/* Beyond the time between two frames of the pace. */
+	step = rate > 0 ? 1 / rate : 0;
+	pause = step + VFT_IDLE_MS / 1e3;
 	sock = socket(AF_PACKET, SOCK_RAW, 0);
 	if (sock < 0) {
 		perror("vf-traffic: socket");
@@ -196,6 +208,7 @@ vft_send(int argc, char **argv)
 	start = vft_now(CLOCK_REALTIME);
 	while (!vft_stop) {
 		uint64_t due = VFT_BATCH;
+		double now;
 		int n;
 
 		if (rate > 0) {
@@ -210,11 +223,16 @@ vft_send(int argc, char **argv)
 			if (due > VFT_BATCH)
 				due = VFT_BATCH;
 		}
+		now = vft_now(CLOCK_MONOTONIC);
+		if (last_send > 0 && now - last_send > pause)
+			idle_ns += (uint64_t)((now - last_send - step) * 1e9);
+		last_send = now;
 		for (i = 0; i < (int)due; i++) {
 			struct vft_payload *p =
 				(struct vft_payload *)(frames[i] + hdrs);
 
 			p->seq = sent + i;
+			p->idle_ns = idle_ns;
 		}
 		n = sendmmsg(sock, msgs, due, 0);
 		if (n > 0)
@@ -254,16 +272,30 @@ vft_print_lost(const uint8_t *seen, uint64_t last)
 	}
 }
 
-/* The socket's drop counter (SO_RXQ_OVFL) carried by a received message. */
+/*
+ * What the kernel attached to a received message: its drop counter
+ * (SO_RXQ_OVFL) and its receive timestamp (SO_TIMESTAMPNS), which stays
+ * right when this receiver itself waited for a CPU.
+ */
 static void
-vft_overflow(struct msghdr *mh, uint32_t *drops)
+vft_cmsgs(struct msghdr *mh, uint32_t *drops, double *when)
 {
 	struct cmsghdr *c;
 
-	for (c = CMSG_FIRSTHDR(mh); c != NULL; c = CMSG_NXTHDR(mh, c))
-		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_RXQ_OVFL &&
-		    c->cmsg_len >= CMSG_LEN(sizeof(*drops)))
+	for (c = CMSG_FIRSTHDR(mh); c != NULL; c = CMSG_NXTHDR(mh, c)) {
+		if (c->cmsg_level != SOL_SOCKET)
+			continue;
+		if (c->cmsg_type == SO_RXQ_OVFL &&
+		    c->cmsg_len >= CMSG_LEN(sizeof(*drops))) {
 			memcpy(drops, CMSG_DATA(c), sizeof(*drops));
+		} else if (c->cmsg_type == SCM_TIMESTAMPNS &&
+			   c->cmsg_len >= CMSG_LEN(sizeof(struct timespec))) {
+			struct timespec ts;
+
+			memcpy(&ts, CMSG_DATA(c), sizeof(ts));
+			*when = ts.tv_sec + ts.tv_nsec / 1e9;
+		}
+	}
 }
 
 static int
@@ -273,6 +305,7 @@ vft_recv(int argc, char **argv)
 	uint64_t got = 0, unique = 0, last_seq = 0;
 	struct sockaddr_in sin;
 	double last = 0, longest = 0;
+	uint64_t last_idle = 0;
 	struct timeval tv = { 0, 100 * 1000 };
 	int one = 1, rcvbuf = VFT_RCVBUF;
 	uint32_t drops = 0;
@@ -296,13 +329,15 @@ vft_recv(int argc, char **argv)
 		       sizeof(rcvbuf)) != 0)
 		setsockopt(sock, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	setsockopt(sock, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof(one));
+	setsockopt(sock, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one));
 	/* Wake up now and then to notice a stop signal. */
 	setsockopt(sock, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	signal(SIGINT, vft_on_signal);
 	signal(SIGTERM, vft_on_signal);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	while (!vft_stop) {
-		char ctl[CMSG_SPACE(sizeof(uint32_t))];
+		char ctl[CMSG_SPACE(sizeof(uint32_t)) +
+			 CMSG_SPACE(sizeof(struct timespec))];
 		struct vft_payload p;
 		struct iovec iov = { &p, sizeof(p) };
 		struct msghdr mh = {
@@ -310,20 +345,25 @@ vft_recv(int argc, char **argv)
 			.msg_control = ctl, .msg_controllen = sizeof(ctl),
 		};
 		ssize_t n = recvmsg(sock, &mh, 0);
-		double now;
+		double now, silence;
 		uint64_t s;
 
 		if (n < 0)
 			continue;
-		vft_overflow(&mh, &drops);
+		now = vft_now(CLOCK_REALTIME);
+		vft_cmsgs(&mh, &drops, &now);
 		if (n != (ssize_t)sizeof(p) || p.magic != htonl(VFT_MAGIC))
 			continue;
-		now = vft_now(CLOCK_REALTIME);
-		if (got > 0 && now - last > gap_max)
-			printf("gap %.3f %.3f\n", last, now);
-		if (got > 0 && now - last > longest)
-			longest = now - last;
+		silence = now - last;
+		if (p.idle_ns > last_idle)
+			silence -= (p.idle_ns - last_idle) / 1e9;
+		if (got > 0 && silence > gap_max)
+			printf("gap %.3f %.3f\n", now - silence, now);
+		if (got > 0 && silence > longest)
+			longest = silence;
 		last = now;
+		if (p.idle_ns > last_idle)
+			last_idle = p.idle_ns;
 		got++;
 		s = p.seq % VFT_SEEN_BITS;
 		if (!(seen[s / 8] & (1u << (s % 8)))) {
