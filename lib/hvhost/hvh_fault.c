@@ -43,6 +43,8 @@ static const struct {
 	  "a VF association of 4 bytes" },
 	{ "desc-last", HVH_FAULT_DESC_LAST,
 	  "a bad ring descriptor on the last open channel" },
+	{ "link-flap", HVH_FAULT_LINK_FLAP,
+	  "link indications, down and up again, as many as the control queue holds" },
 	{ "flood", HVH_FAULT_FLOOD,
 	  "the primary ring never empty (valid notices), until calm" },
 	{ "slow-ctrl", HVH_FAULT_SLOW_CTRL,
@@ -55,8 +57,8 @@ const char *
 hvh_fault_names(void)
 {
 	return "xfer-range xfer-id xfer-pageset xfer-count rndis-len "
-		"ppi-zero comp-tid desc indir vf-short desc-last flood "
-		"slow-ctrl calm";
+		"ppi-zero comp-tid desc indir vf-short desc-last link-flap "
+		"flood slow-ctrl calm";
 }
 
 /* Faults carried by a message of their own, sent right away. */
@@ -92,6 +94,21 @@ hvh_fault_send(struct hvh_nic *nic, enum hvh_fault f)
 	case HVH_FAULT_DESC_LAST:
 		hvh_fault_bad_desc(nic->chan[nic->nchan - 1]);
 		break;
+	case HVH_FAULT_LINK_FLAP:
+		/*
+		 * A flapping link: each indication a change, written in one
+		 * round, and the last one the link's real state.
+		 */
+		while (nic->rndis_up && nic->ctrl_n + 2 <= HVH_CTRL_QUEUE) {
+			hvh_rndis_indicate(nic, nic->link_up ?
+					   HVH_RNDIS_ST_MEDIA_DISCONNECT :
+					   HVH_RNDIS_ST_MEDIA_CONNECT);
+			hvh_rndis_indicate(nic, nic->link_up ?
+					   HVH_RNDIS_ST_MEDIA_CONNECT :
+					   HVH_RNDIS_ST_MEDIA_DISCONNECT);
+			nic->st.faults += 2;
+		}
+		return;
 	case HVH_FAULT_FLOOD:
 		nic->flood = 1;
 		break;

@@ -105,6 +105,7 @@ enum hvh_fault {
 	HVH_FAULT_INDIR,
 	HVH_FAULT_VF_SHORT,
 	HVH_FAULT_DESC_LAST,
+	HVH_FAULT_LINK_FLAP,
 	/* States that last until "fault calm". */
 	HVH_FAULT_FLOOD,
 	HVH_FAULT_SLOW_CTRL,
