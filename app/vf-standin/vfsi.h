@@ -100,6 +100,15 @@ struct vfsi_priv {
 	int fds[VFSI_MAX_QUEUES];
 	uint16_t nb_fds;
 	uint16_t max_queues;
+	/*
+	 * Loop mode's slow bursts (devarg burst_us): each receive burst
+	 * spins that long, a VF stuck in its hardware for a while. Bursts
+	 * inside are counted so that a stop or close under one, which a real
+	 * VF would not survive, is reported (torn).
+	 */
+	uint32_t burst_us;
+	uint32_t in_burst;
+	uint64_t torn;
 	/* Set once by the control watcher; read by the data path. */
 	uint32_t removed;
 	int ctl_last;

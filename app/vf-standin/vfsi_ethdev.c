@@ -15,6 +15,11 @@
  *                           loop uses none: receive returns full bursts
  *                           of 64-byte UDP frames for our MAC, transmit
  *                           frees (for benchmarks of the layers above)
+ *   burst_us=N              loop mode: each receive burst takes N us
+ *                           (0..1000000); stopping or closing the port
+ *                           while one is inside is logged and counted
+ *                           (xstat torn_by_stop), as a real VF would not
+ *                           survive it
  *
  * Control file: its first word is "present" or "removed"; a missing file
  * reads as "present".  hv-host writes "removed" when it withdraws the VF
@@ -38,6 +43,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -65,6 +71,7 @@ RTE_LOG_REGISTER(vfsi_logtype, pmd.net.vfstandin, NOTICE);
 #define VFSI_ARG_IFACE "iface"
 #define VFSI_ARG_CTL "ctl"
 #define VFSI_ARG_MODE "mode"
+#define VFSI_ARG_BURST_US "burst_us"
 #define VFSI_CTL_PERIOD_US (100 * 1000)
 /*
  * A PCI device's removal is seen this soon: a real VF's driver hears of
@@ -88,7 +95,8 @@ static const uint8_t vfsi_default_rss_key[VFSI_RSS_KEY_LEN] = {
 };
 
 static const char *const vfsi_valid_args[] = {
-	VFSI_ARG_MAC, VFSI_ARG_IFACE, VFSI_ARG_CTL, VFSI_ARG_MODE, NULL
+	VFSI_ARG_MAC, VFSI_ARG_IFACE, VFSI_ARG_CTL, VFSI_ARG_MODE,
+	VFSI_ARG_BURST_US, NULL
 };
 
 /* ---- removal control -------------------------------------------------- */
@@ -336,10 +344,24 @@ vfsi_dev_start(struct rte_eth_dev *dev)
 	return 0;
 }
 
+/* A burst still inside the port: what a stop or close must never meet. */
+static void
+vfsi_check_no_burst(struct rte_eth_dev *dev, const char *op)
+{
+	struct vfsi_priv *priv = dev->data->dev_private;
+
+	if (__atomic_load_n(&priv->in_burst, __ATOMIC_SEQ_CST) == 0)
+		return;
+	__atomic_fetch_add(&priv->torn, 1, __ATOMIC_RELAXED);
+	VFSI_LOG(ERR, "%s: %s while a burst is inside", dev->data->name, op);
+}
+
 static int
 vfsi_dev_stop(struct rte_eth_dev *dev)
 {
 	uint16_t i;
+
+	vfsi_check_no_burst(dev, "stopped");
 
 	for (i = 0; i < dev->data->nb_rx_queues; i++)
 		dev->data->rx_queue_state[i] = RTE_ETH_QUEUE_STATE_STOPPED;
@@ -357,6 +379,7 @@ vfsi_dev_close(struct rte_eth_dev *dev)
 
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
 		return 0;
+	vfsi_check_no_burst(dev, "closed");
 	rte_eal_alarm_cancel(vfsi_ctl_poll, priv);
 	for (i = 0; i < dev->data->nb_rx_queues; i++)
 		vfsi_rx_queue_release(dev, i);
@@ -476,11 +499,12 @@ static int
 vfsi_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs,
 		unsigned int n)
 {
+	const struct vfsi_priv *priv = dev->data->dev_private;
 	uint64_t filtered = 0;
 	uint16_t i;
 
-	if (n < 1)
-		return 1;
+	if (n < 2)
+		return 2;
 	for (i = 0; i < dev->data->nb_rx_queues; i++) {
 		const struct vfsi_rxq *q = dev->data->rx_queues[i];
 
@@ -489,17 +513,21 @@ vfsi_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs,
 	}
 	xs[0].id = 0;
 	xs[0].value = filtered;
-	return 1;
+	xs[1].id = 1;
+	xs[1].value = __atomic_load_n(&priv->torn, __ATOMIC_RELAXED);
+	return 2;
 }
 
 static int
 vfsi_xstats_get_names(struct rte_eth_dev *dev __rte_unused,
 		struct rte_eth_xstat_name *names, unsigned int n)
 {
-	if (names != NULL && n >= 1)
+	if (names != NULL && n >= 2) {
 		strlcpy(names[0].name, "rx_filtered_packets",
 			sizeof(names[0].name));
-	return 1;
+		strlcpy(names[1].name, "torn_by_stop", sizeof(names[1].name));
+	}
+	return 2;
 }
 
 /* The ethdev layer keeps the flags and the MTU; the filter reads them. */
@@ -682,6 +710,23 @@ vfsi_arg_mode(const char *key __rte_unused, const char *value, void *opaque)
 }
 
 static int
+vfsi_arg_us(const char *key __rte_unused, const char *value, void *opaque)
+{
+	uint32_t *us = opaque;
+	unsigned long v;
+	char *end;
+
+	if (value == NULL || value[0] < '0' || value[0] > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(value, &end, 10);
+	if (errno != 0 || *end != '\0' || v > 1000000)
+		return -EINVAL;
+	*us = (uint32_t)v;
+	return 0;
+}
+
+static int
 vfsi_parse_args(struct rte_vdev_device *vdev, struct vfsi_priv *priv,
 		struct rte_ether_addr *mac, bool *have_mac)
 {
@@ -712,6 +757,9 @@ vfsi_parse_args(struct rte_vdev_device *vdev, struct vfsi_priv *priv,
 	if (ret == 0)
 		ret = rte_kvargs_process(kv, VFSI_ARG_MODE, vfsi_arg_mode,
 				&priv->loop);
+	if (ret == 0)
+		ret = rte_kvargs_process(kv, VFSI_ARG_BURST_US, vfsi_arg_us,
+				&priv->burst_us);
 	rte_kvargs_free(kv);
 	if (ret != 0)
 		VFSI_LOG(ERR, "%s: bad value in '%s'",

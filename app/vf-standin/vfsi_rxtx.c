@@ -334,6 +334,11 @@ vfsi_loop_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t n)
 
 	if (unlikely(vfsi_is_removed(q->priv)))
 		return 0;
+	if (unlikely(q->priv->burst_us != 0)) {
+		__atomic_fetch_add(&q->priv->in_burst, 1, __ATOMIC_SEQ_CST);
+		rte_delay_us_block(q->priv->burst_us);
+		__atomic_fetch_sub(&q->priv->in_burst, 1, __ATOMIC_SEQ_CST);
+	}
 	if (unlikely(rte_pktmbuf_alloc_bulk(q->mp, pkts, n) != 0)) {
 		q->priv->dev->data->rx_mbuf_alloc_failed++;
 		return 0;
