@@ -141,6 +141,8 @@ hn_link_event(struct hn_data *hv, uint32_t status)
 		return;
 	if (rte_eal_alarm_set(1, hn_lsc_alarm, hv) != 0)
 		__atomic_store_n(&hv->lsc_pending, false, __ATOMIC_RELEASE);
+	else
+		__atomic_fetch_add(&hv->host_alarms, 1, __ATOMIC_RELAXED);
 }
 
 static void

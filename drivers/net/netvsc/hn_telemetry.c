@@ -234,6 +234,8 @@ hn_tel_info(const char *cmd __rte_unused, const char *params,
 				     "down");
 	rte_tel_data_add_dict_uint(d, "link_speed_mbps",
 				   hv->link_speed / 10000);
+	rte_tel_data_add_dict_uint(d, "host_event_alarms",
+		__atomic_load_n(&hv->host_alarms, __ATOMIC_RELAXED));
 	hn_tel_channels(hv, d);
 	hn_tel_vf(hv, d);
 	hn_tel_bad(hv, d);

@@ -315,6 +315,8 @@ struct hn_data {
 
 	/* Link change seen on a data path, reported from the alarm thread. */
 	bool lsc_pending;	/* its alarm is armed; atomic */
+	/* Alarms armed for host link and VF messages (telemetry); atomic. */
+	uint64_t host_alarms;
 
 	/* Channels whose ring was found corrupt, reported as a reset. */
 	uint32_t chans_dead;	/* atomic */

@@ -1058,6 +1058,8 @@ hn_vf_host_event(struct hn_data *hv)
 		return;
 	if (rte_eal_alarm_set(1, hn_vf_sync_alarm, hv) != 0)
 		__atomic_store_n(&vf->event_armed, false, __ATOMIC_RELEASE);
+	else
+		__atomic_fetch_add(&hv->host_alarms, 1, __ATOMIC_RELAXED);
 }
 
 /* Report what both paths can do. */
