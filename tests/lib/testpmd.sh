@@ -143,6 +143,21 @@ tp_start() {
 	tp_launch "${tp_cmdline[@]}"
 }
 
+# tp_reattach DEVARGS: port 0 closed, its device detached and attached
+# again with DEVARGS (e.g. ctrl_timeout_ms=1000).
+tp_reattach() {
+	local m dev
+
+	m=$(tp_mark)
+	tp_cmd_until "$m" "Device name" show port info 0
+	dev=$(tp_since "$m" | awk '/Device name:/ { print $3; exit }')
+	tp_cmd port stop all
+	tp_cmd port close 0
+	tp_cmd device detach "$dev"
+	m=$(tp_mark)
+	tp_cmd_until "$m" "is attached" port attach "$dev,$1"
+}
+
 # Send one command and wait until testpmd has handled it.
 tp_cmd() {
 	echo "$*" >&3

@@ -9,14 +9,7 @@
 . "$(dirname "$0")/../lib/testpmd.sh"
 
 tp_start -- -- -i
-m=$(tp_mark)
-tp_cmd_until "$m" "Device name" show port info 0
-dev=$(tp_since "$m" | awk '/Device name:/ { print $3; exit }')
-tp_cmd port stop all
-tp_cmd port close 0
-tp_cmd device detach "$dev"
-m=$(tp_mark)
-tp_cmd_until "$m" "is attached" port attach "$dev,ctrl_timeout_ms=1000"
+tp_reattach ctrl_timeout_ms=1000
 tp_cmd port start all
 tp_cmd start
 host_ctl fault flood >/dev/null 2>&1 || fail "hv-host refused fault flood"
