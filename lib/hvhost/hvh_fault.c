@@ -49,8 +49,12 @@ static const struct {
 	  "the primary ring never empty (valid notices), until calm" },
 	{ "slow-ctrl", HVH_FAULT_SLOW_CTRL,
 	  "every RNDIS control reply held 6 s, as a host under servicing, until calm" },
+	{ "tx-stall", HVH_FAULT_TX_STALL,
+	  "the guest's sends no longer read, as a stuck host, until calm" },
+	{ "comp-all", HVH_FAULT_COMP_ALL,
+	  "a send completion for every transaction id below 4096, twice, on every channel" },
 	{ "calm", HVH_FAULT_CALM,
-	  "the end of flood and slow-ctrl" },
+	  "the end of flood, slow-ctrl, tx-stall and comp-all" },
 };
 
 const char *
@@ -58,7 +62,7 @@ hvh_fault_names(void)
 {
 	return "xfer-range xfer-id xfer-pageset xfer-count rndis-len "
 		"ppi-zero comp-tid desc indir vf-short desc-last link-flap "
-		"flood slow-ctrl calm";
+		"flood slow-ctrl tx-stall comp-all calm";
 }
 
 /* Faults carried by a message of their own, sent right away. */
@@ -81,6 +85,7 @@ hvh_fault_send(struct hvh_nic *nic, enum hvh_fault f)
 {
 	struct hvh_chan *ch = nic->chan[0];
 	uint32_t msg[3 + HVH_NVSP_INDIR_ENTRIES] = { 0 };
+	unsigned int i;
 
 	switch (f) {
 	case HVH_FAULT_COMP_TID:
@@ -115,7 +120,17 @@ hvh_fault_send(struct hvh_nic *nic, enum hvh_fault f)
 	case HVH_FAULT_SLOW_CTRL:
 		nic->slow_ctrl = 1;
 		break;
+	case HVH_FAULT_TX_STALL:
+		nic->tx_stall = 1;
+		break;
+	case HVH_FAULT_COMP_ALL:
+		for (i = 0; i < nic->nchan; i++)
+			nic->chan[i]->comp_all_sent = 0;
+		nic->comp_all = 1;
+		break;
 	case HVH_FAULT_CALM:
+		nic->tx_stall = 0;
+		nic->comp_all = 0;
 		nic->flood = 0;
 		nic->flood_tiled = 0;
 		if (nic->nchan != 0)
@@ -226,6 +241,44 @@ hvh_flood_packet(uint8_t *p, uint32_t start)
 }
 
 /*
+ * "comp-all": a host that completes transaction ids it never received (it
+ * may not read the guest's sends at all: tx-stall), each id below
+ * HVH_COMP_ALL_IDS twice, on every open channel. What the guest has sent,
+ * what it has not sent yet, and ids it never used are all named, each
+ * twice. As many as the ring takes each round; the rest next round.
+ */
+#define HVH_COMP_ALL_IDS 4096u
+
+static unsigned int
+hvh_comp_all_poll(struct hvh_nic *nic)
+{
+	unsigned int q, work = 0, busy = 0;
+
+	for (q = 0; q < nic->nchan; q++) {
+		struct hvh_chan *ch = nic->chan[q];
+
+		while (!ch->broken && ch->comp_all_sent < 2 * HVH_COMP_ALL_IDS) {
+			if (hvh_nvsp_send_comp(ch,
+					ch->comp_all_sent % HVH_COMP_ALL_IDS,
+					HVH_NVSP_SEND_RNDIS_PKT_COMPLETE,
+					HVH_NVSP_STAT_SUCCESS) != 0) {
+				busy = 1;
+				break;
+			}
+			ch->comp_all_sent++;
+			nic->st.faults++;
+			work++;
+		}
+	}
+	if (!busy) {
+		HVH_LOG(NOTICE, "comp-all: every id below %u completed twice on %u channel(s)",
+			HVH_COMP_ALL_IDS, nic->nchan);
+		nic->comp_all = 0;
+	}
+	return work;
+}
+
+/*
  * "flood": a host that never lets the guest find the primary ring empty.
  * Once the guest has emptied it, the whole data area is tiled with valid
  * 128-byte packets (a send indirection table each); from then on, every
@@ -240,6 +293,8 @@ hvh_fault_poll(struct hvh_nic *nic)
 	uint8_t pkt[HVH_FLOOD_PKT];
 	uint32_t rd, w, k;
 
+	if (nic->comp_all)
+		return hvh_comp_all_poll(nic);
 	if (!nic->flood || nic->nchan == 0 || nic->chan[0]->broken)
 		return 0;
 	r = &nic->chan[0]->out;

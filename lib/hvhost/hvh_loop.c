@@ -45,6 +45,8 @@ hvh_guest_gone(struct hvh_nic *nic)
 	nic->flood_tiled = 0;
 	nic->chan[0]->out.held = 0;
 	nic->slow_ctrl = 0;
+	nic->tx_stall = 0;
+	nic->comp_all = 0;
 	nic->ctrl_due_ns = 0;
 	nic->guest_present = 0;
 	nic->guest_pid = 0;
@@ -141,7 +143,7 @@ hvh_nic_poll(struct hvh_nic *nic)
 	for (q = 0; q < nic->nchan; q++) {
 		struct hvh_chan *ch = nic->chan[q];
 
-		if (!ch->broken)
+		if (!ch->broken && !nic->tx_stall)
 			work += hvh_chan_tx(ch);
 	}
 	work += hvh_ctrl_flush(nic);

@@ -80,6 +80,7 @@ struct hvh_chan {
 	unsigned int rx_n;
 	unsigned int nslots;
 	unsigned int nframes;
+	uint32_t comp_all_sent;	/* "fault comp-all": completions written */
 };
 
 /* Receive messages: RNDIS header and up to four PPIs before the frame. */
@@ -109,6 +110,8 @@ enum hvh_fault {
 	/* States that last until "fault calm". */
 	HVH_FAULT_FLOOD,
 	HVH_FAULT_SLOW_CTRL,
+	HVH_FAULT_TX_STALL,
+	HVH_FAULT_COMP_ALL,
 	HVH_FAULT_CALM,
 };
 
@@ -202,6 +205,8 @@ struct hvh_nic {
 	int slow_ctrl;		/* hold control replies HVH_SLOW_CTRL_NS */
 	struct hvh_hostile hostile;
 	uint64_t ctrl_due_ns;	/* when the held reply may go */
+	int tx_stall;		/* guest -> host rings no longer read */
+	int comp_all;		/* completing every transaction id */
 
 	/* VF. */
 	int vf_offered;		/* control: offer wanted */
