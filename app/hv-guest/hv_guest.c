@@ -15,6 +15,7 @@
  *            [--offloads LIST|all] [--prepare] [--peer MAC
  *            --payload-file PATH [--start-file PATH]]
  *            [--seed N --steps N | --counts RX:TX,...] [--mtu N]
+ *            [--worker]
  *
  * info prints the MAC, link and queue limits; io sends a first burst per
  * queue and forwards every received frame back out of its queue until
@@ -32,7 +33,10 @@
  * rte_eth_tx_done_cleanup, reporting the mempool's in-use counts;
  * requeue changes the queue counts at runtime (hv_guest_requeue.c).
  * --mtu sets rxmode.mtu in the first configure (not rte_eth_dev_set_mtu).
- * Per-queue and total counters are printed at the end.
+ * --worker runs the modes on the first worker lcore while the main lcore
+ * sleeps, so that a benchmark can pin the one busy thread.
+ * Per-queue and total counters are printed at the end, and for io,
+ * rxonly, txonly and icmpecho what the loop cost (hvg_cost_report).
  */
 
 #include <getopt.h>
@@ -41,6 +45,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <rte_byteorder.h>
@@ -71,6 +76,18 @@ struct hvg_opts hvg = {
 };
 volatile sig_atomic_t hvg_stop;
 uint64_t hvg_rx[HVG_MAX_Q], hvg_tx[HVG_MAX_Q];
+
+/*
+ * What the forwarding loop cost.  busy: TSC cycles of the queue polls
+ * that returned frames (all sends in txonly), as testpmd's
+ * --record-core-cycles counts them; frames: received (sent in txonly);
+ * wall and cpu: the loop's elapsed time and the forwarding thread's
+ * own CPU time, in seconds.
+ */
+static struct {
+	uint64_t busy, frames;
+	double wall, cpu;
+} hvg_cost;
 
 static void
 hvg_signal(int sig)
@@ -324,14 +341,26 @@ hvg_txcleanup(uint16_t port, struct rte_mempool *mp)
 	       bad_ret, last, end_use);
 }
 
+/* CPU time of the calling thread, in seconds. */
+static double
+hvg_thread_cpu(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+		return 0;
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
 static void
 hvg_run(uint16_t port, struct rte_mempool *mp)
 {
+	uint64_t end, start, t0, busy = 0, total_rx = 0, total_tx = 0;
 	struct rte_mbuf *pkts[HVG_BURST_MAX];
 	struct rte_ether_addr mac;
-	uint64_t end, total_rx = 0;
 	unsigned int q, i, flow = 0;
 	uint16_t n, sent;
+	double cpu0;
 
 	rte_eth_macaddr_get(port, &mac);
 	if (hvg.mode == HVG_OFFLOAD) {
@@ -356,12 +385,17 @@ hvg_run(uint16_t port, struct rte_mempool *mp)
 			rte_pktmbuf_free_bulk(pkts + sent, n - sent);
 		}
 	}
+	printf("hv-guest: forwarding on lcore %u\n", rte_lcore_id());
+	fflush(stdout);
+	cpu0 = hvg_thread_cpu();
+	start = rte_rdtsc();
 	end = rte_get_timer_cycles() +
 		(uint64_t)(hvg.seconds * rte_get_timer_hz());
 	while (hvg.mode != HVG_TSOSEND && !hvg_stop &&
 	       rte_get_timer_cycles() < end &&
 	       (hvg.frames == 0 || total_rx < hvg.frames)) {
 		for (q = 0; q < hvg.queues; q++) {
+			t0 = rte_rdtsc();
 			if (hvg.mode == HVG_TXONLY) {
 				for (n = 0; n < hvg.burst; n++) {
 					pkts[n] = hvg_frame(mp, &mac,
@@ -371,9 +405,11 @@ hvg_run(uint16_t port, struct rte_mempool *mp)
 				}
 				sent = rte_eth_tx_burst(port, q, pkts, n);
 				hvg_tx[q] += sent;
+				total_tx += sent;
 				rte_pktmbuf_free_bulk(pkts + sent, n - sent);
 				if (hvg.frames && hvg_tx[q] >= hvg.frames)
 					hvg_stop = 1;
+				busy += rte_rdtsc() - t0;
 				continue;
 			}
 			n = rte_eth_rx_burst(port, q, pkts, hvg.burst);
@@ -400,10 +436,15 @@ hvg_run(uint16_t port, struct rte_mempool *mp)
 			} else {
 				rte_pktmbuf_free_bulk(pkts, n);
 			}
+			busy += rte_rdtsc() - t0;
 		}
 		if (hvg.mode == HVG_INFO)
 			usleep(10000);
 	}
+	hvg_cost.wall = (double)(rte_rdtsc() - start) / rte_get_tsc_hz();
+	hvg_cost.cpu = hvg_thread_cpu() - cpu0;
+	hvg_cost.busy = busy;
+	hvg_cost.frames = hvg.mode == HVG_TXONLY ? total_tx : total_rx;
 	/* Let the last sends complete before reading the port counters. */
 	for (i = 0; i < 20; i++) {
 		for (q = 0; q < hvg.queues; q++) {
@@ -437,6 +478,64 @@ hvg_report(uint16_t port)
 	fflush(stdout);
 }
 
+/*
+ * The loop's cost, for devtools/bench.sh: pps over the loop's elapsed
+ * time, frames per second of the forwarding thread's CPU time (what the
+ * thread got of a shared machine stays out), and busy cycles per frame.
+ */
+static void
+hvg_cost_report(void)
+{
+	if (hvg.mode != HVG_IO && hvg.mode != HVG_RXONLY &&
+	    hvg.mode != HVG_TXONLY && hvg.mode != HVG_ICMPECHO)
+		return;
+	printf("hv-guest: loop seconds %.3f cpu-seconds %.3f frames %" PRIu64
+	       "\n", hvg_cost.wall, hvg_cost.cpu, hvg_cost.frames);
+	printf("hv-guest: pps %.0f\n",
+	       hvg_cost.wall > 0 ? hvg_cost.frames / hvg_cost.wall : 0);
+	printf("hv-guest: pkts-per-cpu-second %.0f\n",
+	       hvg_cost.cpu > 0 ? hvg_cost.frames / hvg_cost.cpu : 0);
+	printf("hv-guest: busy-cycles/pkt %.1f\n", hvg_cost.frames ?
+	       (double)hvg_cost.busy / hvg_cost.frames : 0);
+	fflush(stdout);
+}
+
+struct hvg_job {
+	uint16_t port;
+	struct rte_mempool *mp;
+	int done;
+};
+
+static int
+hvg_job_run(void *arg)
+{
+	struct hvg_job *job = arg;
+
+	hvg_run(job->port, job->mp);
+	__atomic_store_n(&job->done, 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
+/*
+ * Run the mode on the first worker lcore, if asked and there is one;
+ * the main lcore sleeps meanwhile (rte_eal_wait_lcore would spin).
+ */
+static void
+hvg_launch(uint16_t port, struct rte_mempool *mp)
+{
+	struct hvg_job job = { .port = port, .mp = mp };
+	unsigned int lcore = rte_get_next_lcore(-1, 1, 0);
+
+	if (!hvg.worker || lcore >= RTE_MAX_LCORE ||
+	    rte_eal_remote_launch(hvg_job_run, &job, lcore) != 0) {
+		hvg_run(port, mp);
+		return;
+	}
+	while (!__atomic_load_n(&job.done, __ATOMIC_ACQUIRE))
+		usleep(20000);
+	rte_eal_wait_lcore(lcore);
+}
+
 static int
 hvg_args(int argc, char **argv)
 {
@@ -458,6 +557,7 @@ hvg_args(int argc, char **argv)
 		{ "steps", required_argument, NULL, 'T' },
 		{ "counts", required_argument, NULL, 'C' },
 		{ "mtu", required_argument, NULL, 'M' },
+		{ "worker", no_argument, NULL, 'W' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -536,6 +636,9 @@ hvg_args(int argc, char **argv)
 		case 'M':
 			hvg.mtu = atoi(optarg);
 			break;
+		case 'W':
+			hvg.worker = 1;
+			break;
 		default:
 			return -1;
 		}
@@ -607,8 +710,9 @@ main(int argc, char **argv)
 	if (hvg.mode == HVG_REQUEUE)
 		fails = hvg_requeue(port, mp);
 	else if (hvg.mode != HVG_INFO || hvg.events)
-		hvg_run(port, mp);
+		hvg_launch(port, mp);
 	hvg_report(port);
+	hvg_cost_report();
 	if (hvg.mode == HVG_REQUEUE)
 		printf("hv-guest: requeue %u failure(s)\n", fails);
 	rte_eth_dev_stop(port);

@@ -40,6 +40,7 @@ struct hvg_opts {
 	unsigned int steps;
 	const char *counts;		/* requeue: given counts */
 	unsigned int mtu;		/* rxmode.mtu, 0 = ethdev's default */
+	int worker;		/* forward on a worker lcore, main asleep */
 };
 
 extern struct hvg_opts hvg;
