@@ -55,7 +55,10 @@
 #include <rte_arp.h>
 #include <rte_icmp.h>
 #include <rte_ip.h>
+#include <rte_malloc.h>
 #include <rte_mbuf.h>
+#include <rte_memory.h>
+#include <rte_memzone.h>
 #include <rte_udp.h>
 
 #include "hv_guest.h"
@@ -668,9 +671,49 @@ hvg_netvsc_port(void)
 	return 0;
 }
 
+/* Hugepage memory mapped, heap bytes in use and memzones, all sockets. */
+struct hvg_memuse {
+	uint64_t seg_bytes, heap_bytes;
+	unsigned int zones;
+};
+
+static int
+hvg_mem_seg(const struct rte_memseg_list *msl, const struct rte_memseg *ms,
+	    void *arg)
+{
+	struct hvg_memuse *m = arg;
+
+	(void)msl;
+	m->seg_bytes += ms->len;
+	return 0;
+}
+
+static void
+hvg_mem_zone(const struct rte_memzone *mz, void *arg)
+{
+	(void)mz;
+	((struct hvg_memuse *)arg)->zones++;
+}
+
+static void
+hvg_mem(struct hvg_memuse *m)
+{
+	struct rte_malloc_socket_stats st;
+	unsigned int s;
+
+	memset(m, 0, sizeof(*m));
+	rte_memseg_walk(hvg_mem_seg, m);
+	rte_memzone_walk(hvg_mem_zone, m);
+	for (s = 0; s < rte_socket_count(); s++)
+		if (rte_malloc_get_socket_stats(rte_socket_id_by_idx(s),
+						&st) == 0)
+			m->heap_bytes += st.heap_allocsz_bytes;
+}
+
 int
 main(int argc, char **argv)
 {
+	struct hvg_memuse mem0, mem1;
 	struct rte_mempool *mp;
 	unsigned int fails = 0;
 	uint16_t port;
@@ -702,10 +745,15 @@ main(int argc, char **argv)
 		return 1;
 	}
 	port = hvg_netvsc_port();
+	hvg_mem(&mem0);
 	if (hvg_port_setup(port, mp)) {
 		fprintf(stderr, "hv-guest: port %u setup failed\n", port);
 		return 1;
 	}
+	hvg_mem(&mem1);
+	printf("hv-guest: port memory hugepage-bytes %" PRIu64 " heap-bytes %"
+	       PRIu64 " memzones %u\n", mem1.seg_bytes - mem0.seg_bytes,
+	       mem1.heap_bytes - mem0.heap_bytes, mem1.zones - mem0.zones);
 	hvg_print_info(port);
 	if (hvg.mode == HVG_REQUEUE)
 		fails = hvg_requeue(port, mp);
