@@ -11,6 +11,7 @@
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/devtools/env.sh"
+. "$top/devtools/dpdk-source.sh"
 
 # dpdk-dev: Debian's dpdk-testpmd, dpdk-proc-info and dpdk-telemetry.py, run
 # on our packaged drivers; libfdt-dev: Debian links its DPDK with libfdt,
@@ -100,25 +101,7 @@ fi
 
 # Meson subprojects: the pristine source for the reference build, and an
 # overlay of it in which upstream's vmbus bus and netvsc PMD are replaced by
-# links to ours.  Hard links keep the overlay cheap; the two driver folders
-# are symbolic links, so an edit in our tree is seen by the next ninja run.
-mkdir -p "$HVNET_TOP/subprojects"
-up=$HVNET_TOP/subprojects/dpdk-upstream
-ours=$HVNET_TOP/subprojects/dpdk
-# Real folders, not links: DPDK's build globs its own tree and gets
-# confused by a subproject folder that is itself a link.
-if [ ! -f "$up/.pristine" ]; then
-	rm -rf "$up"
-	cp -al "$src_root/dpdk" "$up"
-	touch "$up/.pristine"
-fi
-if [ ! -f "$ours/.overlay" ]; then
-	rm -rf "$ours"
-	cp -al "$src_root/dpdk" "$ours"
-	for d in bus/vmbus net/netvsc; do
-		rm -rf "$ours/drivers/$d"
-		ln -s "../../../../drivers/$d" "$ours/drivers/$d"
-	done
-	touch "$ours/.overlay"
-	log "overlay with our drivers in $ours"
-fi
+# links to ours (devtools/dpdk-source.sh).
+[ -f "$HVNET_TOP/subprojects/dpdk/.overlay" ] ||
+	log "overlay with our drivers in $HVNET_TOP/subprojects/dpdk"
+dpdk_subprojects "$src_root/dpdk" dpdk dpdk-upstream

@@ -49,3 +49,40 @@ dpdk_source() {
 dpdk_version() {
 	cut -d. -f1,2 "$1/VERSION"
 }
+
+# dpdk_subprojects DIR OURS UPSTREAM: the two meson subprojects of a DPDK
+# source folder DIR, under $HVNET_TOP/subprojects: UPSTREAM, the pristine
+# tree, and OURS, the same tree with drivers/bus/vmbus and
+# drivers/net/netvsc replaced by links to this repository's folders (an
+# edit here is seen by the next ninja run).  Hard links keep both cheap;
+# they are real folders, not links, because DPDK's build globs its own
+# tree and gets confused by a subproject folder that is itself a link.
+# Made once; a marker file says each is complete.
+dpdk_subprojects() {
+	local dir=$1 ours=$HVNET_TOP/subprojects/$2 up=$HVNET_TOP/subprojects/$3 d f
+	mkdir -p "$HVNET_TOP/subprojects"
+	if [ ! -f "$up/.pristine" ]; then
+		rm -rf "$up"
+		cp -al "$dir" "$up"
+		# From 23.11 each DPDK subproject registers its
+		# dpdk-cmdline-gen.py with meson, which allows that once per
+		# build: the pristine tree leaves it to ours.  Its drivers and
+		# libraries stay untouched; the file is replaced, not edited,
+		# as it is a hard link to the source.
+		f=$up/buildtools/subproject/meson.build
+		if grep -q override_find_program "$f" 2>/dev/null; then
+			grep -v override_find_program "$f" > "$f.new"
+			mv "$f.new" "$f"
+		fi
+		touch "$up/.pristine"
+	fi
+	if [ ! -f "$ours/.overlay" ]; then
+		rm -rf "$ours"
+		cp -al "$dir" "$ours"
+		for d in bus/vmbus net/netvsc; do
+			rm -rf "$ours/drivers/$d"
+			ln -s "../../../../drivers/$d" "$ours/drivers/$d"
+		done
+		touch "$ours/.overlay"
+	fi
+}

@@ -79,7 +79,17 @@ builds=()
 for b in "$top"/build "$top"/build*; do
 	[ -d "$b" ] && builds+=("$b")
 done
-cands() { local b; for b in "${builds[@]}"; do echo "$b/$1"; done; }
+# cands PATTERN...: each pattern in each build folder, in that order (a
+# build of another DPDK, meson's -Ddpdk_source, names its subprojects
+# dpdk-<version> and dpdk-<version>-upstream).
+cands() {
+	local b p f
+	for b in "${builds[@]}"; do
+		for p in "$@"; do
+			for f in "$b"/$p; do echo "$f"; done
+		done
+	done
+}
 
 host=$(pick "${HVNET_HOST:-}" $(cands app/hv-host/hv-host)) || {
 	echo "hv-testpmd: hv-host not built (ninja -C build)" >&2; exit 77; }
@@ -96,11 +106,13 @@ if [ $guest = 1 ]; then
 		echo "hv-testpmd: $name not built" >&2; exit 77; }
 elif [ $upstream = 1 ]; then
 	testpmd=$(pick "${HVNET_TESTPMD_UPSTREAM:-}" \
-		$(cands subprojects/dpdk-upstream/app/dpdk-testpmd)) || {
+		$(cands subprojects/dpdk-upstream/app/dpdk-testpmd \
+			'subprojects/dpdk-[0-9]*-upstream/app/dpdk-testpmd')) || {
 		echo "hv-testpmd: upstream dpdk-testpmd not built" >&2; exit 77; }
 else
 	testpmd=$(pick "${HVNET_TESTPMD:-}" \
-		$(cands subprojects/dpdk/app/dpdk-testpmd)) || {
+		$(cands subprojects/dpdk/app/dpdk-testpmd \
+			'subprojects/dpdk-[0-9]*[0-9]/app/dpdk-testpmd')) || {
 		echo "hv-testpmd: our dpdk-testpmd not built" >&2; exit 77; }
 fi
 

@@ -10,6 +10,7 @@
 # with it is by types as well.
 . "$(dirname "$0")/../lib/hvnet.sh"
 
+need_dpdk_2211 "the ABI check against Debian's librte_bus_vmbus.so.23"
 suppr=$hvn_top/tests/bus/vmbus-abi.suppr
 need_cmd abidiff
 need_bin ours subprojects/dpdk/drivers/librte_bus_vmbus.so.23.0

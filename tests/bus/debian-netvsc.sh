@@ -9,6 +9,7 @@
 # librte-net-netvsc23 and librte-mempool-ring23.
 . "$(dirname "$0")/../lib/guest.sh"
 
+need_dpdk_2211 "running Debian's netvsc PMD on our bus"
 pmds=/usr/lib/x86_64-linux-gnu/dpdk/pmds-23.0
 bin=$(hvn_bin tests/test-vmbus-debian) ||
 	skip "test-vmbus-debian not built (Debian's librte-*23 missing)"

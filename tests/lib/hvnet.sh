@@ -162,6 +162,13 @@ need_cmd() {
 	done
 }
 
+# need_dpdk_2211 WHAT: skip unless the DPDK built is 22.11 (meson's
+# -Ddpdk_source names another), for what only Debian's 22.11 has.
+need_dpdk_2211() {
+	[ "${HVNET_DPDK_VERSION:-22.11}" = 22.11 ] ||
+		skip "$1 is for Debian's DPDK 22.11, this build is DPDK $HVNET_DPDK_VERSION"
+}
+
 # hvn_bin PATH: PATH (relative to a build folder) in $HVNET_BUILD, else
 # in the first build folder of the tree that has it.
 hvn_bin() {

@@ -15,6 +15,7 @@
 . "$(dirname "$0")/../lib/testpmd.sh"
 
 [ "$(id -u)" = 0 ] || skip "installing packages needs root"
+need_dpdk_2211 "replacing Debian's librte-*23 packages"
 need_cmd dpkg-deb apt-get
 need_hugepages
 arch=$(dpkg --print-architecture)
