@@ -152,8 +152,8 @@ hvg_offload_frame(struct rte_mempool *mp, const struct rte_ether_addr *dst,
 		ip6->payload_len = rte_cpu_to_be_16(l4 + k->payload);
 		ip6->proto = k->tcp ? IPPROTO_TCP : IPPROTO_UDP;
 		ip6->hop_limits = 64;
-		memcpy(ip6->src_addr, hvg_ip6_src, sizeof(hvg_ip6_src));
-		memcpy(ip6->dst_addr, hvg_ip6_dst, sizeof(hvg_ip6_dst));
+		memcpy(&ip6->src_addr, hvg_ip6_src, sizeof(hvg_ip6_src));
+		memcpy(&ip6->dst_addr, hvg_ip6_dst, sizeof(hvg_ip6_dst));
 		m->ol_flags |= RTE_MBUF_F_TX_IPV6;
 		phdr = rte_ipv6_phdr_cksum(ip6, m->ol_flags);
 	}
@@ -495,8 +495,8 @@ hvg_tso_frame(struct rte_mempool *mp, struct rte_mempool *big,
 						    HVG_TSO_PAYLOAD);
 		ip6->proto = IPPROTO_TCP;
 		ip6->hop_limits = 64;
-		memcpy(ip6->src_addr, s6, 16);
-		memcpy(ip6->dst_addr, d6, 16);
+		memcpy(&ip6->src_addr, s6, 16);
+		memcpy(&ip6->dst_addr, d6, 16);
 		m->ol_flags |= RTE_MBUF_F_TX_IPV6;
 		phdr = rte_ipv6_phdr_cksum(ip6, m->ol_flags);
 	} else {
