@@ -9,6 +9,7 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -205,10 +206,30 @@ parse_hostile(const char *s, uint64_t *seed, uint32_t *permille)
 
 /* ---- control socket ---- */
 
+/*
+ * Control connections whose command has not arrived yet. The data path
+ * of every NIC runs in the same loop, so no connection may be waited
+ * for: a client that waits for a CPU between connect and write (on a
+ * loaded machine, a second or more) would stop every guest's frames
+ * meanwhile. A connection has CTL_CMD_NS to send its command.
+ */
+#define CTL_PENDING_MAX	8
+#define CTL_CMD_NS	5000000000ull
+
+struct ctl_conn {
+	int fd;			/* -1: free */
+	size_t len;
+	uint64_t deadline;
+	char buf[256];
+};
+
+static struct ctl_conn ctl_conns[CTL_PENDING_MAX];
+
 static int
 ctl_listen(const char *path)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	unsigned int i;
 	int fd;
 
 	if (strlen(path) >= sizeof(sa.sun_path)) {
@@ -217,6 +238,8 @@ ctl_listen(const char *path)
 	}
 	strcpy(sa.sun_path, path);
 	unlink(path);
+	for (i = 0; i < CTL_PENDING_MAX; i++)
+		ctl_conns[i].fd = -1;
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
 	    listen(fd, 8) < 0) {
@@ -366,31 +389,88 @@ ctl_exec(const struct hvh_nics *h, char *cmd, FILE *out)
 }
 
 static void
-ctl_service(const struct hvh_nics *h, int lfd)
+ctl_drop(struct ctl_conn *c)
 {
-	char buf[256];
+	close(c->fd);
+	c->fd = -1;
+}
+
+/* Read what the client sent; run the command once its line is whole. */
+static void
+ctl_conn_poll(const struct hvh_nics *h, struct ctl_conn *c, uint64_t now)
+{
+	struct timeval tv = { .tv_sec = 1 };
+	ssize_t n;
+	FILE *out;
+
+	n = read(c->fd, c->buf + c->len, sizeof(c->buf) - 1 - c->len);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+		if (now > c->deadline)
+			ctl_drop(c);
+		return;
+	}
+	if (n <= 0 && c->len == 0) {
+		ctl_drop(c);
+		return;
+	}
+	if (n > 0)
+		c->len += n;
+	c->buf[c->len] = '\0';
+	/* Wait for the line's end, unless the client is done or the
+	 * buffer full.
+	 */
+	if (n > 0 && strchr(c->buf, '\n') == NULL &&
+	    c->len < sizeof(c->buf) - 1)
+		return;
+	/* The reply is short; a client that does not read it is given a
+	 * second, as the command's reader was before.
+	 */
+	if (fcntl(c->fd, F_SETFL, 0) != 0 ||
+	    setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) != 0) {
+		ctl_drop(c);
+		return;
+	}
+	out = fdopen(c->fd, "w");
+	if (!out) {
+		ctl_drop(c);
+		return;
+	}
+	ctl_exec(h, c->buf, out);
+	fclose(out);
+	c->fd = -1;
+}
+
+/* ep: the idle loop's epoll set, which a pending client's data wakes. */
+static void
+ctl_service(const struct hvh_nics *h, int lfd, int ep)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	uint64_t now = hvh_now_ns();
+	unsigned int i;
 	int fd;
 
-	while ((fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC)) >= 0) {
-		struct timeval tv = { .tv_sec = 1 };
-		FILE *out;
-		ssize_t n;
-
-		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-		n = read(fd, buf, sizeof(buf) - 1);
-		if (n <= 0) {
+	while ((fd = accept4(lfd, NULL, NULL,
+			     SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
+		for (i = 0; i < CTL_PENDING_MAX; i++)
+			if (ctl_conns[i].fd < 0)
+				break;
+		if (i == CTL_PENDING_MAX) {
+			/* Too many silent clients: the newest waits no more. */
 			close(fd);
 			continue;
 		}
-		buf[n] = '\0';
-		out = fdopen(fd, "w");
-		if (!out) {
+		ev.data.fd = fd;
+		if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) != 0) {
 			close(fd);
 			continue;
 		}
-		ctl_exec(h, buf, out);
-		fclose(out);
+		ctl_conns[i].fd = fd;
+		ctl_conns[i].len = 0;
+		ctl_conns[i].deadline = now + CTL_CMD_NS;
 	}
+	for (i = 0; i < CTL_PENDING_MAX; i++)
+		if (ctl_conns[i].fd >= 0)
+			ctl_conn_poll(h, &ctl_conns[i], now);
 }
 
 static int
@@ -479,7 +559,7 @@ run(const struct hvh_nics *h, int wait_fd, int ctl_fd,
 		if ((++iter & 1023) == 0) {
 			hvh_vfpci_poll(h->vp);
 			if (ctl_fd >= 0)
-				ctl_service(h, ctl_fd);
+				ctl_service(h, ctl_fd, wait_fd);
 		}
 		now = hvh_now_ns();
 		/* A generator always has frames: never sleep while a guest
@@ -504,7 +584,7 @@ run(const struct hvh_nics *h, int wait_fd, int ctl_fd,
 			hvh_nic_wake(h->nic[i]);
 		hvh_vfpci_poll(h->vp);
 		if (ctl_fd >= 0)
-			ctl_service(h, ctl_fd);
+			ctl_service(h, ctl_fd, wait_fd);
 	}
 }
 

@@ -15,6 +15,38 @@ host_ctl stats | grep -q ' link up ' || fail "link state not up"
 host_ctl vf offer >/dev/null || fail "vf offer refused"
 host_ctl vf withdraw >/dev/null || fail "vf withdraw refused"
 if host_ctl frobnicate >/dev/null; then fail "unknown command accepted"; fi
+# A client that connects and waits before sending its command (as one
+# waiting for a CPU does) holds nothing: hv-host serves another client
+# meanwhile, while the first one's connection is still open, and then
+# the first one's command too. Its one loop also carries every guest's
+# frames, which such a wait stopped.
+need_cmd python3
+r=$(python3 - "$host_sock" "$host_bin" <<'EOF'
+import socket, subprocess, sys
+
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+r = subprocess.run([sys.argv[2], "--ctl", sys.argv[1], "stats"],
+                   capture_output=True)
+s.setblocking(False)
+try:
+    still_open = s.recv(1) != b""
+except BlockingIOError:
+    still_open = True
+s.setblocking(True)
+s.sendall(b"link up\n")
+reply = b""
+while True:
+    d = s.recv(4096)
+    if not d:
+        break
+    reply += d
+print("other served" if r.returncode == 0 and still_open else "other waited",
+      "first served" if reply.endswith(b"ok\n") else "first refused")
+EOF
+)
+[ "$r" = "other served first served" ] ||
+	fail "a silent control client held hv-host: ${r:-the first client cut off}"
 host_alive || fail "hv-host died"
 ok "control commands"
 "$host_bin" --help | grep -q -- '--nvs-version' || fail "--help"
