@@ -197,8 +197,13 @@ vf_loss_away() {
 			for (i = 1; i <= n; i++)
 				if (t >= m[i] - 0.2 && t <= m[i] + 1.5) return 1
 			return 0 }
+		function next_mark(t,  i, b) {
+			for (i = 1; i <= n; i++)
+				if (m[i] >= t && (b == "" || m[i] < b)) b = m[i]
+			return b == "" ? "none" : sprintf("%.3f s later", b - t) }
 		$1 == "lost" && !(near($2) && near($3)) {
-			print "lost away from transitions: " $0 > "/dev/stderr"
+			print "lost away from transitions: " $0 \
+				" (next transition " next_mark($3) ")" > "/dev/stderr"
 			away += $4 }
 		END { print away + 0 }' "$hvn_work/marks" "$hvn_work/lost"
 }
