@@ -42,8 +42,8 @@
 #                          [--section NAME]... [--case NAME]... [--out DIR]
 #   --rounds N   rounds (default 3)
 #   --seconds S  measuring time of one run (default 4)
-#   --quick      1 round of 2 s, 64-byte cases only: about 4 minutes
-#                (the full run takes about 20 minutes)
+#   --quick      1 round of 2 s, 64-byte cases only: about 5 minutes
+#                (the full run: about 16 minutes on a quiet machine)
 #   --case NAME  only this case of fwd (txonly-1q-64, io-2q-1518, ...)
 #   --out DIR    where the CSV files and the plot go (default build/bench)
 # Environment: as devtools/hv-testpmd.sh (HVNET_TESTPMD, HVNET_HOST,
@@ -326,7 +326,7 @@ run_rx() {
 		done
 		sleep 0.5
 		a=$(host_blocked)
-		sleep "$(awk -v s="$seconds" 'BEGIN { print s > 1 ? s - 1 : 0 }')"
+		sleep "$(awk -v s="$seconds" 'BEGIN { print (s > 1 ? s - 1 : 0) }')"
 		b=$(host_blocked)
 		echo $(( ${b:-0} - ${a:-0} )) >"$work/blocked"
 	) &
