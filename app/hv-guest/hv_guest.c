@@ -37,6 +37,8 @@
  * sleeps, so that a benchmark can pin the one busy thread.
  * Per-queue and total counters are printed at the end, and for io,
  * rxonly, txonly and icmpecho what the loop cost (hvg_cost_report).
+ * As testpmd, it serves packet capture (rte_pdump) to dpdk-dumpcap, a
+ * secondary process.
  */
 
 #include <getopt.h>
@@ -59,6 +61,9 @@
 #include <rte_mbuf.h>
 #include <rte_memory.h>
 #include <rte_memzone.h>
+#ifdef RTE_LIB_PDUMP
+#include <rte_pdump.h>
+#endif
 #include <rte_udp.h>
 
 #include "hv_guest.h"
@@ -730,6 +735,11 @@ main(int argc, char **argv)
 	}
 	signal(SIGINT, hvg_signal);
 	signal(SIGTERM, hvg_signal);
+#ifdef RTE_LIB_PDUMP
+	/* As testpmd: dpdk-dumpcap, a secondary process, may capture. */
+	if (rte_pdump_init() != 0)
+		fprintf(stderr, "hv-guest: no packet capture (pdump)\n");
+#endif
 	if (rte_eth_dev_count_avail() == 0) {
 		fprintf(stderr, "hv-guest: no port probed\n");
 		return 1;
@@ -765,6 +775,9 @@ main(int argc, char **argv)
 		printf("hv-guest: requeue %u failure(s)\n", fails);
 	rte_eth_dev_stop(port);
 	rte_eth_dev_close(port);
+#ifdef RTE_LIB_PDUMP
+	rte_pdump_uninit();
+#endif
 	rte_eal_cleanup();
 	return fails ? 3 : 0;
 }
