@@ -413,6 +413,8 @@ hn_subchan_renew(struct hn_data *hv, uint16_t nq)
 			hv->txq[i]->chan = subs[i - 1];
 	}
 	hv->num_channels = nq;
+	/* The secondaries' queues now point at rings they never mapped. */
+	hn_mp_remap_secondaries(hv);
 	return 0;
 }
 
@@ -440,8 +442,10 @@ hn_subchan_configure(struct hn_data *hv, uint16_t nq)
 	}
 	if (!hv->subch_requested) {
 		ret = hn_subchan_request(hv, nq, &hv->channels[1]);
-		if (ret == 0)
+		if (ret == 0) {
 			hv->num_channels = nq;
+			hn_mp_remap_secondaries(hv);
+		}
 		return ret;
 	}
 	ret = hn_session_redo(hv, hv->mtu, nq);
@@ -1324,6 +1328,13 @@ eth_hn_probe(struct rte_vmbus_driver *drv, struct rte_vmbus_device *vdev)
 		eth_dev = rte_eth_dev_attach_secondary(vdev->device.name);
 		if (eth_dev == NULL)
 			return -ENOMEM;
+		ret = hn_mp_init();
+		if (ret != 0) {
+			rte_eth_dev_release_port(eth_dev);
+			return ret;
+		}
+		/* The primary's remap requests find the device through it. */
+		eth_dev->device = &vdev->device;
 		eth_dev->dev_ops = &hn_eth_dev_ops;
 		hn_set_burst(eth_dev);
 		rte_eth_dev_probing_finish(eth_dev);
@@ -1364,6 +1375,7 @@ eth_hn_remove(struct rte_vmbus_device *vdev)
 		return 0;	/* already closed */
 	if (rte_eal_process_type() == RTE_PROC_PRIMARY)
 		return rte_eth_dev_close(eth_dev->data->port_id);
+	hn_mp_uninit();
 	return rte_eth_dev_release_port(eth_dev);
 }
 

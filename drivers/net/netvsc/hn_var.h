@@ -381,4 +381,9 @@ void hn_link_event(struct hn_data *hv, uint32_t status);
 void hn_chan_dead(struct hn_data *hv, struct hn_rx_queue *rxq);
 bool hn_is_netvsc_port(uint16_t port);
 
+/* hn_mp.c */
+int hn_mp_init(void);
+void hn_mp_uninit(void);
+int hn_mp_remap_secondaries(struct hn_data *hv);
+
 #endif /* _HN_VAR_H_ */
