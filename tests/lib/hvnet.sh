@@ -17,6 +17,10 @@
 
 set -u
 
+# Layers may share a test (mp.sh and testpmd.sh): the library loads once.
+[ -n "${hvn_loaded:-}" ] && return 0
+hvn_loaded=1
+
 hvn_top=${HVNET_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 HVNET_PMD=${HVNET_PMD:-ours}
 case "$HVNET_PMD" in

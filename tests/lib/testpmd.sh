@@ -42,6 +42,31 @@ tp_stop() {
 }
 at_exit tp_stop
 
+# Several testpmd processes at once (a primary and its secondaries):
+# "tp_use NAME" makes NAME the one the tp_* functions drive, keeping the
+# others' state; the first is "main". A new NAME writes its output to
+# $hvn_work/testpmd-NAME.out and is stopped at exit, before main.
+tp_cur=main
+declare -A tp_state tp_state_partial
+tp_use() {
+	local fd=
+
+	[ "$1" = "$tp_cur" ] && return 0
+	{ true >&3; } 2>/dev/null && exec {fd}>&3 3>&-
+	tp_state[$tp_cur]="$tp_out|$tp_pid|$tp_rc|$tp_rd|$fd"
+	tp_state_partial[$tp_cur]=$tp_partial
+	if [ -n "${tp_state[$1]:-}" ]; then
+		IFS='|' read -r tp_out tp_pid tp_rc tp_rd fd <<<"${tp_state[$1]}"
+		[ -n "$fd" ] && exec 3>&"$fd" {fd}>&-
+		tp_partial=${tp_state_partial[$1]}
+	else
+		tp_out=$hvn_work/testpmd-$1.out
+		tp_pid= tp_rc= tp_rd= tp_partial=
+		at_exit "tp_use '$1'; tp_stop; tp_use main"
+	fi
+	tp_cur=$1
+}
+
 # Output since the given byte offset, and the offset now.
 tp_since() {
 	tail -c +$(($1 + 1)) "$tp_out"
@@ -88,14 +113,14 @@ tp_launch() {
 }
 
 tp_spawn() {
-	rm -f "$hvn_work/in"
-	mkfifo "$hvn_work/in"
+	rm -f "$tp_out.in"
+	mkfifo "$tp_out.in"
 	: >"$tp_out"
 	[ -n "$tp_rd" ] && exec {tp_rd}<&-
 	exec {tp_rd}<"$tp_out"
-	"$@" <"$hvn_work/in" >"$tp_out" 2>&1 &
+	"$@" <"$tp_out.in" >"$tp_out" 2>&1 &
 	tp_pid=$!
-	exec 3>"$hvn_work/in"
+	exec 3>"$tp_out.in"
 	tp_partial=
 	hvn_show=$tp_out
 }
