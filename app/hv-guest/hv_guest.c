@@ -10,12 +10,12 @@
  * netvsc does not do: with the upstream referee, testpmd cannot forward.
  *
  *   hv-guest [EAL options] -- [--mode info|io|rxonly|txonly|icmpecho|
- *            offload|tsosend|txcleanup] [--queues N] [--frames N]
+ *            offload|tsosend|txcleanup|requeue|mp] [--queues N] [--frames N]
  *            [--seconds S] [--flows N] [--size N] [--burst N] [--events]
  *            [--offloads LIST|all] [--prepare] [--peer MAC
  *            --payload-file PATH [--start-file PATH]]
  *            [--seed N --steps N | --counts RX:TX,...] [--mtu N]
- *            [--worker]
+ *            [--worker] [--proc-id N --control PATH]
  *
  * info prints the MAC, link and queue limits; io sends a first burst per
  * queue and forwards every received frame back out of its queue until
@@ -31,7 +31,9 @@
  * IPv4 and one over IPv6 to --peer, their payloads saved for the far side
  * to compare; txcleanup sends without polling receive and frees with
  * rte_eth_tx_done_cleanup, reporting the mempool's in-use counts;
- * requeue changes the queue counts at runtime (hv_guest_requeue.c).
+ * requeue changes the queue counts at runtime (hv_guest_requeue.c);
+ * mp is one of several processes sharing the port, each on its own queue
+ * (--proc-id), driven by commands (--control; hv_guest_mp.c).
  * --mtu sets rxmode.mtu in the first configure (not rte_eth_dev_set_mtu).
  * --worker runs the modes on the first worker lcore while the main lcore
  * sleeps, so that a benchmark can pin the one busy thread.
@@ -209,7 +211,7 @@ hvg_echo(struct rte_mbuf *m, const struct rte_ether_addr *mac)
 	return 0;
 }
 
-static int
+int
 hvg_port_setup(uint16_t port, struct rte_mempool *mp)
 {
 	struct rte_eth_conf conf;
@@ -566,6 +568,8 @@ hvg_args(int argc, char **argv)
 		{ "counts", required_argument, NULL, 'C' },
 		{ "mtu", required_argument, NULL, 'M' },
 		{ "worker", no_argument, NULL, 'W' },
+		{ "proc-id", required_argument, NULL, 'I' },
+		{ "control", required_argument, NULL, 'K' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -591,6 +595,8 @@ hvg_args(int argc, char **argv)
 				hvg.mode = HVG_TXCLEANUP;
 			else if (!strcmp(optarg, "requeue"))
 				hvg.mode = HVG_REQUEUE;
+			else if (!strcmp(optarg, "mp"))
+				hvg.mode = HVG_MP;
 			else
 				return -1;
 			break;
@@ -647,11 +653,19 @@ hvg_args(int argc, char **argv)
 		case 'W':
 			hvg.worker = 1;
 			break;
+		case 'I':
+			hvg.proc_id = atoi(optarg);
+			break;
+		case 'K':
+			hvg.control = optarg;
+			break;
 		default:
 			return -1;
 		}
 	}
 	if (hvg.mode == HVG_TSOSEND && hvg.payload_file == NULL)
+		return -1;
+	if (hvg.proc_id >= HVG_MAX_Q)
 		return -1;
 	if (hvg.queues == 0 || hvg.burst == 0 || hvg.burst > HVG_BURST_MAX ||
 	    hvg.flows == 0 || hvg.size < 60 || hvg.size > 1514)
@@ -744,6 +758,21 @@ main(int argc, char **argv)
 		fprintf(stderr, "hv-guest: no port probed\n");
 		return 1;
 	}
+	port = hvg_netvsc_port();
+	if (rte_eal_process_type() == RTE_PROC_SECONDARY) {
+		/* The primary's pool and port (mp mode). */
+		mp = rte_mempool_lookup("hvg");
+		if (!mp || hvg.mode != HVG_MP) {
+			fprintf(stderr, "hv-guest: a secondary runs the mp mode of a primary hv-guest\n");
+			return 1;
+		}
+		hvg.queues = RTE_MAX(hvg.queues, hvg.proc_id + 1);
+		hvg_print_info(port);
+		hvg_mp(port, mp);
+		hvg_report(port);
+		rte_eal_cleanup();
+		return 0;
+	}
 	/* Big enough for the offload mode's TSO super-frame (4054 bytes)
 	 * in one segment, small enough to share hugepages with other tests.
 	 */
@@ -754,7 +783,6 @@ main(int argc, char **argv)
 		fprintf(stderr, "hv-guest: no mbuf pool\n");
 		return 1;
 	}
-	port = hvg_netvsc_port();
 	hvg_mem(&mem0);
 	if (hvg_port_setup(port, mp)) {
 		fprintf(stderr, "hv-guest: port %u setup failed\n", port);
@@ -767,6 +795,8 @@ main(int argc, char **argv)
 	hvg_print_info(port);
 	if (hvg.mode == HVG_REQUEUE)
 		fails = hvg_requeue(port, mp);
+	else if (hvg.mode == HVG_MP)
+		hvg_mp(port, mp);
 	else if (hvg.mode != HVG_INFO || hvg.events)
 		hvg_launch(port, mp);
 	hvg_report(port);

@@ -20,7 +20,7 @@
 #define HVG_BURST_MAX 64
 
 enum hvg_mode { HVG_INFO, HVG_IO, HVG_RXONLY, HVG_TXONLY, HVG_ICMPECHO,
-	HVG_OFFLOAD, HVG_TSOSEND, HVG_TXCLEANUP, HVG_REQUEUE };
+	HVG_OFFLOAD, HVG_TSOSEND, HVG_TXCLEANUP, HVG_REQUEUE, HVG_MP };
 
 struct hvg_opts {
 	enum hvg_mode mode;
@@ -41,6 +41,8 @@ struct hvg_opts {
 	const char *counts;		/* requeue: given counts */
 	unsigned int mtu;		/* rxmode.mtu, 0 = ethdev's default */
 	int worker;		/* forward on a worker lcore, main asleep */
+	unsigned int proc_id;		/* mp: the queue this process polls */
+	const char *control;		/* mp: where commands arrive */
 };
 
 extern struct hvg_opts hvg;
@@ -58,5 +60,8 @@ void hvg_tsosend(uint16_t port, struct rte_mempool *mp);
 
 /* hv_guest_requeue.c: the number of failed checks. */
 unsigned int hvg_requeue(uint16_t port, struct rte_mempool *mp);
+
+int hvg_port_setup(uint16_t port, struct rte_mempool *mp);
+void hvg_mp(uint16_t port, struct rte_mempool *mp);
 
 #endif /* HV_GUEST_H */
