@@ -184,9 +184,17 @@ for k in $(printf '%s\n' "${!pmd_counts[@]}" | sort); do
 	echo -n " $k ${pmd_counts[$k]}"
 done
 echo
-echo "reset events $(cat "$hvn_work"/session-*.out | grep -c 'reset event')," \
-	"link events $(cat "$hvn_work"/session-*.out | grep -c 'LSC event')," \
-	"ports not probed or one-queue $noport, sessions ended by a port that would not start $start_refused"
+# count PATTERN: lines of every session's output that match.
+count() {
+	cat "$hvn_work"/session-*.out | grep -c -- "$1"
+}
+echo "reset events $(count 'reset event'), link events" \
+	"$(count 'link state change event'), sessions renewed" \
+	"$(count 'new host session'), sends released unanswered at stop" \
+	"$(count 'sends never completed'), primary ring corrupt" \
+	"$(count "primary channel's ring is corrupt")"
+echo "ports not probed or one-queue $noport, sessions ended by a port" \
+	"that would not start $start_refused"
 expect_ge "host mutations" "$(( ${host_kinds[ring_index]:-0} + \
 	${host_kinds[descriptor]:-0} + ${host_kinds[transfer_page]:-0} + \
 	${host_kinds[rndis_data]:-0} ))" 1
