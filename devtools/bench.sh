@@ -19,8 +19,9 @@
 #            pps, frames per CPU-second of the forwarding thread and busy
 #            cycles per frame (cycles of polls that returned frames).
 #   testpmd  busy cycles per frame of testpmd --record-core-cycles, io on
-#            our PMD and the floor: io on net_null (--vdev net_null0),
-#            same testpmd, no hv-host.
+#            our PMD, on upstream's where testpmd forwards on it (DPDK
+#            23.11 on: --build of a -Ddpdk_source build), and the floor:
+#            io on net_null (--vdev net_null0), same testpmd, no hv-host.
 #   rx       rxonly at equal load: hv-host's source paced at 0.5, 1 and
 #            2 Mpps; busy cycles per frame of each PMD.
 #   lossfree the highest source rate each PMD receives without loss:
@@ -38,8 +39,11 @@
 # (gnuplot: pps and busy cycles per frame per case, error bars from the
 # rounds) in --out.
 #
-# Usage: devtools/bench.sh [--quick] [--rounds N] [--seconds S]
+# Usage: devtools/bench.sh [--build DIR] [--quick] [--rounds N] [--seconds S]
 #                          [--section NAME]... [--case NAME]... [--out DIR]
+#   --build DIR  the build whose two PMDs are compared (default: build);
+#                one made with -Ddpdk_source=...dpdk-24.11... compares ours
+#                with 24.11's upstream PMD
 #   --rounds N   rounds (default 3)
 #   --seconds S  measuring time of one run (default 4)
 #   --quick      1 round of 2 s, 64-byte cases only: about 5 minutes
@@ -67,7 +71,8 @@ while [ $# -gt 0 ]; do
 	--case) only+=("$2"); shift ;;
 	--section) sections+=("$2"); shift ;;
 	--out) out=$2; shift ;;
-	-h|--help) sed -n '4,50p' "$0"; exit 0 ;;
+	--build) HVNET_BUILD=$(cd "$2" && pwd) || exit 2; export HVNET_BUILD; shift ;;
+	-h|--help) sed -n '4,54p' "$0"; exit 0 ;;
 	*) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -85,6 +90,15 @@ mkdir -p "$out" || exit 1
 host=${HVNET_HOST:-$build/app/hv-host/hv-host}
 [ -x "$host" ] || { echo "bench.sh: no $host (ninja -C build)" >&2; exit 77; }
 "$top"/devtools/hugepages.sh >/dev/null || exit 77
+# The build's DPDK: Debian's 22.11 (subprojects dpdk, dpdk-upstream) or
+# another release's (dpdk-<version>, dpdk-<version>-upstream).
+dpdk=22.11
+tp_ours=$build/subprojects/dpdk/app/dpdk-testpmd
+for d in "$build"/subprojects/dpdk-[0-9]*[0-9]; do
+	[ -d "$d" ] || continue
+	dpdk=${d##*/dpdk-}
+	tp_ours=$d/app/dpdk-testpmd
+done
 
 work=$(mktemp -d /tmp/hvnet-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -246,8 +260,8 @@ summary() {
 	done
 }
 
-# ---- testpmd: our busy cycles per frame and the net_null floor ----
-# run_testpmd MODE QUEUES [null]: busy cycles per frame and pps.
+# ---- testpmd: busy cycles per frame of the PMDs and the net_null floor ----
+# run_testpmd MODE QUEUES [ours|upstream|null]: busy cycles per frame and pps.
 run_testpmd() {
 	local fwd=$1 q=$2 o=$work/out start=start tp
 
@@ -263,12 +277,13 @@ run_testpmd() {
 		echo "quit"
 	} >"$work/script"
 	if [ "${3:-}" = null ]; then
-		tp=${HVNET_TESTPMD:-$build/subprojects/dpdk/app/dpdk-testpmd}
+		tp=${HVNET_TESTPMD:-$tp_ours}
 		"$tp" -l 0-1 --no-pci --vdev net_null0 --file-prefix "hvb$$" \
 			--huge-unlink -- -i --rxq="$q" --txq="$q" \
 			--record-core-cycles <"$work/script" >"$o" 2>&1
 	else
-		"$top/devtools/hv-testpmd.sh" --backend loopback --channels 4 \
+		"$top/devtools/hv-testpmd.sh" $(side_flag "${3:-ours}") \
+			--backend loopback --channels 4 \
 			-- -- -i --rxq="$q" --txq="$q" --record-core-cycles \
 			<"$work/script" >"$o" 2>&1
 	fi
@@ -279,12 +294,17 @@ run_testpmd() {
 }
 
 section_testpmd() {
-	local r res c
+	local r res c cases=("io-1q-64 1 ours" "io-2q-64 2 ours")
 
-	echo "== testpmd --record-core-cycles: io, ours and the net_null floor"
+	# testpmd 22.11 never forwards on upstream's netvsc (its queues stay
+	# "stopped"); later releases do.
+	[ "$dpdk" = 22.11 ] ||
+		cases+=("io-1q-64 1 upstream" "io-2q-64 2 upstream")
+	cases+=("io-1q-64 1 null")
+	echo "== testpmd --record-core-cycles (DPDK $dpdk): io, the PMDs and the net_null floor"
 	printf "%-6s %-12s %-9s %11s %9s\n" round case side pps busy-cyc
 	for ((r = 1; r <= rounds; r++)); do
-		for c in "io-1q-64 1 ours" "io-2q-64 2 ours" "io-1q-64 1 null"; do
+		for c in "${cases[@]}"; do
 			set -- $c
 			res=$(run_testpmd io "$2" "$3")
 			printf "%-6s %-12s %-9s %11s %9s\n" "$r" "$1" "$3" $res
@@ -292,11 +312,12 @@ section_testpmd() {
 			echo "testpmd,$1,$3,$r,$4,,$5," >>"$csv"
 		done
 	done
-	echo "-- testpmd summary (medians of busy cycles/frame)"
-	for c in "io-1q-64 ours" "io-2q-64 ours" "io-1q-64 null"; do
+	echo "-- testpmd summary (medians of pps and busy cycles/frame)"
+	for c in "${cases[@]}"; do
 		set -- $c
-		printf "%-12s %-6s %8.1f\n" "$1" "$2" \
-			"$(col testpmd 7 "$1" "$2" | median)"
+		printf "%-12s %-9s %11.0f %8.1f\n" "$1" "$3" \
+			"$(col testpmd 5 "$1" "$3" | median)" \
+			"$(col testpmd 7 "$1" "$3" | median)"
 	done
 }
 
