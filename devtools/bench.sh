@@ -141,18 +141,20 @@ field() {
 		tail -1
 }
 
-# run_guest SIDE MODE BACKEND QUEUES SIZE [HOST OPTIONS...]: one hv-guest
-# run; prints "pps cpu_pps busy_cyc".
+# run_guest SIDE MODE BACKEND QUEUES SIZE EXTRA [HOST OPTIONS...]: one
+# hv-guest run (EXTRA: hv-guest options joined by commas, or -); prints
+# "pps cpu_pps busy_cyc".
 run_guest() {
 	local side=$1 mode=$2 backend=$3 q=$4 size=$5 o=$work/out
-	local flag
+	local flag extra=()
 
-	shift 5
+	[ "$6" = - ] || IFS=, read -r -a extra <<<"$6"
+	shift 6
 	flag=$(side_flag "$side")
 	HVTP_APP=$(guest_app "$side") "$top/devtools/hv-testpmd.sh" $flag \
 		--guest --backend "$backend" --channels 4 "$@" -- \
 		--mode "$mode" --queues "$q" --size "$size" \
-		--seconds "$seconds" --worker >"$o" 2>&1 </dev/null
+		--seconds "$seconds" --worker "${extra[@]}" >"$o" 2>&1 </dev/null
 	cp "$o" "$work/last-$side"
 	echo "$(field "$o" pps) $(field "$o" pkts-per-cpu-second)" \
 		"$(field "$o" busy-cycles/pkt)" | awk '{
@@ -185,18 +187,21 @@ col() {
 }
 
 # ---- fwd: tx and io, ours against upstream ----
-# name mode backend queues size
+# name mode backend queues size hv-guest-options. io is a closed loop
+# of one burst (32 frames) per queue; io-1q-64-f64 keeps 64 frames in
+# flight on one queue, as many as io-2q-64 has on two.
 fwd_cases=(
-	"txonly-1q-64 txonly sink 1 64"
-	"txonly-2q-64 txonly sink 2 64"
-	"txonly-4q-64 txonly sink 4 64"
-	"io-1q-64 io loopback 1 64"
-	"io-2q-64 io loopback 2 64"
-	"io-4q-64 io loopback 4 64"
-	"txonly-1q-1518 txonly sink 1 1514"
-	"txonly-2q-1518 txonly sink 2 1514"
-	"io-1q-1518 io loopback 1 1514"
-	"io-2q-1518 io loopback 2 1514"
+	"txonly-1q-64 txonly sink 1 64 -"
+	"txonly-2q-64 txonly sink 2 64 -"
+	"txonly-4q-64 txonly sink 4 64 -"
+	"io-1q-64 io loopback 1 64 -"
+	"io-1q-64-f64 io loopback 1 64 --inflight,64"
+	"io-2q-64 io loopback 2 64 -"
+	"io-4q-64 io loopback 4 64 -"
+	"txonly-1q-1518 txonly sink 1 1514 -"
+	"txonly-2q-1518 txonly sink 2 1514 -"
+	"io-1q-1518 io loopback 1 1514 -"
+	"io-2q-1518 io loopback 2 1514 -"
 )
 
 fwd_wanted() {
@@ -204,7 +209,7 @@ fwd_wanted() {
 		printf '%s\n' "${only[@]}" | grep -qx "$1"
 		return
 	fi
-	[ $quick = 0 ] || [ "${1##*-}" = 64 ]
+	[ $quick = 0 ] || [ "${1%-1518}" = "$1" ]
 }
 
 section_fwd() {
@@ -219,7 +224,7 @@ section_fwd() {
 			name=$1
 			fwd_wanted "$name" || continue
 			for side in "${sides[@]}"; do
-				res=$(run_guest "$side" "$2" "$3" "$4" "$5")
+				res=$(run_guest "$side" "$2" "$3" "$4" "$5" "$6")
 				set -- $res
 				printf "%-6s %-15s %-9s %11s %12s %9s\n" "$r" \
 					"$name" "$side" "$1" "$2" "$3"
@@ -351,7 +356,7 @@ run_rx() {
 		b=$(host_blocked)
 		echo $(( ${b:-0} - ${a:-0} )) >"$work/blocked"
 	) &
-	res=$(run_guest "$side" rxonly "source:64:256:$pps" 1 64 \
+	res=$(run_guest "$side" rxonly "source:64:256:$pps" 1 64 - \
 		--control "$work/ctl")
 	wait
 	echo "$res $(cat "$work/blocked" 2>/dev/null || echo -1)"
@@ -506,7 +511,7 @@ section_mem() {
 
 # ---- summary CSV and plot ----
 write_summary() {
-	local s=$out/summary.csv
+	local s=$out/summary.csv nullplot
 
 	echo "section,case,side,pps_med,pps_min,pps_max,busy_med,busy_min,busy_max" >"$s"
 	awk -F, 'NR > 1 && ($1 == "fwd" || $1 == "rx" || $1 == "testpmd") {
@@ -521,7 +526,8 @@ write_summary() {
 	command -v gnuplot >/dev/null || { echo "bench.sh: no gnuplot, no plot"; return; }
 	# One line per case: ours, upstream and net_null (med min max) of
 	# pps (fwd) and busy cycles per frame (fwd, rx, testpmd's null).
-	awk -F, 'NR > 1 { k = $2; if (!(k in seen)) { seen[k] = 1; order[++n] = k }
+	awk -F, 'NR > 1 { k = $1 == "fwd" ? $2 : $1 ":" $2
+		if (!(k in seen)) { seen[k] = 1; order[++n] = k }
 		v[k, $3, "p"] = $4 " " $5 " " $6; v[k, $3, "b"] = $7 " " $8 " " $9 }
 		END { for (i = 1; i <= n; i++) { k = order[i]
 			for (m = 0; m < 2; m++) { t = m ? "b" : "p"; line = k
@@ -530,8 +536,10 @@ write_summary() {
 					x = v[k, sd[j], t]; if (x == "") x = "NaN NaN NaN"
 					line = line " " x }
 				print line > (FILENAME ".plot-" t) } } }' "$s"
+	nullplot=
+	grep -q ',null,' "$s" && nullplot=", '' using 8:9:10 title \"net_null\""
 	gnuplot <<-EOF 2>"$work/gnuplot.err" || cat "$work/gnuplot.err"
-	set terminal pngcairo size 1400,900
+	set terminal pngcairo size 1400,900 noenhanced
 	set output "$out/bench.png"
 	set multiplot layout 2,1 title "hvnet bench: ours / upstream / net_null (error bars: min..max of rounds)"
 	set style data histogram
@@ -545,7 +553,7 @@ write_summary() {
 	set ylabel "busy cycles/packet"
 	set logscale y
 	plot "$s.plot-b" using 2:3:4:xtic(1) title "ours", \
-		'' using 5:6:7 title "upstream", '' using 8:9:10 title "net_null"
+		'' using 5:6:7 title "upstream"$nullplot
 	unset multiplot
 	EOF
 	rm -f "$s.plot-p" "$s.plot-b"

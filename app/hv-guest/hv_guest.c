@@ -15,7 +15,7 @@
  *            [--offloads LIST|all] [--prepare] [--peer MAC
  *            --payload-file PATH [--start-file PATH]]
  *            [--seed N --steps N | --counts RX:TX,...] [--mtu N]
- *            [--worker] [--proc-id N --control PATH]
+ *            [--worker] [--proc-id N --control PATH] [--inflight N]
  *
  * info prints the MAC, link and queue limits; io sends a first burst per
  * queue and forwards every received frame back out of its queue until
@@ -36,7 +36,9 @@
  * (--proc-id), driven by commands (--control; hv_guest_mp.c).
  * --mtu sets rxmode.mtu in the first configure (not rte_eth_dev_set_mtu).
  * --worker runs the modes on the first worker lcore while the main lcore
- * sleeps, so that a benchmark can pin the one busy thread.
+ * sleeps, so that a benchmark can pin the one busy thread.  --inflight:
+ * the frames io sends first on each queue (default --burst), the frames
+ * its closed loop then keeps circulating.
  * Per-queue and total counters are printed at the end, and for io,
  * rxonly, txonly and icmpecho what the loop cost (hvg_cost_report).
  * As testpmd, it serves packet capture (rte_pdump) to dpdk-dumpcap, a
@@ -385,14 +387,19 @@ hvg_run(uint16_t port, struct rte_mempool *mp)
 		hvg_tsosend(port, mp);
 	if (hvg.mode == HVG_IO) {
 		for (q = 0; q < hvg.queues; q++) {
-			for (n = 0; n < hvg.burst; n++) {
-				pkts[n] = hvg_frame(mp, &mac, flow++);
-				if (!pkts[n])
+			for (i = 0; i < hvg.inflight; i += n) {
+				for (n = 0; n < hvg.burst &&
+				     i + n < hvg.inflight; n++) {
+					pkts[n] = hvg_frame(mp, &mac, flow++);
+					if (!pkts[n])
+						break;
+				}
+				sent = rte_eth_tx_burst(port, q, pkts, n);
+				hvg_tx[q] += sent;
+				rte_pktmbuf_free_bulk(pkts + sent, n - sent);
+				if (n == 0)
 					break;
 			}
-			sent = rte_eth_tx_burst(port, q, pkts, n);
-			hvg_tx[q] += sent;
-			rte_pktmbuf_free_bulk(pkts + sent, n - sent);
 		}
 	}
 	printf("hv-guest: forwarding on lcore %u\n", rte_lcore_id());
@@ -570,6 +577,7 @@ hvg_args(int argc, char **argv)
 		{ "worker", no_argument, NULL, 'W' },
 		{ "proc-id", required_argument, NULL, 'I' },
 		{ "control", required_argument, NULL, 'K' },
+		{ "inflight", required_argument, NULL, 'Y' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -659,6 +667,9 @@ hvg_args(int argc, char **argv)
 		case 'K':
 			hvg.control = optarg;
 			break;
+		case 'Y':
+			hvg.inflight = atoi(optarg);
+			break;
 		default:
 			return -1;
 		}
@@ -667,6 +678,8 @@ hvg_args(int argc, char **argv)
 		return -1;
 	if (hvg.proc_id >= HVG_MAX_Q)
 		return -1;
+	if (hvg.inflight == 0)
+		hvg.inflight = hvg.burst;
 	if (hvg.queues == 0 || hvg.burst == 0 || hvg.burst > HVG_BURST_MAX ||
 	    hvg.flows == 0 || hvg.size < 60 || hvg.size > 1514)
 		return -1;

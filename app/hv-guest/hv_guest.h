@@ -43,6 +43,7 @@ struct hvg_opts {
 	int worker;		/* forward on a worker lcore, main asleep */
 	unsigned int proc_id;		/* mp: the queue this process polls */
 	const char *control;		/* mp: where commands arrive */
+	unsigned int inflight;	/* io: frames first sent per queue */
 };
 
 extern struct hvg_opts hvg;
