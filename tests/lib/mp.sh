@@ -17,13 +17,15 @@ mp_stdbuf=/usr/libexec/coreutils/libstdbuf.so
 [ -f "$mp_stdbuf" ] || skip "coreutils libstdbuf.so missing"
 
 # need_mp_app VAR PATH: VAR is PATH (app/dpdk-proc-info,
-# examples/dpdk-symmetric_mp...) of the DPDK build of the PMD under test,
-# or the test is skipped.
+# examples/dpdk-symmetric_mp...) of the DPDK build of the PMD under test
+# (the one whose testpmd is tested: -Ddpdk_source may name another
+# release), or the test is skipped.
 need_mp_app() {
-	local tree=dpdk
+	local tp
 
-	[ "$HVNET_PMD" = upstream ] && tree=dpdk-upstream
-	need_bin "$1" "subprojects/$tree/$2"
+	tp=$(hvn_testpmd) || skip "testpmd ($HVNET_PMD) not built"
+	[ -x "$(dirname "$(dirname "$tp")")/$2" ] || skip "$2 not built"
+	printf -v "$1" %s "$(dirname "$(dirname "$tp")")/$2"
 }
 
 # mp_nics: the NICs' instance ids into mp_ids, and mp_allow to "-a ID"
