@@ -197,6 +197,16 @@ enum vmbus_sysfs_verdict {
 	VMBUS_SYSFS_SKIP,	/* not ours, or incomplete: logged, ignored */
 };
 
+/*
+ * Parsers of one attribute value (a line without its newline), apart from
+ * the file reads so they can be fed arbitrary text.
+ */
+int vmbus_sysfs_parse_ulong(const char *s, unsigned long max,
+			    unsigned long *val);
+int vmbus_sysfs_parse_uuid(char *s, rte_uuid_t uu);
+int vmbus_sysfs_parse_uio_name(const char *name, int *uio_num);
+int vmbus_sysfs_parse_map_name(const char *name, unsigned int idx,
+			       uint64_t *gpadl);
 int vmbus_sysfs_read_device(const char *dir, struct rte_vmbus_device *dev);
 int vmbus_sysfs_scan_dir(const char *devices_dir);
 int vmbus_sysfs_find_uio(const char *dir, int *uio_num);
@@ -216,6 +226,7 @@ int vmbus_uio_map_subchan(const struct rte_vmbus_device *dev, uint16_t relid,
 			  void **addr, uint64_t *size);
 void vmbus_uio_unmap_subchan(const struct rte_vmbus_device *dev,
 			     uint16_t relid, const void *addr);
+int vmbus_uio_check_map_size(unsigned int idx, uint64_t size);
 void vmbus_uio_irq_control(struct rte_vmbus_device *dev, int32_t onoff);
 void vmbus_uio_signal(const struct vmbus_channel *chan);
 int vmbus_uio_irq_read(struct rte_vmbus_device *dev);

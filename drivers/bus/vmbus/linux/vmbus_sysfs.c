@@ -52,19 +52,12 @@ vmbus_sysfs_read_line(const char *dir, const char *attr, char *buf,
 	return 0;
 }
 
-/* A UUID as the kernel prints it: "{...}\n", braces optional. */
-static int
-vmbus_sysfs_read_uuid(const char *dir, const char *attr, rte_uuid_t uu)
+/* A UUID as the kernel prints it: "{...}", braces optional. */
+int
+vmbus_sysfs_parse_uuid(char *s, rte_uuid_t uu)
 {
-	char buf[VMBUS_ATTR_MAX];
-	char *s = buf;
-	size_t n;
-	int ret;
+	size_t n = strlen(s);
 
-	ret = vmbus_sysfs_read_line(dir, attr, buf, sizeof(buf));
-	if (ret != 0)
-		return ret;
-	n = strlen(s);
 	if (n >= 2 && s[0] == '{' && s[n - 1] == '}') {
 		s[n - 1] = '\0';
 		s++;
@@ -72,8 +65,20 @@ vmbus_sysfs_read_uuid(const char *dir, const char *attr, rte_uuid_t uu)
 	return rte_uuid_parse(s, uu) == 0 ? 0 : -EINVAL;
 }
 
-/* A number that must fill the whole line: decimal, or 0x hex. */
 static int
+vmbus_sysfs_read_uuid(const char *dir, const char *attr, rte_uuid_t uu)
+{
+	char buf[VMBUS_ATTR_MAX];
+	int ret;
+
+	ret = vmbus_sysfs_read_line(dir, attr, buf, sizeof(buf));
+	if (ret != 0)
+		return ret;
+	return vmbus_sysfs_parse_uuid(buf, uu);
+}
+
+/* A number that must fill the whole line: decimal, or 0x hex. */
+int
 vmbus_sysfs_parse_ulong(const char *s, unsigned long max,
 			unsigned long *val)
 {
@@ -142,12 +147,24 @@ vmbus_sysfs_read_driver(const char *dir, char *name, size_t len)
 	return 0;
 }
 
+/* "uioN" with N a plain number; anything else under uio/ is not a device. */
+int
+vmbus_sysfs_parse_uio_name(const char *name, int *uio_num)
+{
+	unsigned long n;
+
+	if (strncmp(name, "uio", 3) != 0 || name[3] < '0' || name[3] > '9' ||
+	    vmbus_sysfs_parse_ulong(name + 3, INT_MAX, &n) != 0)
+		return -EINVAL;
+	*uio_num = (int)n;
+	return 0;
+}
+
 int
 vmbus_sysfs_find_uio(const char *dir, int *uio_num)
 {
 	char path[PATH_MAX];
 	struct dirent *e;
-	unsigned long n;
 	int ret = -ENOENT;
 	DIR *d;
 
@@ -157,11 +174,8 @@ vmbus_sysfs_find_uio(const char *dir, int *uio_num)
 	if (d == NULL)
 		return -errno;
 	while ((e = readdir(d)) != NULL) {
-		if (strncmp(e->d_name, "uio", 3) != 0 ||
-		    e->d_name[3] < '0' || e->d_name[3] > '9' ||
-		    vmbus_sysfs_parse_ulong(e->d_name + 3, INT_MAX, &n) != 0)
+		if (vmbus_sysfs_parse_uio_name(e->d_name, uio_num) != 0)
 			continue;
-		*uio_num = (int)n;
 		ret = 0;
 		break;
 	}
@@ -319,6 +333,29 @@ static const struct {
 	[HV_SEND_BUF_MAP] = { "send", true },
 };
 
+/* The name of uio map idx: "name", or "name:<gpadl>" for the buffers. */
+int
+vmbus_sysfs_parse_map_name(const char *name, unsigned int idx,
+			   uint64_t *gpadl)
+{
+	const char *want;
+	unsigned long v;
+	size_t n;
+
+	if (idx >= VMBUS_MAX_RESOURCE)
+		return -EINVAL;
+	want = vmbus_map_names[idx].name;
+	*gpadl = 0;
+	if (!vmbus_map_names[idx].gpadl)
+		return strcmp(name, want) == 0 ? 0 : -EINVAL;
+	n = strlen(want);
+	if (strncmp(name, want, n) != 0 || name[n] != ':' ||
+	    vmbus_sysfs_parse_ulong(name + n + 1, UINT32_MAX, &v) != 0)
+		return -EINVAL;
+	*gpadl = v;
+	return 0;
+}
+
 /*
  * Read name and size of uio map idx.  Returns 0, -ENOENT if the map
  * does not exist, -EINVAL if it is not the map expected at idx.
@@ -328,14 +365,11 @@ vmbus_sysfs_read_map(const char *dir, int uio_num, unsigned int idx,
 		     uint64_t *size, uint64_t *gpadl)
 {
 	char mapdir[PATH_MAX], name[VMBUS_ATTR_MAX];
-	const char *want;
 	unsigned long v;
-	size_t n;
 	int ret;
 
 	if (idx >= VMBUS_MAX_RESOURCE)
 		return -EINVAL;
-	want = vmbus_map_names[idx].name;
 	if (snprintf(mapdir, sizeof(mapdir), "%s/uio/uio%d/maps/map%u", dir,
 		     uio_num, idx) >= (int)sizeof(mapdir))
 		return -ENAMETOOLONG;
@@ -343,19 +377,12 @@ vmbus_sysfs_read_map(const char *dir, int uio_num, unsigned int idx,
 	ret = vmbus_sysfs_read_line(mapdir, "name", name, sizeof(name));
 	if (ret != 0)
 		return ret == -ENOENT ? -ENOENT : -EINVAL;
-
-	*gpadl = 0;
-	n = strlen(want);
-	if (!vmbus_map_names[idx].gpadl) {
-		if (strcmp(name, want) != 0)
-			goto bad_name;
-	} else {
-		if (strncmp(name, want, n) != 0 || name[n] != ':' ||
-		    vmbus_sysfs_parse_ulong(name + n + 1, UINT32_MAX, &v) != 0)
-			goto bad_name;
-		*gpadl = v;
+	if (vmbus_sysfs_parse_map_name(name, idx, gpadl) != 0) {
+		VMBUS_LOG(ERR, "%s: map%u is \"%s\", expected %s%s", dir, idx,
+			  name, vmbus_map_names[idx].name,
+			  vmbus_map_names[idx].gpadl ? ":<gpadl>" : "");
+		return -EINVAL;
 	}
-
 	if (vmbus_sysfs_read_ulong(mapdir, "size", ULONG_MAX, &v) != 0) {
 		VMBUS_LOG(ERR, "%s: map%u (%s) has no readable size", dir, idx,
 			  name);
@@ -363,11 +390,6 @@ vmbus_sysfs_read_map(const char *dir, int uio_num, unsigned int idx,
 	}
 	*size = v;
 	return 0;
-
-bad_name:
-	VMBUS_LOG(ERR, "%s: map%u is \"%s\", expected %s%s", dir, idx, name,
-		  want, vmbus_map_names[idx].gpadl ? ":<gpadl>" : "");
-	return -EINVAL;
 }
 
 int

@@ -113,8 +113,8 @@ vmbus_uio_find_resource(const struct rte_vmbus_device *dev)
  * Smallest size each map must have to hold what we use in it.  The
  * ring pair is two equal rings, each a header page plus data pages.
  */
-static int
-vmbus_check_map_size(unsigned int idx, uint64_t size)
+int
+vmbus_uio_check_map_size(unsigned int idx, uint64_t size)
 {
 	switch (idx) {
 	case HV_TXRX_RING_MAP:
@@ -157,7 +157,7 @@ vmbus_uio_read_maps(struct rte_vmbus_device *dev, int *nb_maps)
 				  "missing" : "unusable");
 			return -EINVAL;
 		}
-		if (vmbus_check_map_size(i, size) != 0) {
+		if (vmbus_uio_check_map_size(i, size) != 0) {
 			VMBUS_LOG(ERR, "%s: uio%d map%u size %#" PRIx64 " too small or misaligned",
 				  dev->device.name, dev->uio_num, i, size);
 			return -EINVAL;
@@ -289,7 +289,7 @@ vmbus_uio_map_ring_file(const struct rte_vmbus_device *dev, uint16_t relid,
 		return ret;
 	}
 	/* The file size is the ring pair size (uio-surface 1.2). */
-	if (vmbus_check_map_size(HV_TXRX_RING_MAP, st.st_size) != 0 ||
+	if (vmbus_uio_check_map_size(HV_TXRX_RING_MAP, st.st_size) != 0 ||
 	    (addr != NULL && (uint64_t)st.st_size != *size)) {
 		VMBUS_LOG(ERR, "%s: size %jd is not a usable ring pair", path,
 			  (intmax_t)st.st_size);
