@@ -36,8 +36,12 @@
  * Ring buffer header page.  A channel has two rings, one per direction,
  * each made of this header (padded to one 4 KiB page) followed by the
  * data area.  The producer owns windex, the consumer owns rindex.
+ *
+ * Not packed: every field is a naturally aligned u32 (the offsets are
+ * asserted in vmbus_bufring.c), and a packed struct would make its
+ * indices atomics of alignment 1, which clang turns into libatomic calls.
  */
-struct __rte_packed_begin vmbus_bufring {
+struct vmbus_bufring {
 	volatile uint32_t windex;	/* write_index: next byte to produce */
 	volatile uint32_t rindex;	/* read_index: next byte to consume */
 
@@ -64,7 +68,7 @@ struct __rte_packed_begin vmbus_bufring {
 	} feature_bits;
 
 	/* The rest of the header page is reserved; data starts at 4096. */
-} __rte_packed_end;
+};
 
 /*
  * Channel packet descriptor types and flags (enum vmbus_packet_type).
