@@ -15,8 +15,10 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <rte_branch_prediction.h>
+#include <rte_ether.h>
 #include <rte_vmbus_reg.h>
 
 #include "hn_wire.h"
@@ -87,6 +89,25 @@ hn_check_range(const struct vmbus_rxbuf_desc *r, uint32_t bufsize,
 		return -EINVAL;
 	*ofs = o;
 	*len = l;
+	return 0;
+}
+
+/*
+ * Range i of a transfer-page packet that passed hn_check_xfer, as an RNDIS
+ * message in the receive buffer: 0 with its offset, length and RNDIS
+ * type; -ERANGE if the range leaves the buffer, -EBADMSG if it is too
+ * short for an RNDIS header. The type is copied out once: the buffer stays
+ * host-writable.
+ */
+static inline int
+hn_xfer_msg(const struct hn_xfer *x, uint32_t i, const uint8_t *rxbuf,
+	    uint32_t bufsize, uint32_t *ofs, uint32_t *len, uint32_t *type)
+{
+	if (unlikely(hn_check_range(&x->ranges[i], bufsize, ofs, len) != 0))
+		return -ERANGE;
+	if (unlikely(*len < sizeof(struct hn_rndis_hdr)))
+		return -EBADMSG;
+	memcpy(type, rxbuf + *ofs, sizeof(*type));
 	return 0;
 }
 

@@ -371,21 +371,21 @@ hn_rx_xfer(struct hn_data *hv, struct hn_rx_queue *rxq, const uint8_t *pkt,
 		return;
 	}
 	for (i = 0; i < x.nranges; i++) {
-		if (unlikely(hn_check_range(&x.ranges[i], hv->rxbuf_size,
-					    &ofs, &rlen) != 0)) {
+		ret = hn_xfer_msg(&x, i, rxbuf, hv->rxbuf_size, &ofs, &rlen,
+				  &type);
+		if (unlikely(ret == -ERANGE)) {
 			HN_BAD("queue %u: range %u+%u outside the %u-byte buffer",
 			       rxq->queue_id, x.ranges[i].ofs,
 			       x.ranges[i].len, hv->rxbuf_size);
 			rxq->stats.bad_range++;
 			continue;
 		}
-		if (i + 1 < x.nranges && x.ranges[i + 1].ofs < hv->rxbuf_size)
-			rte_prefetch0(rxbuf + x.ranges[i + 1].ofs);
-		if (unlikely(rlen < sizeof(struct hn_rndis_hdr))) {
+		if (unlikely(ret != 0)) {
 			rxq->stats.bad_rndis++;
 			continue;
 		}
-		memcpy(&type, rxbuf + ofs, sizeof(type));
+		if (i + 1 < x.nranges && x.ranges[i + 1].ofs < hv->rxbuf_size)
+			rte_prefetch0(rxbuf + x.ranges[i + 1].ofs);
 		if (likely(type == HN_RNDIS_PACKET_MSG))
 			hn_rx_frame(rxq, bi, rxbuf + ofs, rlen);
 		else
