@@ -16,12 +16,13 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 # dpdk-dev: Debian's dpdk-testpmd, dpdk-proc-info and dpdk-telemetry.py, run
 # on our packaged drivers; libfdt-dev: Debian links its DPDK with libfdt,
 # so devtools/package.sh needs it for the same dependencies; valgrind and
-# gnuplot-nox: devtools/bench.sh counts instructions and draws its plot.
+# gnuplot-nox: devtools/bench.sh counts instructions and draws its plot;
+# clang and libclang-rt-dev (libFuzzer's runtime): tests/fuzz's targets.
 pkgs="meson ninja-build pkg-config gcc g++ python3 python3-pyelftools
  libnuma-dev libelf-dev zlib1g-dev libpcap-dev libbsd-dev dpkg-dev
  iproute2 iputils-ping abigail-tools libabigail-dev libc6-dev
  abi-compliance-checker librte-bus-vmbus23 kmod procps psmisc librte-net-netvsc23 librte-mempool-ring23
- dpdk-dev libfdt-dev valgrind gnuplot-nox"
+ dpdk-dev libfdt-dev valgrind gnuplot-nox clang libclang-rt-dev"
 
 log() { echo "bootstrap: $*"; }
 
