@@ -29,7 +29,8 @@
  * Threads: host notices arrive on whichever lcore reads the primary
  * channel, so they only schedule an alarm; all VF control work runs under
  * vf.lock in the application's control thread or the interrupt thread.
- * The bursts read vf.dp_port and a per-queue sequence (hn_vf.h), no lock.
+ * The bursts read vf.dp_port (receive: vf.rx_port) and a per-queue
+ * sequence (hn_vf.h), no lock.
  */
 
 #include <dirent.h>
@@ -128,12 +129,12 @@ hn_vf_recv_pkts(void *prxq, struct rte_mbuf **pkts, uint16_t n)
 	 * messages, and the host still delivers some frames there.
 	 */
 	got = hn_recv_pkts(prxq, pkts, n);
-	if (likely(__atomic_load_n(&vf->dp_port, __ATOMIC_RELAXED) ==
+	if (likely(__atomic_load_n(&vf->rx_port, __ATOMIC_RELAXED) ==
 		   HN_VF_NONE) || got == n)
 		return got;
 	g = &vf->rxg[rxq->queue_id];
 	hn_vf_enter(g);
-	port = __atomic_load_n(&vf->dp_port, __ATOMIC_ACQUIRE);
+	port = __atomic_load_n(&vf->rx_port, __ATOMIC_ACQUIRE);
 	if (likely(port != HN_VF_NONE)) {
 		k = rte_eth_rx_burst(port, rxq->queue_id, pkts + got, n - got);
 		for (i = 0; i < k; i++)
@@ -220,17 +221,24 @@ hn_vf_blackout_end(struct hn_vf_ctx *vf)
 	vf->blackout_total_ms += ms;
 }
 
-/* Take the VF out of the data path; on return no burst uses it. */
+/*
+ * Take the VF out of the data path; on return no burst uses it, or with
+ * keep_rx no transmit burst (receive goes on reading the VF, rx_port).
+ */
 static void
-hn_vf_dp_off(struct hn_data *hv)
+hn_vf_dp_off(struct hn_data *hv, bool keep_rx)
 {
 	struct hn_vf_ctx *vf = hv->vf;
+	bool rx_off = !keep_rx && vf->rx_port != HN_VF_NONE;
 	unsigned int i;
 
-	if (vf->dp_port == HN_VF_NONE)
+	if (vf->dp_port == HN_VF_NONE && !rx_off)
 		return;
-	hn_vf_blackout_begin(vf);
+	if (vf->dp_port != HN_VF_NONE)
+		hn_vf_blackout_begin(vf);
 	__atomic_store_n(&vf->dp_port, HN_VF_NONE, __ATOMIC_RELAXED);
+	if (rx_off)
+		__atomic_store_n(&vf->rx_port, HN_VF_NONE, __ATOMIC_RELAXED);
 	/*
 	 * Store then load, as the bursts do (hn_vf_enter): each side needs a
 	 * full fence between the two, or both may read the other's old
@@ -238,7 +246,8 @@ hn_vf_dp_off(struct hn_data *hv)
 	 */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	for (i = 0; i < HN_VF_MAX_QUEUES; i++) {
-		hn_vf_quiesce(&vf->rxg[i]);
+		if (rx_off)
+			hn_vf_quiesce(&vf->rxg[i]);
 		hn_vf_quiesce(&vf->txg[i]);
 	}
 }
@@ -431,7 +440,7 @@ hn_vf_release(struct hn_data *hv, bool close, bool remove)
 
 	if (port == HN_VF_NONE)
 		return;
-	hn_vf_dp_off(hv);
+	hn_vf_dp_off(hv, false);
 	hn_vf_switch(hv, false);
 	if (close && rte_eth_stats_get(port, &st) == 0)
 		vf->last = st;
@@ -803,9 +812,15 @@ hn_vf_sync(struct hn_data *hv)
 	if (vf->closing || !vf->owner_ok)
 		return;
 	if (!hv->vf_offered || hv->vf_host_synthetic || !vf->nv_started) {
-		hn_vf_dp_off(hv);
+		/* Withdrawn or switched away by the host, the VF still
+		 * works until it is removed: keep taking what it receives.
+		 */
+		bool keep = vf->nv_started && !vf->removing;
+
+		hn_vf_dp_off(hv, keep);
 		hn_vf_switch(hv, false);
-		if (vf->port != HN_VF_NONE && vf->started && !vf->removing) {
+		if (!keep && vf->port != HN_VF_NONE && vf->started &&
+		    !vf->removing) {
 			rte_eth_dev_stop(vf->port);
 			vf->started = false;
 		}
@@ -823,8 +838,12 @@ hn_vf_sync(struct hn_data *hv)
 	}
 	if (vf->removing)
 		return;
-	if (!vf->configured && hn_vf_apply_config(hv) != 0)
-		return;
+	if (!vf->configured) {
+		/* Reconfiguring stops the VF: a withdrawn one read still. */
+		hn_vf_dp_off(hv, false);
+		if (hn_vf_apply_config(hv) != 0)
+			return;
+	}
 	if (!vf->started) {
 		ret = rte_eth_dev_start(vf->port);
 		if (ret != 0) {
@@ -836,6 +855,7 @@ hn_vf_sync(struct hn_data *hv)
 	}
 	hn_vf_switch(hv, true);
 	if (vf->switched) {
+		__atomic_store_n(&vf->rx_port, vf->port, __ATOMIC_RELEASE);
 		__atomic_store_n(&vf->dp_port, vf->port, __ATOMIC_RELEASE);
 		hn_vf_blackout_end(vf);
 	}
@@ -947,7 +967,7 @@ hn_vf_event_cb(uint16_t port, enum rte_eth_event_type ev, void *arg,
 		 */
 		if (vf->switched)
 			hn_vf_blackout_begin(vf);
-		hn_vf_dp_off(hv);
+		hn_vf_dp_off(hv, false);
 		hn_vf_switch(hv, false);
 		vf->removing = true;
 		rte_eal_alarm_set(HN_VF_SETTLE_US, hn_vf_release_alarm, hv);
@@ -982,6 +1002,7 @@ hn_vf_init(struct hn_data *hv)
 	if (vf == NULL)
 		return -ENOMEM;
 	vf->dp_port = HN_VF_NONE;
+	vf->rx_port = HN_VF_NONE;
 	vf->port = HN_VF_NONE;
 	vf->cb_port = HN_VF_NONE;
 	rte_spinlock_recursive_init(&vf->lock);

@@ -68,6 +68,13 @@ enum hn_vf_op {
 struct hn_vf_ctx {
 	/* Read by every burst: the port the data path uses, or HN_VF_NONE. */
 	uint16_t dp_port;
+	/*
+	 * Read by receive bursts: dp_port, or after the host withdrew the
+	 * association the VF until it is stopped or removed. A withdrawn VF
+	 * still works and may hold frames that arrived before the switch;
+	 * they are taken, as Linux's netvsc takes a withdrawn VF's frames.
+	 */
+	uint16_t rx_port;
 
 	/* Everything below is control side, under lock. */
 	rte_spinlock_recursive_t lock;
