@@ -120,7 +120,9 @@ host_put(struct tv_chan *t, const void *pkt, uint32_t len)
 	struct vmbus_bufring *h = tv_hdr(t->rx);
 	uint8_t *d = t->rx + TV_HDR;
 	const uint8_t *p = pkt;
-	uint32_t w = h->windex, r = h->rindex, i;
+	/* Acquire: the guest's reads of the space it freed come first. */
+	uint32_t r = __atomic_load_n(&h->rindex, __ATOMIC_ACQUIRE);
+	uint32_t w = h->windex, i;
 	uint32_t room = w >= r ? t->dsize - (w - r) : r - w;
 	uint64_t trailer = (uint64_t)w << 32;
 
@@ -163,7 +165,13 @@ host_get(struct tv_chan *t, void *out, uint32_t cap)
 		((uint8_t *)&trailer)[i] = d[(r + len + i) % t->dsize];
 	if (trailer != (uint64_t)r << 32)
 		return -1;
-	h->rindex = (r + len + 8) % t->dsize;
+	/*
+	 * Release: our copy of the packet is complete before a sender may
+	 * reuse its space; a plain store lets arm64 make the index visible
+	 * first, and a sender then overwrites bytes still being read.
+	 */
+	__atomic_store_n(&h->rindex, (r + len + 8) % t->dsize,
+			 __ATOMIC_RELEASE);
 	return (int)len;
 }
 
