@@ -225,6 +225,23 @@ vf_drops() {
 		print "reflector-udp-buffer", $6 }' /proc/net/snmp
 }
 
+# Wait until the reflector's UDP layer has taken no datagram for a second.
+vf_stream_drain() {
+	local i n last= quiet=0
+
+	for ((i = 0; i < 100 && quiet < 10; i++)); do
+		n=$(ip netns exec "$vf_rns" awk '$1 == "Udp:" && k++ {
+			print $2 }' /proc/net/snmp)
+		if [ "$n" = "$last" ]; then
+			quiet=$((quiet + 1))
+		else
+			quiet=0
+		fi
+		last=$n
+		sleep 0.1
+	done
+}
+
 vf_stream_pids=
 vf_stream_rate=
 vf_stream_start() {
@@ -248,11 +265,15 @@ vf_stream_stop() {
 		return 0
 	: >"$hvn_work/stream-stopped"
 	t_stop=$(date +%s.%N)
-	for p in $vf_stream_pids; do
-		kill -TERM "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
-		sleep 0.3
-	done
+	set -- $vf_stream_pids
+	kill -TERM "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	# Frames still on the path (a guest or host waiting for a CPU holds
+	# them) are not lost: stop the receiver once the reflector has taken
+	# nothing for a second (at most 10 s).
+	vf_stream_drain
+	kill -TERM "$2" 2>/dev/null
+	wait "$2" 2>/dev/null
 	vf_stream_pids=
 	# A silence that lasted until the end counts too.
 	awk -v t="$t_stop" '/^gap / { print }
