@@ -604,6 +604,16 @@ hvp_init_once(void)
 void
 hvp_init(void)
 {
+	/*
+	 * A call from an initialiser that runs before libc's, as ASan's
+	 * does in an instrumented program (.preinit_array, mapping memory),
+	 * sees no environment yet: pass through, and leave HVH_ROOT to a
+	 * later call, or hv-preload would stay inert for good.
+	 */
+	if (environ == NULL) {
+		hvp_resolve_libc();
+		return;
+	}
 	pthread_once(&hvp_once, hvp_init_once);
 }
 

@@ -12,6 +12,16 @@
 # Absolute, since the programs run below may change directory.
 lib=$(realpath "$1")
 prog=$(realpath "$2")
+# The same program built with ASan and UBSan, whose runtime initialises
+# (and maps memory through us) before libc has an environment.
+prog_asan=${3:+$(realpath "$3")}
+# Sanitizer runtimes a program or the library links go first in
+# LD_PRELOAD, or ASan refuses to start.
+san_rt() {
+	ldd "$@" 2>/dev/null | awk '$1 ~ /^lib(asan|ubsan)\.so/ && !s[$1]++ {
+		printf "%s ", $3 }'
+}
+lib="$(san_rt "$lib")$lib"
 need_cmd ls cat stat readlink realpath find nm
 root=$hvn_work/root
 mkdir "$root"
@@ -72,6 +82,11 @@ done
 export HVP_TEST_UUID=$uuid HVP_TEST_ROOT=$root
 HVH_ROOT=$root LD_PRELOAD=$lib "$prog" surface || fail_soft "surface"
 env -u HVH_ROOT LD_PRELOAD=$lib "$prog" inert || fail_soft "inert"
+if [ -n "$prog_asan" ]; then
+	HVH_ROOT=$root LD_PRELOAD="$(san_rt "$prog_asan")$lib" "$prog_asan" \
+		uio | sed 's/^\(ok\|FAIL\|SKIP\) /&asan_/'
+	[ "${PIPESTATUS[0]}" == 0 ] || fail_soft "uio in a sanitized program"
+fi
 
 # A root whose socket path does not fit in sun_path (108 bytes).
 long=$root/$(printf 'l%.0s' {1..120})
