@@ -117,6 +117,9 @@ session() {
 		tp_pid=
 		grep -q 'rxq (2) .*max_rx_queues' "$tp_out" && [ "$rc" = 1 ] ||
 			fail "testpmd ended at start (exit $rc)"
+		# Not a refusal if the guest never reached the host.
+		[ "$(stats_value hostile packets <"$tp_out")" -gt 0 ] ||
+			fail "testpmd ended at start without a word to hv-host"
 		noport=$((noport + 1))
 		echo "seed $seed: no two-queue port ($(grep -m1 -o \
 			'probe failed.*\|max_rx_queues ([0-9]*)' "$tp_out"))"
