@@ -91,8 +91,12 @@ hvh_rx_send(struct hvh_chan *ch, const uint32_t *sect, const uint32_t *len,
 		m.r[i].byte_offset = sect[i] * nic->rx_sect_size;
 		nic->rx_next[sect[i]] = i + 1 < n ? sect[i + 1] : UINT32_MAX;
 	}
-	if (nic->fault != HVH_FAULT_NONE && channel_type == 0)
+	if (nic->fault == HVH_FAULT_CTRL_ODD) {
+		if (channel_type == 1)
+			hvh_fault_ctrl(nic, &m.r[0]);
+	} else if (nic->fault != HVH_FAULT_NONE && channel_type == 0) {
 		orphan = hvh_fault_rx(nic, &m.h, m.r, sect);
+	}
 	iov[0].iov_base = &m;
 	iov[0].iov_len = sizeof(m.h) + n * sizeof(m.r[0]);
 	iov[1].iov_base = &nv;

@@ -33,6 +33,8 @@ static const struct {
 	  "an RNDIS message longer than its range" },
 	{ "ppi-zero", HVH_FAULT_PPI_ZERO,
 	  "a per-packet info element of size 0" },
+	{ "ctrl-odd", HVH_FAULT_CTRL_ODD,
+	  "an RNDIS control message at an odd offset of its section" },
 	{ "comp-tid", HVH_FAULT_COMP_TID,
 	  "a send completion for a transaction never sent" },
 	{ "desc", HVH_FAULT_DESC,
@@ -61,7 +63,7 @@ const char *
 hvh_fault_names(void)
 {
 	return "xfer-range xfer-id xfer-pageset xfer-count rndis-len "
-		"ppi-zero comp-tid desc indir vf-short desc-last link-flap "
+		"ppi-zero ctrl-odd comp-tid desc indir vf-short desc-last link-flap "
 		"flood slow-ctrl tx-stall comp-all calm";
 }
 
@@ -218,6 +220,23 @@ hvh_fault_rx(struct hvh_nic *nic, struct hvh_xfer_hdr *h,
 	default:
 		return 0;
 	}
+}
+
+/*
+ * "ctrl-odd": the RNDIS control message about to be written moves one
+ * byte up in its section (control messages are far shorter than a
+ * section), and its range says so: nothing in the protocol aligns a
+ * range.
+ */
+void
+hvh_fault_ctrl(struct hvh_nic *nic, struct hvh_xfer_range *r)
+{
+	uint8_t *msg = nic->rxbuf + r->byte_offset;
+
+	nic->fault = HVH_FAULT_NONE;
+	nic->st.faults++;
+	memmove(msg + 1, msg, r->byte_count);
+	r->byte_offset++;
 }
 
 /* One flood packet: descriptor, a send indirection table, trailer. */

@@ -100,6 +100,8 @@ enum hvh_fault {
 	HVH_FAULT_XFER_COUNT,
 	HVH_FAULT_RNDIS_LEN,
 	HVH_FAULT_PPI_ZERO,
+	/* On the next RNDIS control message. */
+	HVH_FAULT_CTRL_ODD,
 	/* Sent at once. */
 	HVH_FAULT_COMP_TID,
 	HVH_FAULT_DESC,
@@ -294,6 +296,7 @@ void hvh_rndis_reset_state(struct hvh_nic *nic);
 unsigned int hvh_fault_poll(struct hvh_nic *nic);
 int hvh_fault_rx(struct hvh_nic *nic, struct hvh_xfer_hdr *h,
 		 struct hvh_xfer_range *r, const uint32_t *sect);
+void hvh_fault_ctrl(struct hvh_nic *nic, struct hvh_xfer_range *r);
 
 /* hvh_hostile.c */
 void hvh_hostile_seed(struct hvh_hostile *h, uint64_t seed,
