@@ -464,8 +464,10 @@ hn_rndis_receive_ctrl(struct hn_data *hv, struct hn_rx_queue *rxq,
 {
 	uint32_t type, rid, mlen;
 
-	if (len >= sizeof(type) &&
-	    *(const uint32_t *)msg == HN_RNDIS_STATUS_MSG) {
+	/* The host picks the range offset: msg may be misaligned. */
+	if (len >= sizeof(type))
+		memcpy(&type, msg, sizeof(type));
+	if (len >= sizeof(type) && type == HN_RNDIS_STATUS_MSG) {
 		hn_rndis_status(hv, rxq, msg, len);
 		return;
 	}
