@@ -67,10 +67,45 @@ for t in json.load(sys.stdin):
             not t["cmd"][0].endswith((".sh", ".py")):
         print(t["name"])')
 	log "${#targs[@]} unit test programs (the unit suite's scripts left out)"
+	# What qemu-user (7.2, Debian 12) cannot run; each runs natively in
+	# the unit suite:
+	# - vmbus_unit_ring's concurrent_senders and tap_works_after_netns_move:
+	#   a thread from pthread_create, or a child from fork, spins before
+	#   its first system call and never runs its code (a ten-line program
+	#   creating one thread hangs the same way, ASan or not); the ring's
+	#   other cases run below, outside meson;
+	# - tap_vlan_metadata_in_netns: qemu-user has no SOL_PACKET socket
+	#   options (setsockopt PACKET_AUXDATA fails with ENOPROTOOPT).
+	qemu_cannot=" vmbus_unit_ring tap_works_after_netns_move tap_vlan_metadata_in_netns "
+	kept=()
+	for t in "${targs[@]}"; do
+		[[ $qemu_cannot == *" $t "* ]] || kept+=("$t")
+	done
+	log "left out, qemu-user cannot run them:$qemu_cannot"
+	targs=("${kept[@]}")
+	ring_cases=$(sed -n 's/^\t\t{ "\([a-z_]*\)", t_[a-z_]* },$/\1/p' \
+		tests/bus/test_vmbus_ring.c | grep -vx concurrent_senders)
 fi
 log "running them under qemu-aarch64-static"
 rc=0
 meson test -C "$builddir" --print-errorlogs "${targs[@]}" || rc=$?
-python3 devtools/test-summary.py "$builddir/meson-logs/testlog.json" || rc=1
+summary=$(python3 devtools/test-summary.py \
+	"$builddir/meson-logs/testlog.json") || rc=1
+if [ -n "${ring_cases:-}" ]; then
+	log "vmbus_unit_ring without concurrent_senders, under qemu-aarch64-static"
+	ring_log=$builddir/meson-logs/ring-cases.txt
+	# shellcheck disable=SC2086 # one word per case
+	timeout 120 env ASAN_OPTIONS=detect_leaks=0:halt_on_error=1 \
+		qemu-aarch64-static -L /usr/aarch64-linux-gnu \
+		"$builddir/tests/test-vmbus-unit" $ring_cases >"$ring_log" 2>&1 ||
+		rc=1
+	grep -E '^(ok|FAIL|SKIP) ' "$ring_log" || true
+	ok=$(grep -c '^ok ' "$ring_log") || true
+	bad=$(( $(echo "$ring_cases" | wc -l) - ok ))
+	[ "$bad" -eq 0 ] || rc=1
+	read -r p _ f _ k _ <<<"${summary//,/}"
+	summary="$(( p + ok )) passed, $(( f + bad )) failed, $k skipped"
+fi
+echo "$summary"
 log "done in $(( $(date +%s) - start )) s"
 exit $rc
