@@ -94,10 +94,12 @@ host=${HVNET_HOST:-$build/app/hv-host/hv-host}
 # another release's (dpdk-<version>, dpdk-<version>-upstream).
 dpdk=22.11
 tp_ours=$build/subprojects/dpdk/app/dpdk-testpmd
+tp_up=$build/subprojects/dpdk-upstream/app/dpdk-testpmd
 for d in "$build"/subprojects/dpdk-[0-9]*[0-9]; do
 	[ -d "$d" ] || continue
 	dpdk=${d##*/dpdk-}
 	tp_ours=$d/app/dpdk-testpmd
+	tp_up=$d-upstream/app/dpdk-testpmd
 done
 
 work=$(mktemp -d /tmp/hvnet-bench.XXXXXX)
@@ -266,36 +268,94 @@ summary() {
 }
 
 # ---- testpmd: busy cycles per frame of the PMDs and the net_null floor ----
-# run_testpmd MODE QUEUES [ours|upstream|null]: busy cycles per frame and pps.
+# tp_sync N: have testpmd load an empty command file after what it was
+# sent so far and wait (60 s at most) until it says so: its output is
+# then complete up to there. testpmd's prompt, written a byte at a time,
+# can be split by log lines; "Read CLI commands from FILE" never is.
+tp_sync() {
+	local f=$work/sync$1 i
+
+	: >"$f"
+	echo "load $f" >&3
+	for ((i = 0; i < 600; i++)); do
+		grep -q "commands from $f\$" "$work/out" 2>/dev/null && return 0
+		kill -0 "$tp_pid" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
+
+# run_testpmd MODE QUEUES [ours|upstream|null]: "pps busy_cyc" of a
+# steady state: forwarding starts, runs a second, testpmd's forward
+# statistics are cleared, and what the next $seconds forward is read
+# with "show fwd stats all"; pps over the time actually between the two.
 run_testpmd() {
-	local fwd=$1 q=$2 o=$work/out start=start tp
+	local fwd=$1 q=$2 o=$work/out start=start t0= t1= from= i
+	local stdbuf=/usr/libexec/coreutils/libstdbuf.so
 
 	[ "$fwd" = io ] && start="start tx_first"
-	# Commands after testpmd's start-up, which takes seconds on a busy machine.
-	{
-		sleep 5
-		echo "set fwd $fwd"
-		echo "$start"
-		sleep "$seconds"
-		echo "stop"
-		sleep 1
-		echo "quit"
-	} >"$work/script"
+	# testpmd's stdout, a file, line-buffered: a command's output is
+	# written before the marker that follows it.
+	[ -f "$stdbuf" ] || { echo "0 inf"; return; }
+	for i in ours:"${HVNET_TESTPMD:-$tp_ours}" \
+		upstream:"${HVNET_TESTPMD_UPSTREAM:-$tp_up}"; do
+		cat >"$work/testpmd-${i%%:*}" <<-EOF
+		#!/bin/sh
+		LD_PRELOAD="\${LD_PRELOAD:-} $stdbuf" _STDBUF_O=L exec "${i#*:}" "\$@"
+		EOF
+		chmod +x "$work/testpmd-${i%%:*}"
+	done
+	rm -f "$work/tp.in" "$work"/sync*
+	mkfifo "$work/tp.in"
+	: >"$o"
 	if [ "${3:-}" = null ]; then
-		tp=${HVNET_TESTPMD:-$tp_ours}
-		"$tp" -l 0-1 --no-pci --vdev net_null0 --file-prefix "hvb$$" \
-			--huge-unlink -- -i --rxq="$q" --txq="$q" \
-			--record-core-cycles <"$work/script" >"$o" 2>&1
+		taskset -c 0-1 "$work/testpmd-ours" -l 0-1 --no-pci \
+			--vdev net_null0 --file-prefix "hvb$$" --huge-unlink -- \
+			-i --rxq="$q" --txq="$q" --record-core-cycles \
+			<"$work/tp.in" >"$o" 2>&1 &
 	else
-		"$top/devtools/hv-testpmd.sh" $(side_flag "${3:-ours}") \
+		HVNET_TESTPMD=$work/testpmd-ours \
+			HVNET_TESTPMD_UPSTREAM=$work/testpmd-upstream \
+			"$top/devtools/hv-testpmd.sh" $(side_flag "${3:-ours}") \
 			--backend loopback --channels 4 \
 			-- -- -i --rxq="$q" --txq="$q" --record-core-cycles \
-			<"$work/script" >"$o" 2>&1
+			<"$work/tp.in" >"$o" 2>&1 &
 	fi
-	awk -v s="$seconds" '/CPU cycles\/packet=/ {
-			sub(/.*CPU cycles\/packet=/, ""); cyc = $1 + 0 }
-		/RX-packets:/ && /RX-dropped/ { rx = $2 }
-		END { printf "%.0f %.1f\n", rx / s, cyc + 0 }' "$o"
+	tp_pid=$!
+	# Read-write: never blocks, even if testpmd died before reading.
+	exec 3<>"$work/tp.in"
+	if tp_sync 1; then
+		echo "set fwd $fwd" >&3
+		echo "$start" >&3
+		sleep 1
+		echo "clear fwd stats all" >&3
+		t0=$(date +%s.%N)
+		tp_sync 2 || t0=
+		sleep "$seconds"
+		from=$(stat -c %s "$o")
+		echo "show fwd stats all" >&3
+		t1=$(date +%s.%N)
+		tp_sync 3
+		echo "stop" >&3
+		echo "quit" >&3
+	fi
+	exec 3>&-
+	for ((i = 0; i < 300; i++)); do
+		kill -0 "$tp_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -INT "$tp_pid" 2>/dev/null
+	wait "$tp_pid"
+	# The figures of "show fwd stats all": the accumulated RX-packets and
+	# the cycles per packet after them.
+	tail -c +$((${from:-0} + 1)) "$o" | awk -v t0="${t0:-0}" -v t1="${t1:-0}" '
+		/Accumulated forward statistics/ { acc = 1 }
+		acc && /RX-packets:/ && rx == "" { rx = $2 }
+		/CPU cycles\/packet=/ && cyc == "" { sub(/.*CPU cycles\/packet=/, ""); cyc = $1 }
+		END { if (rx == "" || cyc == "" || t0 == 0 || t1 <= t0) {
+				print "0 inf"; exit }
+			printf "%.0f %.1f\n", rx / (t1 - t0), cyc + 0 }'
+	cp "$o" "$work/last-testpmd-${3:-ours}"
 }
 
 section_testpmd() {
@@ -560,10 +620,17 @@ write_summary() {
 	[ -s "$out/bench.png" ] && echo "bench.sh: $out/bench.png"
 }
 
-start=$(date +%s)
-echo "bench.sh: $(nproc) CPUs, $(awk -F: '/^model name/ { print $2; exit }' /proc/cpuinfo | sed 's/^ *//'), load $(cut -d' ' -f1-3 /proc/loadavg)"
-for sec in fwd testpmd rx lossfree instr mem; do
-	selected "$sec" && "section_$sec"
-done
-write_summary
-echo "bench.sh: $(( $(date +%s) - start )) s, load at the end $(cut -d' ' -f1-3 /proc/loadavg)"
+# One compound command, read whole before it runs, ending in exit: bash
+# reads a script as it goes, so a bench.sh changed on disk during the run
+# (a checkout, a rebase) would otherwise go on with whatever bytes now
+# stand where it was ("e: command not found").
+{
+	start=$(date +%s)
+	echo "bench.sh: $(nproc) CPUs, $(awk -F: '/^model name/ { print $2; exit }' /proc/cpuinfo | sed 's/^ *//'), load $(cut -d' ' -f1-3 /proc/loadavg)"
+	for sec in fwd testpmd rx lossfree instr mem; do
+		selected "$sec" && "section_$sec"
+	done
+	write_summary
+	echo "bench.sh: $(( $(date +%s) - start )) s, load at the end $(cut -d' ' -f1-3 /proc/loadavg)"
+	exit 0
+}
