@@ -73,6 +73,9 @@ fi
 
 n=$(meson test -C "$builddir" --list "${args[@]}" 2>/dev/null | grep -c ' / ') || n=0
 log "running $n tests, one line each as it ends"
+# Instrumented programs run two to four times slower: the sanitized
+# run scales every test's time limit rather than failing on it.
+[ $sanitize = 1 ] && args=(--timeout-multiplier 3 "${args[@]}")
 rc=0
 meson test -C "$builddir" --print-errorlogs "${args[@]}" || rc=$?
 
