@@ -115,14 +115,20 @@ static int
 vft_build(uint8_t *f, size_t size, int sock, const char *ifname,
 	  const char *dmac, const char *sip, const char *dip, uint16_t port)
 {
+	/*
+	 * The IPv4 and UDP headers follow 14 bytes of Ethernet, not aligned
+	 * for their structs: they are filled in here and copied in place.
+	 */
 	struct ether_header *eh = (struct ether_header *)f;
-	struct iphdr *ip = (struct iphdr *)(eh + 1);
-	struct udphdr *udp = (struct udphdr *)(ip + 1);
+	struct iphdr iph, *ip = &iph;
+	struct udphdr udph, *udp = &udph;
 	unsigned int m[6];
 	struct ifreq ifr;
 	int i;
 
 	memset(f, 0, size);
+	memset(ip, 0, sizeof(*ip));
+	memset(udp, 0, sizeof(*udp));
 	if (sscanf(dmac, "%x:%x:%x:%x:%x:%x", &m[0], &m[1], &m[2], &m[3],
 		   &m[4], &m[5]) != 6)
 		return -1;
@@ -147,6 +153,8 @@ vft_build(uint8_t *f, size_t size, int sock, const char *ifname,
 	udp->dest = htons(port);
 	udp->len = htons(size - sizeof(*eh) - sizeof(*ip));
 	/* UDP checksum 0: none, so the sequence can change freely. */
+	memcpy(f + sizeof(*eh), ip, sizeof(*ip));
+	memcpy(f + sizeof(*eh) + sizeof(*ip), udp, sizeof(*udp));
 	return 0;
 }
 
