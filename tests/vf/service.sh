@@ -135,8 +135,14 @@ fds1=$(guest_fds)
 rss1=$(guest_rss)
 echo "guest fds $fds0 -> $fds1, VmRSS $rss0 -> $rss1 kB"
 expect "file descriptors gained over the cycles" $((fds1 - fds0)) 0
-# A page or so per cycle of allocator bookkeeping at most.
-expect_ge "VmRSS not grown by 1 MiB" $((rss0 + 1024 - rss1)) 0
+# A page or so per cycle of allocator bookkeeping at most. Under ASan
+# freed memory waits in its quarantine (up to 256 MiB) and RSS says
+# nothing: LeakSanitizer looks for leaks when testpmd quits instead.
+if ldd "$(hvn_testpmd)" 2>/dev/null | grep -q libasan; then
+	ok "VmRSS not compared under ASan (LeakSanitizer checks at exit)"
+else
+	expect_ge "VmRSS not grown by 1 MiB" $((rss0 + 1024 - rss1)) 0
+fi
 
 tp_cmd stop
 tp_cmd port stop "$nv_port"
