@@ -11,8 +11,10 @@
 #
 # Usage: devtools/cross-arm64.sh [build dir, default build-arm64]
 #        [meson test arguments after --, default: the programs above]
-# Installs gcc-aarch64-linux-gnu, libnuma-dev:arm64 and qemu-user-static
-# when missing (adds the arm64 architecture to dpkg once).
+# Installs gcc-aarch64-linux-gnu, libnuma-dev:arm64, qemu-user-static and
+# ccache (the cross file compiles through it) when missing, as root (adds
+# the arm64 architecture to dpkg once).  tests/tools/cross-arm64.sh runs
+# it in suite slow.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/devtools/env.sh"
@@ -29,7 +31,8 @@ targs=("$@")
 log() { echo "cross-arm64: $*"; }
 start=$(date +%s)
 
-pkgs="gcc-aarch64-linux-gnu libc6-dev-arm64-cross libnuma-dev:arm64 qemu-user-static"
+pkgs="gcc-aarch64-linux-gnu libc6-dev-arm64-cross libnuma-dev:arm64 qemu-user-static
+ ccache"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
