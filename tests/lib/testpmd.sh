@@ -82,6 +82,21 @@ tp_errors() {
 		grep -v 'file based cmdline context'
 }
 
+# tp_restart WHAT [COMMAND]...: the ports stopped, each COMMAND (one
+# string) sent, the ports started; checks that no error line came.
+tp_restart() {
+	local m c
+
+	m=$(tp_mark)
+	tp_cmd port stop all
+	for c in "${@:2}"; do
+		tp_cmd "$c"
+	done
+	tp_cmd port start all
+	check "$1" "$(tp_errors "$m" | grep -q . || echo 1)" \
+		"$(tp_errors "$m" | head -3)"
+}
+
 # tp_sync SECONDS: send the next marker and wait until testpmd has written
 # it (return 1 when testpmd ends first or time runs out).
 tp_sync() {
@@ -168,14 +183,21 @@ tp_start() {
 	tp_launch "${tp_cmdline[@]}"
 }
 
+# tp_device_name: port 0's device name (what "device detach" takes).
+tp_device_name() {
+	local m
+
+	m=$(tp_mark)
+	tp_cmd_until "$m" "Device name" show port info 0
+	tp_since "$m" | awk '/Device name:/ { print $3; exit }'
+}
+
 # tp_reattach DEVARGS: port 0 closed, its device detached and attached
 # again with DEVARGS (e.g. ctrl_timeout_ms=1000).
 tp_reattach() {
 	local m dev
 
-	m=$(tp_mark)
-	tp_cmd_until "$m" "Device name" show port info 0
-	dev=$(tp_since "$m" | awk '/Device name:/ { print $3; exit }')
+	dev=$(tp_device_name)
 	tp_cmd port stop all
 	tp_cmd port close 0
 	tp_cmd device detach "$dev"
@@ -213,6 +235,36 @@ tp_port_stat() {
 # Show port 0's statistics (read them with tp_port_stat after a mark).
 tp_stats() {
 	tp_cmd_until "$(tp_mark)" Tx-bps show port stats 0
+}
+
+# tp_counts: port 0's statistics now, in tp_rx and tp_tx (packets),
+# tp_rx_bytes, tp_tx_bytes, tp_rx_errors and tp_tx_errors.
+tp_counts() {
+	local m
+
+	m=$(tp_mark)
+	tp_stats
+	read -r tp_rx tp_tx tp_rx_bytes tp_tx_bytes tp_rx_errors tp_tx_errors \
+		< <(tp_since "$m" | awk '
+		{ for (i = 1; i < NF; i++) s[$i] += $(i + 1) }
+		END { printf "%.0f %.0f %.0f %.0f %.0f %.0f\n", s["RX-packets:"],
+			s["TX-packets:"], s["RX-bytes:"], s["TX-bytes:"],
+			s["RX-errors:"], s["TX-errors:"] }')
+}
+
+# tp_baseline: the mbufs in use with the ports stopped (a started port may
+# hold staged frames), in tp_in_use_before; the ports started again.
+tp_baseline() {
+	tp_cmd port stop all
+	tp_in_use_before=$(tp_mbufs_in_use)
+	tp_cmd port start all
+}
+
+# tp_stop_counts: forwarding and the ports stopped, then tp_counts.
+tp_stop_counts() {
+	tp_cmd stop
+	tp_cmd port stop all
+	tp_counts
 }
 
 # Mbufs of mb_pool_0 in use, from a dump_mempool issued now.
@@ -302,6 +354,58 @@ tp_wait_log() {
 		sleep 0.1
 	done
 	return 1
+}
+
+# tp_stop_fwd: forwarding stopped; the run's accumulated RX-packets
+# in tp_fwd_rx.
+tp_stop_fwd() {
+	local m
+
+	m=$(tp_mark)
+	tp_cmd_until "$m" "Accumulated forward statistics" stop
+	tp_fwd_rx=$(tp_since "$m" | awk '/Accumulated forward statistics/ { on = 1 }
+		on && /RX-packets:/ { print $2; exit }')
+}
+
+# tp_queues_move WHAT N [tx]: forwarding a second at a time (up to 10,
+# for a busy machine) until each of queues 0..N-1 has received (with
+# "tx": and sent) frames over the runs; then the checks that each did.
+tp_queues_move() {
+	local m q t all rx tx
+	local -a grx gtx
+
+	for ((t = 0; t < 10; t++)); do
+		tp_cmd start
+		sleep 1
+		m=$(tp_mark)
+		tp_cmd_until "$m" "Accumulated forward statistics" stop
+		all=1
+		for ((q = 0; q < $2; q++)); do
+			# testpmd leaves out a stream that moved nothing.
+			read -r rx tx < <(tp_since "$m" | awk -v q="$q" '
+				/Forward Stats for RX Port=/ { on = ($0 ~ "Queue= *" q " ") }
+				on && /RX-packets:/ { print $2, $4; exit }')
+			grx[q]=$(( ${grx[q]:-0} + ${rx:-0} ))
+			gtx[q]=$(( ${gtx[q]:-0} + ${tx:-0} ))
+			[ "${grx[q]}" -gt 0 ] || all=0
+			[ "${3:-}" != tx ] || [ "${gtx[q]}" -gt 0 ] || all=0
+		done
+		[ $all = 1 ] && break
+	done
+	for ((q = 0; q < $2; q++)); do
+		expect_ge "$1: queue $q frames received" "${grx[q]}" 1
+		[ "${3:-}" != tx ] ||
+			expect_ge "$1: queue $q frames sent" "${gtx[q]}" 1
+	done
+}
+
+# tp_link [PORT]: the port's link status now ("up" or "down").
+tp_link() {
+	local m
+
+	m=$(tp_mark)
+	tp_cmd_until "$m" "Link status" show port info "${1:-0}"
+	tp_since "$m" | awk '/^Link status:/ { print $3; exit }'
 }
 
 # tp_port_info: port 0's "show port info" into tp_info, asked again for

@@ -9,14 +9,6 @@
 # queue 1 receives again and the link is up.
 . "$(dirname "$0")/../lib/testpmd.sh"
 
-link() {
-	local m
-
-	m=$(tp_mark)
-	tp_cmd_until "$m" "Link status" show port info 0
-	tp_since "$m" | awk '/Link status:/ { print $3; exit }'
-}
-
 tp_start --channels 2 --backend source:64 -- -- -i --rxq=2 --txq=2
 tp_cmd set fwd rxonly
 tp_cmd start
@@ -27,7 +19,7 @@ tp_wait_log 'Port 0: reset event' 1 ||
 	fail_soft "no reset event after the subchannel died"
 expect "reset events" "$(tp_count 'Port 0: reset event')" 1
 expect "rx_q1_channel_dead" "$(tp_xstat rx_q1_channel_dead)" 1
-expect "link while a channel is dead" "$(link)" down
+expect "link while a channel is dead" "$(tp_link)" down
 tp_cmd stop
 tp_cmd port stop 0
 tp_cmd port reset 0
@@ -36,7 +28,7 @@ tp_cmd start
 b=$(tp_xstat rx_q1_good_packets)
 a=$(tp_wait_stat rx_q1_good_packets $((b + 1)))
 expect_ge "queue 1 frames after port reset" "$((a - b))" 1
-expect "link after port reset" "$(link)" up
+expect "link after port reset" "$(tp_link)" up
 tp_cmd stop
 tp_quit
 expect "testpmd exit status" "$tp_rc" 0

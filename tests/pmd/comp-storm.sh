@@ -29,9 +29,8 @@ tp_start --backend sink -- -- -i
 # is attached again with ctrl_timeout_ms=1000.
 tp_reattach ctrl_timeout_ms=1000
 tp_cmd set fwd txonly
-tp_cmd port stop all
-before=$(tp_mbufs_in_use)
-tp_cmd port start all
+tp_baseline
+before=$tp_in_use_before
 tp_cmd start
 for _ in $(seq 100); do
 	[ "$(host_stat total tx_frames)" -gt 1000 ] 2>/dev/null && break
@@ -69,14 +68,10 @@ tp_cmd clear port stats all
 a=$(host_stat total tx_frames)
 tp_cmd start
 sleep 1
-tp_cmd stop
-tp_cmd port stop all
-m=$(tp_mark)
-tp_stats
-tx=$(tp_port_stat "$m" TX-packets)
-expect_ge "frames sent after the storm" "$tx" 1000
+tp_stop_counts
+expect_ge "frames sent after the storm" "$tp_tx" 1000
 expect "frames hv-host took after the storm" \
-	"$(($(host_stat total tx_frames) - a))" "$tx"
+	"$(($(host_stat total tx_frames) - a))" "$tp_tx"
 expect "descriptors outstanding at the end" \
 	"$(tp_xstat tx_q0_descriptors_outstanding)" 0
 expect "mbufs in use at the end" "$(tp_mbufs_in_use)" "$before"

@@ -9,16 +9,8 @@
 # UBSan reports (hv-host --hostile found one in hn_rndis_receive_ctrl).
 . "$(dirname "$0")/../lib/testpmd.sh"
 
-link() {
-	local m
-
-	m=$(tp_mark)
-	tp_cmd_until "$m" "Link status" show port info 0
-	tp_since "$m" | awk '/Link status:/ { print $3; exit }'
-}
-
 tp_start --channels 1 -- -- -i
-expect "link before" "$(link)" up
+expect "link before" "$(tp_link)" up
 # The PMD reads the ring (and the indication) when polled.
 tp_cmd set fwd rxonly
 tp_cmd start
@@ -26,7 +18,7 @@ host_ctl fault ctrl-odd >/dev/null || fail "hv-host refused fault ctrl-odd"
 host_ctl link down >/dev/null || fail "hv-host refused link down"
 tp_wait_log 'link state change event' 1 ||
 	fail_soft "no link event for the misaligned indication"
-expect "link after the misaligned indication" "$(link)" down
+expect "link after the misaligned indication" "$(tp_link)" down
 expect "faults hv-host injected" "$(host_stat misc faults)" 1
 tp_cmd stop
 tp_quit

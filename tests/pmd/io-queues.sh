@@ -15,34 +15,23 @@ chans=$((q > 4 ? q : 4))
 tp_start --backend loopback --channels "$chans" -- -- -i \
 	--rxq="$q" --txq="$q" --rss-ip
 m=$(tp_mark)
-tp_cmd_until "$m" "Link status" show port info 0
-expect "link status from the host" \
-	"$(tp_since "$m" | awk '/^Link status:/ { print $3 }')" up
+expect "link status from the host" "$(tp_link)" up
 expect "MAC address from the host" \
 	"$(tp_since "$m" | awk '/^MAC address:/ { print $3 }')" \
 	00:15:5D:00:00:01
-# Baseline with the port stopped: a started port may hold staged frames.
-tp_cmd port stop all
-before=$(tp_mbufs_in_use)
-tp_cmd port start all
+tp_baseline
 tp_cmd start tx_first
 tp_wait_rx 1000000 120 || echo "note: 1,000,000 frames not reached in 120 s"
-tp_cmd stop
-tp_cmd port stop all
-m=$(tp_mark)
-tp_stats
-rx=$(tp_port_stat "$m" RX-packets)
-tx=$(tp_port_stat "$m" TX-packets)
-rxerr=$(tp_port_stat "$m" RX-errors)
+tp_stop_counts
 after=$(tp_mbufs_in_use)
 tp_quit
 
 expect "testpmd exit status" "$tp_rc" 0
-expect_ge "frames received" "$rx" 1000000
-expect "testpmd TX-packets = frames hv-host took" "$tx" \
+expect_ge "frames received" "$tp_rx" 1000000
+expect "testpmd TX-packets = frames hv-host took" "$tp_tx" \
 	"$(tp_host_stat total tx_frames)"
-expect "testpmd RX-packets = frames hv-host delivered" "$rx" \
+expect "testpmd RX-packets = frames hv-host delivered" "$tp_rx" \
 	"$(tp_host_stat total rx_frames)"
-expect "RX-errors" "$rxerr" 0
-expect "mbufs in use after port stop" "$after" "$before"
+expect "RX-errors" "$tp_rx_errors" 0
+expect "mbufs in use after port stop" "$after" "$tp_in_use_before"
 finish

@@ -56,40 +56,29 @@ rxonly)
 	exit 2
 	;;
 esac
-# Baseline with the port stopped: a started port may hold staged frames.
-tp_cmd port stop all
-before=$(tp_mbufs_in_use)
-tp_cmd port start all
+tp_baseline
 tp_cmd start
 sleep 2
-tp_cmd stop
-tp_cmd port stop all
-m=$(tp_mark)
-tp_stats
-rx=$(tp_port_stat "$m" RX-packets)
-tx=$(tp_port_stat "$m" TX-packets)
-rxb=$(tp_port_stat "$m" RX-bytes)
-txb=$(tp_port_stat "$m" TX-bytes)
-errs=$(( $(tp_port_stat "$m" RX-errors) + $(tp_port_stat "$m" TX-errors) ))
+tp_stop_counts
 after=$(tp_mbufs_in_use)
 tp_quit
 
 expect "testpmd exit status" "$tp_rc" 0
 if [ "$mode" = txonly ]; then
-	expect_ge "frames sent" "$tx" 10000
-	expect "TX-packets = frames hv-host took" "$tx" \
+	expect_ge "frames sent" "$tp_tx" 10000
+	expect "TX-packets = frames hv-host took" "$tp_tx" \
 		"$(tp_host_stat total tx_frames)"
-	expect "TX-bytes = bytes hv-host took" "$txb" \
+	expect "TX-bytes = bytes hv-host took" "$tp_tx_bytes" \
 		"$(tp_host_stat total tx_bytes)"
-	expect "TX-bytes = TX-packets x $size" "$txb" $((tx * size))
+	expect "TX-bytes = TX-packets x $size" "$tp_tx_bytes" $((tp_tx * size))
 else
-	expect_ge "frames received" "$rx" 10000
-	expect "RX-packets = frames hv-host delivered" "$rx" \
+	expect_ge "frames received" "$tp_rx" 10000
+	expect "RX-packets = frames hv-host delivered" "$tp_rx" \
 		"$(tp_host_stat total rx_frames)"
-	expect "RX-bytes = bytes hv-host delivered" "$rxb" \
+	expect "RX-bytes = bytes hv-host delivered" "$tp_rx_bytes" \
 		"$(tp_host_stat total rx_bytes)"
-	expect "RX-bytes = RX-packets x $size" "$rxb" $((rx * size))
+	expect "RX-bytes = RX-packets x $size" "$tp_rx_bytes" $((tp_rx * size))
 fi
-expect "errors" "$errs" 0
-expect "mbufs in use after port stop" "$after" "$before"
+expect "errors" $((tp_rx_errors + tp_tx_errors)) 0
+expect "mbufs in use after port stop" "$after" "$tp_in_use_before"
 finish

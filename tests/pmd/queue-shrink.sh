@@ -20,42 +20,14 @@ tp_cmd set fwd rxonly
 
 # counts NAME RXQ TXQ: port stop, the counts, port start.
 counts() {
-	local m
-
-	m=$(tp_mark)
-	tp_cmd port stop all
-	tp_cmd port config all rxq "$2"
-	tp_cmd port config all txq "$3"
-	tp_cmd port start all
-	check "$1: stop and start" \
-		"$(tp_errors "$m" | grep -q . || echo 1)" "$(tp_errors "$m" | head -3)"
+	tp_restart "$1: stop and start" "port config all rxq $2" \
+		"port config all txq $3"
 }
 
-# receive NAME N: rxonly a second at a time (up to 10, for a busy
-# machine) until each of queues 0..N-1 has received.
+# receive NAME N: each of queues 0..N-1 receives; hv-host never lacks a
+# receive-buffer section.
 receive() {
-	local m q n t all
-	local -a got
-
-	for ((t = 0; t < 10; t++)); do
-		tp_cmd start
-		sleep 1
-		m=$(tp_mark)
-		tp_cmd_until "$m" "Accumulated forward statistics" stop
-		all=1
-		for ((q = 0; q < $2; q++)); do
-			# testpmd leaves out a stream that moved nothing.
-			n=$(tp_since "$m" | awk -v q="$q" '
-				/Forward Stats for RX Port=/ { on = ($0 ~ "Queue= *" q " ") }
-				on && /RX-packets:/ { print $2; exit }')
-			got[q]=$(( ${got[q]:-0} + ${n:-0} ))
-			[ "${got[q]}" -gt 0 ] || all=0
-		done
-		[ $all = 1 ] && break
-	done
-	for ((q = 0; q < $2; q++)); do
-		expect_ge "$1: queue $q frames" "${got[q]}" 1
-	done
+	tp_queues_move "$1" "$2"
 	expect "$1: hv-host rx_no_section" "$(host_stat misc rx_no_section)" 0
 }
 

@@ -24,22 +24,16 @@ memzones() {
 }
 
 tp_start --backend loopback --channels 4 -- -- -i --rxq=2 --txq=2
-m=$(tp_mark)
-tp_cmd_until "$m" "Device name" show port info 0
-dev=$(tp_since "$m" | awk '/Device name:/ { print $3; exit }')
-tp_cmd port stop all
-before=$(tp_mbufs_in_use)
-tp_cmd port start all
+dev=$(tp_device_name)
+tp_baseline
+before=$tp_in_use_before
 dead=0
 for ((c = 0; c < cycles; c++)); do
-	m=$(tp_mark)
 	tp_cmd start tx_first
 	sleep 0.1
-	tp_cmd_until "$m" "Accumulated forward statistics" stop
+	tp_stop_fwd
 	sleep 0.1
-	n=$(tp_since "$m" | awk '/Accumulated forward statistics/ { on = 1 }
-		on && /RX-packets:/ { print $2; exit }')
-	[ "${n:-0}" -gt 0 ] || dead=$((dead + 1))
+	[ "${tp_fwd_rx:-0}" -gt 0 ] || dead=$((dead + 1))
 	tp_cmd port stop all
 	tp_cmd port close 0
 	tp_cmd device detach "$dev"

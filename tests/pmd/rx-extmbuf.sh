@@ -21,15 +21,7 @@ if [ "$mode" = rxonly ]; then
 else
 	tp_start --backend loopback -- -- -i
 fi
-m=$(tp_mark)
-tp_cmd_until "$m" "Device name" show port info 0
-dev=$(tp_since "$m" | awk '/Device name:/ { print $3; exit }')
-tp_cmd port stop all
-tp_cmd port close 0
-tp_cmd device detach "$dev"
-sleep 0.3
-m=$(tp_mark)
-tp_cmd_until "$m" "is attached" port attach "$dev,rx_extmbuf_enable=1,rx_copybreak=128"
+tp_reattach rx_extmbuf_enable=1,rx_copybreak=128
 tp_cmd port stop all
 before=$(tp_mbufs_in_use)
 # The first probe's port received frames too: count from here.
@@ -49,19 +41,16 @@ m=$(tp_mark)
 tp_cmd_until "$m" tx_q0_descriptors_outstanding show port xstats 0
 attached=$(tp_since "$m" | awk '$1 == "rx_q0_attached_packets:" { print $2 }')
 tp_cmd port stop all
-m=$(tp_mark)
-tp_stats
-rx=$(tp_port_stat "$m" RX-packets)
-tx=$(tp_port_stat "$m" TX-packets)
+tp_counts
 after=$(tp_mbufs_in_use)
 tp_quit
 
 expect "testpmd exit status" "$tp_rc" 0
-expect_ge "frames received" "$rx" 10000
+expect_ge "frames received" "$tp_rx" 10000
 expect_ge "frames handed out in place" "${attached:-0}" 10000
-expect "RX-packets = frames hv-host delivered since re-attach" "$rx" \
+expect "RX-packets = frames hv-host delivered since re-attach" "$tp_rx" \
 	$(($(tp_host_stat total rx_frames) - host_base))
-[ "$mode" = io ] && expect "TX-packets = frames hv-host took" "$tx" \
+[ "$mode" = io ] && expect "TX-packets = frames hv-host took" "$tp_tx" \
 	"$(tp_host_stat total tx_frames)"
 expect "mbufs in use after port stop" "$after" "$before"
 expect "receive sections hv-host still lends" \

@@ -15,14 +15,12 @@ cycles=${1:-20}
 q=${2:-2}
 
 tp_start --backend loopback --channels 4 -- -- -i --rxq="$q" --txq="$q"
-tp_cmd port stop all
-before=$(tp_mbufs_in_use)
-tp_cmd port start all
+tp_baseline
+before=$tp_in_use_before
 dead=0
 for ((c = 0; c < cycles; c++)); do
-	m=$(tp_mark)
-	tp_stats
-	rx0=$(tp_port_stat "$m" RX-packets)
+	tp_counts
+	rx0=$tp_rx
 	tp_cmd start tx_first
 	# Forward until the port has received frames of this run; a
 	# deadline of 3 s (not a fixed window) keeps a loaded machine from
@@ -33,29 +31,23 @@ for ((c = 0; c < cycles; c++)); do
 		tp_stats
 		[ "$(tp_port_stat "$m" RX-packets)" -gt "$rx0" ] && break
 	done
-	m=$(tp_mark)
-	tp_cmd_until "$m" "Accumulated forward statistics" stop
 	# The forward statistics of this run: it must have received frames.
-	n=$(tp_since "$m" | awk '/Accumulated forward statistics/ { on = 1 }
-		on && /RX-packets:/ { print $2; exit }')
-	[ "${n:-0}" -gt 0 ] || dead=$((dead + 1))
+	tp_stop_fwd
+	[ "${tp_fwd_rx:-0}" -gt 0 ] || dead=$((dead + 1))
 	tp_cmd port stop all
 	tp_cmd port start all
 done
 tp_cmd port stop all
 after=$(tp_mbufs_in_use)
-m=$(tp_mark)
-tp_stats
-rx=$(tp_port_stat "$m" RX-packets)
-tx=$(tp_port_stat "$m" TX-packets)
-errs=$(( $(tp_port_stat "$m" RX-errors) + $(tp_port_stat "$m" TX-errors) ))
+tp_counts
 tp_quit
 
 expect "testpmd exit status" "$tp_rc" 0
 expect "cycles that forwarded nothing" "$dead" 0
 expect "mbufs in use after $cycles stop/start cycles" "$after" "$before"
-expect "errors" "$errs" 0
-expect "TX-packets = frames hv-host took" "$tx" "$(tp_host_stat total tx_frames)"
-expect "RX-packets = frames hv-host delivered" "$rx" \
+expect "errors" $((tp_rx_errors + tp_tx_errors)) 0
+expect "TX-packets = frames hv-host took" "$tp_tx" \
+	"$(tp_host_stat total tx_frames)"
+expect "RX-packets = frames hv-host delivered" "$tp_rx" \
 	"$(tp_host_stat total rx_frames)"
 finish
