@@ -308,13 +308,15 @@ vf_standin() {
 	echo "net_vfstandin0,mac=$vf_mac,iface=$vf_vtap,ctl=$vf_ctl"
 }
 
-# vf_start [hv-host args] -- [EAL args] -- [testpmd args]
-# Like tp_start, inside the namespace, with the VF offer wired up.
-vf_start() {
+# vf_spawn [hv-host args] -- [EAL args] -- [program args]: hv-testpmd.sh
+# (testpmd, or hv-guest with --guest) started inside the namespace on
+# hv-host's tap backend with the NIC's MAC, the VF offered 100 ms after
+# it is asked for; hv-host's TAP joins the bridge as soon as it exists.
+vf_spawn() {
 	local i
 
 	tp_hv_testpmd --backend "tap:$vf_htap" --mac "$vf_mac" \
-		--vf-mac "$vf_mac" --vf-ctl "$vf_ctl" --vf-delay-ms 100 "$@"
+		--vf-delay-ms 100 "$@"
 	tp_spawn ip netns exec "$vf_ns" "${tp_cmdline[@]}"
 	for ((i = 0; i < 100; i++)); do
 		ip -n "$vf_ns" link show "$vf_htap" >/dev/null 2>&1 && break
@@ -324,7 +326,58 @@ vf_start() {
 	ip netns exec "$vf_ns" sysctl -qw \
 		"net.ipv6.conf.$vf_htap.disable_ipv6=1" 2>/dev/null
 	ip -n "$vf_ns" link set "$vf_htap" up 2>/dev/null
+}
+
+# vf_start [hv-host args] -- [EAL args] -- [testpmd args]
+# Like tp_start, inside the namespace, with the VF offer wired up.
+vf_start() {
+	vf_spawn --vf-mac "$vf_mac" --vf-ctl "$vf_ctl" "$@"
 	tp_await
+}
+
+# vf_expect_carried CYCLE: after a transition to the VF, hv-host's data
+# path is the VF and the VF's TAP takes at least half the stream's rate
+# in the next second.
+vf_expect_carried() {
+	local tap0
+
+	vf_mark
+	tap0=$(vf_tap_count tx_packets)
+	sleep 1
+	[ "$(host_datapath)" = vf ] ||
+		fail_soft "cycle $1: hv-host's data path is not the VF"
+	[ $(($(vf_tap_count tx_packets) - tap0)) -ge $((vf_stream_rate / 2)) ] ||
+		fail_soft "cycle $1: the VF carried little of the traffic"
+}
+
+# vf_traffic_verdict SPARE WHAT: the stream and the ping stopped, their
+# figures shown, and the checks of every traffic scenario: all pings but
+# SPARE answered, 90% of the stream received, no frame lost away from
+# WHAT (the transitions noted with vf_mark), no silence of a second.
+# The stream's frames sent stay in vf_sent.
+vf_traffic_verdict() {
+	local got gap psent pgot
+
+	read -r vf_sent got gap <<<"$(vf_stream_stop)"
+	read -r psent pgot <<<"$(vf_ping_stop)"
+	echo "pings: $psent sent, $pgot answered"
+	echo "stream: ${vf_sent:-0} sent, ${got:-0} received, longest silence ${gap:-?}s"
+	expect_ge "pings answered" "$pgot" $((psent - $1))
+	expect_ge "stream frames received" "$got" $((${vf_sent:-0} * 9 / 10))
+	expect "stream frames lost away from $2" "$(vf_loss_away)" 0
+	vf_expect_resumed
+}
+
+# vf_end [PORT]: forwarding and the netvsc port (default 0) stopped, with
+# no mbuf in use then; testpmd quits with status 0.  Ends the test with
+# the verdict of all checks.
+vf_end() {
+	tp_cmd stop
+	tp_cmd port stop "${1:-0}"
+	expect "mbufs in use with the port stopped" "$(tp_mbufs_in_use)" 0
+	tp_quit
+	expect "testpmd exit status" "$tp_rc" 0
+	finish
 }
 
 # EAL arguments that load the stand-in (and, with "vdev", create it).

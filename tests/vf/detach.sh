@@ -60,21 +60,8 @@ sleep 1
 expect_ge "frames the returning VF received in a second" \
 	$(($(vf_tap_count tx_packets) - tap0)) $((rate / 2))
 
-read -r u_sent u_got u_gap <<<"$(vf_stream_stop)"
-read -r sent got <<<"$(vf_ping_stop)"
-echo "pings: $sent sent, $got answered"
-echo "stream: $u_sent sent, $u_got received, longest silence ${u_gap}s"
-expect_ge "pings answered" "$got" $((sent - 20))
-expect_ge "stream frames received" "$u_got" $((u_sent * 9 / 10))
-expect "stream frames lost away from the detach and attach" \
-	"$(vf_loss_away)" 0
-vf_expect_resumed
+vf_traffic_verdict 20 "the detach and attach"
 if [ "$HVNET_PMD" != upstream ]; then
 	expect "vf_released" "$(tp_xstat vf_released)" 1
 fi
-tp_cmd stop
-tp_cmd port stop 0
-expect "mbufs in use with the port stopped" "$(tp_mbufs_in_use)" 0
-tp_quit
-expect "testpmd exit status" "$tp_rc" 0
-finish
+vf_end

@@ -24,17 +24,8 @@ pci=0000:00:02.0
 
 vf_prereq
 need_hugepages
-tp_hv_testpmd --guest --backend "tap:$vf_htap" --mac "$vf_mac" \
-	--vf-delay-ms 100 --vf-pci "$pci" --vf-ifname "$vf_vtap" \
-	"${host_extra[@]}" -- $(vf_eal) -- --mode rxonly \
-	--seconds $((cycles * 10 + 10))
-tp_spawn ip netns exec "$vf_ns" "${tp_cmdline[@]}"
-for ((i = 0; i < 100; i++)); do
-	ip -n "$vf_ns" link show "$vf_htap" >/dev/null 2>&1 && break
-	sleep 0.1
-done
-vf_bridge "$vf_htap" 2>/dev/null
-ip -n "$vf_ns" link set "$vf_htap" up 2>/dev/null
+vf_spawn --guest --vf-pci "$pci" --vf-ifname "$vf_vtap" "${host_extra[@]}" \
+	-- $(vf_eal) -- --mode rxonly --seconds $((cycles * 10 + 10))
 tp_wait_log "$vf_on_pat" 1 20 ||
 	fail "the VF present at start never took the data path"
 for ((c = 1; c <= cycles; c++)); do

@@ -99,24 +99,11 @@ for ((c = 1; c <= cycles; c++)); do
 		fail_soft "cycle $c: data path never returned to the VF"
 		break
 	fi
-	vf_mark
-	tap0=$(vf_tap_count tx_packets)
-	sleep 1
-	[ "$(host_datapath)" = vf ] ||
-		fail_soft "cycle $c: hv-host's data path is not the VF"
-	[ $(($(vf_tap_count tx_packets) - tap0)) -ge $((rate / 2)) ] ||
-		fail_soft "cycle $c: the VF carried little of the traffic"
+	vf_expect_carried $c
 done
 ok "$((c - 1)) cycles done"
 sleep 0.5
-read -r u_sent u_got u_gap <<<"$(vf_stream_stop)"
-read -r sent got <<<"$(vf_ping_stop)"
-echo "pings: $sent sent, $got answered"
-echo "stream: ${u_sent:-0} sent, ${u_got:-0} received, longest silence ${u_gap:-?}s"
-expect_ge "pings answered" "${got:-0}" $((sent - cycles * 2 * 20))
-expect_ge "stream frames received" "${u_got:-0}" $((${u_sent:-0} * 9 / 10))
-expect "stream frames lost away from transitions" "$(vf_loss_away)" 0
-vf_expect_resumed
+vf_traffic_verdict $((cycles * 2 * 20)) transitions
 
 tries=$(tp_xstat vf_attach_attempts "$nv_port")
 oks=$(tp_xstat vf_attach_successes "$nv_port")
@@ -144,9 +131,4 @@ else
 	expect_ge "VmRSS not grown by 1 MiB" $((rss0 + 1024 - rss1)) 0
 fi
 
-tp_cmd stop
-tp_cmd port stop "$nv_port"
-expect "mbufs in use with the port stopped" "$(tp_mbufs_in_use)" 0
-tp_quit
-expect "testpmd exit status" "$tp_rc" 0
-finish
+vf_end "$nv_port"
