@@ -49,3 +49,28 @@ guest_bg() {
 guest_pid() {
 	host_ctl stats | awk '/^guest present/ { print $4 }'
 }
+
+# guest_kill PID: SIGKILL to the DPDK process hv-host serves, PID (the
+# background guest_run) reaped, then up to 5 s for hv-host to report the
+# guest absent.  False when hv-host knows no guest.
+guest_kill() {
+	local victim
+
+	victim=$(guest_pid)
+	[ -n "$victim" ] && [ "$victim" -gt 1 ] || return 1
+	kill -KILL "$victim"
+	wait "$1" 2>/dev/null
+	for _ in $(seq 100); do
+		host_ctl stats | grep -q '^guest absent' && break
+		sleep 0.05
+	done
+}
+
+# guest_check [EAL args] [-- hv-guest args]: hv-guest ($guest) run to its
+# end with its output in $guest_log; a failure ends the test, showing the
+# output's last lines.
+guest_log=$hvn_work/guest.out
+guest_check() {
+	guest_run "$guest" "$@" >"$guest_log" 2>&1 ||
+		fail "hv-guest failed: $(tail -5 "$guest_log")"
+}

@@ -22,14 +22,8 @@ for i in $(seq 20); do
 		[ "$(host_stat total rx_frames)" -gt $((before + 5000)) ] && break
 		sleep 0.05
 	done
-	victim=$(guest_pid)
-	[ -n "$victim" ] || fail "cycle $i: guest never came up: $(tail -3 "$hvn_work/g.out")"
-	kill -KILL "$victim"
-	wait "$g" 2>/dev/null
-	for _ in $(seq 100); do
-		host_ctl stats | grep -q '^guest absent' && break
-		sleep 0.05
-	done
+	guest_kill $g ||
+		fail "cycle $i: guest never came up: $(tail -3 "$hvn_work/g.out")"
 	host_alive || fail "cycle $i: hv-host died"
 	[ $i = 1 ] && { rss1=$(rss); fds1=$(fds); }
 done

@@ -18,15 +18,7 @@ for _ in $(seq 100); do
 	sleep 0.1
 done
 [ "$(host_stat total rx_frames)" -gt 10000 ] || fail "first guest moved no traffic"
-# The DPDK process itself (hv-host knows its pid), not the timeout wrapper.
-victim=$(guest_pid)
-[ -n "$victim" ] && [ "$victim" -gt 1 ] || fail "hv-host does not know the guest"
-kill -KILL "$victim"
-wait "$g1" 2>/dev/null
-for _ in $(seq 50); do
-	host_ctl stats | grep -q '^guest absent' && break
-	sleep 0.1
-done
+guest_kill $g1 || fail "hv-host does not know the guest"
 host_ctl stats | grep -q '^guest absent' || fail "hv-host did not notice the guest's death"
 host_alive || fail "hv-host died with its guest"
 [ -e "$host_root/sys/bus/vmbus/devices/$host_uuid/channels/15" ] && fail "subchannel left behind"

@@ -10,11 +10,9 @@
 
 need_guest
 host_start --mtu 9000 --backend source:2000:16:50000
-out=$hvn_work/guest.out
-guest_run "$guest" -- --mode rxonly --mtu 3000 --seconds 1 >"$out" 2>&1 ||
-	fail "hv-guest failed: $(tail -5 "$out")"
-grep '^hv-guest: \(mtu\|total\)' "$out"
-expect "port MTU" "$(awk '$2 == "mtu" { print $3 }' "$out")" 3000
+guest_check -- --mode rxonly --mtu 3000 --seconds 1
+grep '^hv-guest: \(mtu\|total\)' "$guest_log"
+expect "port MTU" "$(awk '$2 == "mtu" { print $3 }' "$guest_log")" 3000
 expect_ge "2000-byte frames received" \
-	"$(awk '$2 == "total" { print $4 }' "$out")" 1000
+	"$(awk '$2 == "total" { print $4 }' "$guest_log")" 1000
 finish

@@ -12,13 +12,11 @@
 
 need_guest
 host_start --channels 4 --backend source:64:256:200000
-out=$hvn_work/guest.out
-guest_run "$guest" -- --mode rxonly --queues 4 --seconds 3 >"$out" 2>&1 ||
-	fail "guest failed: $(tail -5 "$out")"
-grep '^hv-guest: queue' "$out"
+guest_check -- --mode rxonly --queues 4 --seconds 3
+grep '^hv-guest: queue' "$guest_log"
 total=0
 for q in 0 1 2 3; do
-	n=$(awk -v q=$q '$1 == "hv-guest:" && $2 == "queue" && $3 == q { print $5 }' "$out")
+	n=$(awk -v q=$q '$1 == "hv-guest:" && $2 == "queue" && $3 == q { print $5 }' "$guest_log")
 	[ -n "$n" ] && [ "$n" -gt 0 ] || fail "queue $q received nothing"
 	eval "rx$q=$n"
 	total=$((total + n))
