@@ -45,28 +45,25 @@ def telemetry(cmd):
     s.send(cmd.encode())
     return json.loads(s.recv(1 << 20).decode())[cmd.split(',')[0]]
 
-stats, xstats = {}, {}
-port = None
-for line in open(work + '/stats.out'):
-    m = re.search(r'NIC statistics for port (\d+)', line)
-    if m:
-        port = int(m.group(1))
-        stats[port] = {}
-        continue
-    # The port's totals; the "Stats reg" lines are per queue.
-    if re.match(r'\s*[RT]X-', line):
-        for k, v in re.findall(r'([RT]X-\w+):\s+(\d+)', line):
-            stats[port][k] = int(v)
-port = None
-for line in open(work + '/xstats.out'):
-    m = re.search(r'NIC extended statistics for port (\d+)', line)
-    if m:
-        port = int(m.group(1))
-        xstats[port] = {}
-        continue
-    m = re.match(r'^(\w+): (\d+)$', line.strip())
-    if m and port is not None:
-        xstats[port][m.group(1)] = int(m.group(2))
+def per_port(path, title, pairs):
+    """{port: {name: value}} from proc-info's output: a block per port
+    under "NIC <title> for port N", its counters from pairs(line)."""
+    ports, port = {}, None
+    for line in open(path):
+        m = re.search(r'NIC %s for port (\d+)' % title, line)
+        if m:
+            port = int(m.group(1))
+            ports[port] = {}
+        elif port is not None:
+            ports[port].update((k, int(v)) for k, v in pairs(line))
+    return ports
+
+# The port's totals; the "Stats reg" lines are per queue.
+stats = per_port(work + '/stats.out', 'statistics',
+                 lambda l: re.findall(r'([RT]X-\w+):\s+(\d+)', l)
+                 if re.match(r'\s*[RT]X-', l) else [])
+xstats = per_port(work + '/xstats.out', 'extended statistics',
+                  lambda l: re.findall(r'^(\w+): (\d+)$', l.strip()))
 
 names = {'RX-packets': 'ipackets', 'RX-errors': 'ierrors',
          'RX-bytes': 'ibytes', 'RX-nombuf': 'rx_nombuf',
