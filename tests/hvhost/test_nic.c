@@ -157,6 +157,21 @@ make_pkt(uint8_t *buf, const void *ppi, uint32_t ppi_len, uint32_t frame_len)
 	return h.len;
 }
 
+/*
+ * The check's verdict on the first len bytes of buf, copied to a block of
+ * exactly that many (ASan catches an overread).
+ */
+static int
+pkt_verdict(const uint8_t *buf, uint32_t len, struct hvh_tx_info *ti)
+{
+	uint8_t *b = exact(buf, len);
+	const char *why;
+	int ret = hvh_check_rndis_pkt(b, len, ti, &why);
+
+	free(b);
+	return ret;
+}
+
 static int
 rndis_pkt_parses_ppis(void)
 {
@@ -166,14 +181,11 @@ rndis_pkt_parses_ppis(void)
 		16, 77, 12, 0,		/* unknown type: skipped */
 	};
 	struct hvh_tx_info ti;
-	uint8_t buf[512], *b;
-	const char *why;
+	uint8_t buf[512];
 	uint32_t len;
 
 	len = make_pkt(buf, ppi, sizeof(ppi), 60);
-	b = exact(buf, len);
-	HVT_ASSERT(hvh_check_rndis_pkt(b, len, &ti, &why) == 0);
-	free(b);
+	HVT_ASSERT(pkt_verdict(buf, len, &ti) == 0);
 	HVT_ASSERT(ti.present == (HVH_TXI_VLAN | HVH_TXI_CSUM));
 	HVT_ASSERT(ti.vlan == ((5 << 4) | 3));
 	HVT_ASSERT(HVH_TXCSUM_THOFF(ti.csum) == 34);
@@ -187,32 +199,23 @@ rndis_pkt_rejects_bad_offsets(void)
 	uint32_t ppi[4] = { 0, HVH_PPI_VLAN, 12, 0 };	/* size 0: endless */
 	struct hvh_rndis_pkt *h;
 	struct hvh_tx_info ti;
-	uint8_t buf[512], *b;
-	const char *why;
+	uint8_t buf[512];
 	uint32_t len;
 
 	len = make_pkt(buf, ppi, sizeof(ppi), 60);
-	b = exact(buf, len);
-	HVT_ASSERT(hvh_check_rndis_pkt(b, len, &ti, &why) == -EINVAL);
-	free(b);
+	HVT_ASSERT(pkt_verdict(buf, len, &ti) == -EINVAL);
 
 	len = make_pkt(buf, NULL, 0, 60);
 	h = (void *)buf;
 	h->data_off = 0xfffffff0u;	/* wraps in 32 bits */
-	b = exact(buf, len);
-	HVT_ASSERT(hvh_check_rndis_pkt(b, len, &ti, &why) == -EINVAL);
-	free(b);
+	HVT_ASSERT(pkt_verdict(buf, len, &ti) == -EINVAL);
 
 	len = make_pkt(buf, NULL, 0, 60);
 	h->len = len + 1;		/* longer than its container */
-	b = exact(buf, len);
-	HVT_ASSERT(hvh_check_rndis_pkt(b, len, &ti, &why) == -EINVAL);
-	free(b);
+	HVT_ASSERT(pkt_verdict(buf, len, &ti) == -EINVAL);
 
 	len = make_pkt(buf, NULL, 0, 10);	/* shorter than Ethernet */
-	b = exact(buf, len);
-	HVT_ASSERT(hvh_check_rndis_pkt(b, len, &ti, &why) == -EINVAL);
-	free(b);
+	HVT_ASSERT(pkt_verdict(buf, len, &ti) == -EINVAL);
 	return 0;
 }
 
@@ -347,6 +350,18 @@ fg_conf(struct hvh_nic_conf *c, const char *backend)
 	c->surface.txbuf_gpadl = 101;
 }
 
+/* A fake guest on a new NIC with this backend, brought up at NVSP ver. */
+static int
+fg_up(struct hvh_fake_guest *g, const char *backend, uint32_t ver)
+{
+	struct hvh_nic_conf c;
+
+	fg_conf(&c, backend);
+	if (hvh_fg_open(g, &c) != 0)
+		return -1;
+	return hvh_fg_bringup(g, ver);
+}
+
 static int
 nvsp_negotiates_and_refuses(void)
 {
@@ -377,14 +392,19 @@ nvsp_negotiates_and_refuses(void)
 	return 0;
 }
 
-/* The next completion's NVSP type and status word (at +4). */
+/*
+ * An NVSP message sent with transaction id xid, completion requested; its
+ * completion's NVSP type and status word (at +4).
+ */
 static int
-fg_nvsp_comp(struct hvh_fake_guest *g, uint32_t *type, uint32_t *status)
+fg_nvsp_call(struct hvh_fake_guest *g, uint64_t xid, const void *msg,
+	     uint32_t len, uint32_t *type, uint32_t *status)
 {
 	const struct hvh_pkt_desc *d = (const void *)g->pkt;
-	int n = hvh_fg_wait(g);
 
-	if (n < 16 + 8 || d->type != HVH_PKT_COMP)
+	if (hvh_fg_send(g, HVH_PKT_INBAND, HVH_PKT_FLAG_RC, xid, msg,
+			len) != 0 || hvh_fg_wait(g) < 16 + 8 ||
+	    d->type != HVH_PKT_COMP)
 		return -1;
 	memcpy(type, g->pkt + d->offset8 * 8, 4);
 	memcpy(status, g->pkt + d->offset8 * 8 + 4, 4);
@@ -404,37 +424,26 @@ nvsp_refuses_types_newer_than_version(void)
 	uint32_t comp[10] = { HVH_NVSP_SEND_RNDIS_PKT_COMPLETE,
 			      HVH_NVSP_STAT_SUCCESS };
 	struct hvh_fake_guest g;
-	struct hvh_nic_conf c;
 	uint32_t type, st;
 	uint64_t e;
 
-	fg_conf(&c, "sink");
-	HVT_ASSERT(hvh_fg_open(&g, &c) == 0);
-	HVT_ASSERT(hvh_fg_bringup(&g, HVH_NVSP_V2) == 0);
+	HVT_ASSERT(fg_up(&g, "sink", HVH_NVSP_V2) == 0);
 	e = g.nic->st.proto_errors;
-	HVT_ASSERT(hvh_fg_send(&g, HVH_PKT_INBAND, HVH_PKT_FLAG_RC, 5, sw,
-			       sizeof(sw)) == 0);
-	HVT_ASSERT(fg_nvsp_comp(&g, &type, &st) == 0);
+	HVT_ASSERT(fg_nvsp_call(&g, 5, sw, sizeof(sw), &type, &st) == 0);
 	HVT_ASSERT(type == HVH_NVSP_SWITCH_DATA_PATH &&
 		   st == HVH_NVSP_STAT_FAILURE);
 	HVT_ASSERT(g.nic->datapath == 0);
-	HVT_ASSERT(hvh_fg_send(&g, HVH_PKT_INBAND, HVH_PKT_FLAG_RC, 6, sub,
-			       sizeof(sub)) == 0);
-	HVT_ASSERT(fg_nvsp_comp(&g, &type, &st) == 0);
+	HVT_ASSERT(fg_nvsp_call(&g, 6, sub, sizeof(sub), &type, &st) == 0);
 	HVT_ASSERT(type == HVH_NVSP_SUBCHANNEL && st == HVH_NVSP_STAT_FAILURE);
 	HVT_ASSERT(g.nic->nchan == 1);
-	HVT_ASSERT(hvh_fg_send(&g, HVH_PKT_INBAND, HVH_PKT_FLAG_RC, 7, comp,
-			       sizeof(comp)) == 0);
-	HVT_ASSERT(fg_nvsp_comp(&g, &type, &st) == 0);
+	HVT_ASSERT(fg_nvsp_call(&g, 7, comp, sizeof(comp), &type, &st) == 0);
 	HVT_ASSERT(type == HVH_NVSP_SEND_RNDIS_PKT_COMPLETE &&
 		   st == HVH_NVSP_STAT_FAILURE);
 	HVT_ASSERT(g.nic->st.proto_errors == e + 3);
 	/* Negotiated again at 4, the switch is taken. */
 	HVT_ASSERT(hvh_fg_bringup(&g, HVH_NVSP_V4) == 0);
 	e = g.nic->st.proto_errors;
-	HVT_ASSERT(hvh_fg_send(&g, HVH_PKT_INBAND, HVH_PKT_FLAG_RC, 8, sw,
-			       sizeof(sw)) == 0);
-	HVT_ASSERT(fg_nvsp_comp(&g, &type, &st) == 0);
+	HVT_ASSERT(fg_nvsp_call(&g, 8, sw, sizeof(sw), &type, &st) == 0);
 	HVT_ASSERT(type == HVH_NVSP_SWITCH_DATA_PATH &&
 		   st == HVH_NVSP_STAT_SUCCESS);
 	HVT_ASSERT(g.nic->datapath == 1);
@@ -502,14 +511,11 @@ hostile_run(uint64_t seed, struct hvh_hostile *out)
 			      HVH_NVSP_STAT_SUCCESS };
 	const struct hvh_pkt_desc *d;
 	struct hvh_fake_guest g;
-	struct hvh_nic_conf c;
 	struct hvh_ring *out_ring;
 	unsigned int i;
 	int len;
 
-	fg_conf(&c, "source:64:16");
-	HVT_ASSERT(hvh_fg_open(&g, &c) == 0);
-	HVT_ASSERT(hvh_fg_bringup(&g, HVH_NVSP_V61) == 0);
+	HVT_ASSERT(fg_up(&g, "source:64:16", HVH_NVSP_V61) == 0);
 	hvh_nic_hostile(g.nic, seed, 200);
 	out_ring = &g.nic->chan[0]->out;
 	d = (const void *)g.pkt;
@@ -562,11 +568,8 @@ static int
 guest_gone_resets_device(void)
 {
 	struct hvh_fake_guest g;
-	struct hvh_nic_conf c;
 
-	fg_conf(&c, "loopback");
-	HVT_ASSERT(hvh_fg_open(&g, &c) == 0);
-	HVT_ASSERT(hvh_fg_bringup(&g, HVH_NVSP_V61) == 0);
+	HVT_ASSERT(fg_up(&g, "loopback", HVH_NVSP_V61) == 0);
 	HVT_ASSERT(hvh_nvsp_offer_subchannels(g.nic, 3) == 3);
 	close(g.sock);
 	g.sock = -1;
@@ -665,14 +668,11 @@ static int
 uio_checked_on_budget_not_every_pass(void)
 {
 	struct hvh_fake_guest g;
-	struct hvh_nic_conf c;
 	uint64_t t0, t1, checks;
 	int32_t one = 1, zero = 0;
 	unsigned int i;
 
-	fg_conf(&c, "sink");
-	HVT_ASSERT(hvh_fg_open(&g, &c) == 0);
-	HVT_ASSERT(hvh_fg_bringup(&g, HVH_NVSP_V61) == 0);
+	HVT_ASSERT(fg_up(&g, "sink", HVH_NVSP_V61) == 0);
 	checks = g.nic->st.uio_checks;
 	t0 = hvh_now_ns();
 	for (i = 0; i < 20000; i++)
@@ -706,12 +706,9 @@ static int
 rx_several_bursts_per_pass(void)
 {
 	struct hvh_fake_guest g;
-	struct hvh_nic_conf c;
 	struct hvh_chan_stats a, b;
 
-	fg_conf(&c, "source:64:16");
-	HVT_ASSERT(hvh_fg_open(&g, &c) == 0);
-	HVT_ASSERT(hvh_fg_bringup(&g, HVH_NVSP_V61) == 0);
+	HVT_ASSERT(fg_up(&g, "source:64:16", HVH_NVSP_V61) == 0);
 	while (hvh_fg_recv(&g) > 0)
 		;
 	HVT_ASSERT(g.nic->rx_nfree > HVH_RX_BURST * HVH_RX_BURSTS);
@@ -736,15 +733,12 @@ rx_completions_read_without_reply_room(void)
 			      HVH_NVSP_STAT_SUCCESS };
 	const struct hvh_xfer_hdr *x;
 	struct hvh_fake_guest g;
-	struct hvh_nic_conf c;
 	struct hvh_ring *out;
 	uint64_t tids[16];
 	unsigned int n = 0, i, before;
 	int len;
 
-	fg_conf(&c, "source:64:16");
-	HVT_ASSERT(hvh_fg_open(&g, &c) == 0);
-	HVT_ASSERT(hvh_fg_bringup(&g, HVH_NVSP_V61) == 0);
+	HVT_ASSERT(fg_up(&g, "source:64:16", HVH_NVSP_V61) == 0);
 	x = (const void *)g.pkt;
 	for (i = 0; i < 100 && n < 16; i++) {
 		hvh_nic_poll(g.nic);
@@ -935,13 +929,10 @@ static int
 uio_ready_only_after_reset(void)
 {
 	struct hvh_fake_guest g;
-	struct hvh_nic_conf c;
 	uint32_t v;
 	int s;
 
-	fg_conf(&c, "loopback");
-	HVT_ASSERT(hvh_fg_open(&g, &c) == 0);
-	HVT_ASSERT(hvh_fg_bringup(&g, HVH_NVSP_V61) == 0);
+	HVT_ASSERT(fg_up(&g, "loopback", HVH_NVSP_V61) == 0);
 	HVT_ASSERT(hvh_nvsp_offer_subchannels(g.nic, 3) == 3);
 	close(g.sock);
 	g.sock = -1;
@@ -970,12 +961,9 @@ static int
 uio_second_opener_keeps_state(void)
 {
 	struct hvh_fake_guest g;
-	struct hvh_nic_conf c;
 	int s;
 
-	fg_conf(&c, "loopback");
-	HVT_ASSERT(hvh_fg_open(&g, &c) == 0);
-	HVT_ASSERT(hvh_fg_bringup(&g, HVH_NVSP_V61) == 0);
+	HVT_ASSERT(fg_up(&g, "loopback", HVH_NVSP_V61) == 0);
 	s = uio_connect(g.nic);
 	HVT_ASSERT(s >= 0 && uio_admitted(g.nic, s));
 	HVT_ASSERT(g.nic->rndis_up && g.nic->st.guests == 1);
@@ -1012,13 +1000,10 @@ hostile_guest_fuzz(void)
 					 134, 135, 9999 };
 	static const uint32_t rndis[] = { 1, 2, 3, 4, 5, 6, 8, 9, 0x80000002 };
 	struct hvh_fake_guest g;
-	struct hvh_nic_conf c;
 	unsigned int seed = 4242, i, k, reconnects = 0;
 	uint8_t pkt[512];
 
-	fg_conf(&c, "loopback");
-	HVT_ASSERT(hvh_fg_open(&g, &c) == 0);
-	HVT_ASSERT(hvh_fg_bringup(&g, HVH_NVSP_V61) == 0);
+	HVT_ASSERT(fg_up(&g, "loopback", HVH_NVSP_V61) == 0);
 	for (i = 0; i < 20000; i++) {
 		struct hvh_pkt_desc *d = (void *)pkt;
 		uint32_t *m, len = 24 + (rand_r(&seed) % 60) * 8;

@@ -38,6 +38,33 @@ exact(const void *src, size_t len)
 	return p;
 }
 
+/*
+ * A message built valid, then one field set to a value (size 0: none)
+ * and the length handed to the parser (0: the whole message): each row
+ * of a test's table is a message the parser must refuse.
+ */
+struct bad_field {
+	const char *why;
+	size_t off, size;
+	uint64_t val;
+	uint32_t len;
+};
+
+#define BAD_FIELD(type, why, field, v, n) \
+	{ why, offsetof(type, field), sizeof(((type *)0)->field), v, n }
+#define BAD_LEN(why, n) { why, 0, 0, 0, n }
+
+/* Little-endian, as every field of the protocol. */
+static void
+bad_field_set(void *msg, const struct bad_field *b)
+{
+	uint8_t *p = (uint8_t *)msg + b->off;
+	size_t i;
+
+	for (i = 0; i < b->size; i++)
+		p[i] = (uint8_t)(b->val >> (8 * i));
+}
+
 /* Transfer-page packets */
 
 #define SLOTS 100
@@ -55,14 +82,17 @@ struct xfer_msg {
 } __attribute__((packed));
 static_assert(sizeof(((struct xfer_msg *)0)->h) ==
 	      sizeof(struct vmbus_chanpkt_rxbuf), "transfer-page header");
+/* Its header and total lengths, in 8-byte units: 16 bytes of NVSP. */
+#define XFER_HLEN (offsetof(struct xfer_msg, nvs) / 8)
+#define XFER_TLEN (XFER_HLEN + 2)
 
 static void
 xfer_build(struct xfer_msg *m, uint64_t xact)
 {
 	memset(m, 0, sizeof(*m));
 	m->h.hdr.type = VMBUS_CHANPKT_TYPE_RXBUF;
-	m->h.hdr.hlen = (sizeof(m->h) + sizeof(m->r)) / 8;
-	m->h.hdr.tlen = (sizeof(m->h) + sizeof(m->r) + 16) / 8;
+	m->h.hdr.hlen = XFER_HLEN;
+	m->h.hdr.tlen = XFER_TLEN;
 	m->h.hdr.xactid = xact;
 	m->h.rxbuf_id = HN_NVS_RECV_BUF_ID;
 	m->h.rxbuf_cnt = 2;
@@ -97,46 +127,37 @@ xfer_accepts_valid(void)
 	return 0;
 }
 
+#define XFER_BAD(why, field, v, n) BAD_FIELD(struct xfer_msg, why, field, v, n)
+
 static int
 xfer_rejects_bad_header(void)
 {
+	static const struct bad_field bad[] = {
+		XFER_BAD("header too short for the transfer-page fields",
+			 h.hdr.hlen, 2, 0),
+		XFER_BAD("more ranges than the header holds", h.rxbuf_cnt, 3, 0),
+		XFER_BAD("ranges beyond any header", h.rxbuf_cnt, UINT32_MAX, 0),
+		XFER_BAD("not our receive buffer", h.rxbuf_id, 0xbeef, 0),
+		XFER_BAD("not an RNDIS packet", nvs.type,
+			 HN_NVS_TYPE_SEND_RNDIS_PKT_COMPLETE, 0),
+		XFER_BAD("no room for the NVSP message after the header",
+			 h.hdr.tlen, XFER_HLEN + 1, (XFER_HLEN + 1) * 8),
+		XFER_BAD("total length beyond what was read from the ring",
+			 h.hdr.tlen, 200, 0),
+		XFER_BAD("header length beyond the total length", h.hdr.hlen,
+			 XFER_TLEN + 1, 0),
+		BAD_LEN("shorter than a descriptor", 15),
+	};
 	struct xfer_msg m;
 	struct hn_xfer x;
+	unsigned int i;
 
-	/* Header too short for the transfer-page fields. */
-	xfer_build(&m, 1);
-	m.h.hdr.hlen = 2;
-	HVT_CHECK(xfer_check(&m, sizeof(m), &x) != 0);
-	/* More ranges than the header holds. */
-	xfer_build(&m, 1);
-	m.h.rxbuf_cnt = 3;
-	HVT_CHECK(xfer_check(&m, sizeof(m), &x) != 0);
-	xfer_build(&m, 1);
-	m.h.rxbuf_cnt = UINT32_MAX;
-	HVT_CHECK(xfer_check(&m, sizeof(m), &x) != 0);
-	/* Not our receive buffer. */
-	xfer_build(&m, 1);
-	m.h.rxbuf_id = 0xbeef;
-	HVT_CHECK(xfer_check(&m, sizeof(m), &x) != 0);
-	/* Not an RNDIS packet. */
-	xfer_build(&m, 1);
-	m.nvs.type = HN_NVS_TYPE_SEND_RNDIS_PKT_COMPLETE;
-	HVT_CHECK(xfer_check(&m, sizeof(m), &x) != 0);
-	/* No room for the NVSP message after the header. */
-	xfer_build(&m, 1);
-	m.h.hdr.tlen = m.h.hdr.hlen + 1;
-	HVT_CHECK(xfer_check(&m, m.h.hdr.tlen * 8, &x) != 0);
-	/* Total length beyond what was read from the ring. */
-	xfer_build(&m, 1);
-	m.h.hdr.tlen = 200;
-	HVT_CHECK(xfer_check(&m, sizeof(m), &x) != 0);
-	/* Header length beyond the total length. */
-	xfer_build(&m, 1);
-	m.h.hdr.hlen = m.h.hdr.tlen + 1;
-	HVT_CHECK(xfer_check(&m, sizeof(m), &x) != 0);
-	/* Shorter than a descriptor. */
-	xfer_build(&m, 1);
-	HVT_CHECK(xfer_check(&m, 15, &x) != 0);
+	for (i = 0; i < HVT_DIM(bad); i++) {
+		xfer_build(&m, 1);
+		bad_field_set(&m, &bad[i]);
+		HVT_CHECK(xfer_check(&m, bad[i].len ? bad[i].len : sizeof(m),
+				     &x) != 0, "%s", bad[i].why);
+	}
 	return 0;
 }
 
@@ -261,67 +282,67 @@ rndis_pkt_accepts_valid_with_ppi(void)
 	return 0;
 }
 
-static int
-rndis_pkt_rejects_bad_offsets(void)
+#define RNDIS_BAD(why, field, v) BAD_FIELD(struct rndis_data, why, field, v, 0)
+
+/* Each row on a freshly built packet: the parser must refuse it. */
+static void
+rndis_refuses(const struct bad_field *bad, unsigned int n)
 {
 	struct rndis_data d;
 	struct hn_rx_info ri;
+	unsigned int i;
 
+	for (i = 0; i < n; i++) {
+		rndis_build(&d);
+		bad_field_set(&d, &bad[i]);
+		HVT_CHECK(rndis_parse(&d, bad[i].len ? bad[i].len : sizeof(d),
+				      &ri) != 0, "%s", bad[i].why);
+	}
+}
+
+static int
+rndis_pkt_rejects_bad_offsets(void)
+{
+	static const struct bad_field bad[] = {
+		BAD_LEN("msg_len beyond the range", sizeof(struct rndis_data) - 1),
+		RNDIS_BAD("msg_len shorter than the packet", pkt.len, 20),
+		RNDIS_BAD("data inside the header", pkt.data_off, 8),
+		RNDIS_BAD("data one byte past the message", pkt.data_len,
+			  sizeof(((struct rndis_data *)0)->frame) + 1),
+		RNDIS_BAD("data shorter than an Ethernet header", pkt.data_len,
+			  13),
+		RNDIS_BAD("info longer than the message", pkt.ppi_len,
+			  sizeof(struct rndis_data) + 1),
+		RNDIS_BAD("info inside the header", pkt.ppi_off, 4),
+		BAD_LEN("shorter than the packet header", 43),
+	};
+	struct rndis_data d;
+	struct hn_rx_info ri;
+
+	rndis_refuses(bad, HVT_DIM(bad));
+	/* Offset + length wraps. */
 	rndis_build(&d);
-	HVT_CHECK(rndis_parse(&d, sizeof(d) - 1, &ri) != 0); /* msg_len > range */
-	rndis_build(&d);
-	d.pkt.len = 20;
-	HVT_CHECK(rndis_parse(&d, sizeof(d), &ri) != 0);
-	rndis_build(&d);
-	d.pkt.data_off = 8;	/* inside the header */
-	HVT_CHECK(rndis_parse(&d, sizeof(d), &ri) != 0);
-	rndis_build(&d);
-	d.pkt.data_len += 1;	/* one byte past the message */
-	HVT_CHECK(rndis_parse(&d, sizeof(d), &ri) != 0);
-	rndis_build(&d);
-	d.pkt.data_off = 0xfffffff0u;	/* offset + length wraps */
+	d.pkt.data_off = 0xfffffff0u;
 	d.pkt.data_len = 0x100;
 	HVT_CHECK(rndis_parse(&d, sizeof(d), &ri) != 0);
-	rndis_build(&d);
-	d.pkt.data_len = 13;	/* shorter than an Ethernet header */
-	HVT_CHECK(rndis_parse(&d, sizeof(d), &ri) != 0);
-	rndis_build(&d);
-	d.pkt.ppi_len = sizeof(d) + 1;
-	HVT_CHECK(rndis_parse(&d, sizeof(d), &ri) != 0);
-	rndis_build(&d);
-	d.pkt.ppi_off = 4;
-	HVT_CHECK(rndis_parse(&d, sizeof(d), &ri) != 0);
-	/* Shorter than the packet header. */
-	rndis_build(&d);
-	HVT_CHECK(rndis_parse(&d, 43, &ri) != 0);
 	return 0;
 }
 
 static int
 rndis_ppi_rejects_malformed_elements(void)
 {
+	static const struct bad_field bad[] = {
+		RNDIS_BAD("a zero size would loop forever", ppi[1].h.size, 0),
+		RNDIS_BAD("size beyond the chain", ppi[2].h.size, 32),
+		RNDIS_BAD("size not a 4-byte multiple", ppi[0].h.size, 15),
+		RNDIS_BAD("payload offset past the element", ppi[0].h.off, 17),
+		RNDIS_BAD("payload of 2 bytes for a u32", ppi[0].h.off, 14),
+		RNDIS_BAD("payload inside the element header", ppi[0].h.off, 4),
+	};
 	struct rndis_data d;
 	struct hn_rx_info ri;
 
-	/* A zero size would loop forever if accepted. */
-	rndis_build(&d);
-	d.ppi[1].h.size = 0;
-	HVT_CHECK(rndis_parse(&d, sizeof(d), &ri) != 0);
-	rndis_build(&d);
-	d.ppi[2].h.size = 32;	/* beyond the chain */
-	HVT_CHECK(rndis_parse(&d, sizeof(d), &ri) != 0);
-	rndis_build(&d);
-	d.ppi[0].h.size = 15;	/* not a 4-byte multiple */
-	HVT_CHECK(rndis_parse(&d, sizeof(d), &ri) != 0);
-	rndis_build(&d);
-	d.ppi[0].h.off = 17;	/* payload offset past the element */
-	HVT_CHECK(rndis_parse(&d, sizeof(d), &ri) != 0);
-	rndis_build(&d);
-	d.ppi[0].h.off = 14;	/* payload of 2 bytes for a u32 */
-	HVT_CHECK(rndis_parse(&d, sizeof(d), &ri) != 0);
-	rndis_build(&d);
-	d.ppi[0].h.off = 4;	/* payload inside the element header */
-	HVT_CHECK(rndis_parse(&d, sizeof(d), &ri) != 0);
+	rndis_refuses(bad, HVT_DIM(bad));
 	/* An unknown type is skipped, not an error. */
 	rndis_build(&d);
 	d.ppi[0].h.type = 77;
@@ -518,31 +539,36 @@ nvs_rxbuf_checks_section(void)
 	return 0;
 }
 
+/*
+ * The send buffer's completion with a section size, LEN_CUT bytes short,
+ * checked against a buffer of BUF bytes: the check's verdict, and the
+ * section size and count it reports.
+ */
+static int
+chim_check(uint32_t sectsz, uint32_t len_cut, uint32_t buf, uint32_t *sz,
+	   uint32_t *cnt)
+{
+	struct hn_nvs_chim_comp c;
+
+	memset(&c, 0, sizeof(c));
+	c.type = HN_NVS_TYPE_SEND_SEND_BUF_COMPLETE;
+	c.status = HN_NVS_STATUS_SUCCESS;
+	c.sectsz = sectsz;
+	return hn_nvs_check_chim((uint8_t *)&c, sizeof(c) - len_cut, buf, sz,
+				 cnt);
+}
+
 static int
 nvs_chim_checks_section_size(void)
 {
-	struct hn_nvs_chim_comp c = {
-		.type = HN_NVS_TYPE_SEND_SEND_BUF_COMPLETE,
-		.status = HN_NVS_STATUS_SUCCESS,
-		.sectsz = 6144,
-	};
 	uint32_t sz, cnt;
 
-	HVT_CHECK(hn_nvs_check_chim((uint8_t *)&c, sizeof(c), 16 << 20, &sz,
-				&cnt) == 0);
+	HVT_CHECK(chim_check(6144, 0, 16 << 20, &sz, &cnt) == 0);
 	HVT_CHECK(sz == 6144 && cnt == (16u << 20) / 6144);
-	c.sectsz = 0;
-	HVT_CHECK(hn_nvs_check_chim((uint8_t *)&c, sizeof(c), 16 << 20, &sz,
-				&cnt) != 0);
-	c.sectsz = 6146;
-	HVT_CHECK(hn_nvs_check_chim((uint8_t *)&c, sizeof(c), 16 << 20, &sz,
-				&cnt) != 0);
-	c.sectsz = 8192;
-	HVT_CHECK(hn_nvs_check_chim((uint8_t *)&c, sizeof(c), 4096, &sz,
-				&cnt) != 0);
-	c.sectsz = 6144;
-	HVT_CHECK(hn_nvs_check_chim((uint8_t *)&c, sizeof(c) - 1, 16 << 20, &sz,
-				&cnt) != 0);
+	HVT_CHECK(chim_check(0, 0, 16 << 20, &sz, &cnt) != 0);
+	HVT_CHECK(chim_check(6146, 0, 16 << 20, &sz, &cnt) != 0);
+	HVT_CHECK(chim_check(8192, 0, 4096, &sz, &cnt) != 0);
+	HVT_CHECK(chim_check(6144, 1, 16 << 20, &sz, &cnt) != 0);
 	return 0;
 }
 
@@ -830,21 +856,11 @@ static int
 nvs_chim_refuses_section_below_one_packet(void)
 {
 	/* RNDIS header 44 + 3 PPI of 16 + a 64-byte frame = 156. */
-	struct hn_nvs_chim_comp c = {
-		.type = HN_NVS_TYPE_SEND_SEND_BUF_COMPLETE,
-		.status = HN_NVS_STATUS_SUCCESS,
-	};
 	uint32_t sz, cnt;
 
-	c.sectsz = 64;
-	HVT_CHECK(hn_nvs_check_chim((uint8_t *)&c, sizeof(c), 16 << 20, &sz,
-				    &cnt) != 0);
-	c.sectsz = 152;
-	HVT_CHECK(hn_nvs_check_chim((uint8_t *)&c, sizeof(c), 16 << 20, &sz,
-				    &cnt) != 0);
-	c.sectsz = 156;
-	HVT_CHECK(hn_nvs_check_chim((uint8_t *)&c, sizeof(c), 16 << 20, &sz,
-				    &cnt) == 0 && sz == 156);
+	HVT_CHECK(chim_check(64, 0, 16 << 20, &sz, &cnt) != 0);
+	HVT_CHECK(chim_check(152, 0, 16 << 20, &sz, &cnt) != 0);
+	HVT_CHECK(chim_check(156, 0, 16 << 20, &sz, &cnt) == 0 && sz == 156);
 	return 0;
 }
 
@@ -870,42 +886,40 @@ rndis_init_refuses_max_transfer_below_one_packet(void)
 	return 0;
 }
 
+/*
+ * A data packet of BYTES bytes of frame after its header that says the
+ * frame is DATA_LEN bytes long: the parser's verdict.
+ */
 static int
-rndis_pkt_refuses_frame_over_max_rx_len(void)
+frame_parse(uint32_t bytes, uint32_t data_len)
 {
-	/* 9216 (max_rx_pktlen) and a tag: 9220 passes, 9221 does not. */
-	uint32_t frame, len;
 	struct hn_rndis_pkt_msg h;
+	uint32_t len = sizeof(h) + bytes;
 	struct hn_rx_info ri;
-	uint8_t *p;
+	uint8_t *p = calloc(1, len);
+	int ret;
 
-	for (frame = 9220; frame <= 9221; frame++) {
-		len = sizeof(h) + frame;
-		p = calloc(1, len);
-		if (p == NULL)
-			abort();
-		memset(&h, 0, sizeof(h));
-		h.type = HN_RNDIS_PACKET_MSG;
-		h.len = len;
-		h.data_off = HN_RNDIS_PKT_OFS_MIN;
-		h.data_len = frame;
-		memcpy(p, &h, sizeof(h));
-		HVT_CHECK((hn_rndis_parse_pkt(p, len, &ri) == 0) == (frame == 9220));
-		free(p);
-	}
-	/* The largest a u32 allows, as a hostile host would send. */
-	len = sizeof(h) + 64;
-	p = calloc(1, len);
 	if (p == NULL)
 		abort();
 	memset(&h, 0, sizeof(h));
 	h.type = HN_RNDIS_PACKET_MSG;
 	h.len = len;
 	h.data_off = HN_RNDIS_PKT_OFS_MIN;
-	h.data_len = 0x100000;
+	h.data_len = data_len;
 	memcpy(p, &h, sizeof(h));
-	HVT_CHECK(hn_rndis_parse_pkt(p, len, &ri) != 0);
+	ret = hn_rndis_parse_pkt(p, len, &ri);
 	free(p);
+	return ret;
+}
+
+static int
+rndis_pkt_refuses_frame_over_max_rx_len(void)
+{
+	/* 9216 (max_rx_pktlen) and a tag: 9220 passes, 9221 does not. */
+	HVT_CHECK(frame_parse(9220, 9220) == 0);
+	HVT_CHECK(frame_parse(9221, 9221) != 0);
+	/* The largest a u32 allows, as a hostile host would send. */
+	HVT_CHECK(frame_parse(64, 0x100000) != 0);
 	return 0;
 }
 
