@@ -24,9 +24,19 @@
  *	for every silence of the path longer than GAP-MS (default 100), at
  *	once, and on
  *	SIGINT/SIGTERM "received N unique U last-seq S longest-gap G last T"
- *	(T: wall clock of the last frame, 0 if none), then a line "lost A B"
- *	for each run of sequence numbers A to B that never arrived (at most
- *	VFT_MAX_LOST_RUNS lines).
+ *	(T: wall clock of the last frame, 0 if none), then a line
+ *	"lost A B NEXT" for each run of sequence numbers A to B that never
+ *	arrived (at most VFT_MAX_LOST_RUNS lines), NEXT the wall clock at
+ *	which frame B + 1 first arrived: until then the path delivered
+ *	nothing sent after the run.
+ *   vf-traffic waits MIN-MS TID...
+ *	The CPU waits of the threads that carry the stream (hv-host, the
+ *	guest's forwarding lcore): every VFT_WAITS_MS reads each thread's
+ *	schedstat, whose second field is the time it spent runnable but
+ *	not running, and prints "wait TID START END" (wall clock) at once
+ *	for each wait of MIN-MS or more. The kernel adds a wait when the
+ *	thread gets its CPU, so a wait ends at the reading that sees it and
+ *	started that long before. Until SIGINT/SIGTERM.
  */
 
 #include <arpa/inet.h>
@@ -63,6 +73,9 @@
  * the path under test. This much holds tens of seconds of the stream.
  */
 #define VFT_RCVBUF	(64 << 20)
+/* How often the waits of the carrying threads are read. */
+#define VFT_WAITS_MS	10
+#define VFT_WAITS_MAX	16
 
 struct vft_payload {
 	uint32_t magic;
@@ -106,7 +119,8 @@ vft_usage(void)
 {
 	fprintf(stderr,
 		"usage: vf-traffic send IFACE DST-MAC SRC-IP DST-IP PORT RATE [SIZE]\n"
-		"       vf-traffic recv PORT [GAP-MS]\n");
+		"       vf-traffic recv PORT [GAP-MS]\n"
+		"       vf-traffic waits MIN-MS TID...\n");
 	return 2;
 }
 
@@ -255,9 +269,41 @@ vft_send(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * First arrival of every sequence number, grown as they come: a frame's
+ * time is kept only to say when the path resumed after a lost run.
+ */
+struct vft_arrivals {
+	double *t;
+	uint64_t n;
+};
+
+static void
+vft_arrival(struct vft_arrivals *a, uint64_t seq, double when)
+{
+	if (seq >= VFT_SEEN_BITS)
+		return;
+	if (seq >= a->n) {
+		uint64_t n = a->n ? a->n : 1 << 16;
+		double *t;
+
+		while (n <= seq)
+			n *= 2;
+		t = realloc(a->t, n * sizeof(*t));
+		if (t == NULL)
+			return;
+		memset(t + a->n, 0, (n - a->n) * sizeof(*t));
+		a->t = t;
+		a->n = n;
+	}
+	if (a->t[seq] == 0)
+		a->t[seq] = when;
+}
+
 /* Runs of sequence numbers up to last that were never seen. */
 static void
-vft_print_lost(const uint8_t *seen, uint64_t last)
+vft_print_lost(const uint8_t *seen, uint64_t last,
+	       const struct vft_arrivals *a)
 {
 	unsigned int runs = 0;
 	uint64_t s, first = 0;
@@ -272,8 +318,10 @@ vft_print_lost(const uint8_t *seen, uint64_t last)
 			first = s;
 			in_run = true;
 		} else if (have && in_run) {
-			printf("lost %llu %llu\n", (unsigned long long)first,
-			       (unsigned long long)(s - 1));
+			printf("lost %llu %llu %.3f\n",
+			       (unsigned long long)first,
+			       (unsigned long long)(s - 1),
+			       s < a->n ? a->t[s] : 0);
 			in_run = false;
 			runs++;
 		}
@@ -316,6 +364,7 @@ vft_recv(int argc, char **argv)
 	uint64_t last_idle = 0;
 	struct timeval tv = { 0, 100 * 1000 };
 	int one = 1, rcvbuf = VFT_RCVBUF;
+	struct vft_arrivals arr = { NULL, 0 };
 	uint32_t drops = 0;
 	uint8_t *seen;
 	int sock;
@@ -376,6 +425,7 @@ vft_recv(int argc, char **argv)
 		s = p.seq % VFT_SEEN_BITS;
 		if (!(seen[s / 8] & (1u << (s % 8)))) {
 			seen[s / 8] |= 1u << (s % 8);
+			vft_arrival(&arr, s, now);
 			unique++;
 		}
 		if (p.seq > last_seq)
@@ -384,8 +434,68 @@ vft_recv(int argc, char **argv)
 	printf("received %llu unique %llu last-seq %llu longest-gap %.3f last %.3f overflow %u\n",
 	       (unsigned long long)got, (unsigned long long)unique,
 	       (unsigned long long)last_seq, longest, last, drops);
-	vft_print_lost(seen, got > 0 ? last_seq : 0);
+	vft_print_lost(seen, got > 0 ? last_seq : 0, &arr);
+	free(arr.t);
 	free(seen);
+	return 0;
+}
+
+/* The time thread tid has waited for a CPU so far (ns), or -1. */
+static int64_t
+vft_wait_ns(long tid)
+{
+	unsigned long long run, wait;
+	char path[64];
+	FILE *f;
+	int n;
+
+	snprintf(path, sizeof(path), "/proc/%ld/schedstat", tid);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return -1;
+	n = fscanf(f, "%llu %llu", &run, &wait);
+	fclose(f);
+	return n == 2 ? (int64_t)wait : -1;
+}
+
+static int
+vft_waits(int argc, char **argv)
+{
+	struct timespec ts = { 0, VFT_WAITS_MS * 1000 * 1000 };
+	int64_t last[VFT_WAITS_MAX];
+	long tids[VFT_WAITS_MAX];
+	double min;
+	int n, i;
+
+	if (argc < 4)
+		return vft_usage();
+	min = strtod(argv[2], NULL) / 1000;
+	n = argc - 3 < VFT_WAITS_MAX ? argc - 3 : VFT_WAITS_MAX;
+	for (i = 0; i < n; i++) {
+		tids[i] = strtol(argv[3 + i], NULL, 10);
+		last[i] = vft_wait_ns(tids[i]);
+	}
+	signal(SIGINT, vft_on_signal);
+	signal(SIGTERM, vft_on_signal);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	while (!vft_stop) {
+		nanosleep(&ts, NULL);
+		for (i = 0; i < n; i++) {
+			int64_t w = vft_wait_ns(tids[i]);
+			double now, d;
+
+			if (w < 0 || last[i] < 0) {
+				last[i] = w;
+				continue;
+			}
+			d = (w - last[i]) / 1e9;
+			last[i] = w;
+			if (d < min)
+				continue;
+			now = vft_now(CLOCK_REALTIME);
+			printf("wait %ld %.3f %.3f\n", tids[i], now - d, now);
+		}
+	}
 	return 0;
 }
 
@@ -396,5 +506,7 @@ main(int argc, char **argv)
 		return vft_send(argc, argv);
 	if (argc >= 2 && strcmp(argv[1], "recv") == 0)
 		return vft_recv(argc, argv);
+	if (argc >= 2 && strcmp(argv[1], "waits") == 0)
+		return vft_waits(argc, argv);
 	return vft_usage();
 }
