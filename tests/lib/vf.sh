@@ -229,11 +229,19 @@ vf_carriers() {
 	done
 }
 
-# Note the CPU waits of 20 ms or more of the carrying threads into
-# $hvn_work/waits until vf_waits_stop.
+# Note the CPU waits of the carrying threads into $hvn_work/waits until
+# vf_waits_stop: every reading in which a thread waited 5 ms or more
+# (half the period: a thread given a CPU in short turns is waiting most
+# of the time too). The sampler runs real-time (it
+# reads a few files every 10 ms): were it to wait for a CPU as well, it
+# would place a wait it reads late after the silence it explains.
 vf_waits_pid=
 vf_waits_start() {
-	"$vf_traffic" waits 20 $(vf_carriers) >"$hvn_work/waits" 2>&1 &
+	local rt=()
+
+	chrt -f 1 true 2>/dev/null && rt=(chrt -f 1)
+	"${rt[@]}" "$vf_traffic" waits 5 $(vf_carriers) \
+		>"$hvn_work/waits" 2>&1 &
 	vf_waits_pid=$!
 }
 
@@ -452,8 +460,12 @@ vf_end() {
 }
 
 # EAL arguments that load the stand-in (and, with "vdev", create it).
+# The lcores may run on either CPU: pinned to one (hv-testpmd.sh's -l 0-1
+# puts the forwarding lcore on CPU 1), the lcore of every testpmd running
+# on a shared machine competed for that one CPU and waited for it up to
+# 17 s at a time while the traffic it carries stood still.
 vf_eal() {
-	echo "-d $VF_PLUGIN"
+	echo "--lcores=(0,1)@(0,1) -d $VF_PLUGIN"
 	[ "${1:-}" = vdev ] && echo "--vdev $(vf_standin)"
 	# Upstream logs its data path switches at debug level.
 	if [ "$HVNET_PMD" = upstream ]; then
