@@ -299,11 +299,14 @@ hvg_offload_check(const struct rte_mbuf *m, struct hvg_ol_count *cnt)
 
 /*
  * --prepare: rte_eth_tx_prepare must refuse, with EINVAL, a frame of
- * HVG_PREP_SEGS small segments (more pages than one host packet names)
+ * HVG_PREP_SEGS segments (more pages than one host packet names), each
+ * HVG_PREP_SEG_LEN bytes longer than a plain frame so that the whole is
+ * longer than any send-buffer section and cannot be copied into one,
  * and a TSO frame one byte over Hyper-V's LSOv2 limit.  Prints how many
  * of the two it refused.
  */
 #define HVG_PREP_SEGS 64
+#define HVG_PREP_SEG_LEN 320	/* 64 x 320 > 16384, any tx_copybreak */
 #define HVG_TSO_FRAME 62780u	/* Hyper-V's LSOv2 maximum offload size */
 
 static void
@@ -316,9 +319,14 @@ hvg_prepare_refusals(uint16_t port, struct rte_mempool *mp,
 	uint32_t more;
 
 	m = hvg_frame(mp, mac, 0);
+	if (m && !rte_pktmbuf_append(m, HVG_PREP_SEG_LEN)) {
+		rte_pktmbuf_free(m);
+		m = NULL;
+	}
 	for (i = 1; m && i < HVG_PREP_SEGS; i++) {
 		seg = hvg_frame(mp, mac, 0);
-		if (!seg || rte_pktmbuf_chain(m, seg)) {
+		if (!seg || !rte_pktmbuf_append(seg, HVG_PREP_SEG_LEN) ||
+		    rte_pktmbuf_chain(m, seg)) {
 			rte_pktmbuf_free(seg);
 			break;
 		}

@@ -29,13 +29,14 @@ guest_env=(env HVH_ROOT="$host_root" LD_PRELOAD="$hvn_preload")
 
 # guest_run BIN [EAL args] [-- program args]: BIN on hv-host's device, EAL
 # options first, killed after $HV_GUEST_TIMEOUT seconds (default 120).
-# Its EAL file prefix is $GUEST_PREFIX (default: a new one).
+# Its EAL file prefix is $GUEST_PREFIX (default: a new one), the device's
+# devargs $GUEST_DEVARGS (",key=value,...", default none).
 guest_run() {
 	local bin=$1
 
 	shift
 	timeout "${HV_GUEST_TIMEOUT:-120}" env HVH_ROOT="$host_root" \
-		LD_PRELOAD="$hvn_preload" "$bin" -a "$host_uuid" \
+		LD_PRELOAD="$hvn_preload" "$bin" -a "$host_uuid${GUEST_DEVARGS:-}" \
 		--iova-mode=va --file-prefix "${GUEST_PREFIX:-hvt$$_$RANDOM}" \
 		--huge-unlink -l 0-1 "$@"
 }

@@ -12,10 +12,10 @@
  * descriptors and send-buffer sections of the same queue; control
  * completions are handed to the NVSP/RNDIS layers.
  *
- * Transmit copies small frames into send-buffer sections, several RNDIS
- * packets per section and one VMBus packet per section, and sends larger
- * or multi-segment frames as GPA page lists without copying. The host is
- * signalled at most once per burst.
+ * Transmit copies frames up to tx_copybreak (by default all that fit a
+ * section) into send-buffer sections, several RNDIS packets per section
+ * and one VMBus packet per section, and sends larger frames as GPA page
+ * lists without copying. The host is signalled at most once per burst.
  */
 
 #include <errno.h>
