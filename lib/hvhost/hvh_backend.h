@@ -109,6 +109,8 @@ struct hvh_backend_ops {
 			     const struct hvh_frame *f, uint16_t n);
 	uint16_t (*rx_burst)(struct hvh_backend *be,
 			     struct hvh_frame *f, uint16_t n);
+	/* Optional: 0 when rx_burst would return nothing now. */
+	int (*rx_ready)(const struct hvh_backend *be);
 	int (*set_link)(struct hvh_backend *be, int up);
 	void (*close)(struct hvh_backend *be);
 };
@@ -164,6 +166,17 @@ hvh_backend_rx_burst(struct hvh_backend *be, struct hvh_frame *f,
 		     uint16_t n)
 {
 	return be->ops->rx_burst(be, f, n);
+}
+
+/**
+ * Whether rx_burst may have a frame now: 0 means certainly none, so the
+ * caller need not prepare receive buffers for it (backends that cannot
+ * tell say 1).
+ */
+static inline int
+hvh_backend_rx_ready(const struct hvh_backend *be)
+{
+	return be->ops->rx_ready == NULL || be->ops->rx_ready(be);
 }
 
 /** Carrier of the wire side (TAP carrier); 0 when not applicable. */

@@ -176,9 +176,16 @@ lb_close(struct hvh_backend *be)
 	free(lb);
 }
 
+static int
+lb_rx_ready(const struct hvh_backend *be)
+{
+	return ((const struct lb_backend *)be)->count != 0;
+}
+
 static const struct hvh_backend_ops lb_ops = {
 	.tx_burst = lb_tx_burst,
 	.rx_burst = lb_rx_burst,
+	.rx_ready = lb_rx_ready,
 	.close = lb_close,
 };
 

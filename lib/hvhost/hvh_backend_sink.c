@@ -21,6 +21,13 @@ sink_rx_burst(struct hvh_backend *be, struct hvh_frame *f, uint16_t n)
 	return 0;
 }
 
+static int
+sink_rx_ready(const struct hvh_backend *be)
+{
+	(void)be;
+	return 0;
+}
+
 static void
 sink_close(struct hvh_backend *be)
 {
@@ -30,6 +37,7 @@ sink_close(struct hvh_backend *be)
 static const struct hvh_backend_ops sink_ops = {
 	.tx_burst = hvh_backend_tx_discard,
 	.rx_burst = sink_rx_burst,
+	.rx_ready = sink_rx_ready,
 	.close = sink_close,
 };
 

@@ -440,6 +440,9 @@ hvh_nic_rx_burst(struct hvh_nic *nic)
 	uint32_t frame_max = nic->mtu + 14 + 4;
 	unsigned int i, n, got, q;
 
+	/* An idle pass must stay short: it is the host's reaction time. */
+	if (!hvh_backend_rx_ready(nic->be))
+		return 0;
 	n = nic->rx_nfree < HVH_RX_BURST ? nic->rx_nfree : HVH_RX_BURST;
 	if (!hvh_rx_rings_room(nic)) {
 		nic->st.rx_ring_full++;

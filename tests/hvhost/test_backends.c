@@ -672,6 +672,7 @@ test_sink_discards_and_counts(void)
 		return 1;
 	HVT_CHECK(hvh_backend_tx_burst(be, f, 3) == 3, "sink refused frames");
 	HVT_CHECK(hvh_backend_rx_burst(be, f, 3) == 0, "sink produced frames");
+	HVT_CHECK(!hvh_backend_rx_ready(be), "sink says frames may come");
 	HVT_CHECK(be->rx_fd == -1 && be->caps == 0, "sink wants polling");
 	hvh_backend_stats(be, &st);
 	HVT_CHECK(st.tx_frames == 3 && st.tx_bytes == 230 && st.rx_frames == 0,
@@ -704,6 +705,7 @@ test_loopback_returns_frames(void)
 	if (be == NULL)
 		return 1;
 	HVT_CHECK(be->caps & HVH_BACKEND_C_RX_AFTER_TX, "caps %#x", be->caps);
+	HVT_CHECK(!hvh_backend_rx_ready(be), "empty loopback ready");
 	HVT_CHECK(rx_one(be, rx, sizeof(rx), &r) == 0, "frame from nowhere");
 
 	/* Plain frame with VLAN metadata: same bytes, same tag. */
@@ -712,8 +714,10 @@ test_loopback_returns_frames(void)
 	f.flags = HVH_FRAME_F_VLAN;
 	f.vlan_tci = 0x6005;
 	HVT_CHECK(hvh_backend_tx_burst(be, &f, 1) == 1, "refused");
+	HVT_CHECK(hvh_backend_rx_ready(be), "a frame held, loopback not ready");
 	memset(tx, 0, sizeof(tx));	/* the guest reuses its buffer */
 	n = rx_one(be, rx, sizeof(rx), &r);
+	HVT_CHECK(!hvh_backend_rx_ready(be), "ready after its one frame");
 	HVT_CHECK(n == 1 && r.len == 14 + 28 + 50, "n %u len %u", n, r.len);
 	HVT_CHECK(r.data == rx, "data moved");
 	HVT_CHECK(r.flags == HVH_FRAME_F_VLAN && r.vlan_tci == 0x6005,
