@@ -12,12 +12,16 @@
 # (-Db_sanitize=address,undefined, without the reference DPDK) in
 # build-sanitize, and run the bus, pmd and vf suites there (or the tests
 # the arguments name); a sanitizer report fails the test that made it.
+# Only what the tests run is built (devtools/test-targets.py).
 # Environment: HVNET_BUILD_DIR (default: build, or build-sanitize with
 # --sanitize), HVNET_TEST_SETUP_ONLY=1 to
 # stop after the build, HVNET_DPDK_RELEASES: a folder of DPDK release
 # tarballs (dpdk-23.11.tar.xz, ...) or source folders in which a full run
 # also builds the two driver folders in-tree, as it does in Debian's 22.11,
-# and runs the pmd suite on 24.11 (in build folder <build>-24.11).
+# and runs the pmd suite on 24.11 (in build folder <build>-24.11),
+# HVNET_SANITIZED: meson test arguments of tests a full run also runs
+# sanitized, as --sanitize does, in <build>-sanitize (for instance
+# "--suite sanitize --suite pmd").
 set -eu -o pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/devtools/env.sh"
@@ -36,46 +40,66 @@ bash devtools/bootstrap.sh
 log "step 2/4: hugepages"
 bash devtools/hugepages.sh
 
-builddir=${HVNET_BUILD_DIR:-build}
-setup=()
-if [ $sanitize = 1 ]; then
-	builddir=${HVNET_BUILD_DIR:-build-sanitize}
-	# The reference DPDK is upstream's code, not ours to sanitize.
-	setup=(-Db_sanitize=address,undefined -Dupstream_reference=false)
-fi
-log "step 3/4: configuring and building in $builddir"
-if [ ! -f "$builddir/build.ninja" ]; then
-	meson setup "${setup[@]}" "$builddir" >/dev/null
-else
-	# Folders are picked up when their meson.build exists, which meson
-	# cannot watch: configure again (cheap; rebuilds nothing unchanged).
-	meson setup --reconfigure "${setup[@]}" "$builddir" >/dev/null
-fi
-hvnet_ninja "test.sh: building DPDK (ours and the pristine reference), hv-host, tests" \
-	"$builddir"
-[ "${HVNET_TEST_SETUP_ONLY:-0}" = 1 ] && exit 0
-# The package test installs these (tests/tools/packages.sh).
-if [ $sanitize = 0 ]; then
-	log "step 4/4: Debian packages of our drivers (devtools/package.sh)"
-	bash devtools/package.sh -o "$builddir/pkg" | sed '/^package:   Depends:/d'
-else
-	log "step 4/4: no packages in a sanitized run"
-fi
+# configure DIR [meson setup options]
+configure() {
+	local dir=$1
+	shift
+	if [ ! -f "$dir/build.ninja" ]; then
+		meson setup "$@" "$dir" >/dev/null
+	else
+		# Folders are picked up when their meson.build exists, which
+		# meson cannot watch: configure again (cheap; rebuilds nothing
+		# unchanged).
+		meson setup --reconfigure "$@" "$dir" >/dev/null
+	fi
+}
 
+# build_for WHAT DIR [meson test arguments]: build only what those tests
+# run: the tree's DPDK applications and the tests' own programs, not the
+# DPDK libraries and shared objects nothing of theirs links.
+build_for() {
+	local what=$1 dir=$2 targets
+	shift 2
+	targets=$(python3 devtools/test-targets.py "$dir" "$@") || return 1
+	# shellcheck disable=SC2086 # one target a line
+	hvnet_ninja "$what" "$dir" $targets
+}
+
+# Instrumented programs run two to four times slower: a sanitized run
+# scales every test's time limit rather than failing on it.
+san_setup=(-Db_sanitize=address,undefined -Dupstream_reference=false)
+san_args=(--timeout-multiplier 3)
+
+builddir=${HVNET_BUILD_DIR:-build}
 # Long soaks are in the "slow" suite and run only on request.
 args=("$@")
-if [ ${#args[@]} -eq 0 ]; then
-	args=(--no-suite slow)
+if [ $sanitize = 1 ]; then
+	builddir=${HVNET_BUILD_DIR:-build-sanitize}
 	# The sanitize suite proves that a report fails a test.
-	[ $sanitize = 1 ] && args+=(--suite sanitize --suite bus --suite pmd \
-		--suite vf)
+	[ ${#args[@]} -gt 0 ] || args=(--no-suite slow --suite sanitize \
+		--suite bus --suite pmd --suite vf)
+	log "step 3/4: configuring and building in $builddir"
+	# The reference DPDK is upstream's code, not ours to sanitize.
+	configure "$builddir" "${san_setup[@]}"
+	build_for "test.sh: building DPDK with our drivers, hv-host, tests (sanitized)" \
+		"$builddir" "${args[@]}"
+	[ "${HVNET_TEST_SETUP_ONLY:-0}" = 1 ] && exit 0
+	log "step 4/4: no packages in a sanitized run"
+	args=("${san_args[@]}" "${args[@]}")
+else
+	[ ${#args[@]} -gt 0 ] || args=(--no-suite slow)
+	log "step 3/4: configuring and building in $builddir"
+	configure "$builddir"
+	hvnet_ninja "test.sh: building DPDK (ours and the pristine reference), hv-host, tests" \
+		"$builddir"
+	[ "${HVNET_TEST_SETUP_ONLY:-0}" = 1 ] && exit 0
+	# The package test installs these (tests/tools/packages.sh).
+	log "step 4/4: Debian packages of our drivers (devtools/package.sh)"
+	bash devtools/package.sh -o "$builddir/pkg" | sed '/^package:   Depends:/d'
 fi
 
 n=$(meson test -C "$builddir" --list "${args[@]}" 2>/dev/null | grep -c ' / ') || n=0
 log "running $n tests, one line each as it ends"
-# Instrumented programs run two to four times slower: the sanitized
-# run scales every test's time limit rather than failing on it.
-[ $sanitize = 1 ] && args=(--timeout-multiplier 3 "${args[@]}")
 rc=0
 meson test -C "$builddir" --print-errorlogs "${args[@]}" || rc=$?
 
@@ -121,14 +145,11 @@ if [ $# -eq 0 ] && [ $sanitize = 0 ]; then
 		b=$builddir-24.11
 		# Made before meson starts, which lists subprojects only then.
 		bash devtools/dpdk-subprojects.sh "$r" >/dev/null
-		if [ ! -f "$b/build.ninja" ]; then
-			meson setup "$b" -Ddpdk_source="$(realpath "$r")" \
-				-Dupstream_reference=false >/dev/null
-		else
-			meson setup --reconfigure "$b" >/dev/null
-		fi
+		configure "$b" -Ddpdk_source="$(realpath "$r")" \
+			-Dupstream_reference=false
 		log "the pmd suite on DPDK 24.11 ($r), built in $b"
-		if hvnet_ninja "test.sh: building DPDK 24.11 with our drivers" "$b"; then
+		if build_for "test.sh: building DPDK 24.11 with our drivers" "$b" \
+				--suite pmd --no-suite slow; then
 			meson test -C "$b" --print-errorlogs --suite pmd \
 				--no-suite slow || rc=1
 			logs+=("$b/meson-logs/testlog.json")
@@ -138,6 +159,24 @@ if [ $# -eq 0 ] && [ $sanitize = 0 ]; then
 	else
 		echo "pmd suite on DPDK 24.11: skipped; provide dpdk-24.11.tar.xz" \
 			"in ${HVNET_DPDK_RELEASES:-a folder named by HVNET_DPDK_RELEASES}"
+	fi
+fi
+
+# A full run also runs the tests HVNET_SANITIZED names sanitized, as
+# --sanitize does; their results count in the closing line.
+if [ $# -eq 0 ] && [ $sanitize = 0 ] && [ -n "${HVNET_SANITIZED:-}" ]; then
+	b=$builddir-sanitize
+	# shellcheck disable=SC2206 # meson test arguments, split on spaces
+	sargs=(--no-suite slow $HVNET_SANITIZED)
+	log "sanitized ($HVNET_SANITIZED), built in $b"
+	configure "$b" "${san_setup[@]}"
+	if build_for "test.sh: building DPDK with our drivers, hv-host, tests (sanitized)" \
+			"$b" "${sargs[@]}"; then
+		meson test -C "$b" --print-errorlogs "${san_args[@]}" \
+			"${sargs[@]}" || rc=1
+		logs+=("$b/meson-logs/testlog.json")
+	else
+		rc=1
 	fi
 fi
 
