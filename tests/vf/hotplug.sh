@@ -90,13 +90,17 @@ window() {
 }
 
 # CPU time (clock ticks) the forwarding lcore got so far: testpmd's
-# thread rte-worker-1, below hv-testpmd.sh.
+# thread of lcore 1 (rte-worker-1 in 22.11, dpdk-worker1 from 23.11),
+# below hv-testpmd.sh.
 lcore_ticks() {
 	local p t
 
 	for p in $(pgrep -P "$tp_pid") $(pgrep -P "$(pgrep -d, -P "$tp_pid")"); do
 		for t in /proc/"$p"/task/*; do
-			[ "$(cat "$t/comm" 2>/dev/null)" = rte-worker-1 ] || continue
+			case $(cat "$t/comm" 2>/dev/null) in
+			rte-worker-1|dpdk-worker1) ;;
+			*) continue ;;
+			esac
 			awk '{ print $14 + $15 }' "$t/stat"
 			return
 		done
