@@ -27,10 +27,8 @@ cycles=${1:-3}
 rate=${2:-2000}
 at_exit "vf_stream_stop >/dev/null"
 
-# testpmd 22.11 forwards nothing on the upstream port (its queues never
-# read "started"); doc/guides/nics/netvsc.rst compares it with vf-fwd.
-[ "$HVNET_PMD" = upstream ] &&
-	skip "testpmd does not forward on the upstream PMD"
+# doc/guides/nics/netvsc.rst compares upstream's 22.11 PMD with vf-fwd.
+tp_need_forwarding
 vf_prereq
 vf_start -- $(vf_eal) -- -i --total-num-mbufs=8192
 vf_reflect
