@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Copyright(c) 2026 hvnet contributors
 #
-# Our vmbus bus on hv-host (tests/bus/test_vmbus_bus.c), 8 subchannels.
+# The vmbus bus on hv-host (tests/bus/test_vmbus_bus.c), 8 subchannels:
+# ours, or with HVNET_PMD=upstream the DPDK build's upstream bus.
 # Default: scan, probe, map every region, open the primary channel and the
 # subchannels, exchange messages on every channel, use a subchannel from a
 # secondary process, unplug and plug back without leaks.
@@ -26,7 +27,11 @@ else
 	args=(8 "$cycles")
 	what="9 channels, messages on each, secondary process, clean re-plug"
 fi
-need_bin bin tests/test-vmbus-bus
+if [ "$HVNET_PMD" = upstream ]; then
+	need_bin bin tests/test-vmbus-bus-upstream
+else
+	need_bin bin tests/test-vmbus-bus
+fi
 need_guest_env
 host_start --channels 9
 out=$hvn_work/bus.out

@@ -2,11 +2,16 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Copyright(c) 2026 hvnet contributors
 #
-# Our vmbus bus honours the EAL block list (-b UUID) and allow list
+# The vmbus bus (ours, or upstream's with HVNET_PMD=upstream) honours
+# the EAL block list (-b UUID) and allow list
 # (-a naming another device): hv-host's NIC is scanned but not probed.
 . "$(dirname "$0")/../lib/guest.sh"
 
-need_bin bin tests/test-vmbus-bus
+if [ "$HVNET_PMD" = upstream ]; then
+	need_bin bin tests/test-vmbus-bus-upstream
+else
+	need_bin bin tests/test-vmbus-bus
+fi
 need_guest_env
 host_start
 other=00000000-0000-4000-8000-000000000001
