@@ -195,8 +195,10 @@ fi
 eal+=(--iova-mode=va --file-prefix "$prefix")
 has_cores=0
 unlink=1
+secondary=0
 for a in "${eal_extra[@]}"; do
 	case "$a" in
+	--proc-type=secondary|--proc-type=auto) secondary=1; unlink=0 ;;
 	-l|-c|--lcores|-l*|--lcores=*) has_cores=1 ;;
 	# No hugepage files to unlink, or the caller wants them kept.
 	--in-memory|--no-huge|--huge-unlink*|--proc-type*) unlink=0 ;;
@@ -205,6 +207,13 @@ done
 [ $has_cores = 0 ] && eal+=(-l "${HVTP_CORES:-0-1}")
 # Unlinked hugepage files cannot leak if the guest is killed.
 [ $unlink = 1 ] && eal+=(--huge-unlink)
+# Under ASan a secondary process (dpdk-proc-info, dpdk-dumpcap) may find
+# the primary's hugepage addresses, chosen near the top of the address
+# space, taken by its own mappings: "Cannot reserve ... at [0x7f..]".
+# The sanitizers leave 0x200000000000 alone (above ASan's shadow, below
+# its allocator).
+[ $secondary = 0 ] && ldd "$testpmd" 2>/dev/null | grep -q libasan &&
+	eal+=(--base-virtaddr=0x200000000000)
 
 # Keep the caller's preloads (stdbuf -oL works by one: without it testpmd's
 # output reaches a pipe or log in 4 KiB lumps, late).

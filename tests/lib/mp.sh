@@ -46,12 +46,19 @@ mp_nics() {
 # at exit.
 declare -A mp_pid
 mp_start() {
-	local name=$1 bin=$2
+	local name=$1 bin=$2 va=()
 
 	shift 2
+	# A sanitized primary's hugepages where its secondaries' own mappings
+	# cannot be (devtools/hv-testpmd.sh says why).
+	case " $* " in
+	*" --proc-type=primary "*)
+		ldd "$bin" 2>/dev/null | grep -q libasan &&
+			va=(--base-virtaddr=0x200000000000) ;;
+	esac
 	env HVH_ROOT="$host_root" LD_PRELOAD="$hvn_preload $mp_stdbuf" \
 		_STDBUF_O=L "$bin" "${mp_allow[@]}" --iova-mode=va \
-		--file-prefix "$mp_prefix" "$@" \
+		--file-prefix "$mp_prefix" "${va[@]}" "$@" \
 		</dev/null >"$hvn_work/$name.out" 2>&1 &
 	mp_pid[$name]=$!
 	guest_bg "${mp_pid[$name]}"
