@@ -278,21 +278,6 @@ vmbus_bus_cleanup(struct rte_bus *bus __rte_unused)
 	return vmbus_cleanup();
 }
 
-struct vmbus_bus vmbus_bus = {
-	.bus = {
-		.scan = rte_vmbus_scan,
-		.probe = vmbus_bus_probe,
-		.find_device = vmbus_bus_find_device,
-		.match = vmbus_bus_match,
-		.probe_device = vmbus_bus_probe_device,
-		.unplug_device = vmbus_bus_unplug_device,
-		.parse = vmbus_parse,
-		.cleanup = vmbus_bus_cleanup,
-	},
-	.device_list = TAILQ_HEAD_INITIALIZER(vmbus_bus.device_list),
-	.driver_list = TAILQ_HEAD_INITIALIZER(vmbus_bus.driver_list),
-};
-
 /* Hot-plug looks for drivers on the generic list too. */
 static void
 vmbus_bus_add_driver(struct rte_vmbus_driver *driver)
@@ -307,6 +292,11 @@ vmbus_bus_remove_driver(struct rte_vmbus_driver *driver)
 }
 
 #else /* !VMBUS_GENERIC_DRIVER_LIST */
+
+/* Before 26.07 these ops take no bus: the helpers serve as they are. */
+#define vmbus_bus_probe rte_vmbus_probe
+#define vmbus_bus_find_device vmbus_find_device
+#define vmbus_bus_cleanup vmbus_cleanup
 
 static int
 vmbus_plug(struct rte_device *dev)
@@ -329,20 +319,6 @@ vmbus_unplug(struct rte_device *rdev)
 	return 0;
 }
 
-struct vmbus_bus vmbus_bus = {
-	.bus = {
-		.scan = rte_vmbus_scan,
-		.probe = rte_vmbus_probe,
-		.find_device = vmbus_find_device,
-		.plug = vmbus_plug,
-		.unplug = vmbus_unplug,
-		.parse = vmbus_parse,
-		.cleanup = vmbus_cleanup,
-	},
-	.device_list = TAILQ_HEAD_INITIALIZER(vmbus_bus.device_list),
-	.driver_list = TAILQ_HEAD_INITIALIZER(vmbus_bus.driver_list),
-};
-
 static void
 vmbus_bus_add_driver(struct rte_vmbus_driver *driver __rte_unused)
 {
@@ -354,6 +330,25 @@ vmbus_bus_remove_driver(struct rte_vmbus_driver *driver __rte_unused)
 }
 
 #endif /* VMBUS_GENERIC_DRIVER_LIST */
+
+/* Only hot-plug differs between the releases' bus ops. */
+struct vmbus_bus vmbus_bus = {
+	.device_list = TAILQ_HEAD_INITIALIZER(vmbus_bus.device_list),
+	.driver_list = TAILQ_HEAD_INITIALIZER(vmbus_bus.driver_list),
+	.bus.parse = vmbus_parse,
+	.bus.scan = rte_vmbus_scan,
+	.bus.probe = vmbus_bus_probe,
+	.bus.find_device = vmbus_bus_find_device,
+	.bus.cleanup = vmbus_bus_cleanup,
+#ifdef VMBUS_GENERIC_DRIVER_LIST
+	.bus.match = vmbus_bus_match,
+	.bus.probe_device = vmbus_bus_probe_device,
+	.bus.unplug_device = vmbus_bus_unplug_device,
+#else
+	.bus.plug = vmbus_plug,
+	.bus.unplug = vmbus_unplug,
+#endif
+};
 
 RTE_REGISTER_BUS(vmbus, vmbus_bus.bus);
 
