@@ -33,11 +33,10 @@ RTE_LOG_REGISTER_SUFFIX(hn_logtype_driver, driver, NOTICE);
 
 /* The Microsoft default Toeplitz key (netvsc_protocol.rst, "RSS"). */
 static const uint8_t hn_rss_key_default[HN_RSS_KEY_SIZE] = {
-	0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2,
-	0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3, 0x8f, 0xb0,
-	0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30, 0xb4,
-	0x77, 0xcb, 0x2d, 0xa3, 0x80, 0x30, 0xf2, 0x0c,
-	0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa,
+	0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67,
+	0x25, 0x3d, 0x43, 0xa3, 0x8f, 0xb0, 0xd0, 0xca, 0x2b, 0xcb,
+	0xae, 0x7b, 0x30, 0xb4, 0x77, 0xcb, 0x2d, 0xa3, 0x80, 0x30,
+	0xf2, 0x0c, 0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa,
 };
 
 /* NDIS hash type bit and the ethdev RSS flags it stands for. */
@@ -1147,37 +1146,6 @@ hn_rss_hash_conf_get(struct rte_eth_dev *dev, struct rte_eth_rss_conf *conf)
 	return 0;
 }
 
-static const struct eth_dev_ops hn_eth_dev_ops = {
-	.dev_configure = hn_dev_configure,
-	.dev_start = hn_dev_start,
-	.dev_stop = hn_dev_stop,
-	.dev_close = hn_dev_close,
-	.dev_reset = hn_dev_reset,
-	.dev_infos_get = hn_dev_info_get,
-	.link_update = hn_dev_link_update,
-	.mtu_set = hn_dev_mtu_set,
-	.promiscuous_enable = hn_dev_promiscuous_enable,
-	.promiscuous_disable = hn_dev_promiscuous_disable,
-	.allmulticast_enable = hn_dev_allmulticast_enable,
-	.allmulticast_disable = hn_dev_allmulticast_disable,
-	.rx_queue_setup = hn_dev_rx_queue_setup,
-	.rx_queue_release = hn_dev_rx_queue_release,
-	.tx_queue_setup = hn_dev_tx_queue_setup,
-	.tx_queue_release = hn_dev_tx_queue_release,
-	.tx_done_cleanup = hn_dev_tx_done_cleanup,
-	.rxq_info_get = hn_dev_rxq_info_get,
-	.txq_info_get = hn_dev_txq_info_get,
-	.stats_get = hn_dev_stats_get,
-	.stats_reset = hn_dev_stats_reset,
-	.xstats_get = hn_dev_xstats_get,
-	.xstats_get_names = hn_dev_xstats_get_names,
-	.xstats_reset = hn_dev_stats_reset,
-	.reta_update = hn_rss_reta_update,
-	.reta_query = hn_rss_reta_query,
-	.rss_hash_update = hn_rss_hash_update,
-	.rss_hash_conf_get = hn_rss_hash_conf_get,
-};
-
 /* Probe and remove */
 
 static int
@@ -1309,6 +1277,38 @@ hn_set_burst(struct rte_eth_dev *eth_dev)
 	eth_dev->tx_pkt_prepare = hn_xmit_prep;
 }
 
+/* The port's ops: hn_is_netvsc_port() knows our ports by them. */
+static const struct eth_dev_ops hn_eth_dev_ops = {
+	.dev_configure = hn_dev_configure,
+	.dev_start = hn_dev_start,
+	.dev_stop = hn_dev_stop,
+	.dev_close = hn_dev_close,
+	.dev_reset = hn_dev_reset,
+	.dev_infos_get = hn_dev_info_get,
+	.link_update = hn_dev_link_update,
+	.mtu_set = hn_dev_mtu_set,
+	.promiscuous_enable = hn_dev_promiscuous_enable,
+	.promiscuous_disable = hn_dev_promiscuous_disable,
+	.allmulticast_enable = hn_dev_allmulticast_enable,
+	.allmulticast_disable = hn_dev_allmulticast_disable,
+	.rx_queue_setup = hn_dev_rx_queue_setup,
+	.rx_queue_release = hn_dev_rx_queue_release,
+	.tx_queue_setup = hn_dev_tx_queue_setup,
+	.tx_queue_release = hn_dev_tx_queue_release,
+	.tx_done_cleanup = hn_dev_tx_done_cleanup,
+	.rxq_info_get = hn_dev_rxq_info_get,
+	.txq_info_get = hn_dev_txq_info_get,
+	.stats_get = hn_dev_stats_get,
+	.stats_reset = hn_dev_stats_reset,
+	.xstats_get = hn_dev_xstats_get,
+	.xstats_get_names = hn_dev_xstats_get_names,
+	.xstats_reset = hn_dev_stats_reset,
+	.reta_update = hn_rss_reta_update,
+	.reta_query = hn_rss_reta_query,
+	.rss_hash_update = hn_rss_hash_update,
+	.rss_hash_conf_get = hn_rss_hash_conf_get,
+};
+
 /* Another port of this driver is never anyone's VF (hn_vf.c). */
 bool
 hn_is_netvsc_port(uint16_t port)
@@ -1394,8 +1394,6 @@ static struct rte_vmbus_driver hn_vmbus_driver = {
 	.id_table = hn_class_table,
 };
 
-RTE_PMD_REGISTER_VMBUS(net_netvsc, hn_vmbus_driver);
-RTE_PMD_REGISTER_KMOD_DEP(net_netvsc, "* uio_hv_generic");
 RTE_PMD_REGISTER_PARAM_STRING(net_netvsc,
 			      HN_DEVARG_LATENCY "=<uint> "
 			      HN_DEVARG_RX_COPYBREAK "=<uint> "
@@ -1404,3 +1402,5 @@ RTE_PMD_REGISTER_PARAM_STRING(net_netvsc,
 			      HN_DEVARG_ENABLE_VF "=<0|1> "
 			      HN_DEVARG_VF_AUTO_ATTACH "=<0|1> "
 			      HN_DEVARG_CTRL_TIMEOUT "=<uint>");
+RTE_PMD_REGISTER_VMBUS(net_netvsc, hn_vmbus_driver);
+RTE_PMD_REGISTER_KMOD_DEP(net_netvsc, "* uio_hv_generic");

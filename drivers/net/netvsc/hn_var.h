@@ -340,20 +340,21 @@ struct hn_rx_queue *hn_rx_queue_alloc(struct hn_data *hv, uint16_t queue_id,
 void hn_rx_queue_free(struct hn_rx_queue *rxq);
 int hn_rx_queue_resize(struct hn_rx_queue *rxq, uint32_t slots,
 		       int socket_id);
+/* ethdev queue ops, receive then transmit */
 int hn_dev_rx_queue_setup(struct rte_eth_dev *dev, uint16_t queue_idx,
 			  uint16_t nb_desc, unsigned int socket_id,
 			  const struct rte_eth_rxconf *rx_conf,
 			  struct rte_mempool *mp);
+void hn_dev_rxq_info_get(struct rte_eth_dev *dev, uint16_t qid,
+			 struct rte_eth_rxq_info *qinfo);
 void hn_dev_rx_queue_release(struct rte_eth_dev *dev, uint16_t qid);
 int hn_dev_tx_queue_setup(struct rte_eth_dev *dev, uint16_t queue_idx,
 			  uint16_t nb_desc, unsigned int socket_id,
 			  const struct rte_eth_txconf *tx_conf);
-void hn_dev_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid);
-void hn_dev_rxq_info_get(struct rte_eth_dev *dev, uint16_t qid,
-			 struct rte_eth_rxq_info *qinfo);
 void hn_dev_txq_info_get(struct rte_eth_dev *dev, uint16_t qid,
 			 struct rte_eth_txq_info *qinfo);
 int hn_dev_tx_done_cleanup(void *arg, uint32_t free_cnt);
+void hn_dev_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid);
 uint16_t hn_recv_pkts(void *rxq, struct rte_mbuf **rx_pkts, uint16_t nb_pkts);
 uint16_t hn_xmit_pkts(void *txq, struct rte_mbuf **tx_pkts, uint16_t nb_pkts);
 uint16_t hn_xmit_prep(void *txq, struct rte_mbuf **tx_pkts, uint16_t nb_pkts);
