@@ -334,6 +334,17 @@ vf_stream_start() {
 	vf_stream_pids="$! $vf_stream_pids"
 }
 
+# vf_stream_output FILE PATTERN: wait (at most 10 s) for the last line of
+# a stopped vf-traffic's output.
+vf_stream_output() {
+	local i
+
+	for ((i = 0; i < 100; i++)); do
+		grep -q "$2" "$hvn_work/$1" && return
+		sleep 0.1
+	done
+}
+
 vf_stream_stop() {
 	local p t_stop
 
@@ -345,12 +356,16 @@ vf_stream_stop() {
 	set -- $vf_stream_pids
 	kill -TERM "$1" 2>/dev/null
 	wait "$1" 2>/dev/null
+	# Called in a subshell, wait returns at once (not its child): the
+	# outputs are read once their last line is there.
+	vf_stream_output send '^sent'
 	# Frames still on the path (a guest or host waiting for a CPU holds
 	# them) are not lost: stop the receiver once the reflector has taken
 	# nothing for a second (at most 10 s).
 	vf_stream_drain
 	kill -TERM "$2" 2>/dev/null
 	wait "$2" 2>/dev/null
+	vf_stream_output recv '^end'
 	vf_waits_stop
 	vf_stream_pids=
 	# A silence that lasted until the end counts too.

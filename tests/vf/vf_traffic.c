@@ -28,7 +28,7 @@
  *	"lost A B NEXT" for each run of sequence numbers A to B that never
  *	arrived (at most VFT_MAX_LOST_RUNS lines), NEXT the wall clock at
  *	which frame B + 1 first arrived: until then the path delivered
- *	nothing sent after the run.
+ *	nothing sent after the run; last a line "end".
  *   vf-traffic waits MIN-MS TID...
  *	The CPU waits of the threads that carry the stream (hv-host, the
  *	guest's forwarding lcore): every VFT_WAITS_MS reads each thread's
@@ -435,6 +435,8 @@ vft_recv(int argc, char **argv)
 	       (unsigned long long)got, (unsigned long long)unique,
 	       (unsigned long long)last_seq, longest, last, drops);
 	vft_print_lost(seen, got > 0 ? last_seq : 0, &arr);
+	/* The reader of this output may not be our parent to wait for us. */
+	printf("end\n");
 	free(arr.t);
 	free(seen);
 	return 0;
