@@ -47,6 +47,8 @@ static const struct {
 	  "a bad ring descriptor on the last open channel" },
 	{ "link-flap", HVH_FAULT_LINK_FLAP,
 	  "link indications, down and up again, as many as the control queue holds" },
+	{ "link-storm", HVH_FAULT_LINK_STORM,
+	  "link-flap every round, the control queue half full, until calm" },
 	{ "flood", HVH_FAULT_FLOOD,
 	  "the primary ring never empty (valid notices), until calm" },
 	{ "slow-ctrl", HVH_FAULT_SLOW_CTRL,
@@ -56,7 +58,7 @@ static const struct {
 	{ "comp-all", HVH_FAULT_COMP_ALL,
 	  "a send completion for every transaction id below 4096, twice, on every channel" },
 	{ "calm", HVH_FAULT_CALM,
-	  "the end of flood, slow-ctrl, tx-stall and comp-all" },
+	  "the end of link-storm, flood, slow-ctrl, tx-stall and comp-all" },
 };
 
 const char *
@@ -64,7 +66,30 @@ hvh_fault_names(void)
 {
 	return "xfer-range xfer-id xfer-pageset xfer-count rndis-len "
 		"ppi-zero ctrl-odd comp-tid desc indir vf-short desc-last link-flap "
-		"flood slow-ctrl tx-stall comp-all calm";
+		"link-storm flood slow-ctrl tx-stall comp-all calm";
+}
+
+/*
+ * A flapping link: link indications, each a change, the last one the
+ * link's real state, until the control queue holds `upto` messages.
+ * Returns how many were queued.
+ */
+static unsigned int
+hvh_link_flap(struct hvh_nic *nic, unsigned int upto)
+{
+	unsigned int n = 0;
+
+	while (nic->rndis_up && nic->ctrl_n + 2 <= upto) {
+		hvh_rndis_indicate(nic, nic->link_up ?
+				   HVH_RNDIS_ST_MEDIA_DISCONNECT :
+				   HVH_RNDIS_ST_MEDIA_CONNECT);
+		hvh_rndis_indicate(nic, nic->link_up ?
+				   HVH_RNDIS_ST_MEDIA_CONNECT :
+				   HVH_RNDIS_ST_MEDIA_DISCONNECT);
+		n += 2;
+	}
+	nic->st.faults += n;
+	return n;
 }
 
 /* Faults carried by a message of their own, sent right away. */
@@ -102,20 +127,11 @@ hvh_fault_send(struct hvh_nic *nic, enum hvh_fault f)
 		hvh_fault_bad_desc(nic->chan[nic->nchan - 1]);
 		break;
 	case HVH_FAULT_LINK_FLAP:
-		/*
-		 * A flapping link: each indication a change, written in one
-		 * round, and the last one the link's real state.
-		 */
-		while (nic->rndis_up && nic->ctrl_n + 2 <= HVH_CTRL_QUEUE) {
-			hvh_rndis_indicate(nic, nic->link_up ?
-					   HVH_RNDIS_ST_MEDIA_DISCONNECT :
-					   HVH_RNDIS_ST_MEDIA_CONNECT);
-			hvh_rndis_indicate(nic, nic->link_up ?
-					   HVH_RNDIS_ST_MEDIA_CONNECT :
-					   HVH_RNDIS_ST_MEDIA_DISCONNECT);
-			nic->st.faults += 2;
-		}
+		hvh_link_flap(nic, HVH_CTRL_QUEUE);
 		return;
+	case HVH_FAULT_LINK_STORM:
+		nic->link_storm = 1;
+		break;
 	case HVH_FAULT_FLOOD:
 		nic->flood = 1;
 		break;
@@ -131,6 +147,7 @@ hvh_fault_send(struct hvh_nic *nic, enum hvh_fault f)
 		nic->comp_all = 1;
 		break;
 	case HVH_FAULT_CALM:
+		nic->link_storm = 0;
 		nic->tx_stall = 0;
 		nic->comp_all = 0;
 		nic->flood = 0;
@@ -305,15 +322,13 @@ hvh_comp_all_poll(struct hvh_nic *nic)
  * index, so the guest always has a ring's worth of valid messages ahead.
  * "calm" leaves the last index: the guest drains what is there.
  */
-unsigned int
-hvh_fault_poll(struct hvh_nic *nic)
+static unsigned int
+hvh_flood_poll(struct hvh_nic *nic)
 {
 	struct hvh_ring *r;
 	uint8_t pkt[HVH_FLOOD_PKT];
 	uint32_t rd, w, k;
 
-	if (nic->comp_all)
-		return hvh_comp_all_poll(nic);
 	if (!nic->flood || nic->nchan == 0 || nic->chan[0]->broken)
 		return 0;
 	r = &nic->chan[0]->out;
@@ -340,4 +355,18 @@ hvh_fault_poll(struct hvh_nic *nic)
 	}
 	/* Work either way: a flooding host spins, never sleeps. */
 	return 1;
+}
+
+/* The lasting faults' work of one round. */
+unsigned int
+hvh_fault_poll(struct hvh_nic *nic)
+{
+	unsigned int work = 0;
+
+	/* Half the control queue: the guest's control replies still fit. */
+	if (nic->link_storm)
+		work += hvh_link_flap(nic, HVH_CTRL_QUEUE / 2);
+	if (nic->comp_all)
+		work += hvh_comp_all_poll(nic);
+	return work + hvh_flood_poll(nic);
 }

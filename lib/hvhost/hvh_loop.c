@@ -45,6 +45,7 @@ hvh_guest_gone(struct hvh_nic *nic)
 	nic->flood_tiled = 0;
 	nic->chan[0]->out.held = 0;
 	nic->slow_ctrl = 0;
+	nic->link_storm = 0;
 	nic->tx_stall = 0;
 	nic->comp_all = 0;
 	nic->ctrl_due_ns = 0;

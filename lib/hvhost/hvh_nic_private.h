@@ -110,6 +110,7 @@ enum hvh_fault {
 	HVH_FAULT_DESC_LAST,
 	HVH_FAULT_LINK_FLAP,
 	/* States that last until "fault calm". */
+	HVH_FAULT_LINK_STORM,
 	HVH_FAULT_FLOOD,
 	HVH_FAULT_SLOW_CTRL,
 	HVH_FAULT_TX_STALL,
@@ -207,6 +208,7 @@ struct hvh_nic {
 	int slow_ctrl;		/* hold control replies HVH_SLOW_CTRL_NS */
 	struct hvh_hostile hostile;
 	uint64_t ctrl_due_ns;	/* when the held reply may go */
+	int link_storm;		/* link-flap every round */
 	int tx_stall;		/* guest -> host rings no longer read */
 	int comp_all;		/* completing every transaction id */
 
