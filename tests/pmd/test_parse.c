@@ -13,9 +13,12 @@
  */
 
 #include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <rte_ether.h>
 #include <rte_log.h>
@@ -955,6 +958,81 @@ devargs_ctrl_timeout(void)
 	return 0;
 }
 
+/*
+ * Attached-frame slots: two threads (two queues' readers, a host naming
+ * one transfer id on both channels at once) take the same slot from idle
+ * over and over; while one holds it, the other must never get it. A
+ * holder keeps it a little while, as a reader attaching frames does.
+ * The race needs both threads on a CPU at once: run long enough that a
+ * loaded machine gives them that (a read then a store loses within a
+ * few milliseconds of it).
+ */
+#define SLOT_RACE_NS 1000000000ull
+
+struct slot_race {
+	uint16_t refcnt;
+	uint32_t holders;
+	uint32_t both;		/* times a taker found another holder */
+	uint64_t takes;
+	uint64_t end_ns;
+};
+
+static uint64_t
+slot_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void *
+slot_racer(void *arg)
+{
+	struct slot_race *r = arg;
+	uint64_t takes = 0;
+	unsigned int i;
+
+	while (slot_now_ns() < r->end_ns) {
+		for (i = 0; i < 4096; i++) {
+			if (!hn_rx_slot_take(&r->refcnt))
+				continue;
+			takes++;
+			if (__atomic_fetch_add(&r->holders, 1,
+					       __ATOMIC_ACQ_REL) != 0)
+				__atomic_fetch_add(&r->both, 1,
+						   __ATOMIC_RELAXED);
+			for (volatile int k = 0; k < 16; k++)
+				;
+			__atomic_fetch_sub(&r->holders, 1, __ATOMIC_ACQ_REL);
+			/* The last attached mbuf freed: idle again. */
+			__atomic_store_n(&r->refcnt, 0, __ATOMIC_RELEASE);
+		}
+	}
+	__atomic_fetch_add(&r->takes, takes, __ATOMIC_RELAXED);
+	return NULL;
+}
+
+static int
+rx_slot_taken_by_one_reader(void)
+{
+	struct slot_race r = { .end_ns = slot_now_ns() + SLOT_RACE_NS };
+	pthread_t t[2];
+	uint16_t held = 1;
+
+	/* Taken from idle only. */
+	HVT_CHECK(!hn_rx_slot_take(&held));
+	HVT_CHECK(held == 1);
+	HVT_ASSERT(pthread_create(&t[0], NULL, slot_racer, &r) == 0);
+	HVT_ASSERT(pthread_create(&t[1], NULL, slot_racer, &r) == 0);
+	pthread_join(t[0], NULL);
+	pthread_join(t[1], NULL);
+	HVT_CHECK(r.takes > 0);
+	HVT_CHECK(r.both == 0, "%u of %" PRIu64 " takes found the slot held",
+		  r.both, r.takes);
+	return 0;
+}
+
 static const struct hvt_test tests[] = {
 	{ "xfer_accepts_valid", xfer_accepts_valid },
 	{ "xfer_rejects_bad_header", xfer_rejects_bad_header },
@@ -992,6 +1070,7 @@ static const struct hvt_test tests[] = {
 	{ "vf_mac_match_refuses_zero_and_group",
 	  vf_mac_match_refuses_zero_and_group },
 	{ "devargs_ctrl_timeout", devargs_ctrl_timeout },
+	{ "rx_slot_taken_by_one_reader", rx_slot_taken_by_one_reader },
 };
 
 int

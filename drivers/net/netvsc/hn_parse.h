@@ -169,6 +169,21 @@ int hn_nvs_check_vf_assoc(const uint8_t *msg, uint32_t len,
 			  bool *allocated, uint32_t *serial);
 int hn_nvs_check_datapath(const uint8_t *msg, uint32_t len, uint32_t *path);
 
+/*
+ * Take an attached-frame slot (rx_extmbuf_enable=1) from idle: its
+ * reference count from 0 to 1. The slots are shared by all queues and a
+ * host may name one transfer id on two channels at once: one reader only
+ * may win, so a read then a store (both readers may see 0) will not do.
+ */
+static inline bool
+hn_rx_slot_take(uint16_t *refcnt)
+{
+	uint16_t idle = 0;
+
+	return __atomic_compare_exchange_n(refcnt, &idle, 1, false,
+					   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+}
+
 struct rte_ether_addr;
 
 bool hn_vf_mac_match(const struct rte_ether_addr *ours,
