@@ -11,7 +11,12 @@
  */
 
 #include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdint.h>
 #include <string.h>
+#include <time.h>
 
 #include "hvh_log.h"
 #include "hvh_nic_private.h"
@@ -57,8 +62,10 @@ static const struct {
 	  "the guest's sends no longer read, as a stuck host, until calm" },
 	{ "comp-all", HVH_FAULT_COMP_ALL,
 	  "a send completion for every transaction id below 4096, twice, on every channel" },
+	{ "comp-unsent", HVH_FAULT_COMP_UNSENT,
+	  "a send completion for every transaction id below 4096 not among the sends waiting in the ring, on every channel" },
 	{ "calm", HVH_FAULT_CALM,
-	  "the end of link-storm, flood, slow-ctrl, tx-stall and comp-all" },
+	  "the end of link-storm, flood, slow-ctrl, tx-stall, comp-all and comp-unsent" },
 };
 
 const char *
@@ -66,7 +73,7 @@ hvh_fault_names(void)
 {
 	return "xfer-range xfer-id xfer-pageset xfer-count rndis-len "
 		"ppi-zero ctrl-odd comp-tid desc indir vf-short desc-last link-flap "
-		"link-storm flood slow-ctrl tx-stall comp-all calm";
+		"link-storm flood slow-ctrl tx-stall comp-all comp-unsent calm";
 }
 
 /*
@@ -90,6 +97,34 @@ hvh_link_flap(struct hvh_nic *nic, unsigned int upto)
 	}
 	nic->st.faults += n;
 	return n;
+}
+
+/*
+ * "comp-unsent": the transaction ids of the guest's sends still waiting in
+ * the guest -> host ring, read in place (the ring is not consumed). With
+ * tx-stall on, these are all the guest has sent and not had completed;
+ * a guest's next ids, those of a send it is still filling included, are
+ * then among the others.
+ */
+static void
+hvh_comp_skip_sent(struct hvh_chan *ch)
+{
+	struct hvh_ring *r = &ch->in;
+	struct hvh_pkt_desc d;
+	int64_t left = hvh_ring_readable(r);
+	uint32_t off = r->own, len;
+
+	while (left >= (int64_t)(sizeof(d) + HVH_PKT_TRAILER)) {
+		hvh_ring_copy_out(r, off, &d, sizeof(d));
+		len = (uint32_t)d.len8 * 8 + HVH_PKT_TRAILER;
+		if (d.len8 == 0 || len > left)
+			break;
+		if (d.type != HVH_PKT_COMP && d.trans_id < HVH_COMP_ALL_IDS)
+			ch->comp_skip[d.trans_id / 64] |=
+				1ull << (d.trans_id % 64);
+		off = hvh_ring_advance(r, off, len);
+		left -= len;
+	}
 }
 
 /* Faults carried by a message of their own, sent right away. */
@@ -142,18 +177,22 @@ hvh_fault_send(struct hvh_nic *nic, enum hvh_fault f)
 		nic->tx_stall = 1;
 		break;
 	case HVH_FAULT_COMP_ALL:
-		for (i = 0; i < nic->nchan; i++)
+	case HVH_FAULT_COMP_UNSENT:
+		for (i = 0; i < nic->nchan; i++) {
 			nic->chan[i]->comp_all_sent = 0;
+			memset(nic->chan[i]->comp_skip, 0,
+			       sizeof(nic->chan[i]->comp_skip));
+			if (f == HVH_FAULT_COMP_UNSENT)
+				hvh_comp_skip_sent(nic->chan[i]);
+		}
 		nic->comp_all = 1;
+		nic->comp_unsent = f == HVH_FAULT_COMP_UNSENT;
 		break;
 	case HVH_FAULT_CALM:
 		nic->link_storm = 0;
 		nic->tx_stall = 0;
 		nic->comp_all = 0;
-		nic->flood = 0;
-		nic->flood_tiled = 0;
-		if (nic->nchan != 0)
-			nic->chan[0]->out.held = 0;
+		hvh_flood_end(nic);
 		nic->slow_ctrl = 0;
 		break;
 	case HVH_FAULT_INDIR:
@@ -281,21 +320,29 @@ hvh_flood_packet(uint8_t *p, uint32_t start)
  * may not read the guest's sends at all: tx-stall), each id below
  * HVH_COMP_ALL_IDS twice, on every open channel. What the guest has sent,
  * what it has not sent yet, and ids it never used are all named, each
- * twice. As many as the ring takes each round; the rest next round.
+ * twice. "comp-unsent" names each id once, but those of the sends waiting
+ * in the ring (hvh_comp_skip_sent): only ids the guest has not sent. As
+ * many as the ring takes each round; the rest next round.
  */
-#define HVH_COMP_ALL_IDS 4096u
-
 static unsigned int
 hvh_comp_all_poll(struct hvh_nic *nic)
 {
-	unsigned int q, work = 0, busy = 0;
+	uint32_t end = nic->comp_unsent ? HVH_COMP_ALL_IDS :
+		2 * HVH_COMP_ALL_IDS;
+	unsigned int q, work = 0, busy = 0, skipped = 0;
 
 	for (q = 0; q < nic->nchan; q++) {
 		struct hvh_chan *ch = nic->chan[q];
 
-		while (!ch->broken && ch->comp_all_sent < 2 * HVH_COMP_ALL_IDS) {
-			if (hvh_nvsp_send_comp(ch,
-					ch->comp_all_sent % HVH_COMP_ALL_IDS,
+		while (!ch->broken && ch->comp_all_sent < end) {
+			uint32_t id = ch->comp_all_sent % HVH_COMP_ALL_IDS;
+
+			if (ch->comp_skip[id / 64] & (1ull << (id % 64))) {
+				ch->comp_all_sent++;
+				skipped++;
+				continue;
+			}
+			if (hvh_nvsp_send_comp(ch, id,
 					HVH_NVSP_SEND_RNDIS_PKT_COMPLETE,
 					HVH_NVSP_STAT_SUCCESS) != 0) {
 				busy = 1;
@@ -307,21 +354,126 @@ hvh_comp_all_poll(struct hvh_nic *nic)
 		}
 	}
 	if (!busy) {
-		HVH_LOG(NOTICE, "comp-all: every id below %u completed twice on %u channel(s)",
-			HVH_COMP_ALL_IDS, nic->nchan);
+		if (nic->comp_unsent)
+			HVH_LOG(NOTICE, "comp-unsent: every id below %u not in the ring completed on %u channel(s)",
+				HVH_COMP_ALL_IDS, nic->nchan);
+		else
+			HVH_LOG(NOTICE, "comp-all: every id below %u completed twice on %u channel(s)",
+				HVH_COMP_ALL_IDS, nic->nchan);
 		nic->comp_all = 0;
 	}
-	return work;
+	return work + skipped;
 }
 
 /*
  * "flood": a host that never lets the guest find the primary ring empty.
  * Once the guest has emptied it, the whole data area is tiled with valid
- * 128-byte packets (a send indirection table each); from then on, every
- * round moves the write index to one packet behind the guest's read
- * index, so the guest always has a ring's worth of valid messages ahead.
- * "calm" leaves the last index: the guest drains what is there.
+ * 128-byte packets (a send indirection table each); from then on a
+ * thread of its own moves the write index to one packet behind the
+ * guest's read index, every HVH_FLOOD_NAP_NS, so the guest always has a
+ * ring's worth of valid messages ahead. A real host does that from CPUs
+ * of its own; here host and guest share the machine's CPUs, and a guest
+ * reads a ring's worth in about a millisecond: the poll loop fell behind
+ * (it sleeps, and waits for a CPU), and so did a thread of its own while
+ * the CPU it ran on was taken away for up to 30 ms on a loaded machine.
+ * So the thread runs at real-time priority on the CPUs the guest's main
+ * thread may use (the one that stops and closes the port): whenever that
+ * thread runs, the flood's nap ends on time and no guest thread there
+ * can run in between. Without the right to either it runs as it can and
+ * says so. "calm" ends it and leaves the last index: the guest drains
+ * what is there.
  */
+#define HVH_FLOOD_NAP_NS 100000
+
+/*
+ * One step: returns 1 when the write index moved. *empty counts the times
+ * the guest had read all there was (the flood fell behind).
+ */
+static int
+hvh_flood_ahead(struct hvh_ring *r, const uint64_t *moves, uint64_t *empty)
+{
+	uint32_t rd, w;
+
+	rd = __atomic_load_n(&r->hdr->rindex, __ATOMIC_ACQUIRE);
+	if (rd >= r->dsize || (rd & 7) != 0)
+		return 0;
+	w = hvh_ring_advance(r, rd, r->dsize - HVH_FLOOD_PKT);
+	/* At the start the guest had read all: that is why it began. */
+	if (rd == r->own && *moves != 0)
+		(*empty)++;
+	if (w == r->own)
+		return 0;
+	__atomic_store_n(&r->hdr->windex, w, __ATOMIC_RELEASE);
+	r->own = w;
+	return 1;
+}
+
+static void *
+hvh_flood_thread(void *arg)
+{
+	struct hvh_nic *nic = arg;
+	struct hvh_ring *r = &nic->chan[0]->out;
+	const struct timespec nap = { 0, HVH_FLOOD_NAP_NS };
+	uint64_t moves = 0;
+
+	while (!__atomic_load_n(&nic->flood_stop, __ATOMIC_ACQUIRE)) {
+		moves += hvh_flood_ahead(r, &moves, &nic->flood_empty);
+		nanosleep(&nap, NULL);
+	}
+	return (void *)(uintptr_t)moves;
+}
+
+static void
+hvh_flood_start(struct hvh_nic *nic)
+{
+	struct sched_param sp = { .sched_priority = 1 };
+	pthread_attr_t attr;
+	cpu_set_t cpus;
+	int ret;
+
+	nic->flood_stop = 0;
+	nic->flood_empty = 0;
+	pthread_attr_init(&attr);
+	pthread_attr_setinheritsched(&attr, PTHREAD_EXPLICIT_SCHED);
+	pthread_attr_setschedpolicy(&attr, SCHED_FIFO);
+	pthread_attr_setschedparam(&attr, &sp);
+	if (nic->guest_pid != 0 &&
+	    sched_getaffinity(nic->guest_pid, sizeof(cpus), &cpus) == 0)
+		pthread_attr_setaffinity_np(&attr, sizeof(cpus), &cpus);
+	ret = pthread_create(&nic->flood_thread, &attr, hvh_flood_thread, nic);
+	pthread_attr_destroy(&attr);
+	if (ret == EPERM || ret == EINVAL) {
+		HVH_LOG(NOTICE, "flood: no real-time priority on the guest's CPUs; the thread may fall behind a fast guest");
+		ret = pthread_create(&nic->flood_thread, NULL,
+				     hvh_flood_thread, nic);
+	}
+	if (ret != 0) {
+		HVH_LOG(ERR, "flood: no thread: %s", strerror(ret));
+		return;
+	}
+	nic->flood_running = 1;
+}
+
+/* The end of the flood ("calm", the guest gone, hv-host's exit). */
+void
+hvh_flood_end(struct hvh_nic *nic)
+{
+	void *moves;
+
+	if (nic->flood_running) {
+		__atomic_store_n(&nic->flood_stop, 1, __ATOMIC_RELEASE);
+		pthread_join(nic->flood_thread, &moves);
+		nic->st.faults += (uintptr_t)moves;
+		nic->flood_running = 0;
+		HVH_LOG(NOTICE, "flood: write index moved %" PRIu64 " times; the guest found the ring empty %" PRIu64 " times",
+			(uint64_t)(uintptr_t)moves, nic->flood_empty);
+	}
+	nic->flood = 0;
+	nic->flood_tiled = 0;
+	if (nic->nchan != 0)
+		nic->chan[0]->out.held = 0;
+}
+
 static unsigned int
 hvh_flood_poll(struct hvh_nic *nic)
 {
@@ -329,31 +481,24 @@ hvh_flood_poll(struct hvh_nic *nic)
 	uint8_t pkt[HVH_FLOOD_PKT];
 	uint32_t rd, w, k;
 
-	if (!nic->flood || nic->nchan == 0 || nic->chan[0]->broken)
+	if (!nic->flood || nic->flood_tiled || nic->nchan == 0 ||
+	    nic->chan[0]->broken)
 		return 0;
 	r = &nic->chan[0]->out;
 	rd = __atomic_load_n(&r->hdr->rindex, __ATOMIC_ACQUIRE);
 	if (rd >= r->dsize || (rd & 7) != 0 || r->dsize % HVH_FLOOD_PKT != 0)
 		return 0;
-	if (!nic->flood_tiled) {
-		if (rd != r->own)
-			return 0;	/* the guest is still reading */
-		for (k = 0; k < r->dsize; k += HVH_FLOOD_PKT) {
-			w = hvh_ring_advance(r, r->own, k);
-			hvh_flood_packet(pkt, w);
-			hvh_ring_copy_in(r, w, pkt, sizeof(pkt));
-		}
-		nic->flood_tiled = 1;
-		r->held = 1;
+	if (rd != r->own)
+		return 0;	/* the guest is still reading */
+	for (k = 0; k < r->dsize; k += HVH_FLOOD_PKT) {
+		w = hvh_ring_advance(r, r->own, k);
+		hvh_flood_packet(pkt, w);
+		hvh_ring_copy_in(r, w, pkt, sizeof(pkt));
 	}
-	w = hvh_ring_advance(r, rd, r->dsize - HVH_FLOOD_PKT);
-	if (w != r->own) {
-		hvh_wmb();
-		r->hdr->windex = w;
-		r->own = w;
-		nic->st.faults++;
-	}
-	/* Work either way: a flooding host spins, never sleeps. */
+	nic->flood_tiled = 1;
+	r->held = 1;
+	hvh_wmb();
+	hvh_flood_start(nic);
 	return 1;
 }
 

@@ -24,6 +24,8 @@ hvh_guest_gone(struct hvh_nic *nic)
 
 	HVH_LOG(NOTICE, "guest pid %d gone: resetting the device",
 		(int)nic->guest_pid);
+	/* Its thread writes the primary ring: ended before the reset. */
+	hvh_flood_end(nic);
 	while (nic->nchan > 1)
 		hvh_chan_free(nic, nic->chan[--nic->nchan]);
 	nic->next_relid = nic->conf.surface.primary_relid + 1;
@@ -41,9 +43,6 @@ hvh_guest_gone(struct hvh_nic *nic)
 	hvh_rndis_reset_state(nic);
 	nic->ctrl_n = 0;
 	nic->ctrl_head = 0;
-	nic->flood = 0;
-	nic->flood_tiled = 0;
-	nic->chan[0]->out.held = 0;
 	nic->slow_ctrl = 0;
 	nic->link_storm = 0;
 	nic->tx_stall = 0;

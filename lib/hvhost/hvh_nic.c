@@ -89,6 +89,7 @@ hvh_nic_create(struct hvh_nic **out, const struct hvh_nic_conf *conf)
 void
 hvh_nic_destroy(struct hvh_nic *nic)
 {
+	hvh_flood_end(nic);
 	while (nic->nchan > 0)
 		hvh_chan_free(nic, nic->chan[--nic->nchan]);
 	hvh_surface_destroy(&nic->sf);

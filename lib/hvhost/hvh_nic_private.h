@@ -13,6 +13,7 @@
 #ifndef HVH_NIC_PRIVATE_H
 #define HVH_NIC_PRIVATE_H
 
+#include <pthread.h>
 #include <sys/types.h>
 
 #include "hvh_backend.h"
@@ -57,6 +58,9 @@ struct hvh_tx_slot {
 	uint8_t rc;
 };
 
+/* Transaction ids "fault comp-all" and "comp-unsent" name: 0 .. 4095. */
+#define HVH_COMP_ALL_IDS 4096u
+
 struct hvh_chan {
 	struct hvh_nic *nic;
 	uint16_t index;		/* subchannel index, 0 = primary */
@@ -81,6 +85,8 @@ struct hvh_chan {
 	unsigned int nslots;
 	unsigned int nframes;
 	uint32_t comp_all_sent;	/* "fault comp-all": completions written */
+	/* "fault comp-unsent": ids of the sends waiting in the ring. */
+	uint64_t comp_skip[HVH_COMP_ALL_IDS / 64];
 };
 
 /* Receive messages: RNDIS header and up to four PPIs before the frame. */
@@ -115,6 +121,7 @@ enum hvh_fault {
 	HVH_FAULT_SLOW_CTRL,
 	HVH_FAULT_TX_STALL,
 	HVH_FAULT_COMP_ALL,
+	HVH_FAULT_COMP_UNSENT,
 	HVH_FAULT_CALM,
 };
 
@@ -205,12 +212,17 @@ struct hvh_nic {
 	enum hvh_fault fault;	/* armed receive fault */
 	int flood;		/* keep the primary ring never empty */
 	int flood_tiled;	/* its data area holds only flood packets */
+	int flood_running;	/* flood_thread moves the write index */
+	int flood_stop;		/* asks flood_thread to end */
+	uint64_t flood_empty;	/* times the guest read all (thread's) */
+	pthread_t flood_thread;
 	int slow_ctrl;		/* hold control replies HVH_SLOW_CTRL_NS */
 	struct hvh_hostile hostile;
 	uint64_t ctrl_due_ns;	/* when the held reply may go */
 	int link_storm;		/* link-flap every round */
 	int tx_stall;		/* guest -> host rings no longer read */
 	int comp_all;		/* completing every transaction id */
+	int comp_unsent;	/* ... once, but those of the ring's sends */
 
 	/* VF. */
 	int vf_offered;		/* control: offer wanted */
@@ -296,6 +308,7 @@ void hvh_rndis_reset_state(struct hvh_nic *nic);
 /* hvh_fault.c */
 /* The lasting faults' share of a poll round: work done. */
 unsigned int hvh_fault_poll(struct hvh_nic *nic);
+void hvh_flood_end(struct hvh_nic *nic);
 int hvh_fault_rx(struct hvh_nic *nic, struct hvh_xfer_hdr *h,
 		 struct hvh_xfer_range *r, const uint32_t *sect);
 void hvh_fault_ctrl(struct hvh_nic *nic, struct hvh_xfer_range *r);

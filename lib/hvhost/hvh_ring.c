@@ -63,12 +63,15 @@ hvh_ring_put(struct hvh_ring *r, const struct iovec *iov, int iovcnt,
 	for (i = 0; i < iovcnt; i++)
 		total += iov[i].iov_len;
 	padded = (total + 7) & ~7u;
+	/*
+	 * A fault owns the ring ("flood"): it reads as full, and its thread
+	 * moves the index read here.
+	 */
+	if (r->held)
+		return -EAGAIN;
 	room = hvh_ring_writable(r);
 	if (room < 0)
 		return -EPROTO;
-	/* A fault owns the ring ("flood"): it reads as full. */
-	if (r->held)
-		return -EAGAIN;
 	/* Strictly greater: a ring is never completely full. */
 	if ((uint64_t)room <= (uint64_t)padded + HVH_PKT_TRAILER) {
 		r->hdr->pending_send_sz = padded + HVH_PKT_TRAILER;
