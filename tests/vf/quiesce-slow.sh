@@ -3,16 +3,20 @@
 # Copyright(c) 2026 hvnet contributors
 #
 # The VF is not stopped under a burst (issue 12, finding 4). The VF is
-# the stand-in in loop mode with burst_us=300000: every receive burst
-# spends 300 ms inside it, so testpmd's forwarding lcore is inside the VF
-# almost all the time. hv-host withdraws the VF association, then offers
-# it again, three times: each time the PMD unpublishes the VF from the
-# data path, must wait for the burst inside to leave (saying so after
-# 100 ms), and only then switch the host back and stop the VF. The
-# stand-in reports a stop or close that meets a burst inside ("while a
-# burst is inside"), which a real VF's driver would not survive (its
-# queues torn down under the burst). Giving up the wait after 100 ms
-# (the defect) stops the VF under every one of these bursts.
+# the stand-in in loop mode with burst_us=1000000: every receive burst
+# spends a second inside it, so testpmd's forwarding lcore is inside the
+# VF almost all the time. hv-host services the VF as Azure does: it
+# withdraws the association and removes the device (--vf-ctl: the
+# stand-in reads "removed", raises RTE_ETH_EVENT_INTR_RMV); a withdrawn
+# VF is still read until it is removed, so it is the removal that must
+# wait for the burst inside to leave (saying so after 100 ms) before the
+# VF is released (stopped, closed, detached). Then the host offers it
+# again and testpmd attaches the device anew, three times. The stand-in
+# reports a stop or close that meets a burst inside ("while a burst is
+# inside"), which a real VF's driver would not survive (its queues torn
+# down under the burst). Giving up the wait after 100 ms (the defect)
+# releases the VF some 200 ms after the removal, under most of these
+# bursts.
 #
 # Not shown here: the fence between unpublishing the VF and reading the
 # bursts' sequences. Without it the store may be ordered after the loads
@@ -26,25 +30,29 @@
 cycles=3
 [ "$HVNET_PMD" = ours ] || skip "reads our PMD's log"
 vf_plugin
-tp_start --backend loopback --mac "$vf_mac" --vf-mac "$vf_mac" -- \
-	-d "$VF_PLUGIN" \
-	--vdev "net_vfstandin0,mac=$vf_mac,mode=loop,burst_us=300000" \
+standin="net_vfstandin0,mac=$vf_mac,mode=loop,burst_us=1000000,ctl=$vf_ctl"
+vf_state "$vf_ctl" present
+tp_start --backend loopback --mac "$vf_mac" --vf-mac "$vf_mac" \
+	--vf-ctl "$vf_ctl" -- -d "$VF_PLUGIN" --vdev "$standin" \
 	--log-level=pmd.net.netvsc.*:info -- -i --total-num-mbufs=8192
 tp_cmd set fwd rxonly
 tp_cmd start
 tp_wait_log "$vf_on_pat" 1 10 || fail "data path never moved to the VF"
 for ((c = 1; c <= cycles; c++)); do
-	# Let a slow burst be inside the VF when the withdrawal comes.
+	# Let a slow burst be well inside the VF when the removal comes.
 	sleep 0.5
 	host_ctl vf withdraw >/dev/null
+	tp_wait_log "VF port [0-9]* released" "$c" 15 ||
+		fail "cycle $c: the removed VF was never released"
 	tp_wait_log "$vf_off_pat" "$c" 10 ||
 		fail "cycle $c: data path never came back"
 	host_ctl vf offer >/dev/null
-	tp_wait_log "$vf_on_pat" $((c + 1)) 10 ||
+	tp_cmd port attach "$standin"
+	tp_wait_log "$vf_on_pat" $((c + 1)) 15 ||
 		fail "cycle $c: data path never moved to the VF again"
 done
 tp_cmd stop
-expect_ge "waits for a burst inside the VF" \
+expect_ge "waits for a burst inside the removed VF" \
 	"$(tp_count 'has kept the VF for')" 1
 expect "VF stopped or closed under a burst" \
 	"$(tp_count 'while a burst is inside')" 0
