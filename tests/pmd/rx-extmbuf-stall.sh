@@ -31,7 +31,7 @@ segs=64$(printf ',16%.0s' $(seq 30))
 tp_start --backend source:1514:1:4000 -- -- -i --no-flush-rx \
 	--txd=4096 --rxd=8192 \
 	--mbuf-size=256 --total-num-mbufs=160000
-tp_reattach "rx_extmbuf_enable=1,rx_copybreak=128,ctrl_timeout_ms=1000"
+tp_reattach "rx_extmbuf_enable=1,rx_copybreak=128,ctrl_timeout_ms=1000,tx_copybreak=256"
 tp_cmd set fwd txonly
 tp_cmd port stop all
 before=$(tp_mbufs_in_use)
