@@ -33,11 +33,17 @@
  * Detaching a started device (rte_dev_remove) removes it the same way
  * first, then releases it.
  *
+ * Secondary processes attach the primary's port (as a real VF's PMD lets
+ * them) and, in loop mode, move frames on the queues they poll.  In tap
+ * mode the TAP's queues are the primary's file descriptors: a secondary's
+ * port moves nothing (said once at attach).  Only the primary watches the
+ * control file, closes and releases the device's resources.
+ *
  * PCI driver net_vfstandin_pci, for hv-host's emulated VF ids: the TAP is
  * the interface under /sys/bus/pci/devices/<BDF>/net/, the MAC is that
  * interface's, and the device folder vanishing (the kernel's hot-remove)
  * removes the device as the control file's "removed" does.  Devargs:
- * mode=tap|loop only.
+ * mode=tap|loop and burst_us only.
  */
 
 #include <errno.h>
@@ -865,6 +871,34 @@ vfsi_setup_undo(struct rte_eth_dev *dev)
 	rte_eth_dev_release_port(dev);
 }
 
+/* Tap mode in a secondary: the queues' file descriptors are not ours. */
+static uint16_t
+vfsi_none_burst(void *queue __rte_unused, struct rte_mbuf **pkts __rte_unused,
+		uint16_t n __rte_unused)
+{
+	return 0;
+}
+
+/* A secondary process's port of the primary's device. */
+static int
+vfsi_attach_secondary(struct rte_eth_dev *dev, struct rte_device *device)
+{
+	struct vfsi_priv *priv;
+
+	if (dev == NULL)
+		return -ENODEV;
+	priv = dev->data->dev_private;
+	dev->device = device;
+	dev->dev_ops = &vfsi_ops;
+	dev->rx_pkt_burst = priv->loop ? vfsi_loop_rx_burst : vfsi_none_burst;
+	dev->tx_pkt_burst = priv->loop ? vfsi_loop_tx_burst : vfsi_none_burst;
+	if (!priv->loop)
+		VFSI_LOG(NOTICE, "%s: tap mode moves frames in the primary process only",
+			dev->data->name);
+	rte_eth_dev_probing_finish(dev);
+	return 0;
+}
+
 static int
 vfsi_probe(struct rte_vdev_device *vdev)
 {
@@ -875,10 +909,9 @@ vfsi_probe(struct rte_vdev_device *vdev)
 	bool have_mac;
 	int ret;
 
-	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
-		VFSI_LOG(ERR, "%s: primary process only", name);
-		return -ENOTSUP;
-	}
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return vfsi_attach_secondary(rte_eth_dev_attach_secondary(name),
+				&vdev->device);
 	dev = rte_eth_vdev_allocate(vdev, sizeof(*priv));
 	if (dev == NULL)
 		return -ENOMEM;
@@ -902,6 +935,9 @@ vfsi_remove_port(struct rte_eth_dev *dev)
 	/* Already closed by the application: nothing left to release. */
 	if (dev == NULL)
 		return 0;
+	/* A secondary's port: the device is the primary's to remove. */
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return rte_eth_dev_release_port(dev);
 	/*
 	 * Detached while running: as the device leaves the bus, whoever
 	 * drives it hears of it (RMV) before its queues are freed below.
@@ -972,7 +1008,8 @@ vfsi_pci_netdev(const char *sysfs, char *ifname, struct rte_ether_addr *mac)
 static int
 vfsi_pci_args(struct rte_pci_device *pdev, struct vfsi_priv *priv)
 {
-	static const char *const keys[] = { VFSI_ARG_MODE, NULL };
+	static const char *const keys[] = { VFSI_ARG_MODE, VFSI_ARG_BURST_US,
+		NULL };
 	struct rte_kvargs *kv;
 	int ret;
 
@@ -981,11 +1018,14 @@ vfsi_pci_args(struct rte_pci_device *pdev, struct vfsi_priv *priv)
 		return 0;
 	kv = rte_kvargs_parse(pdev->device.devargs->args, keys);
 	if (kv == NULL) {
-		VFSI_LOG(ERR, "%s: invalid devargs '%s' (PCI: mode= only)",
+		VFSI_LOG(ERR, "%s: invalid devargs '%s' (PCI: mode=, burst_us= only)",
 			pdev->device.name, pdev->device.devargs->args);
 		return -EINVAL;
 	}
 	ret = rte_kvargs_process(kv, VFSI_ARG_MODE, vfsi_arg_mode, &priv->loop);
+	if (ret == 0)
+		ret = rte_kvargs_process(kv, VFSI_ARG_BURST_US, vfsi_arg_us,
+				&priv->burst_us);
 	rte_kvargs_free(kv);
 	return ret;
 }
@@ -1003,10 +1043,9 @@ vfsi_pci_probe(struct rte_pci_driver *drv __rte_unused,
 	struct stat st;
 	int ret;
 
-	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
-		VFSI_LOG(ERR, "%s: primary process only", name);
-		return -ENOTSUP;
-	}
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return vfsi_attach_secondary(rte_eth_dev_pci_allocate(pdev, 0),
+				&pdev->device);
 	if (snprintf(sysfs, sizeof(sysfs), "%s/%s", rte_pci_get_sysfs_path(),
 		     name) >= (int)sizeof(sysfs) || stat(sysfs, &st) != 0)
 		return -ENODEV;
@@ -1059,7 +1098,9 @@ static struct rte_pci_driver vfsi_pci_driver = {
 RTE_PMD_REGISTER_VDEV(net_vfstandin, vfsi_driver);
 RTE_PMD_REGISTER_PCI(net_vfstandin_pci, vfsi_pci_driver);
 RTE_PMD_REGISTER_PCI_TABLE(net_vfstandin_pci, vfsi_pci_ids);
-RTE_PMD_REGISTER_PARAM_STRING(net_vfstandin_pci, VFSI_ARG_MODE "=tap|loop");
+RTE_PMD_REGISTER_PARAM_STRING(net_vfstandin_pci,
+	VFSI_ARG_MODE "=tap|loop "
+	VFSI_ARG_BURST_US "=<us>");
 RTE_PMD_REGISTER_PARAM_STRING(net_vfstandin,
 	VFSI_ARG_MAC "=<mac> "
 	VFSI_ARG_IFACE "=<ifname> "

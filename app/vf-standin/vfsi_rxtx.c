@@ -172,7 +172,7 @@ vfsi_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t n)
 		ssize_t len;
 
 		if (unlikely(m == NULL)) {
-			q->priv->dev->data->rx_mbuf_alloc_failed++;
+			rte_eth_devices[q->port_id].data->rx_mbuf_alloc_failed++;
 			break;
 		}
 		room = rte_pktmbuf_tailroom(m);
@@ -203,7 +203,7 @@ vfsi_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t n)
 		m->pkt_len = m->data_len;
 		if (unlikely((size_t)len > room) &&
 		    vfsi_rx_chain(q, m, len - room) != 0) {
-			q->priv->dev->data->rx_mbuf_alloc_failed++;
+			rte_eth_devices[q->port_id].data->rx_mbuf_alloc_failed++;
 			rte_pktmbuf_free(m);
 			continue;
 		}
@@ -340,7 +340,7 @@ vfsi_loop_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t n)
 		__atomic_fetch_sub(&q->priv->in_burst, 1, __ATOMIC_SEQ_CST);
 	}
 	if (unlikely(rte_pktmbuf_alloc_bulk(q->mp, pkts, n) != 0)) {
-		q->priv->dev->data->rx_mbuf_alloc_failed++;
+		rte_eth_devices[q->port_id].data->rx_mbuf_alloc_failed++;
 		return 0;
 	}
 	for (i = 0; i < n; i++) {
