@@ -670,8 +670,10 @@ hn_dev_close(struct rte_eth_dev *dev)
 	struct hn_data *hv = dev->data->dev_private;
 	uint16_t i;
 
-	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
+		hn_vf_secondary_uninit(hv);
 		return 0;
+	}
 	/* From here on host indications arm no alarm (hn_link_event). */
 	__atomic_store_n(&hv->closed, true, __ATOMIC_RELEASE);
 	rte_eal_alarm_cancel(hn_lsc_alarm, hv);
@@ -1337,6 +1339,7 @@ eth_hn_probe(struct rte_vmbus_driver *drv, struct rte_vmbus_device *vdev)
 		eth_dev->device = &vdev->device;
 		eth_dev->dev_ops = &hn_eth_dev_ops;
 		hn_set_burst(eth_dev);
+		hn_vf_secondary_init(eth_dev->data->dev_private);
 		rte_eth_dev_probing_finish(eth_dev);
 		return 0;
 	}
@@ -1375,6 +1378,7 @@ eth_hn_remove(struct rte_vmbus_device *vdev)
 		return 0;	/* already closed */
 	if (rte_eal_process_type() == RTE_PROC_PRIMARY)
 		return rte_eth_dev_close(eth_dev->data->port_id);
+	hn_vf_secondary_uninit(eth_dev->data->dev_private);
 	hn_mp_uninit();
 	return rte_eth_dev_release_port(eth_dev);
 }

@@ -13,6 +13,15 @@
  * secondary, through EAL's multi-process channel, to catch up before it
  * returns to the application; the application restarts the port after
  * that, and only then may a secondary poll the queues again.
+ *
+ * The VF (hn_vf.c) is a port of its own in every process; EAL attaches
+ * the device in the secondaries. Once the primary has put a VF in the
+ * data path it tells the secondaries, which start using their port of it
+ * when the data path is on it. Before the primary lets a VF go (stops and
+ * closes it, detaches its device) it has taken the VF out of every burst,
+ * those of the secondaries included (the guards are shared), and it asks
+ * every secondary to release its own port of the VF, so that no secondary
+ * keeps a port whose queues and data the primary is about to free.
  */
 
 #include <errno.h>
@@ -28,6 +37,7 @@
 #include <bus_vmbus_driver.h>
 
 #include "hn_var.h"
+#include "hn_vf.h"
 
 #define HN_MP_NAME	"net_netvsc_mp"
 /* A secondary only maps ring files; a loaded machine may be slow. */
@@ -35,12 +45,21 @@
 
 enum hn_mp_type {
 	HN_MP_REMAP = 1,	/* map the subchannel rings the primary opened */
+	HN_MP_VF_ADD,		/* the primary took a VF into the data path */
+	HN_MP_VF_REMOVE,	/* the primary lets the VF port vf_port go */
 };
 
 struct hn_mp_param {
 	uint32_t type;
 	uint16_t port_id;
+	uint16_t vf_port;
 	int32_t result;
+};
+
+static const char *const hn_mp_what[] = {
+	[HN_MP_REMAP] = "map the new channels",
+	[HN_MP_VF_ADD] = "take the VF",
+	[HN_MP_VF_REMOVE] = "release the VF",
 };
 
 /* Ports of this driver in this process: the action lives while any does. */
@@ -65,16 +84,24 @@ hn_mp_secondary_action(const struct rte_mp_msg *msg, const void *peer)
 		HN_LOG(ERR, "multi-process message for port %u, not a netvsc port here",
 		       p->port_id);
 		ret = -ENODEV;
-	} else if (p->type != HN_MP_REMAP) {
-		HN_LOG(ERR, "multi-process message type %u unknown", p->type);
-		ret = -EINVAL;
-	} else {
+	} else if (p->type == HN_MP_REMAP) {
 		dev = &rte_eth_devices[p->port_id];
 		ret = rte_vmbus_map_device(container_of(dev->device,
 				struct rte_vmbus_device, device));
 		if (ret != 0)
 			HN_LOG(ERR, "port %u: cannot map the new channels: %d",
 			       p->port_id, ret);
+	} else if (p->type == HN_MP_VF_ADD) {
+		ret = hn_vf_secondary_add(
+			rte_eth_devices[p->port_id].data->dev_private);
+	} else if (p->type == HN_MP_VF_REMOVE && p->vf_port < RTE_MAX_ETHPORTS) {
+		ret = hn_vf_secondary_remove(
+			rte_eth_devices[p->port_id].data->dev_private,
+			p->vf_port);
+	} else {
+		HN_LOG(ERR, "multi-process message type %u (VF port %u) refused",
+		       p->type, p->vf_port);
+		ret = -EINVAL;
 	}
 
 	memset(&reply, 0, sizeof(reply));
@@ -82,17 +109,18 @@ hn_mp_secondary_action(const struct rte_mp_msg *msg, const void *peer)
 	reply.len_param = sizeof(*r);
 	r->type = p->type;
 	r->port_id = p->port_id;
+	r->vf_port = p->vf_port;
 	r->result = ret;
 	return rte_mp_reply(&reply, peer);
 }
 
 /*
- * In the primary: ask every secondary to map the port's current rings
- * and wait for their answers.  Without secondaries (or without
- * multi-process support, --in-memory) there is nobody to tell.
+ * In the primary: ask every secondary to do what type says and wait for
+ * their answers. Without secondaries (or without multi-process support,
+ * --in-memory) there is nobody to tell.
  */
-int
-hn_mp_remap_secondaries(struct hn_data *hv)
+static int
+hn_mp_request(struct hn_data *hv, enum hn_mp_type type, uint16_t vf_port)
 {
 	struct rte_mp_msg msg;
 	struct rte_mp_reply replies;
@@ -106,8 +134,9 @@ hn_mp_remap_secondaries(struct hn_data *hv)
 	memset(&msg, 0, sizeof(msg));
 	strlcpy(msg.name, HN_MP_NAME, sizeof(msg.name));
 	msg.len_param = sizeof(*p);
-	p->type = HN_MP_REMAP;
+	p->type = type;
 	p->port_id = hv->port_id;
+	p->vf_port = vf_port;
 	if (rte_mp_request_sync(&msg, &replies, &ts) != 0) {
 		if (rte_errno == ENOTSUP)
 			return 0;
@@ -124,16 +153,34 @@ hn_mp_remap_secondaries(struct hn_data *hv)
 		r = (const struct hn_mp_param *)replies.msgs[i].param;
 		if (replies.msgs[i].len_param != sizeof(*r) ||
 		    r->result != 0) {
-			HN_LOG(ERR, "port %u: a secondary process could not map the new channels",
-			       hv->port_id);
+			HN_LOG(ERR, "port %u: a secondary process could not %s",
+			       hv->port_id, hn_mp_what[type]);
 			ret = -EIO;
 		}
 	}
 	free(replies.msgs);
 	if (replies.nb_sent > 0 && ret == 0)
-		HN_LOG(DEBUG, "port %u: %d secondary processes mapped the new channels",
-		       hv->port_id, replies.nb_sent);
+		HN_LOG(DEBUG, "port %u: %d secondary processes did %s",
+		       hv->port_id, replies.nb_sent, hn_mp_what[type]);
 	return ret;
+}
+
+int
+hn_mp_remap_secondaries(struct hn_data *hv)
+{
+	return hn_mp_request(hv, HN_MP_REMAP, 0);
+}
+
+int
+hn_mp_vf_add(struct hn_data *hv)
+{
+	return hn_mp_request(hv, HN_MP_VF_ADD, 0);
+}
+
+int
+hn_mp_vf_remove(struct hn_data *hv, uint16_t vf_port)
+{
+	return hn_mp_request(hv, HN_MP_VF_REMOVE, vf_port);
 }
 
 /* At each probe: the secondary's action, registered once per process. */

@@ -386,5 +386,7 @@ bool hn_is_netvsc_port(uint16_t port);
 int hn_mp_init(void);
 void hn_mp_uninit(void);
 int hn_mp_remap_secondaries(struct hn_data *hv);
+int hn_mp_vf_add(struct hn_data *hv);
+int hn_mp_vf_remove(struct hn_data *hv, uint16_t vf_port);
 
 #endif /* _HN_VAR_H_ */

@@ -31,6 +31,20 @@
  * vf.lock in the application's control thread or the interrupt thread.
  * The bursts read vf.dp_port (receive: vf.rx_port) and a per-queue
  * sequence (hn_vf.h), no lock.
+ *
+ * Secondary processes share all of this (the context lives in the port's
+ * shared memory) but each has its own port of the VF, which the primary
+ * does not see. EAL attaches the VF device in the secondaries when they
+ * start and when the primary attaches it; a secondary uses the VF once
+ * its own port of it is there (hn_vf_local), and before the primary lets
+ * a VF go it asks the secondaries to release theirs (hn_mp.c): the
+ * primary closes the port before it detaches the device, and EAL's
+ * detach in a secondary then no longer finds the port by its name. The
+ * VF's bursts are called through the process's own port (its driver's
+ * function, the queue from the shared data at each call), not through
+ * rte_eth_rx_burst: a secondary's fast-path table of a port is filled
+ * once, when the port attaches there (before the primary configures the
+ * VF), and would keep that queue array for good.
  */
 
 #include <dirent.h>
@@ -100,7 +114,40 @@ static const char *const hn_vf_own_xstats[] = {
 
 #define HN_VF_OWN_XSTATS	RTE_DIM(hn_vf_own_xstats)
 
+/*
+ * In a secondary process: for each netvsc port, the VF port attached in
+ * this process, plus one (0: none). Process-local, unlike all the rest.
+ */
+static uint16_t hn_vf_local[RTE_MAX_ETHPORTS];
+static bool hn_vf_in_secondary;
+
 /* Data path */
+
+static inline bool
+hn_vf_usable(const struct hn_data *hv, uint16_t port)
+{
+	return likely(!hn_vf_in_secondary) ||
+		__atomic_load_n(&hn_vf_local[hv->port_id], __ATOMIC_ACQUIRE) ==
+		port + 1;
+}
+
+static inline uint16_t
+hn_vf_rx_burst(uint16_t port, uint16_t qid, struct rte_mbuf **pkts,
+	       uint16_t n)
+{
+	struct rte_eth_dev *dev = &rte_eth_devices[port];
+
+	return dev->rx_pkt_burst(dev->data->rx_queues[qid], pkts, n);
+}
+
+static inline uint16_t
+hn_vf_tx_burst(uint16_t port, uint16_t qid, struct rte_mbuf **pkts,
+	       uint16_t n)
+{
+	struct rte_eth_dev *dev = &rte_eth_devices[port];
+
+	return dev->tx_pkt_burst(dev->data->tx_queues[qid], pkts, n);
+}
 
 static inline void
 hn_vf_enter(struct hn_vf_guard *g)
@@ -135,8 +182,8 @@ hn_vf_recv_pkts(void *prxq, struct rte_mbuf **pkts, uint16_t n)
 	g = &vf->rxg[rxq->queue_id];
 	hn_vf_enter(g);
 	port = __atomic_load_n(&vf->rx_port, __ATOMIC_ACQUIRE);
-	if (likely(port != HN_VF_NONE)) {
-		k = rte_eth_rx_burst(port, rxq->queue_id, pkts + got, n - got);
+	if (likely(port != HN_VF_NONE) && hn_vf_usable(rxq->hv, port)) {
+		k = hn_vf_rx_burst(port, rxq->queue_id, pkts + got, n - got);
 		for (i = 0; i < k; i++)
 			pkts[got + i]->port = rxq->port_id;
 		got += k;
@@ -159,8 +206,8 @@ hn_vf_xmit_pkts(void *ptxq, struct rte_mbuf **pkts, uint16_t n)
 	g = &vf->txg[txq->queue_id];
 	hn_vf_enter(g);
 	port = __atomic_load_n(&vf->dp_port, __ATOMIC_ACQUIRE);
-	if (likely(port != HN_VF_NONE))
-		sent = rte_eth_tx_burst(port, txq->queue_id, pkts, n);
+	if (likely(port != HN_VF_NONE) && hn_vf_usable(txq->hv, port))
+		sent = hn_vf_tx_burst(port, txq->queue_id, pkts, n);
 	else
 		sent = hn_xmit_pkts(ptxq, pkts, n);
 	hn_vf_leave(g);
@@ -403,6 +450,9 @@ hn_vf_claim(struct hn_data *hv, uint16_t port, bool quiet)
 	vf->cb_port = port;
 	vf->port = port;
 	hn_vf_keep_devargs(vf, rte_eth_devices[port].device);
+	/* A secondary's port of it is found by this name. */
+	snprintf(vf->eth_name, sizeof(vf->eth_name), "%s",
+		 rte_eth_devices[port].data->name);
 	vf->configured = false;
 	vf->started = false;
 	vf->removing = false;
@@ -452,6 +502,8 @@ hn_vf_release(struct hn_data *hv, bool close, bool remove)
 	vf->removing = false;
 	vf->n_released++;
 	HN_LOG(NOTICE, "port %u: VF port %u released", hv->port_id, port);
+	/* No burst uses it any more; the secondaries' ports of it go first. */
+	hn_mp_vf_remove(hv, port);
 	if (!close)
 		return;	/* destroyed by its owner; callbacks go at close */
 	hn_vf_unregister(hv);
@@ -855,9 +907,14 @@ hn_vf_sync(struct hn_data *hv)
 	}
 	hn_vf_switch(hv, true);
 	if (vf->switched) {
+		bool fresh = vf->dp_port != vf->port;
+
 		__atomic_store_n(&vf->rx_port, vf->port, __ATOMIC_RELEASE);
 		__atomic_store_n(&vf->dp_port, vf->port, __ATOMIC_RELEASE);
 		hn_vf_blackout_end(vf);
+		/* The secondaries follow (hn_mp.c). */
+		if (fresh)
+			hn_mp_vf_add(hv);
 	}
 }
 
@@ -986,6 +1043,151 @@ hn_vf_event_cb(uint16_t port, enum rte_eth_event_type ev, void *arg,
 	return 0;
 }
 
+/* Secondary processes */
+
+/* The port attached in this process under the VF's name. */
+static bool
+hn_vf_local_attached(uint16_t port, const char *name)
+{
+	return port < RTE_MAX_ETHPORTS && name[0] != '\0' &&
+		rte_eth_devices[port].state == RTE_ETH_DEV_ATTACHED &&
+		strcmp(rte_eth_devices[port].data->name, name) == 0;
+}
+
+/* Stop using the VF here; on return no burst of any process is in it. */
+static void
+hn_vf_local_drop(struct hn_data *hv)
+{
+	struct hn_vf_ctx *vf = hv->vf;
+	unsigned int i;
+
+	if (__atomic_load_n(&hn_vf_local[hv->port_id], __ATOMIC_RELAXED) == 0)
+		return;
+	__atomic_store_n(&hn_vf_local[hv->port_id], 0, __ATOMIC_RELAXED);
+	/* Store then load, against the bursts' hn_vf_enter (hn_vf_dp_off). */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	for (i = 0; i < HN_VF_MAX_QUEUES; i++) {
+		hn_vf_quiesce(&vf->rxg[i]);
+		hn_vf_quiesce(&vf->txg[i]);
+	}
+	HN_LOG(NOTICE, "port %u: this process no longer uses the VF",
+	       hv->port_id);
+}
+
+/*
+ * Use the primary's VF here once this process has a port of it. EAL
+ * attaches the device in every secondary: at their start, and when the
+ * primary attaches it (rte_dev_probe and rte_eal_hotplug_add ask the
+ * secondaries first to attach it too, and fail if one cannot). From an
+ * alarm: the port counts as attached only after its NEW event.
+ */
+static void
+hn_vf_adopt_alarm(void *arg)
+{
+	uint16_t nv = (uintptr_t)arg, port;
+	struct hn_vf_ctx *vf;
+	struct hn_data *hv;
+	bool ok;
+
+	if (!hn_is_netvsc_port(nv))
+		return;
+	hv = rte_eth_devices[nv].data->dev_private;
+	vf = hv->vf;
+	if (vf == NULL || !vf->owner_ok)
+		return;
+	rte_spinlock_recursive_lock(&vf->lock);
+	port = vf->port;
+	ok = port != HN_VF_NONE && !vf->removing && !vf->closing &&
+		__atomic_load_n(&hn_vf_local[nv], __ATOMIC_RELAXED) !=
+		port + 1 && hn_vf_local_attached(port, vf->eth_name);
+	if (ok)
+		__atomic_store_n(&hn_vf_local[nv], port + 1, __ATOMIC_RELEASE);
+	rte_spinlock_recursive_unlock(&vf->lock);
+	if (ok)
+		HN_LOG(NOTICE, "port %u: VF port %u used in this process too",
+		       nv, port);
+}
+
+/* Ports attached or released in this process. */
+static int
+hn_vf_local_event(uint16_t port, enum rte_eth_event_type ev, void *arg,
+		  void *out)
+{
+	uint16_t nv = (uintptr_t)arg;
+
+	RTE_SET_USED(out);
+	if (port == nv || !hn_is_netvsc_port(nv))
+		return 0;
+	if (ev == RTE_ETH_EVENT_NEW)
+		/* Counted attached only once the callbacks have run. */
+		rte_eal_alarm_set(HN_VF_SETTLE_US, hn_vf_adopt_alarm, arg);
+	else if (ev == RTE_ETH_EVENT_DESTROY &&
+		 __atomic_load_n(&hn_vf_local[nv], __ATOMIC_RELAXED) == port + 1)
+		hn_vf_local_drop(rte_eth_devices[nv].data->dev_private);
+	return 0;
+}
+
+void
+hn_vf_secondary_init(struct hn_data *hv)
+{
+	void *arg = (void *)(uintptr_t)hv->port_id;
+
+	hn_vf_in_secondary = true;
+	__atomic_store_n(&hn_vf_local[hv->port_id], 0, __ATOMIC_RELAXED);
+	if (hv->vf == NULL || !hv->vf->owner_ok)
+		return;
+	rte_eth_dev_callback_register(RTE_ETH_ALL, RTE_ETH_EVENT_NEW,
+				      hn_vf_local_event, arg);
+	rte_eth_dev_callback_register(RTE_ETH_ALL, RTE_ETH_EVENT_DESTROY,
+				      hn_vf_local_event, arg);
+	/* A VF that EAL attached here before this port. */
+	rte_eal_alarm_set(HN_VF_SETTLE_US, hn_vf_adopt_alarm, arg);
+}
+
+void
+hn_vf_secondary_uninit(struct hn_data *hv)
+{
+	void *arg = (void *)(uintptr_t)hv->port_id;
+
+	while (rte_eth_dev_callback_unregister(RTE_ETH_ALL, RTE_ETH_EVENT_NEW,
+			hn_vf_local_event, arg) == -EAGAIN)
+		rte_delay_us_sleep(1000);
+	while (rte_eth_dev_callback_unregister(RTE_ETH_ALL,
+			RTE_ETH_EVENT_DESTROY, hn_vf_local_event, arg) == -EAGAIN)
+		rte_delay_us_sleep(1000);
+	rte_eal_alarm_cancel(hn_vf_adopt_alarm, arg);
+	__atomic_store_n(&hn_vf_local[hv->port_id], 0, __ATOMIC_RELAXED);
+}
+
+/*
+ * The primary put a VF in the data path (hn_mp.c, in EAL's multi-process
+ * thread): EAL attached it here before the primary took it.
+ */
+int
+hn_vf_secondary_add(struct hn_data *hv)
+{
+	if (hv->vf == NULL || !hv->vf->owner_ok)
+		return 0;
+	return rte_eal_alarm_set(1, hn_vf_adopt_alarm,
+				 (void *)(uintptr_t)hv->port_id);
+}
+
+/*
+ * The primary lets VF port vf_port go, its bursts out of it already: stop
+ * using it and release this process's port of it, before the primary
+ * frees its queues and data.
+ */
+int
+hn_vf_secondary_remove(struct hn_data *hv, uint16_t vf_port)
+{
+	if (hv->vf == NULL)
+		return 0;
+	hn_vf_local_drop(hv);
+	if (hn_vf_local_attached(vf_port, hv->vf->eth_name))
+		return rte_eth_dev_release_port(&rte_eth_devices[vf_port]);
+	return 0;
+}
+
 /* Hooks of hn_ethdev.c and hn_nvs.c */
 
 int
@@ -1093,7 +1295,8 @@ hn_vf_info_get(struct hn_data *hv, struct rte_eth_dev_info *info)
 	if (vf == NULL || !vf->owner_ok)
 		return;
 	rte_spinlock_recursive_lock(&vf->lock);
-	if (vf->port == HN_VF_NONE || rte_eth_dev_info_get(vf->port, &vi)) {
+	if (vf->port == HN_VF_NONE || !hn_vf_usable(hv, vf->port) ||
+	    rte_eth_dev_info_get(vf->port, &vi)) {
 		rte_spinlock_recursive_unlock(&vf->lock);
 		return;
 	}
@@ -1229,7 +1432,8 @@ hn_vf_stats_add(struct hn_data *hv, struct rte_eth_stats *st)
 		return;
 	rte_spinlock_recursive_lock(&vf->lock);
 	hn_vf_stats_sum(st, &vf->retired);
-	if (vf->port != HN_VF_NONE && !vf->removing) {
+	if (vf->port != HN_VF_NONE && !vf->removing &&
+	    hn_vf_usable(hv, vf->port)) {
 		if (rte_eth_stats_get(vf->port, &vs) == 0)
 			vf->last = vs;
 		else
@@ -1250,7 +1454,8 @@ hn_vf_stats_reset(struct hn_data *hv)
 	rte_spinlock_recursive_lock(&vf->lock);
 	memset(&vf->retired, 0, sizeof(vf->retired));
 	memset(&vf->last, 0, sizeof(vf->last));
-	if (vf->port != HN_VF_NONE && !vf->removing)
+	if (vf->port != HN_VF_NONE && !vf->removing &&
+	    hn_vf_usable(hv, vf->port))
 		rte_eth_stats_reset(vf->port);
 	rte_spinlock_recursive_unlock(&vf->lock);
 }
@@ -1261,7 +1466,8 @@ hn_vf_port_xstats(struct hn_data *hv)
 {
 	int n;
 
-	if (hv->vf->port == HN_VF_NONE || hv->vf->removing)
+	if (hv->vf->port == HN_VF_NONE || hv->vf->removing ||
+	    !hn_vf_usable(hv, hv->vf->port))
 		return 0;
 	n = rte_eth_xstats_get_names(hv->vf->port, NULL, 0);
 	return n > 0 ? (unsigned int)n : 0;

@@ -113,6 +113,7 @@ struct hn_vf_ctx {
 	uint32_t hunt_delay_ms;	/* backoff of the next attempt */
 	uint64_t hunt_until;	/* timer cycles: a PCI add was seen lately */
 	char devargs[256];	/* the VF device's devargs, for its return */
+	char eth_name[RTE_ETH_NAME_MAX_LEN];	/* the VF port's */
 	uint64_t n_attach_tries;
 	uint64_t n_attach_ok;
 
@@ -150,6 +151,10 @@ unsigned int hn_vf_xstats_names(struct hn_data *hv,
 				unsigned int n);
 unsigned int hn_vf_xstats_get(struct hn_data *hv, struct rte_eth_xstat *xs,
 			      unsigned int n, unsigned int first_id);
+void hn_vf_secondary_init(struct hn_data *hv);
+void hn_vf_secondary_uninit(struct hn_data *hv);
+int hn_vf_secondary_add(struct hn_data *hv);
+int hn_vf_secondary_remove(struct hn_data *hv, uint16_t vf_port);
 uint16_t hn_vf_recv_pkts(void *rxq, struct rte_mbuf **pkts, uint16_t n);
 uint16_t hn_vf_xmit_pkts(void *txq, struct rte_mbuf **pkts, uint16_t n);
 
