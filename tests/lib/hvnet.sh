@@ -236,7 +236,8 @@ private_plugin() {
 
 # telemetry PREFIX COMMAND KEY: the value of KEY in the answer to a DPDK
 # telemetry COMMAND (e.g. /ethdev/xstats,0) of the DPDK process whose file
-# prefix is PREFIX; "none" when there is no such process or key.
+# prefix is PREFIX; "none" when there is no such process or key, or when
+# it does not answer within 10 s (hung).
 telemetry() {
 	local sock=/var/run/dpdk/$1/dpdk_telemetry.v2
 
@@ -244,6 +245,7 @@ telemetry() {
 	python3 - "$sock" "$2" "$3" <<'PY' 2>/dev/null || echo none
 import json, socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.settimeout(10)
 s.connect(sys.argv[1])
 s.recv(4096)
 s.send(sys.argv[2].encode())

@@ -40,6 +40,9 @@ mp_nics() {
 	done
 }
 
+# Set mp_wrap=(ip netns exec NS) to run the processes elsewhere.
+mp_wrap=()
+
 # mp_start NAME CMD [EAL args] [-- app args]: CMD as a DPDK process of
 # the shared prefix on hv-host's NICs, in the background, its output
 # (line-buffered) in $hvn_work/NAME.out, its pid in mp_pid[NAME], killed
@@ -56,7 +59,8 @@ mp_start() {
 		ldd "$bin" 2>/dev/null | grep -q libasan &&
 			va=(--base-virtaddr=0x200000000000) ;;
 	esac
-	env HVH_ROOT="$host_root" LD_PRELOAD="$hvn_preload $mp_stdbuf" \
+	"${mp_wrap[@]}" env HVH_ROOT="$host_root" \
+		LD_PRELOAD="$hvn_preload $mp_stdbuf" \
 		_STDBUF_O=L "$bin" "${mp_allow[@]}" --iova-mode=va \
 		--file-prefix "$mp_prefix" "${va[@]}" "$@" \
 		</dev/null >"$hvn_work/$name.out" 2>&1 &
@@ -72,7 +76,8 @@ mp_run() {
 
 	shift 2
 	hvn_show=$hvn_work/$name.out
-	timeout 60 env HVH_ROOT="$host_root" LD_PRELOAD="$hvn_preload" \
+	timeout 60 "${mp_wrap[@]}" env HVH_ROOT="$host_root" \
+		LD_PRELOAD="$hvn_preload" \
 		"$bin" "${mp_allow[@]}" --iova-mode=va \
 		--file-prefix "$mp_prefix" "$@" </dev/null \
 		>"$hvn_work/$name.out" 2>&1
