@@ -51,6 +51,7 @@
 #include <errno.h>
 #include <net/if.h>
 #include <net/if_arp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,6 +121,8 @@ static const char *const hn_vf_own_xstats[] = {
  */
 static uint16_t hn_vf_local[RTE_MAX_ETHPORTS];
 static bool hn_vf_in_secondary;
+/* This process, as the guards name it. */
+static int32_t hn_vf_pid;
 
 /* Data path */
 
@@ -152,7 +155,9 @@ hn_vf_tx_burst(uint16_t port, uint16_t qid, struct rte_mbuf **pkts,
 static inline void
 hn_vf_enter(struct hn_vf_guard *g)
 {
-	__atomic_store_n(&g->seq, g->seq + 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&g->pid, hn_vf_pid, __ATOMIC_RELAXED);
+	/* Released: whoever sees the odd sequence sees our pid. */
+	__atomic_store_n(&g->seq, g->seq + 1, __ATOMIC_RELEASE);
 	/* The odd sequence must be visible before dp_port is read. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
@@ -219,12 +224,15 @@ hn_vf_xmit_pkts(void *ptxq, struct rte_mbuf **pkts, uint16_t n)
 /*
  * Wait for a burst inside the VF to leave it. There is no giving up: the
  * VF is stopped and closed next, under a burst still using it. A burst
- * that takes long is said so, once a second.
+ * that takes long is said so, once a second, and its process is looked
+ * for: one that has ended left no burst, only the odd sequence, which is
+ * then moved on in its place.
  */
 static void
-hn_vf_quiesce(const struct hn_vf_guard *g)
+hn_vf_quiesce(struct hn_vf_guard *g)
 {
 	uint32_t s = __atomic_load_n(&g->seq, __ATOMIC_ACQUIRE);
+	int32_t pid = __atomic_load_n(&g->pid, __ATOMIC_RELAXED);
 	uint64_t hz = rte_get_timer_hz(), start, next;
 
 	if (!(s & 1))
@@ -233,6 +241,15 @@ hn_vf_quiesce(const struct hn_vf_guard *g)
 	next = start + hz * HN_VF_QUIESCE_WARN_MS / 1000;
 	while (__atomic_load_n(&g->seq, __ATOMIC_ACQUIRE) == s) {
 		if (rte_get_timer_cycles() > next) {
+			if (pid > 0 && pid != hn_vf_pid && kill(pid, 0) != 0 &&
+			    errno == ESRCH &&
+			    __atomic_compare_exchange_n(&g->seq, &s, s + 1,
+					false, __ATOMIC_ACQ_REL,
+					__ATOMIC_ACQUIRE)) {
+				HN_LOG(WARNING, "process %d ended inside a burst of the VF; not waiting for it",
+				       (int)pid);
+				return;
+			}
 			HN_LOG(WARNING, "a burst has kept the VF for %" PRIu64 " ms; waiting for it",
 			       (next - start) * 1000 / hz);
 			next += hz;
@@ -1133,6 +1150,7 @@ hn_vf_secondary_init(struct hn_data *hv)
 	void *arg = (void *)(uintptr_t)hv->port_id;
 
 	hn_vf_in_secondary = true;
+	hn_vf_pid = getpid();
 	__atomic_store_n(&hn_vf_local[hv->port_id], 0, __ATOMIC_RELAXED);
 	if (hv->vf == NULL || !hv->vf->owner_ok)
 		return;
@@ -1200,6 +1218,7 @@ hn_vf_init(struct hn_data *hv)
 			    hv->port_id, HN_DEVARG_ENABLE_VF);
 		return 0;
 	}
+	hn_vf_pid = getpid();
 	vf = rte_zmalloc("hn_vf", sizeof(*vf), RTE_CACHE_LINE_SIZE);
 	if (vf == NULL)
 		return -ENOMEM;

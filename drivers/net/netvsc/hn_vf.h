@@ -32,10 +32,14 @@ struct hn_data;
  * One per queue and direction. A burst that may use the VF makes the
  * sequence odd on entry and even on exit; the control side, after
  * unpublishing the VF port, waits for every odd sequence to move on
- * before it stops or closes the VF. The data path takes no lock.
+ * before it stops or closes the VF. The data path takes no lock. The
+ * guards are shared by all processes: pid names the one that entered
+ * last, so that a process that ended inside a burst (a secondary that
+ * exits from a signal handler) does not keep the sequence odd for ever.
  */
 struct hn_vf_guard {
 	uint32_t seq;
+	int32_t pid;
 } __rte_cache_aligned;
 
 /* What the application set up on a netvsc queue, replayed on the VF. */
