@@ -234,15 +234,18 @@ private_plugin() {
 	printf -v "$1" %s "$dir/$(basename "$2")"
 }
 
-# telemetry PREFIX COMMAND KEY: the value of KEY in the answer to a DPDK
-# telemetry COMMAND (e.g. /ethdev/xstats,0) of the DPDK process whose file
-# prefix is PREFIX; "none" when there is no such process or key, or when
-# it does not answer within 10 s (hung).
+# telemetry PREFIX COMMAND KEY...: the value of each KEY (one line) in the
+# answer to a DPDK telemetry COMMAND (e.g. /ethdev/xstats,0) of the DPDK
+# process whose file prefix is PREFIX; "none" when there is no such
+# process or key, or when it does not answer within 10 s (hung).
 telemetry() {
-	local sock=/var/run/dpdk/$1/dpdk_telemetry.v2
+	local sock=/var/run/dpdk/$1/dpdk_telemetry.v2 k
 
-	[ -S "$sock" ] || { echo none; return; }
-	python3 - "$sock" "$2" "$3" <<'PY' 2>/dev/null || echo none
+	if [ ! -S "$sock" ]; then
+		for k in "${@:3}"; do echo none; done
+		return
+	fi
+	python3 - "$sock" "${@:2}" <<'PY' 2>/dev/null || for k in "${@:3}"; do echo none; done
 import json, socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
 s.settimeout(10)
@@ -250,7 +253,8 @@ s.connect(sys.argv[1])
 s.recv(4096)
 s.send(sys.argv[2].encode())
 r = json.loads(s.recv(1 << 20).decode())
-print(r.get(sys.argv[2].split(",")[0], {}).get(sys.argv[3], "none"))
+d = r.get(sys.argv[2].split(",")[0], {})
+print("\n".join(str(d.get(k, "none")) for k in sys.argv[3:]))
 PY
 }
 

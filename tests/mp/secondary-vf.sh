@@ -17,10 +17,16 @@
 # both processes exit cleanly and their counts agree with hv-host's
 # per-channel counts (NIC 1 took what each sent it, NIC 0 took no more
 # than each sent it, what was not on the VF).
-# Usage: secondary-vf.sh [CYCLES]
+# With "exit", the secondary instead exits (SIGINT: symmetric_mp exits
+# from its signal handler, most likely inside a burst of the VF) while the
+# VF carries the data path, and one servicing cycle follows: the primary
+# must not wait for ever for the burst the secondary left, and must come
+# back to the VF.
+# Usage: secondary-vf.sh [CYCLES|exit]
 . "$(dirname "$0")/../lib/mp.sh"
 
 cycles=${1:-3}
+[ "$cycles" = exit ] && cycles=0
 need_mp_app smp examples/dpdk-symmetric_mp
 [ -c /dev/net/tun ] || skip "no /dev/net/tun"
 plugin=$(hvn_bin app/vf-standin/librte_net_vfstandin.so) ||
@@ -75,10 +81,11 @@ nv1=$(port_of "${mp_ids[1]}")
 echo "NIC 0 is port $nv0, NIC 1 port $nv1"
 [ "$nv0" != none ] && [ "$nv1" != none ] || fail "NIC ports not found"
 
-# vf_q1 DIR: frames the VF's queue 1 moved (rx or tx), from the
+# vf_q1: frames the VF's queue 1 received and sent ("rx tx"), from the
 # netvsc port's xstats in the primary.
 vf_q1() {
-	telemetry "$mp_prefix" "/ethdev/xstats,$nv0" "vf_$1_q1_packets"
+	telemetry "$mp_prefix" "/ethdev/xstats,$nv0" vf_rx_q1_packets \
+		vf_tx_q1_packets | paste -sd ' '
 }
 
 # secondary_on_vf WHEN: within 10 s, the secondary's queue of the VF
@@ -87,13 +94,11 @@ secondary_on_vf() {
 	local r0 t0 r1 t1 i
 
 	alive "$1"
-	r0=$(vf_q1 rx)
-	t0=$(vf_q1 tx)
-	for ((i = 0; i < 20; i++)); do
-		sleep 0.5
+	read -r r0 t0 <<<"$(vf_q1)"
+	for ((i = 0; i < 10; i++)); do
+		sleep 1
 		alive "$1"
-		r1=$(vf_q1 rx)
-		t1=$(vf_q1 tx)
+		read -r r1 t1 <<<"$(vf_q1)"
 		[ "$r1" != none ] && [ "$r0" != none ] && [ "$t1" != none ] &&
 			[ "$t0" != none ] && [ "$r1" -gt "$r0" ] &&
 			[ "$t1" -gt "$t0" ] && break
@@ -120,6 +125,24 @@ alive() {
 }
 
 secondary_on_vf "start"
+if [ "${1:-}" = exit ]; then
+	mp_stop p1
+	expect "the secondary's exit status" "$?" 0
+	host_ctl vf service 1 >/dev/null
+	for ((i = 0; i < 300; i++)); do
+		[ "$(grep -c -- "$on_pat" "$hvn_work/p0.out")" -gt 1 ] && break
+		kill -0 "${mp_pid[p0]}" 2>/dev/null || fail "the primary ended"
+		sleep 0.1
+	done
+	grep 'ended inside a burst' "$hvn_work/p0.out"
+	expect "the primary's data path back on the VF after servicing" \
+		"$(grep -c -- "$on_pat" "$hvn_work/p0.out")" 2
+	check "the primary answers telemetry (the VF's xstats)" \
+		"$([ "$(vf_q1)" != "none none" ] && echo 1)" "no answer in 10 s"
+	mp_stop p0
+	expect "the primary's exit status" "$?" 0
+	finish
+fi
 for ((c = 1; c <= cycles; c++)); do
 	host_ctl vf service 1 >/dev/null
 	for ((i = 0; i < 300; i++)); do
@@ -135,6 +158,7 @@ alive "the end"
 
 # The end: the VF leaves, NIC 0 and NIC 1 stop delivering; then every
 # frame received has been forwarded, or counted dropped.
+echo "cycles done after ${SECONDS}s"
 host_ctl vf remove >/dev/null
 for i in 0 1; do
 	host_ctl nic "$i" link down >/dev/null
@@ -147,11 +171,12 @@ sleep 0.5
 # while its channel filled), from the primary: queues' counters are shared.
 for i in 0 1; do
 	dropped[i]=0
-	for x in staging_full_drops nombuf; do
-		v=$(telemetry "$mp_prefix" "/ethdev/xstats,$nv1" "rx_q${i}_$x")
+	for v in $(telemetry "$mp_prefix" "/ethdev/xstats,$nv1" \
+			"rx_q${i}_staging_full_drops" "rx_q${i}_nombuf"); do
 		[ "$v" = none ] || dropped[i]=$((dropped[i] + v))
 	done
 done
+echo "idle after ${SECONDS}s"
 for p in p1 p0; do
 	mp_stop "$p"
 	expect "$p exit status" "$?" 0
