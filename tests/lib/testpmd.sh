@@ -277,6 +277,45 @@ tp_stop_counts() {
 	tp_counts
 }
 
+# Stall hv-host's reading of sends and fill the guest's send ring with
+# 31-segment txonly frames (page-list sends: the port's tx_copybreak must
+# be below their 544 bytes). Sets tp_before (mbufs in use with the port
+# stopped) and tp_full (the ring-full count when it first filled).
+tp_fill_send_ring() {
+	tp_cmd set fwd txonly
+	tp_cmd port stop all
+	tp_before=$(tp_mbufs_in_use)
+	tp_cmd port start all
+	host_ctl fault tx-stall >/dev/null ||
+		fail "hv-host refused fault tx-stall"
+	tp_cmd set txpkts "64$(printf ',16%.0s' $(seq 30))"
+	tp_cmd start
+	tp_full=$(tp_wait_stat tx_q0_ring_full 1 30)
+	[ "$tp_full" -ge 1 ] || fail "the guest's send ring never filled"
+	tp_cmd stop
+}
+
+# After a host stall ended: the port forwards again, every frame testpmd
+# counts reaches hv-host, nothing stays outstanding and the mbufs in use
+# are back to $1.
+tp_check_recovered() {
+	local a
+
+	tp_cmd port start all
+	sleep 1
+	tp_cmd clear port stats all
+	a=$(host_stat total tx_frames)
+	tp_cmd start
+	sleep 1
+	tp_stop_counts
+	expect_ge "frames sent after the storm" "$tp_tx" 1000
+	expect "frames hv-host took after the storm" \
+		"$(($(host_stat total tx_frames) - a))" "$tp_tx"
+	expect "descriptors outstanding at the end" \
+		"$(tp_xstat tx_q0_descriptors_outstanding)" 0
+	expect "mbufs in use at the end" "$(tp_mbufs_in_use)" "$1"
+}
+
 # Mbufs of mb_pool_0 in use, from a dump_mempool issued now.
 tp_mbufs_in_use() {
 	local m

@@ -62,19 +62,7 @@ host_ctl fault calm >/dev/null
 
 # The port forwards again, and every frame testpmd counts reaches hv-host
 # (once it has read the stalled sends).
-tp_cmd port start all
-sleep 1
-tp_cmd clear port stats all
-a=$(host_stat total tx_frames)
-tp_cmd start
-sleep 1
-tp_stop_counts
-expect_ge "frames sent after the storm" "$tp_tx" 1000
-expect "frames hv-host took after the storm" \
-	"$(($(host_stat total tx_frames) - a))" "$tp_tx"
-expect "descriptors outstanding at the end" \
-	"$(tp_xstat tx_q0_descriptors_outstanding)" 0
-expect "mbufs in use at the end" "$(tp_mbufs_in_use)" "$before"
+tp_check_recovered "$before"
 tp_quit
 expect "testpmd exit status" "$tp_rc" 0
 finish

@@ -29,21 +29,13 @@
 # 31 segments: 64 bytes of headers, then 30 of 16 bytes (544 bytes, over
 # tx_copybreak=256, asked for below: sent as a page list). Small mbufs: the
 # ring's fill holds ~115,000 of them.
-segs=64$(printf ',16%.0s' $(seq 30))
 tp_start --backend sink -- -- -i --txd=4096 --mbuf-size=256 \
 	--total-num-mbufs=150000
 # Control requests at stop get no reply while the host stalls.
 tp_reattach ctrl_timeout_ms=1000,tx_copybreak=256
-tp_cmd set fwd txonly
-tp_cmd port stop all
-before=$(tp_mbufs_in_use)
-tp_cmd port start all
-host_ctl fault tx-stall >/dev/null || fail "hv-host refused fault tx-stall"
-tp_cmd set txpkts "$segs"
-tp_cmd start
-full=$(tp_wait_stat tx_q0_ring_full 1 30)
-[ "$full" -ge 1 ] || fail "the guest's send ring never filled"
-tp_cmd stop
+tp_fill_send_ring
+before=$tp_before
+full=$tp_full
 gpa=$(tp_xstat tx_q0_page_list_sends)
 expect_ge "page-list sends filling the ring" "$gpa" 3000
 tp_cmd set txpkts 64
@@ -77,23 +69,7 @@ host_ctl fault calm >/dev/null
 
 # The port forwards again, every frame testpmd counts reaching hv-host
 # (once it has read and completed the stalled sends).
-tp_cmd port start all
-sleep 1
-tp_cmd clear port stats all
-a=$(host_stat total tx_frames)
-tp_cmd start
-sleep 1
-tp_cmd stop
-tp_cmd port stop all
-m=$(tp_mark)
-tp_stats
-tx=$(tp_port_stat "$m" TX-packets)
-expect_ge "frames sent after the storm" "$tx" 1000
-expect "frames hv-host took after the storm" \
-	"$(($(host_stat total tx_frames) - a))" "$tx"
-expect "descriptors outstanding at the end" \
-	"$(tp_xstat tx_q0_descriptors_outstanding)" 0
-expect "mbufs in use at the end" "$(tp_mbufs_in_use)" "$before"
+tp_check_recovered "$before"
 tp_quit
 expect "testpmd exit status" "$tp_rc" 0
 finish

@@ -27,21 +27,12 @@
 . "$(dirname "$0")/../lib/testpmd.sh"
 
 [ "$HVNET_PMD" = ours ] || skip "rx_extmbuf_enable is our devarg"
-segs=64$(printf ',16%.0s' $(seq 30))
 tp_start --backend source:1514:1:4000 -- -- -i --no-flush-rx \
 	--txd=4096 --rxd=8192 \
 	--mbuf-size=256 --total-num-mbufs=160000
 tp_reattach "rx_extmbuf_enable=1,rx_copybreak=128,ctrl_timeout_ms=1000,tx_copybreak=256"
-tp_cmd set fwd txonly
-tp_cmd port stop all
-before=$(tp_mbufs_in_use)
-tp_cmd port start all
-host_ctl fault tx-stall >/dev/null || fail "hv-host refused fault tx-stall"
-tp_cmd set txpkts "$segs"
-tp_cmd start
-full=$(tp_wait_stat tx_q0_ring_full 1 30)
-[ "$full" -ge 1 ] || fail "the guest's send ring never filled"
-tp_cmd stop
+tp_fill_send_ring
+before=$tp_before
 # Frames hv-host delivered since the stall wait in the receive ring.
 sleep 3
 TP_CMD_TIMEOUT=30 tp_cmd port stop all
