@@ -101,9 +101,21 @@ vmbus_map_region(int fd, off_t offset, void *addr, size_t size, bool fixed)
 struct vmbus_mapped_resource *
 vmbus_uio_find_resource(const struct rte_vmbus_device *dev)
 {
+	struct vmbus_mapped_resource_list *list = vmbus_resource_list();
 	struct vmbus_mapped_resource *res;
 
-	TAILQ_FOREACH(res, vmbus_resource_list(), next)
+	/*
+	 * EAL sets its shared lists up after the bus scan: a process whose
+	 * EAL set-up failed in between (a secondary that found no primary's
+	 * memory to attach, say) still cleans up the devices it scanned,
+	 * none of which it mapped.
+	 */
+	if (list == NULL) {
+		VMBUS_LOG(ERR, "%s: no list of mapped devices: EAL set-up did not finish",
+			  dev->device.name);
+		return NULL;
+	}
+	TAILQ_FOREACH(res, list, next)
 		if (rte_uuid_compare(res->id, dev->device_id) == 0)
 			return res;
 	return NULL;
