@@ -379,8 +379,10 @@ hvh_comp_all_poll(struct hvh_nic *nic)
  * So the thread runs at real-time priority on the CPUs the guest's main
  * thread may use (the one that stops and closes the port): whenever that
  * thread runs, the flood's nap ends on time and no guest thread there
- * can run in between. Without the right to either it runs as it can and
- * says so. "calm" ends it and leaves the last index: the guest drains
+ * can run in between. A guest thread on another CPU (a forwarding lcore)
+ * is not held back: it may read a ring's worth while the flood's CPU is
+ * idle and slow to wake, so a scenario floods while only the main thread
+ * reads. Without the right to either it runs as it can and says so. "calm" ends it and leaves the last index: the guest drains
  * what is there.
  */
 #define HVH_FLOOD_NAP_NS 100000
@@ -499,6 +501,8 @@ hvh_flood_poll(struct hvh_nic *nic)
 	r->held = 1;
 	hvh_wmb();
 	hvh_flood_start(nic);
+	HVH_LOG(NOTICE, "flood: the primary ring holds %u messages; the write index stays one behind the guest's read index",
+		r->dsize / HVH_FLOOD_PKT);
 	return 1;
 }
 
