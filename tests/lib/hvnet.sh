@@ -350,6 +350,16 @@ host_alive() {
 	kill -0 "$host_pid" 2>/dev/null
 }
 
+# host_wait_log PATTERN: wait (10 s) until hv-host's log holds PATTERN,
+# or end the test saying hv-host did not log it.
+host_wait_log() {
+	for _ in $(seq 200); do
+		grep -q -- "$1" "$host_log" && return 0
+		sleep 0.05
+	done
+	fail "hv-host did not log '$1'"
+}
+
 # One command on hv-host's control socket (host_start, or a test that
 # passed --control "$host_sock" to hv-testpmd.sh).
 host_ctl() {
