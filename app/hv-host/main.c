@@ -111,6 +111,9 @@ usage(const char *prog)
 	       "                      its own)\n"
 	       "  --relid N           relid of the primary channel (default 14; NIC I's is\n"
 	       "                      N + 64 * I)\n"
+	       "  --numa-node N|none  the NIC's numa_node attribute (default 0): the\n"
+	       "                      node of its primary channel's CPU; none: absent,\n"
+	       "                      as on a kernel without CONFIG_NUMA\n"
 	       "  --bench MODE        guest-less microbenchmark: sink or source (see doc)\n"
 	       "  --bench-frames N    frames per benchmark run (default 5000000)\n"
 	       "  --bench-size N      frame size for --bench (default 64)\n"
@@ -119,9 +122,9 @@ usage(const char *prog)
 	       "  --help              this text\n"
 	       "\n"
 	       "The NIC options (--backend, --mac, --mtu, --channels, --nvs-version,\n"
-	       "--vf-mac, --vf-serial, --vf-delay-ms, --vf-ctl, --device-id) apply to every\n"
-	       "NIC, or to NIC I alone with a nic=I: prefix (--backend nic=1:tap:hv1); the\n"
-	       "PCI VF options (--vf-pci ...) are NIC 0's.\n",
+	       "--vf-mac, --vf-serial, --vf-delay-ms, --vf-ctl, --device-id, --numa-node)\n"
+	       "apply to every NIC, or to NIC I alone with a nic=I: prefix (--backend\n"
+	       "nic=1:tap:hv1); the PCI VF options (--vf-pci ...) are NIC 0's.\n",
 	       prog, prog, HVH_NICS_MAX, hvh_backend_usage());
 }
 
@@ -639,6 +642,7 @@ enum {
 	OPT_DEVICE_ID, OPT_RELID, OPT_LOG, OPT_HELP, OPT_CTL, OPT_BENCH,
 	OPT_BENCH_FRAMES, OPT_BENCH_SIZE, OPT_VF_CTL, OPT_VF_PCI, OPT_VF_IFNAME,
 	OPT_VF_ROTATE, OPT_VF_MAC_DELAY, OPT_VF_RENAME, OPT_NICS, OPT_HOSTILE,
+	OPT_NUMA_NODE,
 };
 
 static const struct option hvh_opts[] = {
@@ -663,6 +667,7 @@ static const struct option hvh_opts[] = {
 	{ "kernel", required_argument, NULL, OPT_KERNEL },
 	{ "device-id", required_argument, NULL, OPT_DEVICE_ID },
 	{ "relid", required_argument, NULL, OPT_RELID },
+	{ "numa-node", required_argument, NULL, OPT_NUMA_NODE },
 	{ "log-level", required_argument, NULL, OPT_LOG },
 	{ "ctl", required_argument, NULL, OPT_CTL },
 	{ "bench", required_argument, NULL, OPT_BENCH },
@@ -721,7 +726,7 @@ main(int argc, char **argv)
 		case OPT_BACKEND: case OPT_MAC: case OPT_MTU:
 		case OPT_CHANNELS: case OPT_NVS: case OPT_VF_MAC:
 		case OPT_VF_SERIAL: case OPT_VF_DELAY: case OPT_VF_CTL:
-		case OPT_DEVICE_ID:
+		case OPT_DEVICE_ID: case OPT_NUMA_NODE:
 			t = nic_target(&val);
 			if (t == -2)
 				return 2;
@@ -855,6 +860,13 @@ main(int argc, char **argv)
 					 sizeof(c->surface.uuid), "%s", val);
 			if (t >= 0)
 				own_uuid[t] = 1;
+			break;
+		case OPT_NUMA_NODE:
+			num = strcmp(val, "none") == 0 ? -1 :
+				parse_num(val, 0, HVH_NUMA_NODES_MAX - 1,
+					  "--numa-node");
+			for (c = &confs[lo]; c < &confs[hi]; c++)
+				c->surface.numa_node = num;
 			break;
 		case OPT_RELID:
 			sc->primary_relid = parse_num(optarg, 1, 60000, "--relid");

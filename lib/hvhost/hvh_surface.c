@@ -251,7 +251,8 @@ hvh_surface_create(struct hvh_surface *sf, const struct hvh_surface_conf *conf)
 	ret |= hvh_attr(sf->devdir, "id", "%u\n", c->primary_relid);
 	ret |= hvh_attr(sf->devdir, "monitor_id", "%u\n",
 			c->primary_monitor_id);
-	ret |= hvh_attr(sf->devdir, "numa_node", "0\n");
+	if (c->numa_node >= 0)
+		ret |= hvh_attr(sf->devdir, "numa_node", "%d\n", c->numa_node);
 	ret |= hvh_attr(sf->devdir, "state", "3\n");
 	ret |= hvh_attr(sf->devdir, "vendor", "0x1414\n");
 	ret |= hvh_attr(sf->devdir, "device", "0x0\n");

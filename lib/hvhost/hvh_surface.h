@@ -39,6 +39,9 @@ struct FTW;
 #define HVH_RXBUF_SIZE		(31u * 1024 * 1024)
 #define HVH_TXBUF_SIZE		(16u * 1024 * 1024)
 
+/* Linux's MAX_NUMNODES at its largest (NODES_SHIFT 10). */
+#define HVH_NUMA_NODES_MAX 1024
+
 struct hvh_surface_conf {
 	char root[PATH_MAX / 2];
 	char uuid[40];			/* instance GUID, lower case */
@@ -46,6 +49,11 @@ struct hvh_surface_conf {
 	uint8_t primary_monitor_id;
 	unsigned int uio_index;
 	int kernel_416;			/* older surface: no ring files */
+	/*
+	 * The device's numa_node: the node of the CPU the kernel gives the
+	 * primary channel; -1: no attribute (a kernel without CONFIG_NUMA).
+	 */
+	int numa_node;
 	uint32_t rxbuf_gpadl;
 	uint32_t txbuf_gpadl;
 };

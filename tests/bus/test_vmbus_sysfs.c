@@ -171,21 +171,88 @@ t_good_device(void)
 	HVT_ASSERT_EQ(vd.relid, 14);
 	HVT_ASSERT_EQ(vd.monitor_id, 3);
 	HVT_ASSERT_EQ(vd.uio_num, 3);
-	HVT_ASSERT_EQ(vd.device.numa_node, 0);
+	/* The node is the probe's choice (numa_aware), not the scan's. */
+	HVT_ASSERT_EQ(vd.device.numa_node, SOCKET_ID_ANY);
 	rte_uuid_parse(DEV_A, want);
 	HVT_ASSERT(rte_uuid_compare(vd.device_id, want) == 0, "device_id");
 	rte_uuid_parse(VMBUS_NIC_CLASS_ID, want);
 	HVT_ASSERT(rte_uuid_compare(vd.class_id, want) == 0, "class_id");
 
-	/* Unknown NUMA node, and hex numbers as some attributes use. */
-	tv_attr(DEV_A, "numa_node", "-1\n");
+	/* Hex numbers, as some attributes use. */
 	tv_attr(DEV_A, "id", "0x20\n");
 	HVT_ASSERT_EQ(tv_read(DEV_A, &vd), VMBUS_SYSFS_OK);
-	HVT_ASSERT_EQ(vd.device.numa_node, SOCKET_ID_ANY);
 	HVT_ASSERT_EQ(vd.relid, 32);
+	/* A device without a node is a device all the same. */
 	tv_unlink(DEV_A, "numa_node");
 	HVT_ASSERT_EQ(tv_read(DEV_A, &vd), VMBUS_SYSFS_OK);
-	HVT_ASSERT_EQ(vd.device.numa_node, SOCKET_ID_ANY);
+	return 0;
+}
+
+/* numa_node as the kernel prints it, absent, unknown or garbled. */
+static int
+t_numa_node(void)
+{
+	static const struct {
+		const char *value;	/* NULL: no attribute */
+		int want;
+	} cases[] = {
+		{ "0\n", 0 }, { "1\n", 1 }, { "3", 3 }, { NULL, -ENOENT },
+		{ "-1\n", -ENXIO }, { "\n", -EINVAL }, { "x\n", -EINVAL },
+		{ "1x\n", -EINVAL }, { "-2\n", -EINVAL },
+		{ "99999999999999999999\n", -EINVAL },
+	};
+	char dir[PATH_MAX];
+	unsigned int i;
+
+	HVT_ASSERT(tv_fresh_root() == 0, "mkdtemp");
+	tv_good_device(DEV_A, 14, 3);
+	tv_dev_dir(DEV_A, dir, sizeof(dir));
+	for (i = 0; i < RTE_DIM(cases); i++) {
+		if (cases[i].value != NULL)
+			tv_attr(DEV_A, "numa_node", cases[i].value);
+		else
+			tv_unlink(DEV_A, "numa_node");
+		HVT_ASSERT(vmbus_sysfs_read_numa(dir) == cases[i].want,
+			   "numa_node '%s': got %d, want %d",
+			   cases[i].value ? cases[i].value : "(none)",
+			   vmbus_sysfs_read_numa(dir), cases[i].want);
+	}
+	return 0;
+}
+
+/* The bus's own devarg: numa_aware=0|1, others left to the driver. */
+static int
+t_devargs_numa_aware(void)
+{
+	static const struct {
+		const char *args;
+		int ret;
+		bool aware;
+	} cases[] = {
+		{ NULL, 0, false }, { "", 0, false },
+		{ "numa_aware=1", 0, true }, { "numa_aware=0", 0, false },
+		{ "latency=20,numa_aware=1,tx_copybreak=256", 0, true },
+		{ "latency=20", 0, false },
+		{ "numa_aware=2", -EINVAL, false },
+		{ "numa_aware=yes", -EINVAL, false },
+		{ "numa_aware=", -EINVAL, false },
+		{ "numa_aware", -EINVAL, false },
+		{ "numa_aware=01", -EINVAL, false },
+		{ "numa_aware=1,numa_aware=7", -EINVAL, false },
+	};
+	unsigned int i;
+	bool aware;
+	int ret;
+
+	for (i = 0; i < RTE_DIM(cases); i++) {
+		aware = !cases[i].aware;
+		ret = vmbus_devargs_numa_aware("test", cases[i].args, &aware);
+		HVT_ASSERT(ret == cases[i].ret &&
+			   (ret != 0 || aware == cases[i].aware),
+			   "'%s': got %d/%d, want %d/%d",
+			   cases[i].args ? cases[i].args : "(null)", ret,
+			   aware, cases[i].ret, cases[i].aware);
+	}
 	return 0;
 }
 
@@ -464,6 +531,8 @@ test_vmbus_sysfs(struct hvt_run *r)
 {
 	static const struct hvt_test cases[] = {
 		{ "good_device", t_good_device },
+		{ "numa_node", t_numa_node },
+		{ "devargs_numa_aware", t_devargs_numa_aware },
 		{ "missing_attribute", t_missing_attribute },
 		{ "malformed_values", t_malformed_values },
 		{ "other_driver", t_other_driver },

@@ -16,6 +16,7 @@ check_file "$dev/class_id" "{f8615163-df3e-46c5-913f-f2d2f965ed0e}"
 check_file "$dev/device_id" "{$host_uuid}"
 check_file "$dev/id" 21
 [ -n "$(sed -n '/^[0-9][0-9]*$/p' "$dev/monitor_id")" ] || fail "monitor_id not decimal"
+check_file "$dev/numa_node" 0
 check_file "$host_root/sys/class/uio/uio0/name" uio_hv_generic
 check_file "$host_root/sys/class/uio/uio0/maps/map0/name" txrx_rings
 check_file "$host_root/sys/class/uio/uio0/maps/map0/size" 0x0000000000402000

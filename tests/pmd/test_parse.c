@@ -731,6 +731,9 @@ devargs_defaults_and_values(void)
 			       &a) == 0);
 	HVT_CHECK(a.latency_us == 0 && a.rx_copybreak == 128 &&
 		  a.tx_copybreak == 1024 && a.rx_extmbuf);
+	/* The bus's key, which the bus checks: accepted, nothing set. */
+	HVT_CHECK(hn_parse_devargs("numa_aware=1,latency=20", &a) == 0);
+	HVT_CHECK(a.latency_us == 20);
 	return 0;
 }
 

@@ -15,7 +15,10 @@
 #include <rte_common.h>
 #include <rte_devargs.h>
 #include <rte_eal.h>
+#include <rte_kvargs.h>
+#include <rte_lcore.h>
 #include <rte_log.h>
+#include <rte_memory.h>
 #include <rte_uuid.h>
 
 #include "vmbus_private.h"
@@ -113,9 +116,103 @@ vmbus_driver_matches(const struct rte_vmbus_driver *drv,
 }
 
 static int
+vmbus_numa_aware_value(const char *key, const char *value, void *opaque)
+{
+	bool *aware = opaque;
+
+	RTE_SET_USED(key);
+	if (value == NULL || (strcmp(value, "0") != 0 &&
+			      strcmp(value, "1") != 0))
+		return -EINVAL;
+	*aware = value[0] == '1';
+	return 0;
+}
+
+/*
+ * numa_aware=0|1 in the device's devargs: report the node the kernel
+ * gives the device (1), or SOCKET_ID_ANY (0, the default). Returns 0,
+ * or -EINVAL after one line for another value. Devargs the bus cannot
+ * split are left for the driver to refuse.
+ */
+int
+vmbus_devargs_numa_aware(const char *name, const char *args, bool *aware)
+{
+	struct rte_kvargs *kv;
+	int ret;
+
+	*aware = false;
+	if (args == NULL || *args == '\0')
+		return 0;
+	kv = rte_kvargs_parse(args, NULL);
+	if (kv == NULL)
+		return 0;
+	ret = rte_kvargs_process(kv, VMBUS_DEVARG_NUMA_AWARE,
+				 vmbus_numa_aware_value, aware);
+	rte_kvargs_free(kv);
+	if (ret != 0) {
+		VMBUS_LOG(ERR, "%s: devarg %s takes 0 or 1 (in '%s'); not probed",
+			  name, VMBUS_DEVARG_NUMA_AWARE, args);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static bool
+vmbus_eal_socket(int node)
+{
+	unsigned int i;
+
+	for (i = 0; i < rte_socket_count(); i++)
+		if (rte_socket_id_by_idx(i) == node)
+			return true;
+	return false;
+}
+
+/*
+ * The device's NUMA node, as DPDK 26.07 chooses it: SOCKET_ID_ANY unless
+ * numa_aware=1. The node of the primary channel's interrupts says little
+ * of where the data goes; with accelerated networking the VF carries it
+ * and may sit on another node, and memory the application places by its
+ * own lcores serves better (doc/guides/nics/netvsc.rst).
+ */
+static int
+vmbus_set_numa(struct rte_vmbus_device *dev)
+{
+	const struct rte_devargs *da = dev->device.devargs;
+	const char *name = dev->device.name;
+	bool aware;
+	int node;
+
+	dev->device.numa_node = SOCKET_ID_ANY;
+	if (vmbus_devargs_numa_aware(name, da != NULL ? da->args : NULL,
+				     &aware) != 0)
+		return -EINVAL;
+	if (!aware)
+		return 0;
+	node = vmbus_sysfs_read_numa(vmbus_priv(dev)->sysfs_dir);
+	if (node >= 0 && vmbus_eal_socket(node)) {
+		dev->device.numa_node = node;
+		return 0;
+	}
+	if (node >= 0)
+		VMBUS_LOG(NOTICE, "%s: numa_node %d is none of this process's sockets; memory from any",
+			  name, node);
+	else
+		VMBUS_LOG(NOTICE, "%s: numa_aware=1, but numa_node %s; memory from any socket",
+			  name, node == -ENOENT ? "is missing (no CONFIG_NUMA)" :
+			  node == -ENXIO ? "is -1 (no node known)" :
+			  "is not a number");
+	return 0;
+}
+
+static int
 vmbus_probe_driver(struct rte_vmbus_driver *drv, struct rte_vmbus_device *dev)
 {
 	int ret;
+
+	ret = vmbus_set_numa(dev);
+	if (ret != 0)
+		return ret;
 
 	VMBUS_LOG(INFO, "probing %s (relid %u, numa %d) with %s",
 		  dev->device.name, dev->relid, dev->device.numa_node,

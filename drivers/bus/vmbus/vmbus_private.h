@@ -190,6 +190,13 @@ struct vmbus_subchan_info {
 
 /* vmbus_common.c */
 bool vmbus_insert_device(struct rte_vmbus_device *dev);
+/*
+ * The device devarg the bus reads itself; the rest are its driver's
+ * (which must accept this key too, netvsc does).
+ */
+#define VMBUS_DEVARG_NUMA_AWARE "numa_aware"
+int vmbus_devargs_numa_aware(const char *name, const char *args,
+			     bool *aware);
 
 /* linux/vmbus_sysfs.c */
 enum vmbus_sysfs_verdict {
@@ -208,6 +215,7 @@ int vmbus_sysfs_parse_uio_name(const char *name, int *uio_num);
 int vmbus_sysfs_parse_map_name(const char *name, unsigned int idx,
 			       uint64_t *gpadl);
 int vmbus_sysfs_read_device(const char *dir, struct rte_vmbus_device *dev);
+int vmbus_sysfs_read_numa(const char *dir);
 int vmbus_sysfs_scan_dir(const char *devices_dir);
 int vmbus_sysfs_find_uio(const char *dir, int *uio_num);
 int vmbus_sysfs_read_map(const char *dir, int uio_num, unsigned int idx,

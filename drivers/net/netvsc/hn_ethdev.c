@@ -1354,6 +1354,8 @@ eth_hn_probe(struct rte_vmbus_driver *drv, struct rte_vmbus_device *vdev)
 		return -ENOMEM;
 	}
 	eth_dev->device = &vdev->device;
+	/* What rte_eth_dev_socket_id() reports: the bus's choice. */
+	eth_dev->data->numa_node = vdev->device.numa_node;
 	eth_dev->intr_handle = vdev->intr_handle;
 	eth_dev->dev_ops = &hn_eth_dev_ops;
 	eth_dev->data->dev_flags |= RTE_ETH_DEV_INTR_LSC;

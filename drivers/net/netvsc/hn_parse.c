@@ -98,6 +98,8 @@ hn_devarg_handler(const char *key, const char *value, void *opaque)
 			a->enable_vf = v != 0;
 		return ret;
 	}
+	if (strcmp(key, HN_DEVARG_NUMA_AWARE) == 0)
+		return 0;
 	HN_INIT_LOG(ERR, "unknown devarg %s", key);
 	return -EINVAL;
 }
@@ -113,6 +115,7 @@ hn_parse_devargs(const char *args, struct hn_devargs *out)
 		HN_DEVARG_ENABLE_VF,
 		HN_DEVARG_VF_AUTO_ATTACH,
 		HN_DEVARG_CTRL_TIMEOUT,
+		HN_DEVARG_NUMA_AWARE,
 		NULL,
 	};
 	struct hn_devargs a = {
@@ -131,9 +134,9 @@ hn_parse_devargs(const char *args, struct hn_devargs *out)
 		kv = rte_kvargs_parse(args, keys);
 		if (kv == NULL) {
 			HN_INIT_LOG(ERR,
-				    "invalid devargs '%s' (known: %s, %s, %s, %s, %s, %s, %s)",
+				    "invalid devargs '%s' (known: %s, %s, %s, %s, %s, %s, %s, %s)",
 				    args, keys[0], keys[1], keys[2], keys[3],
-				    keys[4], keys[5], keys[6]);
+				    keys[4], keys[5], keys[6], keys[7]);
 			return -EINVAL;
 		}
 		ret = rte_kvargs_process(kv, NULL, hn_devarg_handler, &a);

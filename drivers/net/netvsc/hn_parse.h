@@ -43,6 +43,8 @@
 #define HN_DEVARG_ENABLE_VF		"enable_vf"
 #define HN_DEVARG_VF_AUTO_ATTACH	"vf_auto_attach"
 #define HN_DEVARG_CTRL_TIMEOUT		"ctrl_timeout_ms"
+/* Read and checked by the bus (vmbus_common.c), only accepted here. */
+#define HN_DEVARG_NUMA_AWARE		"numa_aware"
 
 #define HN_LATENCY_US_DEFAULT		50
 #define HN_LATENCY_US_MAX		6500	/* host field is u16 of 100 ns */

@@ -108,16 +108,27 @@ vmbus_sysfs_read_ulong(const char *dir, const char *attr, unsigned long max,
 	return vmbus_sysfs_parse_ulong(buf, max, val);
 }
 
-/* numa_node is optional and -1 when the kernel does not know. */
-static int
+/*
+ * The node the kernel gives the device: that of the CPU taking the
+ * primary channel's interrupts. The attribute exists only with
+ * CONFIG_NUMA. Returns the node, -ENOENT when there is no attribute,
+ * -ENXIO when it reads -1 (no node known), -EINVAL when it is not a
+ * number.
+ */
+int
 vmbus_sysfs_read_numa(const char *dir)
 {
 	char buf[VMBUS_ATTR_MAX];
 	unsigned long node;
+	int ret;
 
-	if (vmbus_sysfs_read_line(dir, "numa_node", buf, sizeof(buf)) != 0 ||
-	    vmbus_sysfs_parse_ulong(buf, RTE_MAX_NUMA_NODES - 1, &node) != 0)
-		return SOCKET_ID_ANY;
+	ret = vmbus_sysfs_read_line(dir, "numa_node", buf, sizeof(buf));
+	if (ret != 0)
+		return ret == -ENOENT ? -ENOENT : -EINVAL;
+	if (strcmp(buf, "-1") == 0)
+		return -ENXIO;
+	if (vmbus_sysfs_parse_ulong(buf, INT_MAX, &node) != 0)
+		return -EINVAL;
 	return (int)node;
 }
 
@@ -256,7 +267,8 @@ vmbus_sysfs_read_device(const char *dir, struct rte_vmbus_device *dev)
 			  name, name);
 		return VMBUS_SYSFS_SKIP;
 	}
-	dev->device.numa_node = vmbus_sysfs_read_numa(dir);
+	/* Chosen at probe, with the devargs then (vmbus_probe_driver). */
+	dev->device.numa_node = SOCKET_ID_ANY;
 	return VMBUS_SYSFS_OK;
 }
 
