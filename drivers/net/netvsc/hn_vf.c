@@ -259,22 +259,33 @@ hn_vf_quiesce(struct hn_vf_guard *g)
 }
 
 /*
- * A blackout starts when the path in use stops carrying frames (the VF
- * leaves the data path or is removed, or the host is asked to switch)
- * and ends when the other one is in place.
+ * A blackout is time during which frames of a direction had no path
+ * (doc/guides/nics/netvsc.rst, "Servicing"): received frames steered by
+ * the host to a VF that the bursts do not read or that is gone, or
+ * transmitted frames handed to a VF that is gone. The host steers to the
+ * VF from our switch request until either side moves back; a VF is gone
+ * from its removal event on. Leaving a VF that still works is none: with
+ * the host switched back first (Azure's servicing), or the VF only
+ * withdrawn, the synthetic path carries at once and the VF keeps
+ * receiving until it is removed. Evaluated at every change of those
+ * (lock held); a blackout runs from the first change that makes it one
+ * to the change that ends it.
  */
 static void
-hn_vf_blackout_begin(struct hn_vf_ctx *vf)
+hn_vf_blackout_check(struct hn_data *hv)
 {
-	if (vf->blackout_start == 0)
-		vf->blackout_start = rte_get_timer_cycles();
-}
-
-static void
-hn_vf_blackout_end(struct hn_vf_ctx *vf)
-{
+	struct hn_vf_ctx *vf = hv->vf;
+	bool gone = vf->removing || vf->port == HN_VF_NONE;
+	bool host_vf = vf->switched &&
+		!__atomic_load_n(&hv->vf_host_synthetic, __ATOMIC_RELAXED);
 	uint64_t ms;
 
+	if ((host_vf && (vf->rx_port == HN_VF_NONE || gone)) ||
+	    (vf->dp_port != HN_VF_NONE && gone)) {
+		if (vf->blackout_start == 0)
+			vf->blackout_start = rte_get_timer_cycles();
+		return;
+	}
 	if (vf->blackout_start == 0)
 		return;
 	ms = (rte_get_timer_cycles() - vf->blackout_start) * 1000 /
@@ -298,11 +309,10 @@ hn_vf_dp_off(struct hn_data *hv, bool keep_rx)
 
 	if (vf->dp_port == HN_VF_NONE && !rx_off)
 		return;
-	if (vf->dp_port != HN_VF_NONE)
-		hn_vf_blackout_begin(vf);
 	__atomic_store_n(&vf->dp_port, HN_VF_NONE, __ATOMIC_RELAXED);
 	if (rx_off)
 		__atomic_store_n(&vf->rx_port, HN_VF_NONE, __ATOMIC_RELAXED);
+	hn_vf_blackout_check(hv);
 	/*
 	 * Store then load, as the bursts do (hn_vf_enter): each side needs a
 	 * full fence between the two, or both may read the other's old
@@ -320,33 +330,25 @@ static void
 hn_vf_switch(struct hn_data *hv, bool to_vf)
 {
 	struct hn_vf_ctx *vf = hv->vf;
-	bool began = vf->blackout_start == 0;
 	int ret;
 
 	if (vf->switched == to_vf)
 		return;
-	/* The host stops using the old path when it reads the request. */
-	hn_vf_blackout_begin(vf);
 	ret = hn_nvs_set_datapath(hv, to_vf ? HN_NVS_DATAPATH_VF :
 				  HN_NVS_DATAPATH_SYNTHETIC);
 	if (ret != 0) {
 		HN_LOG(ERR, "port %u: cannot ask the host for the %s data path: %d",
 		       hv->port_id, to_vf ? "VF" : "synthetic", ret);
 		/* Going back never waits for the host. */
-		if (to_vf) {
-			/* Still on synthetic: no silence began here. */
-			if (began)
-				vf->blackout_start = 0;
+		if (to_vf)
 			return;
-		}
 	}
 	vf->switched = to_vf;
-	if (to_vf) {
+	if (to_vf)
 		vf->n_to_vf++;
-	} else {
+	else
 		vf->n_to_synthetic++;
-		hn_vf_blackout_end(vf);
-	}
+	hn_vf_blackout_check(hv);
 	HN_LOG(NOTICE, "port %u: data path switched to %s (VF port %u)",
 	       hv->port_id, to_vf ? "the VF" : "synthetic", vf->port);
 }
@@ -922,13 +924,17 @@ hn_vf_sync(struct hn_data *hv)
 		}
 		vf->started = true;
 	}
+	/*
+	 * Receive from the VF before the host steers frames to it, so that
+	 * none waits there unread (it receives nothing of ours before).
+	 */
+	__atomic_store_n(&vf->rx_port, vf->port, __ATOMIC_RELEASE);
 	hn_vf_switch(hv, true);
 	if (vf->switched) {
 		bool fresh = vf->dp_port != vf->port;
 
-		__atomic_store_n(&vf->rx_port, vf->port, __ATOMIC_RELEASE);
 		__atomic_store_n(&vf->dp_port, vf->port, __ATOMIC_RELEASE);
-		hn_vf_blackout_end(vf);
+		hn_vf_blackout_check(hv);
 		/* The secondaries follow (hn_mp.c). */
 		if (fresh)
 			hn_mp_vf_add(hv);
@@ -1039,11 +1045,10 @@ hn_vf_event_cb(uint16_t port, enum rte_eth_event_type ev, void *arg,
 		 * if its driver is releasing it already, DESTROY follows and
 		 * leaves nothing to close.
 		 */
-		if (vf->switched)
-			hn_vf_blackout_begin(vf);
+		vf->removing = true;
+		hn_vf_blackout_check(hv);
 		hn_vf_dp_off(hv, false);
 		hn_vf_switch(hv, false);
-		vf->removing = true;
 		rte_eal_alarm_set(HN_VF_SETTLE_US, hn_vf_release_alarm, hv);
 		break;
 	case RTE_ETH_EVENT_DESTROY:
