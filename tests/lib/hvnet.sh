@@ -23,6 +23,21 @@ hvn_loaded=1
 
 hvn_top=${HVNET_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 HVNET_PMD=${HVNET_PMD:-ours}
+# meson test --setup referee: every test selected runs on upstream's PMD
+# and bus, whatever its suite; a scenario of what only ours has (our
+# devargs, xstats, telemetry or log lines) skips, saying so.
+if [ "${HVNET_REFEREE:-}" = 1 ]; then
+	HVNET_PMD=upstream
+	echo "referee run: upstream's PMD and bus"
+fi
+# The DPDK release built: meson's test environment says it; a script run
+# by hand with HVNET_BUILD naming a -Ddpdk_source build finds it in the
+# name of that build's subproject, dpdk-<version>.
+if [ -z "${HVNET_DPDK_VERSION:-}" ] && [ -n "${HVNET_BUILD:-}" ]; then
+	for d in "$HVNET_BUILD"/subprojects/dpdk-[0-9]*[0-9]; do
+		[ -d "$d" ] && HVNET_DPDK_VERSION=${d##*/dpdk-}
+	done
+fi
 case "$HVNET_PMD" in
 ours|upstream) ;;
 *) echo "FAIL: HVNET_PMD is '$HVNET_PMD', not ours or upstream"; exit 1 ;;
@@ -175,13 +190,19 @@ need_dpdk_2211() {
 		skip "$1 is for Debian's DPDK 22.11, this build is DPDK $HVNET_DPDK_VERSION"
 }
 
-# hvn_bin PATH: PATH (relative to a build folder) in $HVNET_BUILD, else
-# in the first build folder of the tree that has it.
+# hvn_bin PATH...: the first PATH (relative to a build folder, may hold
+# a glob) in $HVNET_BUILD, else in the first build folder of the tree that
+# has one.
 hvn_bin() {
-	local b
+	local b p f
 
 	for b in "${HVNET_BUILD:-}" "$hvn_top"/build "$hvn_top"/build*; do
-		[ -n "$b" ] && [ -e "$b/$1" ] && { echo "$b/$1"; return 0; }
+		[ -n "$b" ] || continue
+		for p in "$@"; do
+			for f in "$b"/$p; do
+				[ -e "$f" ] && { echo "$f"; return 0; }
+			done
+		done
 	done
 	return 1
 }
@@ -199,10 +220,12 @@ hvn_testpmd() {
 	if [ "$HVNET_PMD" = upstream ]; then
 		[ -n "${HVNET_TESTPMD_UPSTREAM:-}" ] &&
 			{ echo "$HVNET_TESTPMD_UPSTREAM"; return; }
-		hvn_bin subprojects/dpdk-upstream/app/dpdk-testpmd
+		hvn_bin subprojects/dpdk-upstream/app/dpdk-testpmd \
+			'subprojects/dpdk-[0-9]*-upstream/app/dpdk-testpmd'
 	else
 		[ -n "${HVNET_TESTPMD:-}" ] && { echo "$HVNET_TESTPMD"; return; }
-		hvn_bin subprojects/dpdk/app/dpdk-testpmd
+		hvn_bin subprojects/dpdk/app/dpdk-testpmd \
+			'subprojects/dpdk-[0-9]*[0-9]/app/dpdk-testpmd'
 	fi
 }
 
