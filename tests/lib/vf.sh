@@ -214,9 +214,10 @@ vf_expect_resumed() {
 # $hvn_work/cycles (C "end" after the last cycle). vf_cycle_back: the
 # data path was seen back on the VF in this cycle.
 vf_cycle_mark() {
-	local x
+	local x=0
 
-	x=$(tp_xstat vf_blackout_total_ms "$nv_port")
+	# The xstat is our PMD's (vf_blackout_agree runs for ours only).
+	[ "$HVNET_PMD" = ours ] && x=$(tp_xstat vf_blackout_total_ms "$nv_port")
 	echo "$1 $(date +%s.%N) $x" >>"$hvn_work/cycles"
 }
 
@@ -604,4 +605,18 @@ vf_telemetry() {
 # The port our PMD took as its VF most recently.
 vf_port() {
 	sed -n 's/.*took port \([0-9]*\) .*/\1/p' "$tp_out" | tail -1
+}
+
+# The netvsc port's id, asked of testpmd (with the VF present at start,
+# the VF is probed first and the netvsc port follows it).
+vf_netvsc_port() {
+	local m
+
+	m=$(tp_mark)
+	tp_cmd_until "$m" "Driver name" show port info all
+	tp_since "$m" | awk '
+		match($0, /Infos for port [0-9]+/) {
+			p = substr($0, RSTART + 15, RLENGTH - 15)
+		}
+		/^Driver name: *net_netvsc/ { print p; exit }'
 }

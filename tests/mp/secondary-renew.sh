@@ -19,8 +19,7 @@ case "${1:-}" in
 mtu|queues) what=$1 ;;
 *) fail "usage: $0 mtu|queues" ;;
 esac
-[ "$HVNET_PMD" = ours ] ||
-	skip "testpmd 22.11 never forwards on upstream's netvsc (hv_guest.c)"
+tp_need_forwarding mp/renew-guest.sh
 tp_testpmd
 host_start --backend source:64:64:10000 --channels 4 --mtu 9000
 mp_nics

@@ -26,7 +26,8 @@
 # their sections never returned.
 . "$(dirname "$0")/../lib/testpmd.sh"
 
-[ "$HVNET_PMD" = ours ] || skip "rx_extmbuf_enable is our devarg"
+[ "$HVNET_PMD" = ours ] ||
+	skip "reads our PMD's xstats and needs its ctrl_timeout_ms devarg"
 tp_start --backend source:1514:1:4000 -- -- -i --no-flush-rx \
 	--txd=4096 --rxd=8192 \
 	--mbuf-size=256 --total-num-mbufs=160000

@@ -38,7 +38,7 @@ fi
 sleep 2
 tp_cmd stop
 m=$(tp_mark)
-tp_cmd_until "$m" tx_q0_descriptors_outstanding show port xstats 0
+tp_cmd_until "$m" rx_q0_good_packets show port xstats 0
 attached=$(tp_since "$m" | awk '$1 == "rx_q0_attached_packets:" { print $2 }')
 tp_cmd port stop all
 tp_counts
@@ -47,7 +47,9 @@ tp_quit
 
 expect "testpmd exit status" "$tp_rc" 0
 expect_ge "frames received" "$tp_rx" 10000
-expect_ge "frames handed out in place" "${attached:-0}" 10000
+# Upstream's PMD has the devargs but does not count attached frames.
+[ "$HVNET_PMD" = ours ] &&
+	expect_ge "frames handed out in place" "${attached:-0}" 10000
 expect "RX-packets = frames hv-host delivered since re-attach" "$tp_rx" \
 	$(($(tp_host_stat total rx_frames) - host_base))
 [ "$mode" = io ] && expect "TX-packets = frames hv-host took" "$tp_tx" \

@@ -12,6 +12,9 @@
 # failed start, as many mbufs are in use as with the port stopped.
 . "$(dirname "$0")/../lib/testpmd.sh"
 
+[ "$HVNET_PMD" = ours ] ||
+	skip "ctrl_timeout_ms is our devarg (upstream waits 60 s for a reply)"
+
 tp_start --channels 2 --backend source:64:64:20000 -- \
 	-a nic0,ctrl_timeout_ms=2000 -- -i --rxq=2 --txq=2
 tp_cmd set fwd rxonly

@@ -11,6 +11,7 @@
 
 . "$(dirname "$0")/../lib/testpmd.sh"
 
+[ "$HVNET_PMD" = ours ] || skip "/netvsc/info is our PMD's telemetry"
 tel=/usr/bin/dpdk-telemetry.py
 [ -x "$tel" ] || skip "$tel missing (Debian's dpdk-dev)"
 

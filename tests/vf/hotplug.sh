@@ -35,15 +35,13 @@ stop_gen() {
 }
 at_exit stop_gen
 
-[ "$HVNET_PMD" = upstream ] && skip "testpmd does not forward on the upstream PMD"
+tp_need_forwarding
 vf_prereq
 nv_port=0
 if [ "$how" = service ]; then
 	vf_start --vf-pci 0000:00:02.0 --vf-ifname "$vf_vtap" \
 		-- $(vf_eal) -- -i --total-num-mbufs=16384
-	# The VF present at start is probed first: the netvsc port follows.
-	nv_port=$(sed -n 's/.*hn_dev_init(): port \([0-9]*\):.*/\1/p' \
-		"$tp_out" | head -1)
+	nv_port=$(vf_netvsc_port)
 else
 	vf_start -- $(vf_eal vdev) -- -i --total-num-mbufs=16384
 fi

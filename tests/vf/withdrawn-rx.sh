@@ -21,14 +21,12 @@ stop_gen() {
 }
 at_exit stop_gen
 
-[ "$HVNET_PMD" = upstream ] &&
-	skip "testpmd does not forward on the upstream PMD"
+tp_need_forwarding
 vf_prereq
 [ -n "$vf_traffic" ] || skip "vf-traffic not built"
 vf_start --vf-pci 0000:00:02.0 --vf-ifname "$vf_vtap" \
 	-- $(vf_eal) -- -i --total-num-mbufs=8192
-nv_port=$(sed -n 's/.*hn_dev_init(): port \([0-9]*\):.*/\1/p' "$tp_out" |
-	head -1)
+nv_port=$(vf_netvsc_port)
 tp_cmd set fwd rxonly
 tp_cmd start
 tp_wait_log "$vf_on_pat" 1 10 || fail "the VF never carried the data path"
