@@ -15,7 +15,8 @@ m=$(tp_mark)
 TP_CMD_TIMEOUT=120 tp_cmd port start 0
 expect "port start failures with 6 s replies" \
 	"$(tp_since "$m" | grep -c 'Fail to start port')" 0
-expect_ge "lines saying the host is slow" \
+# The log line is our PMD's.
+[ "$HVNET_PMD" = ours ] && expect_ge "lines saying the host is slow" \
 	"$(tp_since "$m" | grep -c 'still waiting for the host')" 1
 host_ctl fault calm >/dev/null 2>&1
 tp_quit
