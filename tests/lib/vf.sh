@@ -249,7 +249,7 @@ vf_blackout_agree() {
 		END { for (i = 1; i < nc; i++) {
 				s0 = t[i] - 0.2
 				s1 = (i in b ? b[i] : t[i + 1]) + 0.2
-				lost = net = 0
+				lost = net = 0; runs = ""
 				for (j = 1; j <= nl; j++) {
 					if (l0[j] < t[i] || l0[j] >= t[i + 1])
 						continue
@@ -257,10 +257,17 @@ vf_blackout_agree() {
 					lost += d
 					a = l0[j] > s0 ? l0[j] : s0
 					e = l1[j] < s1 ? l1[j] : s1
-					net += d - (e > a ? waited(a, e) : 0)
+					w = e > a ? waited(a, e) : 0
+					net += d - w
+					if (d > 0.01)
+						runs = runs sprintf(" +%.3f..+%.3f (%.3f waited)",
+							l0[j] - t[i], l1[j] - t[i], w)
 				}
-				printf "%s %d %d %d\n", c[i], x[i + 1] - x[i],
-					lost * 1000, net * 1000 } }' \
+				# What a reader of a failure needs: the runs, from
+				# the cycle start, and when the VF was seen back.
+				printf "%s %d %d %d back +%.3f, lost runs%s\n", c[i],
+					x[i + 1] - x[i], lost * 1000, net * 1000,
+					(i in b ? b[i] - t[i] : -1), runs } }' \
 		<(sort -n -k3 "$hvn_work/waits") "$hvn_work/lost" \
 		"$hvn_work/cycles")
 	while read -r line; do
@@ -268,8 +275,10 @@ vf_blackout_agree() {
 		set -- $line
 		echo "cycle $1: blackout xstat $2 ms, stream lost $3 ms," \
 			"$4 ms less CPU waits in transitions"
-		[ $(($4 - $2)) -le 100 ] && [ $(($2 - $4)) -le 100 ] ||
-			bad=$((bad + 1))
+		[ $(($4 - $2)) -le 100 ] && [ $(($2 - $4)) -le 100 ] &&
+			continue
+		bad=$((bad + 1))
+		echo "  cycle $1, from its start: VF back at ${line#* * * * back }" >&2
 	done <<<"$r"
 	[ -n "$r" ] || fail_soft "no cycle noted for the blackout check"
 	expect "cycles whose blackout xstat and measured outage are more than 100 ms apart" \
