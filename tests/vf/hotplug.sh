@@ -106,10 +106,6 @@ lcore_ticks() {
 	echo 0
 }
 
-vf_br_count() {
-	ip netns exec "$vf_ns" cat "/sys/class/net/br0/statistics/$1"
-}
-
 sleep 1
 read -r before tap_before gen_before cpu_before <<<"$(window)"
 if [ "$how" = service ]; then
