@@ -295,6 +295,17 @@ tp_fill_send_ring() {
 	tp_cmd stop
 }
 
+# tp_stop_released BEFORE: forwarding and the port stopped while the host
+# still stalls (the drain gives up waiting after 1 s): every descriptor
+# taken is released, and the mbufs in use are back to BEFORE.
+tp_stop_released() {
+	tp_cmd stop
+	TP_CMD_TIMEOUT=30 tp_cmd port stop all
+	expect "descriptors outstanding with the port stopped" \
+		"$(tp_xstat tx_q0_descriptors_outstanding)" 0
+	expect "mbufs in use with the port stopped" "$(tp_mbufs_in_use)" "$1"
+}
+
 # After a host stall ended: the port forwards again, every frame testpmd
 # counts reaches hv-host, nothing stays outstanding and the mbufs in use
 # are back to $1.

@@ -40,24 +40,15 @@ host_ctl fault tx-stall >/dev/null || fail "hv-host refused fault tx-stall"
 a=$(host_stat total tx_frames)
 sleep 0.5
 host_ctl fault comp-all >/dev/null || fail "hv-host refused fault comp-all"
-for _ in $(seq 200); do
-	grep -q 'comp-all: every id' "$host_log" && break
-	sleep 0.05
-done
-grep -q 'comp-all: every id' "$host_log" ||
-	fail "hv-host did not finish comp-all"
+host_wait_log 'comp-all: every id'
 expect "frames hv-host took while stalled" "$(host_stat total tx_frames)" "$a"
 # 8192 completions on the one channel; at most one per descriptor sent
 # (at most 4096) may be taken.
 expect_ge "completions refused" \
 	"$(tp_wait_stat rx_q0_bad_transaction_ids 4096)" 4096
 # Stop while the host still holds what was sent after the storm: the
-# drain gives up waiting (1 s) and releases every descriptor taken, once.
-tp_cmd stop
-TP_CMD_TIMEOUT=30 tp_cmd port stop all
-expect "descriptors outstanding with the port stopped" \
-	"$(tp_xstat tx_q0_descriptors_outstanding)" 0
-expect "mbufs in use with the port stopped" "$(tp_mbufs_in_use)" "$before"
+# drain releases every descriptor taken, once.
+tp_stop_released "$before"
 host_ctl fault calm >/dev/null
 
 # The port forwards again, and every frame testpmd counts reaches hv-host
