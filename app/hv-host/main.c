@@ -90,7 +90,8 @@ usage(const char *prog)
 	       "  --vf-mac-delay-ms N the interface gets the VF's MAC N ms after a hot-add\n"
 	       "  --vf-rename         the interface appears as ethN, renamed 500 ms later\n"
 	       "  --control PATH      control socket (commands: link up|down, vf offer|withdraw,\n"
-	       "                      vf service [SECONDS], vf remove, vf add, stats,\n"
+	       "                      vf service [SECONDS], vf remove, vf add,\n"
+	       "                      vf reset [SECONDS], stats,\n"
 	       "                      fault NAME, hostile SEED[:PERMILLE]|off, quit;\n"
 	       "                      \"nic I COMMAND\" for NIC I, NIC 0\n"
 	       "                      without; nics lists \"index instance-id mac\")\n"
@@ -350,6 +351,26 @@ ctl_exec(const struct hvh_nics *h, char *cmd, FILE *out)
 		hvh_nic_vf(nic, 1);
 	} else if (strcmp(cmd, "vf withdraw") == 0) {
 		hvh_nic_vf(nic, 0);
+	} else if (strncmp(cmd, "vf reset", 8) == 0 &&
+		   (cmd[8] == '\0' || cmd[8] == ' ')) {
+		unsigned long secs = 2;
+		int ret;
+
+		if (cmd[8] == ' ') {
+			secs = strtoul(cmd + 9, &end, 10);
+			if (end == cmd + 9 || *end != '\0' || secs > 3600) {
+				fprintf(out, "error: vf reset [0..3600]\n");
+				return;
+			}
+		}
+		ret = hvh_nic_vf_reset(nic, secs);
+		if (ret) {
+			fprintf(out, "error: %s\n", ret == -ENODEV ?
+				"vf reset needs --vf-ctl (a stand-in's control file)" :
+				ret == -ENOENT ? "no VF device" :
+				"the VF is being reset");
+			return;
+		}
 	} else if (strncmp(cmd, "fault ", 6) == 0) {
 		int ret = hvh_fault_arm(nic, cmd + 6);
 

@@ -111,6 +111,16 @@ struct vfsi_priv {
 	uint64_t torn;
 	/* Set once by the control watcher; read by the data path. */
 	uint32_t removed;
+	/*
+	 * A reset by the host (control word "reset", a MANA service reset):
+	 * the device moves nothing until the host writes "present" again,
+	 * and ethdev's recovery events tell the application. Set and cleared
+	 * by the control watcher; read by the data path.
+	 */
+	uint32_t resetting;
+	uint64_t reset_deadline;	/* timer cycles: recovery fails then */
+	uint32_t reset_timeout_ms;	/* devarg reset_timeout_ms */
+	uint64_t ctl_in_reset;		/* control calls ethdev forbids then */
 	int ctl_last;
 	uint32_t nb_mc;
 	struct rte_ether_addr mc[VFSI_MAX_MC_ADDRS];
@@ -125,9 +135,18 @@ vfsi_is_removed(const struct vfsi_priv *priv)
 	return __atomic_load_n(&priv->removed, __ATOMIC_RELAXED) != 0;
 }
 
+/* Removed, or in a reset: receive and transmit move nothing. */
+static inline bool
+vfsi_moves_nothing(const struct vfsi_priv *priv)
+{
+	return vfsi_is_removed(priv) ||
+		__atomic_load_n(&priv->resetting, __ATOMIC_RELAXED) != 0;
+}
+
 /* vfsi_tap.c */
 int vfsi_tap_open(struct vfsi_priv *priv, bool multi_queue);
 void vfsi_tap_up(const char *ifname);
+unsigned int vfsi_tap_drain(int fd);
 
 /* vfsi_rxtx.c */
 uint16_t vfsi_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t n);

@@ -20,6 +20,8 @@
  *                           while one is inside is logged and counted
  *                           (xstat torn_by_stop), as a real VF would not
  *                           survive it
+ *   reset_timeout_ms=N      how long a reset may last before its recovery
+ *                           fails (1..600000, default 15000: MANA's)
  *
  * Control file: its first word is "present" or "removed"; a missing file
  * reads as "present".  hv-host writes "removed" when it withdraws the VF
@@ -32,6 +34,17 @@
  * application's attach and the host's offer may come in either order.
  * Detaching a started device (rte_dev_remove) removes it the same way
  * first, then releases it.
+ *
+ * "reset" is the host resetting the device in place (a MANA service
+ * reset: the device stays, its hardware restarts). As the mana PMD of
+ * DPDK 26.07 does, the stand-in raises RTE_ETH_EVENT_ERR_RECOVERING and
+ * moves nothing; when the control file reads "present" again it raises
+ * RECOVERY_SUCCESS and the port carries frames as before (what reached
+ * the TAP meanwhile is dropped, as the hardware would). "removed", or
+ * no "present" within reset_timeout_ms, raises RECOVERY_FAILED instead:
+ * the device stays unusable (link down) until it is detached. ethdev
+ * forbids control calls between ERR_RECOVERING and the outcome: the
+ * stand-in logs and counts any (xstat ctl_in_reset).
  *
  * Secondary processes attach the primary's port (as a real VF's PMD lets
  * them) and, in loop mode, move frames on the queues they poll.  In tap
@@ -63,6 +76,7 @@
 #include <ethdev_pci.h>
 #include <ethdev_vdev.h>
 #include <rte_alarm.h>
+#include <rte_cycles.h>
 #include <rte_ip.h>
 #include <rte_kvargs.h>
 #include <rte_malloc.h>
@@ -78,6 +92,8 @@ RTE_LOG_REGISTER(vfsi_logtype, pmd.net.vfstandin, NOTICE);
 #define VFSI_ARG_CTL "ctl"
 #define VFSI_ARG_MODE "mode"
 #define VFSI_ARG_BURST_US "burst_us"
+#define VFSI_ARG_RESET_TIMEOUT "reset_timeout_ms"
+#define VFSI_RESET_TIMEOUT_MS 15000
 #define VFSI_CTL_PERIOD_US (100 * 1000)
 /*
  * A PCI device's removal is seen this soon: a real VF's driver hears of
@@ -89,6 +105,7 @@ RTE_LOG_REGISTER(vfsi_logtype, pmd.net.vfstandin, NOTICE);
 enum vfsi_ctl_state {
 	VFSI_CTL_PRESENT,
 	VFSI_CTL_REMOVED,
+	VFSI_CTL_RESET,
 };
 
 /* The Toeplitz key of Microsoft's RSS specification, used until set. */
@@ -102,7 +119,7 @@ static const uint8_t vfsi_default_rss_key[VFSI_RSS_KEY_LEN] = {
 
 static const char *const vfsi_valid_args[] = {
 	VFSI_ARG_MAC, VFSI_ARG_IFACE, VFSI_ARG_CTL, VFSI_ARG_MODE,
-	VFSI_ARG_BURST_US, NULL
+	VFSI_ARG_BURST_US, VFSI_ARG_RESET_TIMEOUT, NULL
 };
 
 /* ---- removal control -------------------------------------------------- */
@@ -134,6 +151,8 @@ vfsi_ctl_read(const struct vfsi_priv *priv)
 	buf[n] = '\0';
 	if (strncmp(buf, "removed", 7) == 0)
 		return VFSI_CTL_REMOVED;
+	if (strncmp(buf, "reset", 5) == 0)
+		return VFSI_CTL_RESET;
 	if (strncmp(buf, "present", 7) != 0)
 		VFSI_LOG(WARNING, "%s: unknown state '%.7s', ignored",
 			priv->ctl_path, buf);
@@ -175,12 +194,85 @@ vfsi_surprise_removal(struct vfsi_priv *priv, const char *by)
 		rte_eth_dev_callback_process(dev, RTE_ETH_EVENT_INTR_RMV, NULL);
 }
 
+/* Frames the TAP queued while the device was in its reset: dropped. */
+static void
+vfsi_reset_drain(struct vfsi_priv *priv)
+{
+	unsigned int n = 0;
+	uint16_t i;
+
+	for (i = 0; i < priv->nb_fds; i++)
+		n += vfsi_tap_drain(priv->fds[i]);
+	if (n > 0)
+		VFSI_LOG(INFO, "%s: %u frames arrived during the reset, dropped",
+			priv->dev->data->name, n);
+}
+
+static void
+vfsi_reset_begin(struct vfsi_priv *priv)
+{
+	struct rte_eth_dev *dev = priv->dev;
+
+	VFSI_LOG(NOTICE, "%s: reset by the host; recovering", dev->data->name);
+	priv->reset_deadline = rte_get_timer_cycles() +
+		rte_get_timer_hz() * priv->reset_timeout_ms / 1000;
+	/* The application hears first, while frames still move (mana). */
+	rte_eth_dev_callback_process(dev, RTE_ETH_EVENT_ERR_RECOVERING, NULL);
+	__atomic_store_n(&priv->resetting, 1, __ATOMIC_RELEASE);
+}
+
+static void
+vfsi_reset_end(struct vfsi_priv *priv, bool ok, const char *why)
+{
+	struct rte_eth_dev *dev = priv->dev;
+
+	vfsi_reset_drain(priv);
+	if (ok) {
+		__atomic_store_n(&priv->resetting, 0, __ATOMIC_RELEASE);
+		VFSI_LOG(NOTICE, "%s: recovered from the reset", dev->data->name);
+		rte_eth_dev_callback_process(dev, RTE_ETH_EVENT_RECOVERY_SUCCESS,
+					     NULL);
+		return;
+	}
+	/* Unusable for good: removed, but not from the bus (no RMV). */
+	__atomic_store_n(&priv->removed, 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&priv->resetting, 0, __ATOMIC_RELEASE);
+	VFSI_LOG(NOTICE, "%s: recovery failed: %s", dev->data->name, why);
+	vfsi_set_link(dev, false);
+	rte_eth_dev_callback_process(dev, RTE_ETH_EVENT_RECOVERY_FAILED, NULL);
+}
+
+/* A control call ethdev forbids during a recovery: said and counted. */
+static void
+vfsi_check_not_resetting(struct rte_eth_dev *dev, const char *op)
+{
+	struct vfsi_priv *priv = dev->data->dev_private;
+
+	if (__atomic_load_n(&priv->resetting, __ATOMIC_ACQUIRE) == 0)
+		return;
+	priv->ctl_in_reset++;
+	VFSI_LOG(ERR, "%s: %s during recovery from a reset", dev->data->name,
+		op);
+}
+
 static void
 vfsi_ctl_poll(void *arg)
 {
 	struct vfsi_priv *priv = arg;
 	enum vfsi_ctl_state state = vfsi_ctl_read(priv);
+	bool resetting = __atomic_load_n(&priv->resetting,
+					 __ATOMIC_RELAXED) != 0;
 
+	if (resetting && state == VFSI_CTL_PRESENT)
+		vfsi_reset_end(priv, true, NULL);
+	else if (resetting && state == VFSI_CTL_REMOVED)
+		vfsi_reset_end(priv, false, "the device was removed");
+	else if (resetting && rte_get_timer_cycles() > priv->reset_deadline)
+		vfsi_reset_end(priv, false, "the device did not come back");
+	else if (resetting)
+		vfsi_reset_drain(priv);
+	else if (state == VFSI_CTL_RESET && !vfsi_is_removed(priv))
+		vfsi_reset_begin(priv);
 	if (state == VFSI_CTL_REMOVED && priv->ctl_last != VFSI_CTL_REMOVED)
 		vfsi_surprise_removal(priv, "the host");
 	priv->ctl_last = state;
@@ -321,6 +413,7 @@ vfsi_dev_configure(struct rte_eth_dev *dev)
 		&dev->data->dev_conf.rx_adv_conf.rss_conf;
 	uint16_t i;
 
+	vfsi_check_not_resetting(dev, "configured");
 	if (dev->data->dev_conf.rxmode.mq_mode & RTE_ETH_MQ_RX_RSS_FLAG) {
 		priv->rss_hf = rss->rss_hf & VFSI_RSS_HF;
 		if (rss->rss_key != NULL && rss->rss_key_len == VFSI_RSS_KEY_LEN)
@@ -340,6 +433,7 @@ vfsi_dev_start(struct rte_eth_dev *dev)
 	struct vfsi_priv *priv = dev->data->dev_private;
 	uint16_t i;
 
+	vfsi_check_not_resetting(dev, "started");
 	if (vfsi_is_removed(priv))
 		return -ENODEV;
 	for (i = 0; i < dev->data->nb_rx_queues; i++)
@@ -368,6 +462,7 @@ vfsi_dev_stop(struct rte_eth_dev *dev)
 	uint16_t i;
 
 	vfsi_check_no_burst(dev, "stopped");
+	vfsi_check_not_resetting(dev, "stopped");
 
 	for (i = 0; i < dev->data->nb_rx_queues; i++)
 		dev->data->rx_queue_state[i] = RTE_ETH_QUEUE_STATE_STOPPED;
@@ -448,6 +543,7 @@ vfsi_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *st)
 {
 	uint16_t i;
 
+	vfsi_check_not_resetting(dev, "statistics read");
 	for (i = 0; i < dev->data->nb_rx_queues; i++) {
 		const struct vfsi_rxq *q = dev->data->rx_queues[i];
 
@@ -509,8 +605,8 @@ vfsi_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs,
 	uint64_t filtered = 0;
 	uint16_t i;
 
-	if (n < 2)
-		return 2;
+	if (n < 3)
+		return 3;
 	for (i = 0; i < dev->data->nb_rx_queues; i++) {
 		const struct vfsi_rxq *q = dev->data->rx_queues[i];
 
@@ -521,19 +617,22 @@ vfsi_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs,
 	xs[0].value = filtered;
 	xs[1].id = 1;
 	xs[1].value = __atomic_load_n(&priv->torn, __ATOMIC_RELAXED);
-	return 2;
+	xs[2].id = 2;
+	xs[2].value = priv->ctl_in_reset;
+	return 3;
 }
 
 static int
 vfsi_xstats_get_names(struct rte_eth_dev *dev __rte_unused,
 		struct rte_eth_xstat_name *names, unsigned int n)
 {
-	if (names != NULL && n >= 2) {
+	if (names != NULL && n >= 3) {
 		strlcpy(names[0].name, "rx_filtered_packets",
 			sizeof(names[0].name));
 		strlcpy(names[1].name, "torn_by_stop", sizeof(names[1].name));
+		strlcpy(names[2].name, "ctl_in_reset", sizeof(names[2].name));
 	}
-	return 2;
+	return 3;
 }
 
 /* The ethdev layer keeps the flags and the MTU; the filter reads them. */
@@ -715,10 +814,11 @@ vfsi_arg_mode(const char *key __rte_unused, const char *value, void *opaque)
 	return 0;
 }
 
+/* A decimal number from min to max. */
 static int
-vfsi_arg_us(const char *key __rte_unused, const char *value, void *opaque)
+vfsi_arg_uint(const char *value, unsigned long min, unsigned long max,
+	      uint32_t *out)
 {
-	uint32_t *us = opaque;
 	unsigned long v;
 	char *end;
 
@@ -726,10 +826,22 @@ vfsi_arg_us(const char *key __rte_unused, const char *value, void *opaque)
 		return -EINVAL;
 	errno = 0;
 	v = strtoul(value, &end, 10);
-	if (errno != 0 || *end != '\0' || v > 1000000)
+	if (errno != 0 || *end != '\0' || v < min || v > max)
 		return -EINVAL;
-	*us = (uint32_t)v;
+	*out = (uint32_t)v;
 	return 0;
+}
+
+static int
+vfsi_arg_us(const char *key __rte_unused, const char *value, void *opaque)
+{
+	return vfsi_arg_uint(value, 0, 1000000, opaque);
+}
+
+static int
+vfsi_arg_ms(const char *key __rte_unused, const char *value, void *opaque)
+{
+	return vfsi_arg_uint(value, 1, 600000, opaque);
 }
 
 static int
@@ -766,6 +878,9 @@ vfsi_parse_args(struct rte_vdev_device *vdev, struct vfsi_priv *priv,
 	if (ret == 0)
 		ret = rte_kvargs_process(kv, VFSI_ARG_BURST_US, vfsi_arg_us,
 				&priv->burst_us);
+	if (ret == 0)
+		ret = rte_kvargs_process(kv, VFSI_ARG_RESET_TIMEOUT,
+				vfsi_arg_ms, &priv->reset_timeout_ms);
 	rte_kvargs_free(kv);
 	if (ret != 0)
 		VFSI_LOG(ERR, "%s: bad value in '%s'",
@@ -811,6 +926,8 @@ vfsi_setup(struct rte_eth_dev *dev, const struct rte_ether_addr *mac)
 	int fd;
 
 	priv->max_queues = VFSI_MAX_QUEUES;
+	if (priv->reset_timeout_ms == 0)
+		priv->reset_timeout_ms = VFSI_RESET_TIMEOUT_MS;
 	if (priv->loop) {
 		vfsi_loop_frame(priv, mac);
 		strlcpy(priv->ifname, "none (loop)", sizeof(priv->ifname));

@@ -5,7 +5,7 @@
 /*
  * Data path: one readv/writev per frame on the queue's TAP fd, with the
  * virtio-net header in front.  A removed VF moves nothing, as a PCI device
- * that has left the bus.
+ * that has left the bus, nor does one in a reset.
  */
 
 #include <errno.h>
@@ -161,7 +161,7 @@ vfsi_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t n)
 	ssize_t max_len;
 	uint16_t got = 0;
 
-	if (unlikely(vfsi_is_removed(q->priv)))
+	if (unlikely(vfsi_moves_nothing(q->priv)))
 		return 0;
 	max_len = q->priv->dev->data->mtu + RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN;
 	while (got < n) {
@@ -282,7 +282,7 @@ vfsi_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t n)
 	struct vfsi_txq *q = queue;
 	uint16_t i;
 
-	if (unlikely(vfsi_is_removed(q->priv)))
+	if (unlikely(vfsi_moves_nothing(q->priv)))
 		return 0;
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
@@ -332,7 +332,7 @@ vfsi_loop_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t n)
 	struct vfsi_rxq *q = queue;
 	uint16_t i;
 
-	if (unlikely(vfsi_is_removed(q->priv)))
+	if (unlikely(vfsi_moves_nothing(q->priv)))
 		return 0;
 	if (unlikely(q->priv->burst_us != 0)) {
 		__atomic_fetch_add(&q->priv->in_burst, 1, __ATOMIC_SEQ_CST);
@@ -363,7 +363,7 @@ vfsi_loop_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t n)
 	struct vfsi_txq *q = queue;
 	uint16_t i;
 
-	if (unlikely(vfsi_is_removed(q->priv)))
+	if (unlikely(vfsi_moves_nothing(q->priv)))
 		return 0;
 	for (i = 0; i < n; i++)
 		q->stats.bytes += pkts[i]->pkt_len;

@@ -74,3 +74,18 @@ vfsi_tap_up(const char *ifname)
 	}
 	close(s);
 }
+
+/*
+ * Drop what the kernel queued for this fd: frames that reached a device
+ * in a reset, which its hardware would not have kept. Returns how many.
+ */
+unsigned int
+vfsi_tap_drain(int fd)
+{
+	static uint8_t buf[sizeof(struct virtio_net_hdr) + VFSI_MAX_FRAME];
+	unsigned int n = 0;
+
+	while (read(fd, buf, sizeof(buf)) >= 0)
+		n++;
+	return n;
+}

@@ -129,6 +129,12 @@ int hvh_nic_rx_always(const struct hvh_nic *nic);
 /* Control plane. */
 void hvh_nic_set_link(struct hvh_nic *nic, int up);
 void hvh_nic_vf(struct hvh_nic *nic, int offer);
+/*
+ * Reset the VF device in place for secs seconds (the stand-in's control
+ * file reads "reset", then "present"): 0, -ENODEV without --vf-ctl,
+ * -ENOENT when no VF is there, -EBUSY during a reset.
+ */
+int hvh_nic_vf_reset(struct hvh_nic *nic, unsigned int secs);
 /* Inject fault NAME (see hvh_fault.c): 0, -EINVAL unknown, -ENOTCONN. */
 int hvh_fault_arm(struct hvh_nic *nic, const char *name);
 const char *hvh_fault_names(void);

@@ -228,6 +228,7 @@ struct hvh_nic {
 	int vf_offered;		/* control: offer wanted */
 	int vf_sent;		/* association allocated=1 is with the guest */
 	uint64_t vf_offer_ns;	/* when the VF device was (re)added */
+	uint64_t vf_reset_end_ns; /* a reset of the VF device ends then (0: none) */
 	int vf_held_logged;	/* said once why the offer waits */
 
 	/* Channels. */

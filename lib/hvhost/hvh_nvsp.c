@@ -582,16 +582,13 @@ hvh_nvsp_vf_send(struct hvh_nic *nic, uint32_t allocated)
 	}
 }
 
-/* The VF device itself appears or goes (the vPCI hot-plug of Hyper-V). */
+/* The stand-in's control file: "present", "removed" or "reset". */
 static void
-hvh_vf_device(struct hvh_nic *nic, int present)
+hvh_vf_ctl_write(struct hvh_nic *nic, const char *word)
 {
 	char tmp[sizeof(nic->conf.vf_ctl) + 8];
-	const char *word = present ? "present\n" : "removed\n";
 	int fd;
 
-	if (nic->conf.vf_ctl[0] == '\0')
-		return;
 	snprintf(tmp, sizeof(tmp), "%s.tmp", nic->conf.vf_ctl);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0 || write(fd, word, strlen(word)) < 0 ||
@@ -600,7 +597,40 @@ hvh_vf_device(struct hvh_nic *nic, int present)
 			nic->conf.vf_ctl, strerror(errno));
 	if (fd >= 0)
 		close(fd);
+}
+
+/* The VF device itself appears or goes (the vPCI hot-plug of Hyper-V). */
+static void
+hvh_vf_device(struct hvh_nic *nic, int present)
+{
+	if (nic->conf.vf_ctl[0] == '\0')
+		return;
+	/* A device that goes is no longer in a reset. */
+	nic->vf_reset_end_ns = 0;
+	hvh_vf_ctl_write(nic, present ? "present\n" : "removed\n");
 	HVH_LOG(NOTICE, "VF device %s", present ? "added" : "removed");
+}
+
+/*
+ * A service reset of the VF device (Azure's MANA servicing restarts the
+ * adapter in place): the device stays on the bus and the association,
+ * like the data path, stays as it is; the guest's VF driver sees its
+ * hardware go and come back, and the guest decides what its traffic
+ * does meanwhile.
+ */
+int
+hvh_nic_vf_reset(struct hvh_nic *nic, unsigned int secs)
+{
+	if (nic->conf.vf_ctl[0] == '\0')
+		return -ENODEV;
+	if (!nic->vf_offered)
+		return -ENOENT;
+	if (nic->vf_reset_end_ns != 0)
+		return -EBUSY;
+	nic->vf_reset_end_ns = hvh_now_ns() + secs * 1000000000ull + 1;
+	hvh_vf_ctl_write(nic, "reset\n");
+	HVH_LOG(NOTICE, "VF device reset for %u s", secs);
+	return 0;
 }
 
 /*
@@ -626,6 +656,11 @@ hvh_nvsp_vf_withdraw(struct hvh_nic *nic)
 void
 hvh_nvsp_vf_tick(struct hvh_nic *nic)
 {
+	if (nic->vf_reset_end_ns != 0 && hvh_now_ns() >= nic->vf_reset_end_ns) {
+		nic->vf_reset_end_ns = 0;
+		hvh_vf_ctl_write(nic, "present\n");
+		HVH_LOG(NOTICE, "VF device back from its reset");
+	}
 	if (nic->vf_sent && !nic->vf_offered) {
 		hvh_nvsp_vf_withdraw(nic);
 		return;
