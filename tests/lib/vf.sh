@@ -516,9 +516,10 @@ vf_stream_stop() {
 			"$hvn_work/gaps")"
 }
 
-# Devargs of the stand-in for --vdev and "port attach".
+# Devargs of the stand-in for --vdev and "port attach", and any more in
+# VF_STANDIN_ARGS (e.g. reset_timeout_ms=1000).
 vf_standin() {
-	echo "net_vfstandin0,mac=$vf_mac,iface=$vf_vtap,ctl=$vf_ctl"
+	echo "net_vfstandin0,mac=$vf_mac,iface=$vf_vtap,ctl=$vf_ctl${VF_STANDIN_ARGS:+,$VF_STANDIN_ARGS}"
 }
 
 # vf_spawn [hv-host args] -- [EAL args] -- [program args]: hv-testpmd.sh
@@ -585,6 +586,40 @@ vf_expect_carried() {
 	[ "$need" -le $((sent / 2)) ] || need=$((sent / 2))
 	[ "$got" -ge "$need" ] ||
 		fail_soft "cycle $1: the VF carried little of the traffic ($got frames of $sent sent, in the $ran ms the lcore ran)"
+}
+
+# vf_expect_on_synthetic N SETTLE SECONDS: the Nth switch back to
+# synthetic logged (within 5 s); SETTLE seconds later hv-host's data path
+# is synthetic and its path takes at least half the stream's rate over
+# the next SECONDS.
+vf_expect_on_synthetic() {
+	local tx0
+
+	tp_wait_log "$vf_off_pat" "$1" 5
+	expect "data path back to synthetic" "$(tp_count "$vf_off_pat")" "$1"
+	sleep "$2"
+	expect "hv-host's data path" "$(host_datapath)" synthetic
+	tx0=$(host_stat total tx_frames)
+	sleep "$3"
+	expect_ge "frames sent on the synthetic path in $3 s" \
+		$(($(host_stat total tx_frames) - tx0)) \
+		"$(awk -v r="$vf_stream_rate" -v s="$3" \
+			'BEGIN { printf "%d", r * s / 2 }')"
+}
+
+# vf_expect_on_vf N WHAT: the Nth switch to the VF logged (within 10 s),
+# and half a second later the VF's TAP takes at least half the stream's
+# rate over a second.
+vf_expect_on_vf() {
+	local tap0
+
+	tp_wait_log "$vf_on_pat" "$1" 10
+	expect "data path on the $2" "$(tp_count "$vf_on_pat")" "$1"
+	sleep 0.5
+	tap0=$(vf_tap_count tx_packets)
+	sleep 1
+	expect_ge "frames the $2 received in a second" \
+		$(($(vf_tap_count tx_packets) - tap0)) $((vf_stream_rate / 2))
 }
 
 # vf_traffic_verdict SPARE WHAT: the stream and the ping stopped, their

@@ -17,6 +17,13 @@
  * path first, waits for bursts in flight to leave it, switches the host
  * back to synthetic, and then stops and releases the VF.
  *
+ * A VF whose driver recovers it from an error (ethdev's error recovery
+ * events; the mana PMD does it across a MANA service reset) leaves the
+ * data path the same way on RTE_ETH_EVENT_ERR_RECOVERING but is kept,
+ * untouched until the outcome; RECOVERY_SUCCESS brings it back as the
+ * host's offer and the port's state allow, RECOVERY_FAILED releases it
+ * as a removal does.
+ *
  * The VF device's return (Azure servicing, live migration): the host
  * withdraws the association and hot-removes the device, later hot-adds
  * one (possibly at another PCI address) and offers the association again.
@@ -111,6 +118,9 @@ static const char *const hn_vf_own_xstats[] = {
 	"vf_blackout_last_ms",
 	"vf_blackout_longest_ms",
 	"vf_blackout_total_ms",
+	"vf_recoveries",
+	"vf_recovery_successes",
+	"vf_recovery_failures",
 };
 
 #define HN_VF_OWN_XSTATS	RTE_DIM(hn_vf_own_xstats)
@@ -264,7 +274,7 @@ hn_vf_quiesce(struct hn_vf_guard *g)
  * the host to a VF that the bursts do not read or that is gone, or
  * transmitted frames handed to a VF that is gone. The host steers to the
  * VF from our switch request until either side moves back; a VF is gone
- * from its removal event on. Leaving a VF that still works is none: with
+ * from its removal event on, and while its driver recovers it. Leaving a VF that still works is none: with
  * the host switched back first (Azure's servicing), or the VF only
  * withdrawn, the synthetic path carries at once and the VF keeps
  * receiving until it is removed. Evaluated at every change of those
@@ -275,7 +285,7 @@ static void
 hn_vf_blackout_check(struct hn_data *hv)
 {
 	struct hn_vf_ctx *vf = hv->vf;
-	bool gone = vf->removing || vf->port == HN_VF_NONE;
+	bool gone = vf->removing || vf->recovering || vf->port == HN_VF_NONE;
 	bool host_vf = vf->switched &&
 		!__atomic_load_n(&hv->vf_host_synthetic, __ATOMIC_RELAXED);
 	uint64_t ms;
@@ -397,19 +407,41 @@ hn_vf_stats_sum(struct rte_eth_stats *d, const struct rte_eth_stats *s)
 static int hn_vf_event_cb(uint16_t port, enum rte_eth_event_type ev,
 			  void *arg, void *out);
 
+/* The events of the VF port we listen to. */
+static const enum rte_eth_event_type hn_vf_port_events[] = {
+	RTE_ETH_EVENT_INTR_RMV,
+	RTE_ETH_EVENT_DESTROY,
+	RTE_ETH_EVENT_ERR_RECOVERING,
+	RTE_ETH_EVENT_RECOVERY_SUCCESS,
+	RTE_ETH_EVENT_RECOVERY_FAILED,
+};
+
 /* Not from inside the callback itself, where ethdev refuses it. */
 static void
 hn_vf_unregister(struct hn_data *hv)
 {
 	struct hn_vf_ctx *vf = hv->vf;
+	unsigned int i;
 
 	if (vf->cb_port == HN_VF_NONE)
 		return;
-	rte_eth_dev_callback_unregister(vf->cb_port, RTE_ETH_EVENT_INTR_RMV,
-					hn_vf_event_cb, hv);
-	rte_eth_dev_callback_unregister(vf->cb_port, RTE_ETH_EVENT_DESTROY,
-					hn_vf_event_cb, hv);
+	for (i = 0; i < RTE_DIM(hn_vf_port_events); i++)
+		rte_eth_dev_callback_unregister(vf->cb_port,
+				hn_vf_port_events[i], hn_vf_event_cb, hv);
 	vf->cb_port = HN_VF_NONE;
+}
+
+/*
+ * The VF may take control calls: it is ours, and neither going away nor
+ * being recovered by its driver.
+ */
+static bool
+hn_vf_ctl_ok(const struct hn_data *hv)
+{
+	const struct hn_vf_ctx *vf = hv->vf;
+
+	return vf->port != HN_VF_NONE && !vf->removing && !vf->recovering &&
+		hn_vf_usable(hv, vf->port);
 }
 
 /* What the VF device was attached with, to attach its return alike. */
@@ -436,6 +468,7 @@ hn_vf_claim(struct hn_data *hv, uint16_t port, bool quiet)
 	struct hn_vf_ctx *vf = hv->vf;
 	struct rte_eth_dev_owner owner;
 	struct rte_ether_addr mac;
+	unsigned int i;
 
 	if (port == hv->port_id || vf->port != HN_VF_NONE || !vf->owner_ok ||
 	    !rte_eth_dev_is_valid_port(port))
@@ -462,10 +495,9 @@ hn_vf_claim(struct hn_data *hv, uint16_t port, bool quiet)
 	}
 	if (vf->cb_port != port)
 		hn_vf_unregister(hv);
-	rte_eth_dev_callback_register(port, RTE_ETH_EVENT_INTR_RMV,
-				      hn_vf_event_cb, hv);
-	rte_eth_dev_callback_register(port, RTE_ETH_EVENT_DESTROY,
-				      hn_vf_event_cb, hv);
+	for (i = 0; i < RTE_DIM(hn_vf_port_events); i++)
+		rte_eth_dev_callback_register(port, hn_vf_port_events[i],
+					      hn_vf_event_cb, hv);
 	vf->cb_port = port;
 	vf->port = port;
 	hn_vf_keep_devargs(vf, rte_eth_devices[port].device);
@@ -475,6 +507,7 @@ hn_vf_claim(struct hn_data *hv, uint16_t port, bool quiet)
 	vf->configured = false;
 	vf->started = false;
 	vf->removing = false;
+	vf->recovering = false;
 	vf->warned = 0;
 	memset(&vf->last, 0, sizeof(vf->last));
 	vf->n_taken++;
@@ -519,6 +552,7 @@ hn_vf_release(struct hn_data *hv, bool close, bool remove)
 	vf->configured = false;
 	vf->started = false;
 	vf->removing = false;
+	vf->recovering = false;
 	vf->n_released++;
 	HN_LOG(NOTICE, "port %u: VF port %u released", hv->port_id, port);
 	/* No burst uses it any more; the secondaries' ports of it go first. */
@@ -882,6 +916,12 @@ hn_vf_sync(struct hn_data *hv)
 
 	if (vf->closing || !vf->owner_ok)
 		return;
+	if (vf->recovering) {
+		/* Its driver has the VF until it reports the outcome. */
+		hn_vf_dp_off(hv, false);
+		hn_vf_switch(hv, false);
+		return;
+	}
 	if (!hv->vf_offered || hv->vf_host_synthetic || !vf->nv_started) {
 		/* Withdrawn or switched away by the host, the VF still
 		 * works until it is removed: keep taking what it receives.
@@ -1014,7 +1054,70 @@ hn_vf_claim_alarm(void *arg)
 	rte_spinlock_recursive_unlock(&vf->lock);
 }
 
-/* Removal and destruction of the VF port, and new ports. */
+/*
+ * The VF recovered: what the application changed on the port meanwhile
+ * (receive mode, RSS), then the data path as the host and the port allow.
+ * From an alarm: its driver raised the event and may still hold it.
+ */
+static void
+hn_vf_recovered_alarm(void *arg)
+{
+	struct hn_data *hv = arg;
+	struct hn_vf_ctx *vf = hv->vf;
+
+	rte_spinlock_recursive_lock(&vf->lock);
+	if (!vf->closing && vf->configured && hn_vf_ctl_ok(hv)) {
+		hn_vf_apply_rx_mode(hv);
+		hn_vf_apply_rss(hv);
+	}
+	hn_vf_sync(hv);
+	rte_spinlock_recursive_unlock(&vf->lock);
+}
+
+/*
+ * Error recovery of the VF port by its driver (lock held). The driver
+ * raises ERR_RECOVERING before it stops its queues (mana): leave the VF
+ * at once, as for a removal, so that no frame is sent into it
+ * meanwhile; it may come again before the outcome.
+ */
+static void
+hn_vf_recovery_event(struct hn_data *hv, enum rte_eth_event_type ev)
+{
+	struct hn_vf_ctx *vf = hv->vf;
+
+	if (ev == RTE_ETH_EVENT_ERR_RECOVERING) {
+		if (!vf->recovering) {
+			vf->n_recoveries++;
+			HN_LOG(NOTICE, "port %u: VF port %u is recovering from an error; synthetic data path meanwhile",
+			       hv->port_id, vf->port);
+		}
+		vf->recovering = true;
+		hn_vf_dp_off(hv, false);
+		hn_vf_switch(hv, false);
+		return;
+	}
+	if (ev == RTE_ETH_EVENT_RECOVERY_SUCCESS) {
+		if (!vf->recovering)
+			return;
+		vf->recovering = false;
+		vf->n_recovered++;
+		HN_LOG(NOTICE, "port %u: VF port %u recovered", hv->port_id,
+		       vf->port);
+		rte_eal_alarm_set(1, hn_vf_recovered_alarm, hv);
+		return;
+	}
+	/* Unusable for good: the application is to close it (ethdev). */
+	vf->recovering = false;
+	vf->n_recovery_failed++;
+	HN_LOG(ERR, "port %u: VF port %u failed to recover; releasing it",
+	       hv->port_id, vf->port);
+	hn_vf_dp_off(hv, false);
+	hn_vf_switch(hv, false);
+	vf->removing = true;
+	rte_eal_alarm_set(HN_VF_SETTLE_US, hn_vf_release_alarm, hv);
+}
+
+/* Removal, destruction and recovery of the VF port, and new ports. */
 static int
 hn_vf_event_cb(uint16_t port, enum rte_eth_event_type ev, void *arg,
 	       void *out)
@@ -1050,6 +1153,12 @@ hn_vf_event_cb(uint16_t port, enum rte_eth_event_type ev, void *arg,
 		hn_vf_dp_off(hv, false);
 		hn_vf_switch(hv, false);
 		rte_eal_alarm_set(HN_VF_SETTLE_US, hn_vf_release_alarm, hv);
+		break;
+	case RTE_ETH_EVENT_ERR_RECOVERING:
+	case RTE_ETH_EVENT_RECOVERY_SUCCESS:
+	case RTE_ETH_EVENT_RECOVERY_FAILED:
+		if (port == vf->port && !vf->removing)
+			hn_vf_recovery_event(hv, ev);
 		break;
 	case RTE_ETH_EVENT_DESTROY:
 		if (port != vf->port)
@@ -1273,6 +1382,7 @@ hn_vf_close(struct hn_data *hv)
 		/* Outside the lock: a running alarm may be waiting for it. */
 		rte_eal_alarm_cancel(hn_vf_sync_alarm, hv);
 		rte_eal_alarm_cancel(hn_vf_release_alarm, hv);
+		rte_eal_alarm_cancel(hn_vf_recovered_alarm, hv);
 		rte_eal_alarm_cancel(hn_vf_claim_alarm, hv);
 		while (vf->dev_cb && rte_dev_event_callback_unregister(NULL,
 				hn_vf_dev_event, hv) == -EAGAIN)
@@ -1319,8 +1429,7 @@ hn_vf_info_get(struct hn_data *hv, struct rte_eth_dev_info *info)
 	if (vf == NULL || !vf->owner_ok)
 		return;
 	rte_spinlock_recursive_lock(&vf->lock);
-	if (vf->port == HN_VF_NONE || !hn_vf_usable(hv, vf->port) ||
-	    rte_eth_dev_info_get(vf->port, &vi)) {
+	if (!hn_vf_ctl_ok(hv) || rte_eth_dev_info_get(vf->port, &vi)) {
 		rte_spinlock_recursive_unlock(&vf->lock);
 		return;
 	}
@@ -1428,8 +1537,8 @@ hn_vf_rx_mode(struct hn_data *hv)
 	if (hv->vf == NULL || !hv->vf->owner_ok)
 		return;
 	rte_spinlock_recursive_lock(&hv->vf->lock);
-	if (hv->vf->port != HN_VF_NONE && hv->vf->configured &&
-	    !hv->vf->removing)
+	/* A recovering VF gets it when it is back (hn_vf_recovered_alarm). */
+	if (hv->vf->configured && hn_vf_ctl_ok(hv))
 		hn_vf_apply_rx_mode(hv);
 	rte_spinlock_recursive_unlock(&hv->vf->lock);
 }
@@ -1440,8 +1549,7 @@ hn_vf_rss_update(struct hn_data *hv)
 	if (hv->vf == NULL || !hv->vf->owner_ok)
 		return;
 	rte_spinlock_recursive_lock(&hv->vf->lock);
-	if (hv->vf->port != HN_VF_NONE && hv->vf->configured &&
-	    !hv->vf->removing)
+	if (hv->vf->configured && hn_vf_ctl_ok(hv))
 		hn_vf_apply_rss(hv);
 	rte_spinlock_recursive_unlock(&hv->vf->lock);
 }
@@ -1456,8 +1564,7 @@ hn_vf_stats_add(struct hn_data *hv, struct rte_eth_stats *st)
 		return;
 	rte_spinlock_recursive_lock(&vf->lock);
 	hn_vf_stats_sum(st, &vf->retired);
-	if (vf->port != HN_VF_NONE && !vf->removing &&
-	    hn_vf_usable(hv, vf->port)) {
+	if (hn_vf_ctl_ok(hv)) {
 		if (rte_eth_stats_get(vf->port, &vs) == 0)
 			vf->last = vs;
 		else
@@ -1478,8 +1585,7 @@ hn_vf_stats_reset(struct hn_data *hv)
 	rte_spinlock_recursive_lock(&vf->lock);
 	memset(&vf->retired, 0, sizeof(vf->retired));
 	memset(&vf->last, 0, sizeof(vf->last));
-	if (vf->port != HN_VF_NONE && !vf->removing &&
-	    hn_vf_usable(hv, vf->port))
+	if (hn_vf_ctl_ok(hv))
 		rte_eth_stats_reset(vf->port);
 	rte_spinlock_recursive_unlock(&vf->lock);
 }
@@ -1490,8 +1596,7 @@ hn_vf_port_xstats(struct hn_data *hv)
 {
 	int n;
 
-	if (hv->vf->port == HN_VF_NONE || hv->vf->removing ||
-	    !hn_vf_usable(hv, hv->vf->port))
+	if (!hn_vf_ctl_ok(hv))
 		return 0;
 	n = rte_eth_xstats_get_names(hv->vf->port, NULL, 0);
 	return n > 0 ? (unsigned int)n : 0;
@@ -1568,6 +1673,9 @@ hn_vf_xstats_get(struct hn_data *hv, struct rte_eth_xstat *xs,
 	own[6] = vf->blackout_last_ms;
 	own[7] = vf->blackout_max_ms;
 	own[8] = vf->blackout_total_ms;
+	own[9] = vf->n_recoveries;
+	own[10] = vf->n_recovered;
+	own[11] = vf->n_recovery_failed;
 	for (k = 0; k < n && k < HN_VF_OWN_XSTATS; k++) {
 		xs[k].id = first_id + k;
 		xs[k].value = own[k];

@@ -95,6 +95,12 @@ struct hn_vf_ctx {
 	bool retry_armed;	/* MAC match retry alarm pending */
 	bool event_armed;	/* host event alarm pending; atomic, no lock */
 	bool closing;
+	/*
+	 * Between the VF's RTE_ETH_EVENT_ERR_RECOVERING and its outcome: its
+	 * driver owns it (ethdev allows no control call), the data path is
+	 * synthetic, the VF is kept.
+	 */
+	bool recovering;
 	uint32_t warned;	/* bit per hn_vf_op */
 
 	struct hn_vf_rxq_conf rxq[HN_VF_MAX_QUEUES];
@@ -109,6 +115,9 @@ struct hn_vf_ctx {
 	uint64_t n_to_synthetic;
 	uint64_t n_taken;
 	uint64_t n_released;
+	uint64_t n_recoveries;		/* ERR_RECOVERING episodes */
+	uint64_t n_recovered;		/* ... that ended in RECOVERY_SUCCESS */
+	uint64_t n_recovery_failed;	/* ... in RECOVERY_FAILED */
 
 	/* Automatic attach of the VF device (vf_auto_attach=1), hn_vf.c. */
 	bool monitor;		/* we hold a start of EAL's device event monitor */
