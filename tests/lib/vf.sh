@@ -229,14 +229,15 @@ vf_cycle_back() {
 # vf_cycle_mark, the blackout the PMD counted in it (the growth of
 # vf_blackout_total_ms) against the outage the stream measured: the
 # frames lost whose run was sent within the cycle ($hvn_work/lost), as
-# send-time spans. Within the transitions (from 0.2 s before the cycle
-# started to 0.2 s after the VF was seen back) a span counts less the
-# time a thread carrying the stream waited for a CPU in it: a transition
-# empties the queue such a thread left unread (the VF's ring when the VF
-# goes, hv-host's backlog once the host steers to the VF), losing frames
-# although the path was there, which no blackout counts. Away from the
-# transitions a wait only delays frames, and every loss counts. The two
-# agree within 100 ms in every cycle.
+# send-time spans. A run that began within the transitions (from 0.2 s
+# before the cycle started to 0.2 s after the VF was seen back) counts
+# less the time a thread carrying the stream waited for a CPU in it: a
+# transition empties the queue such a thread left unread (the VF's ring
+# when the VF goes, hv-host's backlog once the host steers to the VF),
+# losing frames although the path was there, until the thread has caught
+# up, which no blackout counts. Away from the transitions a wait only
+# delays frames, and every loss counts. The two agree within 100 ms in
+# every cycle.
 vf_blackout_agree() {
 	local r line bad=0
 
@@ -255,9 +256,9 @@ vf_blackout_agree() {
 						continue
 					d = l1[j] - l0[j]
 					lost += d
-					a = l0[j] > s0 ? l0[j] : s0
-					e = l1[j] < s1 ? l1[j] : s1
-					w = e > a ? waited(a, e) : 0
+					w = 0
+					if (l0[j] >= s0 && l0[j] <= s1)
+						w = waited(l0[j], l1[j])
 					net += d - w
 					if (d > 0.01)
 						runs = runs sprintf(" +%.3f..+%.3f (%.3f waited)",
