@@ -550,6 +550,22 @@ vf_start() {
 	tp_await
 }
 
+# vf_carried_sample TID...: "SENT TAKEN RAN", the frames br0 sent, those
+# the VF's TAP gave its reader, and the CPU time (ms) the threads ran,
+# read at one moment (one process: forking one per counter on a loaded
+# machine put seconds between them, and windows of different lengths).
+vf_carried_sample() {
+	local t files=()
+
+	for t; do
+		files+=("/proc/$t/schedstat")
+	done
+	ip netns exec "$vf_ns" cat /sys/class/net/br0/statistics/tx_packets \
+		"/sys/class/net/$vf_vtap/statistics/tx_packets" "${files[@]}" \
+		2>/dev/null | awk 'NR <= 2 { printf "%d ", $1; next }
+			{ run += $1 } END { printf "%d\n", run / 1000000 }'
+}
+
 # vf_expect_carried CYCLE: after a transition to the VF, hv-host's data
 # path is the VF once hv-host had a second in which it was not waiting
 # for a CPU (it moves when it reads the guest's request), and over the
@@ -576,13 +592,12 @@ vf_expect_carried() {
 		sleep 0.1
 	done
 	lcores=$(vf_lcore_tids)
-	run0=$(vf_sched 1 $lcores)
-	br0=$(vf_br_count tx_packets)
-	tap0=$(vf_tap_count tx_packets)
+	read -r br0 tap0 run0 <<<"$(vf_carried_sample $lcores)"
 	sleep 1
-	got=$(($(vf_tap_count tx_packets) - tap0))
-	sent=$(($(vf_br_count tx_packets) - br0))
-	ran=$(($(vf_sched 1 $lcores) - run0))
+	read -r sent got ran <<<"$(vf_carried_sample $lcores)"
+	sent=$((sent - br0))
+	got=$((got - tap0))
+	ran=$((ran - run0))
 	need=$((vf_stream_rate * ran / 2000))
 	[ "$need" -le $((sent / 2)) ] || need=$((sent / 2))
 	[ "$got" -ge "$need" ] ||
