@@ -46,7 +46,14 @@ sleep 1
 
 : >"$hvn_work/marks"
 vf_mark
+t0=$(date +%s.%N)
 expect "hv-host's answer to vf reset" "$(host_ctl vf reset "$secs")" ok
+# The outcome's switch comes when the reset ends (success) or times out
+# (failure), whenever its log line is read: noted at that time.
+end=$secs
+[ "$mode" = failure ] && end=1
+awk -v t="$t0" -v s="$end" 'BEGIN { printf "%.3f\n", t + s }' \
+	>>"$hvn_work/marks"
 tp_wait_log "is recovering from an error" 1 5
 expect "recovery starts seen" "$(tp_count "is recovering from an error")" 1
 # Within the reset.
@@ -54,13 +61,11 @@ vf_expect_on_synthetic 1 0.3 0.6
 
 if [ "$mode" = success ]; then
 	tp_wait_log "VF port [0-9]* recovered" 1 10
-	vf_mark
 	expect "recoveries seen" "$(tp_count "VF port [0-9]* recovered")" 1
 	vf_expect_on_vf 2 "recovered VF"
 	expect "hv-host's data path after the recovery" "$(host_datapath)" vf
 else
 	tp_wait_log "failed to recover" 1 10
-	vf_mark
 	tp_wait_log "VF port [0-9]* released" 1 5
 	expect "VF released" "$(tp_count "VF port [0-9]* released")" 1
 	# hv-host's reset ends now: the released VF must stay released.
