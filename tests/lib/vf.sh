@@ -286,6 +286,18 @@ vf_blackout_agree() {
 		"$bad" 0
 }
 
+# vf_guest_stop: hv-guest below the wrapper ends its run now, as at its
+# --seconds (SIGINT), for a scenario done before that bound.
+vf_guest_stop() {
+	local p
+
+	for p in $(vf_tree); do
+		case "$(cat "/proc/$p/comm" 2>/dev/null)" in
+		hv-guest*) kill -INT "$p" ;;
+		esac
+	done
+}
+
 # The threads that carry the stream, hv-host's and the guest's
 # forwarding lcores (named rte-worker-N or lcore-worker-N), found below
 # the testpmd wrapper.

@@ -42,6 +42,8 @@ for ((c = 1; c <= cycles; c++)); do
 	sleep 0.5
 	expect "cycle $c: hv-host's data path" "$(host_datapath)" vf
 done
+# --seconds only bounds a run that hangs.
+vf_guest_stop
 wait "$tp_pid"
 expect "hv-guest exit status" $? 0
 tp_pid=
