@@ -26,8 +26,8 @@
 cycles=5
 tp_start -- -- -i
 pid=$(host_ctl stats | awk '/^guest present/ { print $4 }')
-tid=$(grep -lx eal-intr-thread /proc/"$pid"/task/*/comm | cut -d/ -f5)
-[ -n "$tid" ] || fail "no eal-intr-thread in testpmd ($pid)"
+tid=$(grep -lxE 'eal-intr-thread|dpdk-intr' /proc/"$pid"/task/*/comm | cut -d/ -f5)
+[ -n "$tid" ] || fail "no EAL interrupt thread (eal-intr-thread, dpdk-intr from 23.11) in testpmd ($pid)"
 dev=$(tp_device_name)
 # storm: arm link-storm (hv-host ends it when the guest goes away, and
 # takes it once RNDIS is up again).
@@ -44,7 +44,7 @@ for ((c = 1; c <= cycles; c++)); do
 	tp_cmd port stop all
 	# The alarms stop armed run now.
 	sleep 0.2
-	chrt --idle -p 0 "$tid" || fail "cannot make eal-intr-thread SCHED_IDLE"
+	chrt --idle -p 0 "$tid" || fail "cannot make the EAL interrupt thread SCHED_IDLE"
 	tp_cmd port close 0
 	chrt --other -p 0 "$tid"
 	host_ctl fault calm >/dev/null
