@@ -86,7 +86,8 @@ struct vfsi_priv {
 	 * what sits above it.
 	 */
 	bool loop;
-	uint8_t loop_frame[VFSI_LOOP_FRAME_LEN];
+	/* Aligned: the frame is written through its Ethernet header. */
+	uint8_t loop_frame[VFSI_LOOP_FRAME_LEN] __rte_aligned(8);
 	char ifname[IFNAMSIZ];
 	/* The TAP by index: a renamed interface is still found. */
 	unsigned int ifindex;
