@@ -64,6 +64,39 @@ vf_prereq() {
 	# would.
 	tap_make "$vf_vtap" "$vf_ns"
 	vf_bridge "$vf_vtap"
+	vf_hold_carrier "$vf_vtap"
+}
+
+# vf_hold_carrier TAP: keep the carrier of the VF's TAP on while the VF
+# is away. The kernel turns a TAP's carrier off when its last queue
+# closes (the VF's removal) and on when the VF's driver attaches again,
+# and the bridge forwards to the port again only once the kernel's
+# link-watch work (a kworker) has run: on a loaded machine that kworker
+# waited for a CPU until after the PMD had taken the VF back and the
+# host steered the unicast to it, and the bridge flooded nothing to the
+# VF meanwhile, losing frames that no data path missed. A disabled
+# queue held open keeps the carrier on (the kernel drops frames at the
+# TAP, counted, while no queue reads it), so the port forwards from the
+# moment the VF's driver attaches, as a VF receives once it is up.
+vf_hold_carrier() {
+	local i
+
+	ip netns exec "$vf_ns" python3 -c '
+import fcntl, os, signal, struct, sys
+# TUNSETIFF as the stand-in attaches (tap, no PI, vnet header, multi-queue),
+# then TUNSETQUEUE IFF_DETACH_QUEUE: a disabled queue, which reads nothing.
+fd = os.open("/dev/net/tun", os.O_RDWR)
+fcntl.ioctl(fd, 0x400454ca, struct.pack("16sH22x", sys.argv[1].encode(),
+					  0x0002 | 0x1000 | 0x4000 | 0x0100))
+fcntl.ioctl(fd, 0x400454d9, struct.pack("16sH22x", b"", 0x0400))
+print("held", flush=True)
+signal.pause()' "$1" >"$hvn_work/carrier-$1" 2>&1 &
+	at_exit "kill $! 2>/dev/null"
+	for ((i = 0; i < 50; i++)); do
+		grep -q held "$hvn_work/carrier-$1" && return
+		sleep 0.1
+	done
+	fail "cannot hold the carrier of $1: $(cat "$hvn_work/carrier-$1")"
 }
 
 # vf_bridge TAP: make TAP a port of br0 that learns no address. Its

@@ -81,6 +81,22 @@ sleep 1
 fds0=$(guest_fds)
 rss0=$(guest_rss)
 
+# Through the cycles the VF's TAP keeps its carrier and its bridge port
+# forwards (vf_hold_carrier): a sample every 10 ms, each other state seen
+# noted.
+ip netns exec "$vf_ns" python3 -c '
+import sys, time
+d = "/sys/class/net/" + sys.argv[1]
+while True:
+	c = open(d + "/carrier").read().strip()
+	s = open(d + "/brport/state").read().strip()
+	if c != "1" or s != "3":
+		print("%.3f carrier %s port state %s" % (time.time(), c, s),
+		      flush=True)
+	time.sleep(0.01)' "$vf_vtap" >"$hvn_work/vf-port" 2>&1 &
+port_pid=$!
+at_exit "kill $port_pid 2>/dev/null"
+
 : >"$hvn_work/marks"
 vf_ping_start
 vf_stream_start "$rate"
@@ -103,6 +119,10 @@ for ((c = 1; c <= cycles; c++)); do
 	vf_expect_carried $c
 done
 ok "$((c - 1)) cycles done"
+kill "$port_pid"
+head -3 "$hvn_work/vf-port"
+expect "samples in which the VF's TAP had no carrier or its bridge port did not forward" \
+	"$(wc -l <"$hvn_work/vf-port")" 0
 sleep 0.5
 vf_cycle_mark end
 vf_traffic_verdict $((cycles * 2 * 20)) transitions
