@@ -34,6 +34,16 @@ vf_stop_ping() {
 }
 at_exit vf_stop_ping
 
+# A frame generator a test runs in the background (vf_gen_pid=$!):
+# stopped by vf_gen_stop, or at exit.
+vf_gen_pid=
+vf_gen_stop() {
+	[ -n "$vf_gen_pid" ] && kill "$vf_gen_pid" 2>/dev/null &&
+		wait "$vf_gen_pid"
+	vf_gen_pid=
+}
+at_exit vf_gen_stop
+
 # vf_plugin: root, a TUN device and the stand-in, whose private copy
 # VF_PLUGIN then names; or skip.
 vf_plugin() {

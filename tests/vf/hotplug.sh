@@ -28,13 +28,6 @@ mode=${1:-txonly}
 win=${2:-10}
 rate=${3:-50000}
 how=${4:-attach}
-gen_pid=
-stop_gen() {
-	[ -n "$gen_pid" ] && kill "$gen_pid" 2>/dev/null && wait "$gen_pid"
-	gen_pid=
-}
-at_exit stop_gen
-
 tp_need_forwarding
 vf_prereq
 nv_port=0
@@ -53,7 +46,7 @@ if [ "$mode" = rxonly ]; then
 	[ -n "$vf_traffic" ] || skip "vf-traffic not built"
 	ip netns exec "$vf_ns" "$vf_traffic" send br0 "$vf_mac" "$vf_myip" \
 		"$vf_ip" 5001 "$rate" >/dev/null 2>&1 &
-	gen_pid=$!
+	vf_gen_pid=$!
 	key=RX-packets
 	tapc=tx_packets
 else
@@ -124,7 +117,7 @@ fi
 tp_wait_log "$vf_on_pat" 2 20 || fail_soft "no switch to the returning VF"
 sleep 1
 read -r after tap_after gen_after cpu_after <<<"$(window)"
-stop_gen
+vf_gen_stop
 echo "$mode pkts/s: with VF $before, synthetic $during, VF back $after"
 echo "$mode pkts per lcore CPU second: $cpu_before, $cpu_during, $cpu_after"
 echo "frames through the VF's TAP: $tap_before, $tap_during, $tap_after"

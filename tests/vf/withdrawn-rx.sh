@@ -14,13 +14,6 @@
 
 . "$(dirname "$0")/../lib/vf.sh"
 
-gen_pid=
-stop_gen() {
-	[ -n "$gen_pid" ] && kill "$gen_pid" 2>/dev/null && wait "$gen_pid"
-	gen_pid=
-}
-at_exit stop_gen
-
 tp_need_forwarding
 vf_prereq
 [ -n "$vf_traffic" ] || skip "vf-traffic not built"
@@ -44,9 +37,9 @@ rx0=$(rx_packets)
 # Out of the VF's interface: to the stand-in alone, hv-host sees none.
 ip netns exec "$vf_ns" "$vf_traffic" send "$vf_vtap" "$vf_mac" "$vf_myip" \
 	"$vf_ip" 5001 1000 >/dev/null 2>&1 &
-gen_pid=$!
+vf_gen_pid=$!
 sleep 1
-stop_gen
+vf_gen_stop
 sleep 0.5
 rx1=$(rx_packets)
 echo "netvsc port RX-packets $rx0 -> $rx1 after the withdrawal"
