@@ -605,10 +605,12 @@ vf_start() {
 	tp_await
 }
 
-# vf_carried_sample TID...: "SENT TAKEN RAN", the frames br0 sent, those
-# the VF's TAP gave its reader, and the CPU time (ms) the threads ran,
-# read at one moment (one process: forking one per counter on a loaded
-# machine put seconds between them, and windows of different lengths).
+# vf_carried_sample TID...: "SENT TOOK GAVE SYN RAN" read at one moment
+# (one process: forking one per counter on a loaded machine put seconds
+# between them): the frames br0 sent, those the VF's TAP gave its reader
+# (the VF received), those the VF wrote into it (the guest sent on the
+# VF), those hv-host wrote into its TAP (the guest sent on the synthetic
+# path), and the CPU time (ms) the threads ran.
 vf_carried_sample() {
 	local t files=()
 
@@ -616,23 +618,30 @@ vf_carried_sample() {
 		files+=("/proc/$t/schedstat")
 	done
 	ip netns exec "$vf_ns" cat /sys/class/net/br0/statistics/tx_packets \
-		"/sys/class/net/$vf_vtap/statistics/tx_packets" "${files[@]}" \
-		2>/dev/null | awk 'NR <= 2 { printf "%d ", $1; next }
+		"/sys/class/net/$vf_vtap/statistics/tx_packets" \
+		"/sys/class/net/$vf_vtap/statistics/rx_packets" \
+		"/sys/class/net/$vf_htap/statistics/rx_packets" "${files[@]}" \
+		2>/dev/null | awk 'NR <= 4 { printf "%d ", $1; next }
 			{ run += $1 } END { printf "%d\n", run / 1000000 }'
 }
 
-# vf_expect_carried CYCLE: after a transition to the VF, hv-host's data
-# path is the VF once hv-host had a second in which it was not waiting
-# for a CPU (it moves when it reads the guest's request), and over the
-# next second the VF's TAP gives the guest at least half of what br0
-# sent then or of the stream's rate per second of CPU time the
-# forwarding lcore got, whichever is less: a receive burst on the VF
-# reads that TAP, and on a loaded machine the sender or the lcore may
-# get a CPU for a fraction of that second only (the lcore then takes
-# what waited meanwhile, so a path that works gives at least the
-# stream's rate per second it ran).
+# vf_expect_carried CYCLE: after a return to the VF, the VF is the data
+# path both ways. hv-host's data path is the VF once hv-host had a second
+# in which it was not waiting for a CPU (it moves when it reads the
+# guest's request). From then on, half a second of the stream goes
+# through the VF each way: its TAP gives the guest (the VF receives) and
+# takes from it (the guest sends on the VF) that many frames. The
+# measure is frames, not a time: every frame br0 sends is flooded to the
+# VF's TAP and waits there for the guest's receive bursts, and the guest
+# forwards what it receives on its data path, so a sender, a guest or a
+# host waiting for a CPU only delays them. A path left synthetic fails:
+# a VF that is not read takes no frame (hv-host drops the stream once it
+# steers to the VF), a guest sending on the synthetic path writes none
+# into the VF's TAP. The wait ends there once the forwarding lcore ran a
+# second (its bursts take half a second of the stream in milliseconds)
+# after br0 had sent those frames.
 vf_expect_carried() {
-	local tap0 run0 br0 got ran sent need host t0 w0 lcores
+	local host t0 w0 lcores sender want s0 r0 x0 y0 s r x y run run1=
 
 	vf_mark
 	host=$(vf_host_tid)
@@ -642,21 +651,28 @@ vf_expect_carried() {
 		if [ $((($(date +%s%N) - t0) / 1000000 - \
 			($(vf_sched 2 $host) - w0))) -ge 1000 ]; then
 			fail_soft "cycle $1: hv-host's data path is not the VF"
-			break
+			return
 		fi
 		sleep 0.1
 	done
+	want=$((vf_stream_rate / 2))
 	lcores=$(vf_lcore_tids)
-	read -r br0 tap0 run0 <<<"$(vf_carried_sample $lcores)"
-	sleep 1
-	read -r sent got ran <<<"$(vf_carried_sample $lcores)"
-	sent=$((sent - br0))
-	got=$((got - tap0))
-	ran=$((ran - run0))
-	need=$((vf_stream_rate * ran / 2000))
-	[ "$need" -le $((sent / 2)) ] || need=$((sent / 2))
-	[ "$got" -ge "$need" ] ||
-		fail_soft "cycle $1: the VF carried little of the traffic ($got frames of $sent sent, in the $ran ms the lcore ran)"
+	sender=${vf_stream_pids%% *}
+	read -r s0 r0 x0 y0 _ <<<"$(vf_carried_sample $lcores)"
+	while :; do
+		sleep 0.1
+		read -r s r x y run <<<"$(vf_carried_sample $lcores)"
+		s=$((s - s0)) r=$((r - r0)) x=$((x - x0)) y=$((y - y0))
+		[ "$r" -ge "$want" ] && [ "$x" -ge "$want" ] && return
+		if [ -z "$run1" ]; then
+			[ "$s" -ge "$want" ] && run1=$run
+			kill -0 "$sender" 2>/dev/null && continue
+			fail_soft "cycle $1: the stream's sender is gone"
+			return
+		fi
+		[ $((run - run1)) -ge 1000 ] && break
+	done
+	fail_soft "cycle $1: the VF did not carry the traffic: of the $s frames br0 sent, it received $r and sent $x (want $want each; $y sent on the synthetic path) while the forwarding lcore ran $((run - run1)) ms with them waiting"
 }
 
 # vf_expect_on_synthetic N SETTLE SECONDS: the Nth switch back to
