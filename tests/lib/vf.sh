@@ -272,13 +272,14 @@ vf_cycle_back() {
 # vf_cycle_mark, the blackout the PMD counted in it (the growth of
 # vf_blackout_total_ms) against the outage the stream measured: the
 # frames lost whose run was sent within the cycle ($hvn_work/lost), as
-# send-time spans. A run that began within the transitions (from 0.2 s
-# before the cycle started to 0.2 s after the VF was seen back) counts
-# less the time a thread carrying the stream waited for a CPU in it: a
-# transition empties the queue such a thread left unread (the VF's ring
-# when the VF goes, hv-host's backlog once the host steers to the VF),
-# losing frames although the path was there, until the thread has caught
-# up, which no blackout counts. Away from the transitions a wait only
+# send-time spans; a run still in flight when the next cycle started
+# (the frame after it arrived later) is that cycle's. A run in flight
+# within the transitions (from 0.2 s before the cycle started to 0.2 s
+# after the VF was seen back) counts less the time a thread carrying the
+# stream waited for a CPU in it: a transition empties the queue such a
+# thread left unread (the VF's ring when the VF goes, hv-host's backlog
+# once the host steers to the VF), losing frames although the path was
+# there, until the thread has caught up, which no blackout counts. Away from the transitions a wait only
 # delays frames, and every loss counts. The two agree within 100 ms in
 # every cycle.
 vf_blackout_agree() {
@@ -287,24 +288,33 @@ vf_blackout_agree() {
 	touch "$hvn_work/waits"
 	r=$(awk "$vf_awk_waited"'
 		$1 == "wait" { nw++; w0[nw] = $3; w1[nw] = $4; next }
-		$1 == "lost" { nl++; l0[nl] = $2; l1[nl] = $3; next }
+		$1 == "lost" { nl++; l0[nl] = $2; l1[nl] = $3
+			nx[nl] = $5 > 0 ? $5 : 1e18; next }
 		$1 == "back" { b[nc] = $2; next }
 		{ nc++; c[nc] = $1; t[nc] = $2; x[nc] = $3 }
-		END { for (i = 1; i < nc; i++) {
+		END { for (j = 1; j <= nl; j++)
+				for (i = 1; i < nc; i++) {
+					if (l0[j] < t[i] || l0[j] >= t[i + 1])
+						continue
+					own[j] = i
+					if (nx[j] >= t[i + 1] && i + 1 < nc)
+						own[j] = i + 1
+				}
+			for (i = 1; i < nc; i++) {
 				s0 = t[i] - 0.2
 				s1 = (i in b ? b[i] : t[i + 1]) + 0.2
 				lost = net = 0; runs = ""
 				for (j = 1; j <= nl; j++) {
-					if (l0[j] < t[i] || l0[j] >= t[i + 1])
+					if (own[j] != i)
 						continue
 					d = l1[j] - l0[j]
 					lost += d
 					w = 0
-					if (l0[j] >= s0 && l0[j] <= s1)
+					if (l0[j] <= s1 && nx[j] >= s0)
 						w = waited(l0[j], l1[j])
 					net += d - w
 					if (d > 0.01)
-						runs = runs sprintf(" +%.3f..+%.3f (%.3f waited)",
+						runs = runs sprintf(" %+.3f..%+.3f (%.3f waited)",
 							l0[j] - t[i], l1[j] - t[i], w)
 				}
 				# What a reader of a failure needs: the runs, from
