@@ -620,7 +620,9 @@ vf_start() {
 # between them): the frames br0 sent, those the VF's TAP gave its reader
 # (the VF received), those the VF wrote into it (the guest sent on the
 # VF), those hv-host wrote into its TAP (the guest sent on the synthetic
-# path), and the CPU time (ms) the threads ran.
+# path), and the CPU time (ms) the threads ran. Nothing if a file is
+# missing (with --vf-rename the VF's TAP has another name for 500 ms
+# after each hot-add), rather than values in the wrong places.
 vf_carried_sample() {
 	local t files=()
 
@@ -631,8 +633,10 @@ vf_carried_sample() {
 		"/sys/class/net/$vf_vtap/statistics/tx_packets" \
 		"/sys/class/net/$vf_vtap/statistics/rx_packets" \
 		"/sys/class/net/$vf_htap/statistics/rx_packets" "${files[@]}" \
-		2>/dev/null | awk 'NR <= 4 { printf "%d ", $1; next }
-			{ run += $1 } END { printf "%d\n", run / 1000000 }'
+		2>/dev/null | awk -v n=$((4 + $#)) '
+			NR <= 4 { v = v sprintf("%d ", $1); next }
+			{ run += $1 }
+			END { if (NR == n) printf "%s%d\n", v, run / 1000000 }'
 }
 
 # vf_expect_carried CYCLE: after a return to the VF, the VF is the data
@@ -668,10 +672,14 @@ vf_expect_carried() {
 	want=$((vf_stream_rate / 2))
 	lcores=$(vf_lcore_tids)
 	sender=${vf_stream_pids%% *}
-	read -r s0 r0 x0 y0 _ <<<"$(vf_carried_sample $lcores)"
+	until read -r s0 r0 x0 y0 run <<<"$(vf_carried_sample $lcores)" &&
+		[ -n "$run" ]; do
+		sleep 0.1
+	done
 	while :; do
 		sleep 0.1
 		read -r s r x y run <<<"$(vf_carried_sample $lcores)"
+		[ -n "$run" ] || continue
 		s=$((s - s0)) r=$((r - r0)) x=$((x - x0)) y=$((y - y0))
 		[ "$r" -ge "$want" ] && [ "$x" -ge "$want" ] && return
 		if [ -z "$run1" ]; then
