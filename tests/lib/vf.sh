@@ -642,9 +642,9 @@ vf_carried_sample() {
 # vf_expect_carried CYCLE: after a return to the VF, the VF is the data
 # path both ways. hv-host's data path is the VF once hv-host had a second
 # in which it was not waiting for a CPU (it moves when it reads the
-# guest's request). From then on, half a second of the stream goes
-# through the VF each way: its TAP gives the guest (the VF receives) and
-# takes from it (the guest sends on the VF) that many frames. The
+# guest's request). From then on, a second of the stream goes through
+# the VF each way: its TAP gives the guest (the VF receives) and takes
+# from it (the guest sends on the VF) that many frames. The
 # measure is frames, not a time: every frame br0 sends is flooded to the
 # VF's TAP and waits there for the guest's receive bursts, and the guest
 # forwards what it receives on its data path, so a sender, a guest or a
@@ -652,8 +652,8 @@ vf_carried_sample() {
 # a VF that is not read takes no frame (hv-host drops the stream once it
 # steers to the VF), a guest sending on the synthetic path writes none
 # into the VF's TAP. The wait ends there once the forwarding lcore ran a
-# second (its bursts take half a second of the stream in milliseconds)
-# after br0 had sent those frames.
+# second (its bursts take a second of the stream in milliseconds) after
+# br0 had sent those frames.
 vf_expect_carried() {
 	local host t0 w0 lcores sender want s0 r0 x0 y0 s r x y run run1=
 
@@ -669,7 +669,7 @@ vf_expect_carried() {
 		fi
 		sleep 0.1
 	done
-	want=$((vf_stream_rate / 2))
+	want=$vf_stream_rate
 	lcores=$(vf_lcore_tids)
 	sender=${vf_stream_pids%% *}
 	until read -r s0 r0 x0 y0 run <<<"$(vf_carried_sample $lcores)" &&
