@@ -153,12 +153,14 @@ hvn_san_verdict() {
 }
 
 hvn_exit() {
-	local rc=$? i
+	local rc=$? i fails=$hvn_fails
 
 	trap - EXIT
 	for ((i = ${#hvn_at_exit[@]} - 1; i >= 0; i--)); do
 		eval "${hvn_at_exit[i]}"
 	done
+	# A check the clean-up made failed (a testpmd that did not quit).
+	[ "$hvn_fails" -gt "$fails" ] && rc=1
 	hvn_san_verdict || rc=1
 	if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ] && [ -n "$hvn_show" ] &&
 		[ -f "$hvn_show" ]; then
