@@ -27,8 +27,14 @@ mp_nics
 # processes (mempool caches are per lcore id, in shared memory).
 tp_args=(-i --num-procs 2 --rxq 2 --txq 2 --forward-mode rxonly)
 
+# A sanitized primary's hugepages where the secondary's own mappings
+# cannot be (devtools/hv-testpmd.sh says why).
+va=()
+ldd "$HVNET_TESTPMD" 2>/dev/null | grep -q libasan &&
+	va=(--base-virtaddr=0x200000000000)
 tp_launch "${guest_env[@]}" "$tp_wrapper" "${mp_allow[@]}" --iova-mode=va \
-	--file-prefix "$mp_prefix" --lcores 0@0,1@1 --proc-type=primary -- \
+	--file-prefix "$mp_prefix" "${va[@]}" --lcores 0@0,1@1 \
+	--proc-type=primary -- \
 	"${tp_args[@]}" --proc-id 0
 tp_cmd start
 tp_use secondary
