@@ -39,7 +39,7 @@ out=$hvn_work/bus.out
 # --huge-unlink; remove them afterwards instead.
 prefix=hvbus$$_$RANDOM
 at_exit "rm -rf /dev/hugepages/${prefix}map_* /var/run/dpdk/$prefix"
-timeout $((60 + 2 * cycles)) "${guest_env[@]}" "$bin" \
+timeout --foreground $((60 + 2 * cycles)) "${guest_env[@]}" "$bin" \
 	-a "$host_uuid" --iova-mode=va --file-prefix "$prefix" -l 0-1 \
 	--log-level=bus.vmbus:info -- "${args[@]}" >"$out" 2>&1
 rc=$?

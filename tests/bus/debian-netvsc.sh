@@ -24,7 +24,7 @@ at_exit "rm -rf /var/run/dpdk/hvdeb$$"
 # Only the pmds-23.0 entries Debian installed are loaded; ours replaces
 # the bus inside this mount namespace only.
 # shellcheck disable=SC2016 # expanded by the inner shell
-timeout 60 unshare -m --propagation private sh -c '
+timeout --foreground 60 unshare -m --propagation private sh -c '
 	mount --bind "$1" "$2/librte_bus_vmbus.so.23.0" || exit 3
 	shift 2
 	exec "$@"' sh "$ours" "$pmds" \

@@ -20,7 +20,7 @@ for how in "-b $host_uuid" "-a $other"; do
 	prefix=hvbus$$_$RANDOM
 	at_exit "rm -rf /var/run/dpdk/$prefix"
 	# shellcheck disable=SC2086 # $how is two words on purpose
-	timeout 60 "${guest_env[@]}" "$bin" \
+	timeout --foreground 60 "${guest_env[@]}" "$bin" \
 		$how --iova-mode=va --file-prefix "$prefix" \
 		--huge-unlink -l 0 -- unprobed "$host_uuid" >"$out" 2>&1
 	rc=$?

@@ -24,7 +24,7 @@ eal_fails() {
 	local what=$1 reason=$2 out=$hvn_work/fail.out rc
 
 	shift 2
-	timeout 60 "${guest_env[@]}" "$tp" -a "$host_uuid" --iova-mode=va \
+	timeout --foreground 60 "${guest_env[@]}" "$tp" -a "$host_uuid" --iova-mode=va \
 		--file-prefix "$prefix" "$@" -- -i </dev/null >"$out" 2>&1
 	rc=$?
 	cat "$out"

@@ -35,7 +35,7 @@ guest_run() {
 	local bin=$1
 
 	shift
-	timeout "${HV_GUEST_TIMEOUT:-120}" env HVH_ROOT="$host_root" \
+	timeout --foreground "${HV_GUEST_TIMEOUT:-120}" env HVH_ROOT="$host_root" \
 		LD_PRELOAD="$hvn_preload" "$bin" -a "$host_uuid${GUEST_DEVARGS:-}" \
 		--iova-mode=va --file-prefix "${GUEST_PREFIX:-hvt$$_$RANDOM}" \
 		--huge-unlink -l 0-1 "$@"

@@ -152,10 +152,12 @@ hvn_san_verdict() {
 	return 1
 }
 
+hvn_exiting=
 hvn_exit() {
 	local rc=$? i fails=$hvn_fails
 
 	trap - EXIT
+	hvn_exiting=1
 	for ((i = ${#hvn_at_exit[@]} - 1; i >= 0; i--)); do
 		eval "${hvn_at_exit[i]}"
 	done
@@ -171,6 +173,54 @@ hvn_exit() {
 	exit "$rc"
 }
 trap hvn_exit EXIT
+
+# A test ended from outside. At a test's time limit, and on Ctrl-C,
+# meson test (1.0, mtest's _kill) sends SIGTERM to the test's process
+# group (it starts each test in a session of its own), then SIGKILL to
+# that group if the script has not exited 0.5 s later. What runs outside
+# that group outlives both: hv-host under hv-testpmd.sh (a session of
+# its own) and a program under timeout(1) without --foreground (a group
+# of its own); and bash dies of SIGTERM without its EXIT trap. So on
+# SIGTERM, SIGINT or SIGHUP the script kills every program it started,
+# wherever it runs, says which, and leaves the rest of its clean-up
+# (at_exit, files) to a process of its own, to be gone within the 0.5 s.
+# The killing is a program apart: a trap run inside "read -t" (the
+# scripted testpmd waits in one) is cut short when the shell reads in it.
+hvn_signalled() {
+	trap '' TERM INT HUP
+	echo "FAIL: ended by SIG$1: killing every program the test started"
+	bash -c "$hvn_kill_tree" hvn_kill_tree "$$"
+	# A signal during the clean-up: it goes on, its programs gone.
+	[ -n "$hvn_exiting" ] && return
+	trap - EXIT
+	(hvn_exit) </dev/null >/dev/null 2>&1 &
+	exit "$2"
+}
+trap 'hvn_signalled TERM 143' TERM
+trap 'hvn_signalled INT 130' INT
+trap 'hvn_signalled HUP 129' HUP
+
+# bash -c "$hvn_kill_tree" NAME PID: SIGKILL to every process below PID
+# but shells (PID's subshells, hv-testpmd.sh), which get SIGTERM: once
+# their programs are gone they end, hv-testpmd.sh after its clean-up.
+# shellcheck disable=SC2016 # expanded by that bash
+hvn_kill_tree='
+	# A script'"'"'s name is its comm: a shell is told by its first
+	# argument. Not this program nor what it runs.
+	ps -e -o pid=,ppid=,comm=,args= | awk -v top="$1" -v me=$$ '"'"'
+		{ up[$1] = $2; comm[$1] = $3; sh[$1] = $4 ~ /(^|\/)(ba)?sh$/ }
+		END { for (p in up) {
+			q = p
+			while (q in up && q != top && q != me) q = up[q]
+			if (q == top && p != top) print p, sh[p], comm[p] } }'"'"' |
+	while read -r pid shell comm; do
+		if [ "$shell" = 1 ]; then
+			kill -TERM "$pid" 2>/dev/null
+		elif kill -KILL "$pid" 2>/dev/null; then
+			echo "killed $pid ($comm)"
+		fi
+	done
+'
 
 need_root() {
 	[ "$(id -u)" = 0 ] || skip "needs root (hugepages, namespaces, TAP)"

@@ -76,7 +76,7 @@ mp_run() {
 
 	shift 2
 	hvn_show=$hvn_work/$name.out
-	timeout 60 "${mp_wrap[@]}" env HVH_ROOT="$host_root" \
+	timeout --foreground 60 "${mp_wrap[@]}" env HVH_ROOT="$host_root" \
 		LD_PRELOAD="$hvn_preload" \
 		"$bin" "${mp_allow[@]}" --iova-mode=va \
 		--file-prefix "$mp_prefix" "$@" </dev/null \

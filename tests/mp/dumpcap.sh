@@ -100,7 +100,7 @@ src_mac=$(ip -n "$ns" link show "$tap" | awk '/link\/ether/ { print $2 }')
 mp_start g "$guest" -l 0 --proc-type=primary -- --mode rxonly --seconds 120
 mp_wait g "^hv-guest: port"
 cap=$hvn_work/cap.pcapng
-timeout 60 env HVH_ROOT="$host_root" LD_PRELOAD="$hvn_preload" "$dumpcap" \
+timeout --foreground 60 env HVH_ROOT="$host_root" LD_PRELOAD="$hvn_preload" "$dumpcap" \
 	--file-prefix="$mp_prefix" -i 0 -w "$cap" -c "$nframes" \
 	>"$hvn_work/dumpcap.out" 2>&1 &
 cap_pid=$!

@@ -31,7 +31,7 @@ round() {
 		base[i]=$(nic_stat "$i" total tx_frames)
 		id=${ids[i]}
 		[ "$opt" = -b ] && id=${ids[1 - i]}
-		timeout 60 "${guest_env[@]}" "$guest" "$opt" "$id" \
+		timeout --foreground 60 "${guest_env[@]}" "$guest" "$opt" "$id" \
 			--iova-mode=va --file-prefix "hvt$$_$i" --huge-unlink \
 			-l "$i" -- --mode io --seconds 3 \
 			>"$hvn_work/app$i.out" 2>&1 &

@@ -77,9 +77,9 @@ pkg_restore() {
 	fi
 	[ -z "$auto" ] || apt-mark auto $auto >/dev/null
 }
-# On any exit: testpmd stopped first, then Debian's packages back.
+# On any exit: testpmd stopped first, then Debian's packages back (also
+# when the test is ended by a signal: hvnet.sh).
 at_exit 'tp_stop; pkg_restore'
-trap 'exit 143' TERM INT HUP
 
 pkg_installed=1
 apt_install "${ours[@]}" >"$hvn_work/install.log" 2>&1 ||
@@ -108,7 +108,7 @@ tp=$(pgrep -P "$tp_pid" -x dpdk-testpmd | head -n 1)
 [ -n "$tp" ] || fail "testpmd's process not found"
 envof() { tr '\0' '\n' <"/proc/$tp/environ" | sed -n "s/^$1=//p"; }
 HVH_ROOT=$(envof HVH_ROOT) LD_PRELOAD=$(envof LD_PRELOAD) \
-	timeout 60 "$bin/dpdk-proc-info" --file-prefix "hvtp$tp_pid" \
+	timeout --foreground 60 "$bin/dpdk-proc-info" --file-prefix "hvtp$tp_pid" \
 	--log-level=lib.eal:error -- --xstats >"$hvn_work/proc-info" 2>&1
 pi_rc=$?
 cat "$hvn_work/proc-info"
