@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -717,6 +718,7 @@ main(int argc, char **argv)
 	uint8_t mac[6];
 	sigset_t stop_sigs;
 	int opt, ctl_fd = -1, wait_fd, ret, t;
+	pid_t parent = getppid();
 	long num;
 
 	memset(conf, 0, sizeof(*conf));
@@ -995,6 +997,14 @@ main(int argc, char **argv)
 	signal(SIGTERM, hvh_on_signal);
 	signal(SIGHUP, hvh_on_signal);
 	signal(SIGPIPE, SIG_IGN);
+	/*
+	 * A host serves the guests of what started it (a test,
+	 * hv-testpmd.sh): when that is killed (a test at its time limit),
+	 * hv-host stops as on SIGTERM instead of serving on for nobody.
+	 */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() != parent)
+		hvh_stop = 1;
 
 	for (h.n = 0; h.n < nnics; h.n++) {
 		ret = hvh_nic_create(&h.nic[h.n], &confs[h.n]);
