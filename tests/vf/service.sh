@@ -81,19 +81,26 @@ sleep 1
 fds0=$(guest_fds)
 rss0=$(guest_rss)
 
-# Through the cycles the VF's TAP keeps its carrier and its bridge port
-# forwards (vf_hold_carrier): a sample every 10 ms, each other state seen
-# noted.
+# Through the cycles the VF's TAP keeps its carrier while it is up
+# (vf_hold_carrier): a sample every 10 ms, found by its index (with
+# --vf-rename hv-host takes it down, renames it and brings it up again),
+# each sample without carrier noted.
 ip netns exec "$vf_ns" python3 -c '
-import sys, time
-d = "/sys/class/net/" + sys.argv[1]
+import socket, sys, time
+i = socket.if_nametoindex(sys.argv[1])
 while True:
-	c = open(d + "/carrier").read().strip()
-	s = open(d + "/brport/state").read().strip()
-	if c != "1" or s != "3":
+	time.sleep(0.01)
+	try:
+		d = "/sys/class/net/" + socket.if_indextoname(i)
+		if not int(open(d + "/flags").read(), 16) & 1:
+			continue
+		c = open(d + "/carrier").read().strip()
+		s = open(d + "/brport/state").read().strip()
+	except OSError:
+		continue	# renamed or taken down between two reads
+	if c != "1":
 		print("%.3f carrier %s port state %s" % (time.time(), c, s),
-		      flush=True)
-	time.sleep(0.01)' "$vf_vtap" >"$hvn_work/vf-port" 2>&1 &
+		      flush=True)' "$vf_vtap" >"$hvn_work/vf-port" 2>&1 &
 port_pid=$!
 at_exit "kill $port_pid 2>/dev/null"
 
@@ -121,7 +128,7 @@ done
 ok "$((c - 1)) cycles done"
 kill "$port_pid"
 head -3 "$hvn_work/vf-port"
-expect "samples in which the VF's TAP had no carrier or its bridge port did not forward" \
+expect "samples in which the VF's TAP was up without carrier" \
 	"$(wc -l <"$hvn_work/vf-port")" 0
 sleep 0.5
 vf_cycle_mark end
