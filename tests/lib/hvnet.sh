@@ -152,6 +152,22 @@ hvn_san_verdict() {
 	return 1
 }
 
+# A failed test's files (hv-host's log, testpmd's output, the scripts'
+# notes) are gone with $hvn_work; with HVNET_KEEP_FAILED=DIR they are
+# copied to DIR/<script>-<pid> first, hv-host's root (the guest's
+# memory) left out.
+hvn_keep() {
+	local to
+
+	[ "$1" -ne 0 ] && [ "$1" -ne 77 ] && [ -n "${HVNET_KEEP_FAILED:-}" ] ||
+		return 0
+	to=$HVNET_KEEP_FAILED/$(basename "$0" .sh)-$$
+	mkdir -p "$to" &&
+		find "$hvn_work" -mindepth 1 -maxdepth 1 ! -path "$host_root" \
+			-exec cp -a {} "$to/" \; &&
+		echo "files of the failed test kept in $to"
+}
+
 hvn_exiting=
 hvn_exit() {
 	local rc=$? i fails=$hvn_fails
@@ -169,6 +185,7 @@ hvn_exit() {
 		echo "---- last output of $(basename "$hvn_show") ----"
 		tail -40 "$hvn_show"
 	fi
+	hvn_keep "$rc"
 	rm -rf "$hvn_work"
 	exit "$rc"
 }
