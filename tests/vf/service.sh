@@ -46,14 +46,16 @@ tp_cmd start
 tp_wait_log "$vf_on_pat" 1 10 ||
 	fail "the VF present at start never carried the data path"
 
-# The guest: testpmd below hv-testpmd.sh.
+# The guest: the dpdk-testpmd that runs below hv-testpmd.sh.
 guest_tp_pid() {
-	local p
+	local p q
 
-	for p in $(pgrep -P "$tp_pid") $(pgrep -P "$(pgrep -d, -P "$tp_pid")") \
-		$(pgrep -P "$(pgrep -d, -P "$(pgrep -d, -P "$tp_pid")")"); do
-		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = dpdk-testpmd ] &&
-			{ echo "$p"; return; }
+	for p in $(pgrep -x dpdk-testpmd); do
+		q=$p
+		while [ -n "$q" ] && [ "$q" -gt 1 ]; do
+			[ "$q" = "$tp_pid" ] && { echo "$p"; return; }
+			q=$(ps -o ppid= -p "$q" | tr -d ' ')
+		done
 	done
 }
 guest_fds() {
