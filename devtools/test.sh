@@ -142,6 +142,23 @@ fi
 # CI past its time.  Its results count in the closing line.  Only what
 # the suite needs is built: no upstream reference tree.
 logs=("$builddir/meson-logs/testlog.json")
+
+# sanitized_run BUILDDIR WHAT [meson test args]: build in the configured
+# BUILDDIR what the tests need and run them; their log counts in the
+# closing line, a run that did not happen as failed (test-summary.py).
+sanitized_run() {
+	local b=$1 what=$2
+
+	shift 2
+	rm -f "$b/meson-logs/testlog.json"
+	logs+=("$b/meson-logs/testlog.json")
+	if build_for "test.sh: building $what (sanitized)" "$b" "$@"; then
+		meson test -C "$b" --print-errorlogs "${san_args[@]}" "$@" ||
+			rc=1
+	else
+		rc=1
+	fi
+}
 if [ $# -eq 0 ] && [ $sanitize = 0 ]; then
 	r=$(find "${HVNET_DPDK_RELEASES:-/nonexistent}" -mindepth 1 -maxdepth 1 \
 		-name 'dpdk-24.11*' 2>/dev/null | sort | head -n 1)
@@ -152,16 +169,7 @@ if [ $# -eq 0 ] && [ $sanitize = 0 ]; then
 		bash devtools/dpdk-subprojects.sh "$r" >/dev/null
 		configure "$b" -Ddpdk_source="$(realpath "$r")" "${san_setup[@]}"
 		log "the pmd suite on DPDK 24.11 ($r), sanitized, built in $b"
-		# A run that did not happen counts as failed (test-summary.py).
-		rm -f "$b/meson-logs/testlog.json"
-		logs+=("$b/meson-logs/testlog.json")
-		if build_for "test.sh: building DPDK 24.11 with our drivers (sanitized)" \
-				"$b" "${sargs[@]}"; then
-			meson test -C "$b" --print-errorlogs "${san_args[@]}" \
-				"${sargs[@]}" || rc=1
-		else
-			rc=1
-		fi
+		sanitized_run "$b" "DPDK 24.11 with our drivers" "${sargs[@]}"
 	else
 		echo "pmd suite on DPDK 24.11: skipped; provide dpdk-24.11.tar.xz" \
 			"in ${HVNET_DPDK_RELEASES:-a folder named by HVNET_DPDK_RELEASES}"
@@ -177,15 +185,7 @@ if [ $# -eq 0 ] && [ $sanitize = 0 ] && [ -n "${HVNET_SANITIZED:-}" ]; then
 	sargs=(--no-suite slow $HVNET_SANITIZED)
 	log "sanitized ($HVNET_SANITIZED), built in $b"
 	configure "$b" "${san_setup[@]}"
-	rm -f "$b/meson-logs/testlog.json"
-	logs+=("$b/meson-logs/testlog.json")
-	if build_for "test.sh: building DPDK with our drivers, hv-host, tests (sanitized)" \
-			"$b" "${sargs[@]}"; then
-		meson test -C "$b" --print-errorlogs "${san_args[@]}" \
-			"${sargs[@]}" || rc=1
-	else
-		rc=1
-	fi
+	sanitized_run "$b" "DPDK with our drivers, hv-host, tests" "${sargs[@]}"
 fi
 
 python3 devtools/test-summary.py "${logs[@]}" || rc=1
