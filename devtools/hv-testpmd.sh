@@ -158,7 +158,8 @@ trap 'exit 130' INT TERM
 
 # Own session: a Ctrl-C meant for testpmd must not stop hv-host before its
 # counters are read; the wrapper stops it itself.
-setsid "$host" "${extra_host[@]}" "${host_args[@]}" </dev/null >"$log" 2>&1 &
+setsid "$host" --exit-with-parent "${extra_host[@]}" "${host_args[@]}" \
+	</dev/null >"$log" 2>&1 &
 host_pid=$!
 last_uio=$root/r/dev/uio$((nics - 1))
 for _ in $(seq 100); do

@@ -119,6 +119,8 @@ usage(const char *prog)
 	       "  --bench MODE        guest-less microbenchmark: sink or source (see doc)\n"
 	       "  --bench-frames N    frames per benchmark run (default 5000000)\n"
 	       "  --bench-size N      frame size for --bench (default 64)\n"
+	       "  --exit-with-parent  stop as on SIGTERM when the process that started\n"
+	       "                      hv-host ends (how scripts tie it to themselves)\n"
 	       "  --log-level N       0 err .. 4 debug (default 2)\n"
 	       "  -v                  more logging\n"
 	       "  --help              this text\n"
@@ -664,7 +666,7 @@ enum {
 	OPT_DEVICE_ID, OPT_RELID, OPT_LOG, OPT_HELP, OPT_CTL, OPT_BENCH,
 	OPT_BENCH_FRAMES, OPT_BENCH_SIZE, OPT_VF_CTL, OPT_VF_PCI, OPT_VF_IFNAME,
 	OPT_VF_ROTATE, OPT_VF_MAC_DELAY, OPT_VF_RENAME, OPT_NICS, OPT_HOSTILE,
-	OPT_NUMA_NODE,
+	OPT_NUMA_NODE, OPT_EXIT_WITH_PARENT,
 };
 
 static const struct option hvh_opts[] = {
@@ -690,6 +692,7 @@ static const struct option hvh_opts[] = {
 	{ "device-id", required_argument, NULL, OPT_DEVICE_ID },
 	{ "relid", required_argument, NULL, OPT_RELID },
 	{ "numa-node", required_argument, NULL, OPT_NUMA_NODE },
+	{ "exit-with-parent", no_argument, NULL, OPT_EXIT_WITH_PARENT },
 	{ "log-level", required_argument, NULL, OPT_LOG },
 	{ "ctl", required_argument, NULL, OPT_CTL },
 	{ "bench", required_argument, NULL, OPT_BENCH },
@@ -719,6 +722,7 @@ main(int argc, char **argv)
 	sigset_t stop_sigs;
 	int opt, ctl_fd = -1, wait_fd, ret, t;
 	pid_t parent = getppid();
+	int exit_with_parent = 0;
 	long num;
 
 	memset(conf, 0, sizeof(*conf));
@@ -851,6 +855,9 @@ main(int argc, char **argv)
 			break;
 		case OPT_VF_RENAME:
 			vpc.rename = 1;
+			break;
+		case OPT_EXIT_WITH_PARENT:
+			exit_with_parent = 1;
 			break;
 		case OPT_HOSTILE:
 			if (parse_hostile(optarg, &seed, &v32)) {
@@ -998,13 +1005,16 @@ main(int argc, char **argv)
 	signal(SIGHUP, hvh_on_signal);
 	signal(SIGPIPE, SIG_IGN);
 	/*
-	 * A host serves the guests of what started it (a test,
-	 * hv-testpmd.sh): when that is killed (a test at its time limit),
-	 * hv-host stops as on SIGTERM instead of serving on for nobody.
+	 * A host that serves the guests of what started it (a test,
+	 * hv-testpmd.sh) stops as on SIGTERM when that is killed (a test at
+	 * its time limit) instead of serving on for nobody. Asked for: a
+	 * host started from a shell that then exits must serve on.
 	 */
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
-	if (getppid() != parent)
-		hvh_stop = 1;
+	if (exit_with_parent) {
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() != parent)
+			hvh_stop = 1;
+	}
 
 	for (h.n = 0; h.n < nnics; h.n++) {
 		ret = hvh_nic_create(&h.nic[h.n], &confs[h.n]);

@@ -52,3 +52,37 @@ ok "control commands"
 "$host_bin" --help | grep -q -- '--nvs-version' || fail "--help"
 if "$host_bin" --nvs-version 3 >/dev/null 2>&1; then fail "bad --nvs-version accepted"; fi
 ok "command line"
+
+# --exit-with-parent: a host started by a shell that then exits stops
+# with it (as on SIGTERM, counters printed); without the flag it serves
+# on. Each is started by a shell that prints its pid and exits once the
+# host's control socket is there (a parent gone before hv-host runs
+# cannot be told from one that started it from init).
+orphan_host() {
+	bash -c '"$@" </dev/null >"$0.log" 2>&1 & echo $!
+		for _ in $(seq 200); do [ -S "$0.sock" ] && break; sleep 0.05; done' \
+		"$hvn_work/$1" "$host_bin" "${@:2}" --root "$hvn_work/$1" \
+		--control "$hvn_work/$1.sock" \
+		--device-id "$(cat /proc/sys/kernel/random/uuid)"
+}
+# Gone, or a zombie nobody reaped yet.
+host_gone() {
+	local st
+
+	st=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)
+	[ -z "$st" ] || [ "$st" = Z ]
+}
+tied=$(orphan_host tied --exit-with-parent)
+for _ in $(seq 100); do
+	host_gone "$tied" && break
+	sleep 0.05
+done
+host_gone "$tied" || { kill "$tied"; fail "--exit-with-parent: hv-host outlived its parent"; }
+grep -q '^total ' "$hvn_work/tied.log" ||
+	fail "--exit-with-parent: no counters printed: $(tail -3 "$hvn_work/tied.log")"
+free=$(orphan_host free)
+at_exit "kill $free 2>/dev/null"
+"$host_bin" --ctl "$hvn_work/free.sock" stats >/dev/null ||
+	fail "hv-host without --exit-with-parent stopped with its parent"
+"$host_bin" --ctl "$hvn_work/free.sock" quit >/dev/null
+ok "--exit-with-parent ties hv-host to its parent, and only then"

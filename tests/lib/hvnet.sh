@@ -417,7 +417,7 @@ need_host() {
 # socket, stopped at exit.
 host_start() {
 	need_host
-	"${host_wrap[@]}" "$host_bin" --root "$host_root" \
+	"${host_wrap[@]}" "$host_bin" --exit-with-parent --root "$host_root" \
 		--device-id "$host_uuid" --control "$host_sock" "$@" \
 		</dev/null >"$host_log" 2>&1 &
 	host_pid=$!
