@@ -259,6 +259,16 @@ need_dpdk_2211() {
 		skip "$1 is for Debian's DPDK 22.11, this build is DPDK $HVNET_DPDK_VERSION"
 }
 
+# hvn_uptime: seconds since boot, to the hundredth (/proc/uptime, without
+# a fork): a clock for measured spans that the wall clock's steps (a
+# machine frozen, then set right) do not move.
+hvn_uptime() {
+	local u _
+
+	read -r u _ </proc/uptime
+	echo "$u"
+}
+
 # hvn_bin PATH...: the first PATH (relative to a build folder, may hold
 # a glob) in $HVNET_BUILD, else in the first build folder of the tree that
 # has one.

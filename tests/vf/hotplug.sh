@@ -80,14 +80,14 @@ window() {
 	m=$(tp_mark)
 	tp_cmd_until "$(tp_mark)" Tx-bps show port stats "$nv_port"
 	a=$(tp_port_stat "$m" "$key")
-	t0=$(date +%s.%N)
+	t0=$(hvn_uptime)
 	read -r tap0 gen0 cpu0 <<<"$(sample)"
 	sleep "$win"
 	read -r tap1 gen1 cpu1 <<<"$(sample)"
 	m=$(tp_mark)
 	tp_cmd_until "$(tp_mark)" Tx-bps show port stats "$nv_port"
 	b=$(tp_port_stat "$m" "$key")
-	t1=$(date +%s.%N)
+	t1=$(hvn_uptime)
 	awk -v a="$a" -v b="$b" -v t0="$t0" -v t1="$t1" -v d=$((tap1 - tap0)) \
 		-v g=$((gen1 - gen0)) -v c=$((cpu1 - cpu0)) \
 		'BEGIN { printf "%.0f %d %.0f %.0f %.1f\n", (b - a) / (t1 - t0), d,

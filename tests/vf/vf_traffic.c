@@ -36,7 +36,11 @@
  *	not running, and prints "wait TID START END" (wall clock) at once
  *	for each wait of MIN-MS or more. The kernel adds a wait when the
  *	thread gets its CPU, so a wait ends at the reading that sees it and
- *	started that long before. Until SIGINT/SIGTERM.
+ *	started that long before. A step forward of the wall clock
+ *	(clock_settime, or a machine frozen then set right) is printed the
+ *	same way, "wait clock START END": a span of wall clock that never
+ *	passed, in which every silence the wall clock measures is no
+ *	silence of the path. Until SIGINT/SIGTERM.
  */
 
 #include <arpa/inet.h>
@@ -442,6 +446,24 @@ vft_recv(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * The wall clock less the monotonic one, read between two monotonic
+ * readings close together: a wait for a CPU between the readings would
+ * look like a step of the wall clock.
+ */
+static double
+vft_skew(void)
+{
+	double m0, r, m1;
+
+	do {
+		m0 = vft_now(CLOCK_MONOTONIC);
+		r = vft_now(CLOCK_REALTIME);
+		m1 = vft_now(CLOCK_MONOTONIC);
+	} while (m1 - m0 > 1e-4);
+	return r - (m0 + m1) / 2;
+}
+
 /* The time thread tid has waited for a CPU so far (ns), or -1. */
 static int64_t
 vft_wait_ns(long tid)
@@ -466,7 +488,7 @@ vft_waits(int argc, char **argv)
 	struct timespec ts = { 0, VFT_WAITS_MS * 1000 * 1000 };
 	int64_t last[VFT_WAITS_MAX];
 	long tids[VFT_WAITS_MAX];
-	double min;
+	double min, skew, step;
 	int n, i;
 
 	if (argc < 4)
@@ -480,8 +502,18 @@ vft_waits(int argc, char **argv)
 	signal(SIGINT, vft_on_signal);
 	signal(SIGTERM, vft_on_signal);
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	skew = vft_skew();
 	while (!vft_stop) {
 		nanosleep(&ts, NULL);
+		/* The wall clock against the monotonic one: a step forward. */
+		step = vft_skew() - skew;
+		if (step > min || step < -min) {
+			double now = vft_now(CLOCK_REALTIME);
+
+			skew += step;
+			if (step > 0)
+				printf("wait clock %.3f %.3f\n", now - step, now);
+		}
 		for (i = 0; i < n; i++) {
 			int64_t w = vft_wait_ns(tids[i]);
 			double now, d;
