@@ -501,3 +501,88 @@ tp_port_info() {
 		sleep 0.2
 	done
 }
+
+# ---- EAL's interrupt thread held, as a busy machine's scheduler may ----
+
+# tp_intr_find: the guest testpmd's EAL interrupt thread (tp_intr_tid) and
+# where it waits when it has nothing to do (tp_intr_idle: its system call
+# and first argument, epoll_wait on its own epoll descriptor).
+tp_intr_pid=
+tp_intr_tid=
+tp_intr_idle=
+tp_intr_hold_pid=
+tp_intr_find() {
+	local i w
+
+	need_cmd python3
+	tp_intr_pid=$(host_ctl stats | awk '/^guest present/ { print $4 }')
+	tp_intr_tid=$(grep -lxE 'eal-intr-thread|dpdk-intr' \
+		/proc/"$tp_intr_pid"/task/*/comm | cut -d/ -f5)
+	[ -n "$tp_intr_tid" ] ||
+		fail "no EAL interrupt thread (eal-intr-thread, dpdk-intr from 23.11) in testpmd ($tp_intr_pid)"
+	tp_intr_idle=$(tp_intr_wait)
+	for ((i = 0; i < 50; i++)); do
+		sleep 0.1
+		w=$(tp_intr_wait)
+		[ "$w" = "$tp_intr_idle" ] && [ "${w%% *}" -ge 0 ] 2>/dev/null &&
+			break
+		tp_intr_idle=$w
+	done
+	[ "$i" -lt 50 ] ||
+		fail "the EAL interrupt thread ($tp_intr_tid) never waits in one place (last '$tp_intr_idle')"
+	at_exit tp_intr_release
+}
+
+tp_intr_wait() {
+	cut -d' ' -f1,2 /proc/"$tp_intr_pid"/task/"$tp_intr_tid"/syscall \
+		2>/dev/null
+}
+
+# tp_intr_hold: stop the interrupt thread alone (ptrace stops one thread,
+# a signal the whole process) where it waits for work, not inside an
+# alarm, which an alarm cancel would wait for; tp_intr_release lets it go.
+# Alarms and device events that come meanwhile run when it is let go, in
+# their order of expiry, as after a long wait for a CPU.
+tp_intr_hold() {
+	for _ in $(seq 20); do
+		rm -f "$hvn_work/held"
+		python3 - "$tp_intr_tid" "$hvn_work/held" <<-'EOF' &
+		import ctypes, os, signal, sys
+		tid, held = int(sys.argv[1]), sys.argv[2]
+		signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+		libc = ctypes.CDLL(None, use_errno=True)
+		libc.ptrace.restype = ctypes.c_long
+		libc.ptrace.argtypes = [ctypes.c_long] * 2 + [ctypes.c_void_p] * 2
+		def ptrace(req, what):
+		    if libc.ptrace(req, tid, None, None) != 0:
+		        sys.exit("cannot %s thread %d: %s" %
+		                 (what, tid, os.strerror(ctypes.get_errno())))
+		ptrace(0x4206, "seize")          # PTRACE_SEIZE
+		ptrace(0x4207, "interrupt")      # PTRACE_INTERRUPT
+		os.waitpid(tid, 0x40000000)      # __WALL: once it has stopped
+		open(held, "w").close()
+		signal.sigwait({signal.SIGTERM})
+		ptrace(17, "detach")             # PTRACE_DETACH
+		EOF
+		tp_intr_hold_pid=$!
+		for _ in $(seq 100); do
+			[ -e "$hvn_work/held" ] && break
+			kill -0 "$tp_intr_hold_pid" 2>/dev/null || break
+			sleep 0.05
+		done
+		[ -e "$hvn_work/held" ] ||
+			fail "cannot hold the EAL interrupt thread ($tp_intr_tid)"
+		[ "$(tp_intr_wait)" = "$tp_intr_idle" ] && return 0
+		tp_intr_release
+		sleep 0.1
+	done
+	fail "the EAL interrupt thread ($tp_intr_tid) was never found waiting ($tp_intr_idle)"
+}
+
+tp_intr_release() {
+	[ -n "$tp_intr_hold_pid" ] || return 0
+	kill -TERM "$tp_intr_hold_pid"
+	wait "$tp_intr_hold_pid" ||
+		fail_soft "the EAL interrupt thread was not let go cleanly"
+	tp_intr_hold_pid=
+}

@@ -31,9 +31,7 @@ need_cmd python3
 trap 'fail "testpmd is gone"' PIPE
 cycles=5
 tp_start -- -- -i
-pid=$(host_ctl stats | awk '/^guest present/ { print $4 }')
-tid=$(grep -lxE 'eal-intr-thread|dpdk-intr' /proc/"$pid"/task/*/comm | cut -d/ -f5)
-[ -n "$tid" ] || fail "no EAL interrupt thread (eal-intr-thread, dpdk-intr from 23.11) in testpmd ($pid)"
+tp_intr_find
 dev=$(tp_device_name)
 
 # storm: arm link-storm (hv-host ends it when the guest goes away, and
@@ -46,78 +44,15 @@ storm() {
 	fail "hv-host refused link-storm"
 }
 
-# Where the interrupt thread waits when it has nothing to do: its system
-# call and first argument (epoll_wait on its own epoll descriptor).
-intr_wait() {
-	cut -d' ' -f1,2 /proc/"$pid"/task/"$tid"/syscall 2>/dev/null
-}
-idle=$(intr_wait)
-for ((i = 0; i < 50; i++)); do
-	sleep 0.1
-	w=$(intr_wait)
-	[ "$w" = "$idle" ] && [ "${w%% *}" -ge 0 ] 2>/dev/null && break
-	idle=$w
-done
-[ "$i" -lt 50 ] ||
-	fail "the EAL interrupt thread ($tid) never waits in one place (last '$idle')"
-
-# hold: stop the interrupt thread alone (ptrace stops one thread, a signal
-# the whole process) where it waits for work, not inside an alarm, which
-# close's cancel would wait for; "release" lets it go.
-hold_pid=
-hold() {
-	for _ in $(seq 20); do
-		rm -f "$hvn_work/held"
-		python3 - "$tid" "$hvn_work/held" <<-'EOF' &
-		import ctypes, os, signal, sys
-		tid, held = int(sys.argv[1]), sys.argv[2]
-		signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
-		libc = ctypes.CDLL(None, use_errno=True)
-		libc.ptrace.restype = ctypes.c_long
-		libc.ptrace.argtypes = [ctypes.c_long] * 2 + [ctypes.c_void_p] * 2
-		def ptrace(req, what):
-		    if libc.ptrace(req, tid, None, None) != 0:
-		        sys.exit("cannot %s thread %d: %s" %
-		                 (what, tid, os.strerror(ctypes.get_errno())))
-		ptrace(0x4206, "seize")          # PTRACE_SEIZE
-		ptrace(0x4207, "interrupt")      # PTRACE_INTERRUPT
-		os.waitpid(tid, 0x40000000)      # __WALL: once it has stopped
-		open(held, "w").close()
-		signal.sigwait({signal.SIGTERM})
-		ptrace(17, "detach")             # PTRACE_DETACH
-		EOF
-		hold_pid=$!
-		for _ in $(seq 100); do
-			[ -e "$hvn_work/held" ] && break
-			kill -0 "$hold_pid" 2>/dev/null || break
-			sleep 0.05
-		done
-		[ -e "$hvn_work/held" ] ||
-			fail "cannot hold the EAL interrupt thread ($tid)"
-		[ "$(intr_wait)" = "$idle" ] && return 0
-		release
-		sleep 0.1
-	done
-	fail "the EAL interrupt thread ($tid) was never found waiting ($idle)"
-}
-release() {
-	[ -n "$hold_pid" ] || return 0
-	kill -TERM "$hold_pid"
-	wait "$hold_pid" ||
-		fail_soft "the EAL interrupt thread was not let go cleanly"
-	hold_pid=
-}
-at_exit release
-
 for ((c = 1; c <= cycles; c++)); do
 	storm
 	sleep 0.2
 	tp_cmd port stop all
 	# The alarms stop armed run now; nothing reads the ring until close.
 	sleep 0.2
-	hold
+	tp_intr_hold
 	tp_cmd port close 0
-	release
+	tp_intr_release
 	host_ctl fault calm >/dev/null
 	# An alarm armed during close runs now, on what close freed.
 	sleep 0.2
