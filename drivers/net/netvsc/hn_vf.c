@@ -891,7 +891,12 @@ hn_vf_dev_event(const char *name, enum rte_dev_event_type type, void *arg)
 	if (type != RTE_DEV_EVENT_ADD)
 		return;
 	rte_spinlock_recursive_lock(&vf->lock);
-	if (!vf->closing && vf->port == HN_VF_NONE) {
+	/*
+	 * Noted even while the VF we had is still being removed: a thread
+	 * that waited for a CPU may see the removal, the add and the host's
+	 * offer all at once, and the release then starts the hunt.
+	 */
+	if (!vf->closing) {
 		HN_LOG(INFO, "port %u: device %s added; looking for our VF",
 		       hv->port_id, name);
 		vf->hunt_until = rte_get_timer_cycles() +
@@ -899,7 +904,8 @@ hn_vf_dev_event(const char *name, enum rte_dev_event_type type, void *arg)
 		/* A fresh add: start again from the shortest wait. */
 		if (!vf->hunt_armed)
 			vf->hunt_delay_ms = 0;
-		hn_vf_hunt_kick(hv);
+		if (vf->port == HN_VF_NONE)
+			hn_vf_hunt_kick(hv);
 	}
 	rte_spinlock_recursive_unlock(&vf->lock);
 }
@@ -1000,8 +1006,11 @@ hn_vf_release_alarm(void *arg)
 	struct hn_data *hv = arg;
 
 	rte_spinlock_recursive_lock(&hv->vf->lock);
-	if (hv->vf->removing && !hv->vf->closing)
+	if (hv->vf->removing && !hv->vf->closing) {
 		hn_vf_release(hv, true, true);
+		/* Its return may have been offered or added meanwhile. */
+		hn_vf_hunt_kick(hv);
+	}
 	rte_spinlock_recursive_unlock(&hv->vf->lock);
 }
 
@@ -1166,6 +1175,7 @@ hn_vf_event_cb(uint16_t port, enum rte_eth_event_type ev, void *arg,
 		HN_LOG(NOTICE, "port %u: VF port %u went away", hv->port_id,
 		       port);
 		hn_vf_release(hv, false, false);
+		hn_vf_hunt_kick(hv);
 		break;
 	default:
 		break;
