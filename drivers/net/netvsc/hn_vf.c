@@ -500,6 +500,8 @@ hn_vf_claim(struct hn_data *hv, uint16_t port, bool quiet)
 					      hn_vf_event_cb, hv);
 	vf->cb_port = port;
 	vf->port = port;
+	/* Found: an add seen before this one no longer calls for a search. */
+	vf->hunt_until = 0;
 	hn_vf_keep_devargs(vf, rte_eth_devices[port].device);
 	/* A secondary's port of it is found by this name. */
 	snprintf(vf->eth_name, sizeof(vf->eth_name), "%s",
@@ -749,6 +751,19 @@ hn_vf_hunt_kick(struct hn_data *hv)
 	if (rte_eal_alarm_set(vf->hunt_delay_ms * 1000ULL, hn_vf_hunt_alarm,
 			      hv) == 0)
 		vf->hunt_armed = true;
+}
+
+/*
+ * The VF was just released: if its return was offered, or a device was
+ * added since the last VF was taken, while the old one was still ours
+ * (events a thread late for a CPU sees all at once), nothing else will
+ * start the search.
+ */
+static void
+hn_vf_hunt_resume(struct hn_data *hv)
+{
+	if (hv->vf_offered || rte_get_timer_cycles() < hv->vf->hunt_until)
+		hn_vf_hunt_kick(hv);
 }
 
 /* The MAC of network interface name, or -1. */
@@ -1008,8 +1023,7 @@ hn_vf_release_alarm(void *arg)
 	rte_spinlock_recursive_lock(&hv->vf->lock);
 	if (hv->vf->removing && !hv->vf->closing) {
 		hn_vf_release(hv, true, true);
-		/* Its return may have been offered or added meanwhile. */
-		hn_vf_hunt_kick(hv);
+		hn_vf_hunt_resume(hv);
 	}
 	rte_spinlock_recursive_unlock(&hv->vf->lock);
 }
@@ -1175,7 +1189,7 @@ hn_vf_event_cb(uint16_t port, enum rte_eth_event_type ev, void *arg,
 		HN_LOG(NOTICE, "port %u: VF port %u went away", hv->port_id,
 		       port);
 		hn_vf_release(hv, false, false);
-		hn_vf_hunt_kick(hv);
+		hn_vf_hunt_resume(hv);
 		break;
 	default:
 		break;
