@@ -308,6 +308,12 @@ hvn_testpmd() {
 	fi
 }
 
+# hvn_asan [PROGRAM]: PROGRAM (default: the testpmd under test) is built
+# with AddressSanitizer.
+hvn_asan() {
+	ldd "${1:-$(hvn_testpmd)}" 2>/dev/null | grep -q libasan
+}
+
 # hv-guest of the PMD under test (HVTP_APP overrides, as for hv-testpmd.sh).
 hvn_guest_app() {
 	local name=hv-guest

@@ -56,7 +56,7 @@ mp_start() {
 	# cannot be (devtools/hv-testpmd.sh says why).
 	case " $* " in
 	*" --proc-type=primary "*)
-		ldd "$bin" 2>/dev/null | grep -q libasan &&
+		hvn_asan "$bin" &&
 			va=(--base-virtaddr=0x200000000000) ;;
 	esac
 	"${mp_wrap[@]}" env HVH_ROOT="$host_root" \

@@ -30,7 +30,7 @@ tp_args=(-i --num-procs 2 --rxq 2 --txq 2 --forward-mode rxonly)
 # A sanitized primary's hugepages where the secondary's own mappings
 # cannot be (devtools/hv-testpmd.sh says why).
 va=()
-ldd "$HVNET_TESTPMD" 2>/dev/null | grep -q libasan &&
+hvn_asan "$HVNET_TESTPMD" &&
 	va=(--base-virtaddr=0x200000000000)
 tp_launch "${guest_env[@]}" "$tp_wrapper" "${mp_allow[@]}" --iova-mode=va \
 	--file-prefix "$mp_prefix" "${va[@]}" --lcores 0@0,1@1 \

@@ -25,7 +25,6 @@
 # and end cleanly.
 . "$(dirname "$0")/../lib/testpmd.sh"
 
-need_cmd python3
 # With the defect testpmd dies between two commands: the next one written
 # to it must end the test with its output shown, not by SIGPIPE.
 trap 'fail "testpmd is gone"' PIPE

@@ -142,7 +142,7 @@ fi
 # and shadow memory: sanitized, the same scenario measured 0.85, 1.04
 # and 1.15 after/before in three runs, the plain build 1.04 and 1.04.
 # The grade is the plain build's; a sanitized run checks the rest.
-if ldd "$(hvn_testpmd)" 2>/dev/null | grep -q libasan; then
+if hvn_asan; then
 	echo "ok: rate after the cycle not graded under ASan ($after vs $before)"
 elif awk -v a="$before" -v b="$after" \
 	'BEGIN { exit !(a > 0 && b >= a * 0.875 && b <= a * 1.125) }'; then

@@ -154,7 +154,7 @@ expect "file descriptors gained over the cycles" $((fds1 - fds0)) 0
 # A page or so per cycle of allocator bookkeeping at most. Under ASan
 # freed memory waits in its quarantine (up to 256 MiB) and RSS says
 # nothing: LeakSanitizer looks for leaks when testpmd quits instead.
-if ldd "$(hvn_testpmd)" 2>/dev/null | grep -q libasan; then
+if hvn_asan; then
 	ok "VmRSS not compared under ASan (LeakSanitizer checks at exit)"
 else
 	expect_ge "VmRSS not grown by 1 MiB" $((rss0 + 1024 - rss1)) 0
